@@ -1,0 +1,78 @@
+/**
+ * The command line: `tsx src/cli.ts <command> [flags]`, behind the npm scripts. Wiring only:
+ * read the configuration, build the logger, dispatch, map errors to exit codes.
+ */
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { DatabaseError } from './db/errors.ts';
+import { EXIT } from './exit-codes.ts';
+import { AuthError } from './genesys/index.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { redactText } from './redact.ts';
+import { UsageError } from './sync/interval.ts';
+
+type Command = (argv: string[], config: Config, logger: Logger) => Promise<number>;
+
+const COMMANDS: Record<string, { describe: string; load: () => Promise<Command> }> = {
+  migrate: { describe: 'apply the committed migrations', load: async () => (await import('./commands/migrate.ts')).migrateCommand },
+  sync: { describe: 'one sync pass: [--from ISO --to ISO | --lookback 7d] [--agents id1,id2]', load: async () => (a, c, l) => import('./commands/sync.ts').then((m) => m.runCommand('sync', a, c, l)) },
+  backfill: { describe: 'resumable historical load: --from DATE --to DATE [--agents ...] [--dry-run]', load: async () => (a, c, l) => import('./commands/sync.ts').then((m) => m.runCommand('backfill', a, c, l)) },
+  worker: { describe: 'the long-running scheduled worker (SYNC_SCHEDULE)', load: async () => (await import('./commands/worker.ts')).workerCommand },
+  status: { describe: 'recent runs, failed or pending windows, freshness [--json]', load: async () => (await import('./commands/status.ts')).statusCommand },
+  demo: { describe: 'the main job on a simulated org and the embedded database', load: async () => (await import('./commands/demo.ts')).demoCommand },
+  simulator: { describe: 'run the Genesys simulator standalone', load: async () => (await import('./commands/simulator.ts')).simulatorCommand },
+};
+
+function usage(): string {
+  return ['usage: npm run <command> -- [flags]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.describe}`)].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (!name || name === '--help' || name === 'help' || !(name in COMMANDS)) {
+    process.stderr.write(`${name && name !== 'help' && name !== '--help' ? `unknown command "${name}"\n\n` : ''}${usage()}\n`);
+    return name && name !== '--help' && name !== 'help' ? EXIT.USAGE : EXIT.OK;
+  }
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      return EXIT.USAGE;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.log.level, format: config.log.format });
+  try {
+    const command = await COMMANDS[name]!.load();
+    return await command(rest, config, logger);
+  } catch (error) {
+    return reportError(error, logger);
+  }
+}
+
+function reportError(error: unknown, logger: Logger): number {
+  const message = redactText(error instanceof Error ? error.message : String(error));
+  if (error instanceof UsageError || error instanceof ConfigError) {
+    process.stderr.write(`${message}\n`);
+    return EXIT.USAGE;
+  }
+  if (error instanceof DatabaseError || error instanceof AuthError) {
+    logger.error(message);
+    process.stderr.write(`error: ${message}\n`);
+    return EXIT.UNAVAILABLE;
+  }
+  logger.error({ err: error }, message);
+  process.stderr.write(`error: ${message}\n`);
+  return EXIT.FAILED;
+}
+
+// Exit explicitly: pooled connections and the WASM migration engine keep timers alive for
+// seconds after the work is done, and the exit code is the command's contract.
+main(process.argv.slice(2)).then(
+  (code) => setImmediate(() => process.exit(code)),
+  (error) => {
+    process.stderr.write(`fatal: ${redactText(String(error instanceof Error ? error.stack : error))}\n`);
+    process.exit(EXIT.FAILED);
+  },
+);

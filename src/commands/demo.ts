@@ -1,0 +1,141 @@
+/**
+ * `npm run demo`: the real job end to end with nothing to configure. A seeded Genesys
+ * simulator stands in for the org (about 20 agents, the last 10 days), the embedded database
+ * stands in for Postgres (DATABASE_URL is used when set), and the sync runs through the same
+ * code as production: migrations, createGenesysClient over HTTP, runSync with the ledger.
+ * Then it shows two analyst queries and how to connect with psql, and keeps the database up
+ * until Ctrl-C (`--once` exits after printing; tests use it).
+ */
+import { parseArgs } from 'node:util';
+import { DEFAULT_RATE_LIMIT_PER_MIN, type Config } from '../config.ts';
+import { openDatabase, type Db } from '../db/client.ts';
+import { applyMigrations } from '../db/migrate.ts';
+import { EXIT } from '../exit-codes.ts';
+import { createGenesysClient } from '../genesys/index.ts';
+import { formatSummary } from '../jobs/summary.ts';
+import { runSync } from '../jobs/sync.ts';
+import type { Logger } from '../logger.ts';
+import { redactUrlPasswords } from '../redact.ts';
+import { resolveDatabaseUrl } from '../runtime.ts';
+import { startSimulator } from '../sim/index.ts';
+import { resolveInterval, UsageError } from '../sync/interval.ts';
+import { DAY_MS, systemClock } from '../time.ts';
+import { stopSignal } from './signals.ts';
+import { exitCodeFor, syncOptions } from './sync.ts';
+
+/** The simulated org: fixed seed, so every demo shows the same people and numbers. */
+const DEMO_SEED = 42;
+const DEMO_AGENTS = 20;
+const DEMO_SIM_DAYS = 10;
+const DEMO_SYNC_LOOKBACK_MS = 7 * DAY_MS;
+
+export async function demoCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
+  let once: boolean;
+  try {
+    once = parseArgs({ args: argv, options: { once: { type: 'boolean', default: false } }, strict: true }).values.once ?? false;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (demo takes only --once)`);
+  }
+  const clock = systemClock;
+  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const sim = await startSimulator({ seed: DEMO_SEED, org: { agentCount: DEMO_AGENTS, days: DEMO_SIM_DAYS } });
+  let embeddedStop: (() => Promise<void>) | undefined;
+  let closeDb: (() => Promise<void>) | undefined;
+  const genesys = createGenesysClient({
+    apiUrl: sim.url,
+    loginUrl: sim.url,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    concurrency: config.sync.concurrency,
+    ratePerMinute: DEFAULT_RATE_LIMIT_PER_MIN,
+    logger,
+  });
+  const stop = stopSignal(logger);
+  try {
+    out(`Genesys simulator: ${sim.org.agents.length} agents, conversations since ${sim.range.start.toISOString()} (${sim.url})`);
+    const { url, embedded } = await resolveDatabaseUrl(config, logger);
+    embeddedStop = embedded ? () => embedded.stop() : undefined;
+    out(`Database: ${embedded ? `embedded (PGlite, folder ${config.database.embeddedDir})` : 'DATABASE_URL'}`);
+    const { applied } = await applyMigrations(url);
+    out(`Migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
+    const database = await openDatabase(url, { poolSize: config.database.poolSize });
+    closeDb = () => database.close();
+
+    const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: DEMO_SYNC_LOOKBACK_MS });
+    const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
+    out(`Syncing the last 7 days…\n`);
+    const report = await runSync(
+      { db: database.prisma, genesys, logger, clock, signal: stop.signal, host: config.hostname },
+      options,
+    );
+    out(formatSummary(report));
+    if (report.status !== 'succeeded') return exitCodeFor(report);
+
+    out('');
+    out(await handleTimePerAgent(database.prisma));
+    out('');
+    out(await conversationsPerMediaPerDay(database.prisma));
+    out('');
+    out('Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents;');
+    out('view: agent_interactions; ledger: sync_runs, sync_windows):');
+    out(`  psql "${redactUrlPasswords(url)}"`);
+    if (once) return EXIT.OK;
+    out('\nThe database stays up until you press Ctrl-C.');
+    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    return EXIT.OK;
+  } finally {
+    stop.dispose();
+    genesys.close();
+    await closeDb?.();
+    await embeddedStop?.();
+    await sim.close();
+  }
+}
+
+/** Example query 1: handle time per agent, from the agent_interactions view (times in ms). */
+export async function handleTimePerAgent(db: Db): Promise<string> {
+  const rows = await db.$queryRawUnsafe<Array<{ agent: string | null; interactions: bigint; avg_handle_s: string | null; total_handle_h: string | null }>>(`
+    SELECT agent_name AS agent,
+           count(*) AS interactions,
+           round(avg(handle_ms) / 1000.0, 1)::text AS avg_handle_s,
+           round(sum(handle_ms) / 3600000.0, 2)::text AS total_handle_h
+      FROM agent_interactions
+     WHERE handle_ms IS NOT NULL
+     GROUP BY agent_name
+     ORDER BY sum(handle_ms) DESC
+     LIMIT 10`);
+  const table = [
+    ['agent', 'interactions', 'avg handle (s)', 'total handle (h)'],
+    ...rows.map((r) => [r.agent ?? '(unknown)', String(r.interactions), r.avg_handle_s ?? '', r.total_handle_h ?? '']),
+  ];
+  return [
+    'Handle time per agent (top 10):',
+    '  SELECT agent_name, count(*), avg(handle_ms), sum(handle_ms) FROM agent_interactions GROUP BY agent_name;',
+    ...formatTable(table, [false, true, true, true]),
+  ].join('\n');
+}
+
+/** Example query 2: conversations per media type per UTC day, pivoted with one column per media type. */
+export async function conversationsPerMediaPerDay(db: Db): Promise<string> {
+  const rows = await db.$queryRawUnsafe<Array<{ day: string; media_type: string; conversations: bigint }>>(`
+    SELECT to_char(date_trunc('day', conversation_start AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS day,
+           media_type,
+           count(*) AS conversations
+      FROM conversations, unnest(media_types) AS media_type
+     GROUP BY 1, 2
+     ORDER BY 1, 2`);
+  const media = [...new Set(rows.map((r) => r.media_type))].sort();
+  const days = [...new Set(rows.map((r) => r.day))];
+  const count = new Map(rows.map((r) => [`${r.day}|${r.media_type}`, Number(r.conversations)]));
+  const table = [['day (UTC)', ...media], ...days.map((d) => [d, ...media.map((m) => String(count.get(`${d}|${m}`) ?? 0))])];
+  return [
+    'Conversations per media type per day:',
+    '  SELECT date_trunc(\'day\', conversation_start), unnest(media_types), count(*) FROM conversations GROUP BY 1, 2;',
+    ...formatTable(table, [false, ...media.map(() => true)]),
+  ].join('\n');
+}
+
+function formatTable(rows: string[][], numeric: boolean[]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => `  ${r.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()}`);
+}

@@ -1,0 +1,61 @@
+/**
+ * `npm run status [-- --json] [--limit N]`: the sync's health from the ledger. Exit 0 when
+ * healthy, 1 (EXIT.FAILED) when the last run failed or the last successful sync is older
+ * than STATUS_MAX_AGE, so it doubles as a monitoring check. Wiring only.
+ */
+import { parseArgs } from 'node:util';
+import type { Config } from '../config.ts';
+import { EXIT } from '../exit-codes.ts';
+import { formatStatus, readStatus, statusJson } from '../jobs/status.ts';
+import type { Logger } from '../logger.ts';
+import { openRuntime } from '../runtime.ts';
+import { UsageError } from '../sync/interval.ts';
+import { systemClock } from '../time.ts';
+
+const DEFAULT_LIMIT = 10;
+const MAX_LIMIT = 500;
+
+export function parseStatusArgs(argv: string[]): { json: boolean; limit: number } {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: { json: { type: 'boolean', default: false }, limit: { type: 'string' } },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  let limit = DEFAULT_LIMIT;
+  if (values.limit !== undefined) {
+    limit = Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+      throw new UsageError(`--limit: must be an integer from 1 to ${MAX_LIMIT} (got "${values.limit}")`);
+    }
+  }
+  return { json: values.json ?? false, limit };
+}
+
+export async function statusCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
+  const args = parseStatusArgs(argv);
+  const runtime = await openRuntime(config, logger);
+  try {
+    const report = await readStatus(runtime.database.prisma, {
+      now: systemClock(),
+      limit: args.limit,
+      maxAgeMs: config.statusMaxAgeMs,
+    });
+    process.stdout.write(args.json ? `${JSON.stringify(statusJson(report), null, 2)}\n` : `${formatStatus(report)}\n`);
+    return report.healthy ? EXIT.OK : EXIT.FAILED;
+  } catch (error) {
+    // Prisma's P2021: the ledger tables are missing, i.e. migrations were never applied.
+    if ((error as { code?: unknown }).code === 'P2021') {
+      process.stderr.write('the sync tables do not exist yet: run `npm run migrate` first\n');
+      return EXIT.FAILED;
+    }
+    throw error;
+  } finally {
+    await runtime.close();
+  }
+}

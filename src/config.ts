@@ -1,0 +1,268 @@
+/**
+ * The only module that reads the environment. `loadConfig` parses every variable once with
+ * one zod schema and throws a single ConfigError listing every problem, each naming its
+ * variable; secret values are never echoed. Variables and defaults are documented in
+ * .env.example and the README.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import dotenv from 'dotenv';
+import cron from 'node-cron';
+import { z } from 'zod';
+import { parseDuration } from './duration.ts';
+import { KNOWN_REGIONS, resolveHosts } from './genesys/regions.ts';
+import { redactText, registerSecret } from './redact.ts';
+import { MINUTE_MS } from './time.ts';
+
+/** Genesys' documented default is 300 requests/minute per OAuth client; keep headroom for other integrations. */
+export const DEFAULT_RATE_LIMIT_PER_MIN = 250;
+/** The details query accepts at most 100 results per page (peers.md §13: 400 at larger sizes). */
+export const MAX_PAGE_SIZE = 100;
+/** The API refuses paging past 100,000 results (genesys-api.md, peers.md §13). */
+export const MAX_REACHABLE_HITS = 100_000;
+
+export class ConfigError extends Error {
+  readonly code = 'CONFIG';
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const AGENT_ID = /^[A-Za-z0-9][A-Za-z0-9_-]{0,127}$/;
+
+/** Parses a comma list of agent (user) ids; returns an error message naming the bad entry. */
+export function parseAgentIds(text: string | undefined): { ids: string[] } | { error: string } {
+  const ids = (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  const bad = ids.find((id) => !AGENT_ID.test(id));
+  if (bad !== undefined) return { error: `"${bad.slice(0, 64)}" is not a Genesys user id (expected letters, digits and dashes)` };
+  return { ids: [...new Set(ids)] };
+}
+
+const optionalText = z.string().trim().optional().transform((v) => (v === '' ? undefined : v));
+
+function intVar(min: number, max: number, fallback: number) {
+  return optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max) {
+      ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max} (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  });
+}
+
+function durationVar(fallback: string) {
+  return optionalText.transform((v, ctx) => {
+    const ms = parseDuration(v ?? fallback);
+    if (ms === undefined) {
+      ctx.addIssue({ code: 'custom', message: `must be a duration like 7d, 36h or 90m (got "${v}")` });
+      return z.NEVER;
+    }
+    return ms;
+  });
+}
+
+function boolVar(fallback: boolean) {
+  return optionalText.transform((v, ctx) => {
+    if (v === undefined) return fallback;
+    if (/^(1|true|yes|on)$/i.test(v)) return true;
+    if (/^(0|false|no|off)$/i.test(v)) return false;
+    ctx.addIssue({ code: 'custom', message: `must be true or false (got "${v}")` });
+    return z.NEVER;
+  });
+}
+
+const urlVar = optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
+  message: 'must be an http(s) URL',
+});
+
+const envSchema = z.object({
+  GENESYS_REGION: optionalText,
+  GENESYS_API_URL: urlVar,
+  GENESYS_LOGIN_URL: urlVar,
+  GENESYS_CLIENT_ID: optionalText,
+  GENESYS_CLIENT_SECRET: optionalText,
+  GENESYS_RATE_LIMIT_PER_MIN: intVar(1, 100_000, DEFAULT_RATE_LIMIT_PER_MIN),
+  GENESYS_REQUEST_TIMEOUT_MS: intVar(1_000, 10 * MINUTE_MS, MINUTE_MS),
+  GENESYS_MAX_RETRIES: intVar(0, 20, 5),
+  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
+    message: 'must be a postgresql:// URL',
+  }),
+  DATABASE_POOL_SIZE: intVar(1, 50, 4),
+  EMBEDDED_DB_DIR: optionalText.transform((v) => v ?? '.data/pglite'),
+  EMBEDDED_DB_PORT: intVar(1, 65_535, 54_329),
+  SYNC_SCHEDULE: optionalText.transform((v) => v ?? '30 2 * * *').refine((v) => cron.validate(v), {
+    message: 'must be a cron expression such as "30 2 * * *"',
+  }),
+  SYNC_TIMEZONE: optionalText.transform((v) => v ?? 'UTC').refine(isTimeZone, {
+    message: 'must be an IANA time zone such as UTC or Europe/Berlin',
+  }),
+  SYNC_RUN_ON_START: boolVar(false),
+  SYNC_LOOKBACK: durationVar('7d'),
+  SYNC_LAG: durationVar('2m'),
+  SYNC_AGENT_IDS: optionalText.transform((v, ctx) => {
+    const parsed = parseAgentIds(v);
+    if ('error' in parsed) {
+      ctx.addIssue({ code: 'custom', message: parsed.error });
+      return z.NEVER;
+    }
+    return parsed.ids;
+  }),
+  SYNC_AGENT_GROUP_SIZE: intVar(1, 100, 25),
+  SYNC_WINDOW_DAYS: intVar(1, 31, 7),
+  BACKFILL_WINDOW_DAYS: intVar(1, 31, 1),
+  SYNC_CONCURRENCY: intVar(1, 64, 4),
+  SYNC_PAGE_SIZE: intVar(1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
+  SYNC_WINDOW_MAX_HITS: intVar(100, MAX_REACHABLE_HITS, 10_000),
+  SYNC_SHUTDOWN_TIMEOUT: durationVar('2m'),
+  STATUS_MAX_AGE: durationVar('26h'),
+  LOG_LEVEL: optionalText
+    .transform((v) => (v ?? 'info').toLowerCase())
+    .refine((v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+  LOG_FORMAT: optionalText
+    .transform((v) => (v ?? 'auto').toLowerCase())
+    .refine((v) => ['auto', 'json', 'pretty'].includes(v), { message: 'must be auto, json or pretty' }),
+});
+
+/** Every variable the configuration reads (documented in .env.example; a test keeps them in step). */
+export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface GenesysConfig {
+  apiUrl: string;
+  loginUrl: string;
+  clientId: string;
+  clientSecret: string;
+  ratePerMinute: number;
+  requestTimeoutMs: number;
+  maxRetries: number;
+}
+
+export interface SyncConfig {
+  schedule: string;
+  timezone: string;
+  runOnStart: boolean;
+  lookbackMs: number;
+  lagMs: number;
+  agentIds: string[];
+  agentGroupSize: number;
+  /** Days a rolling-sync query window may touch (the API allows up to 31 with our filter). */
+  windowDays: number;
+  /** Smaller windows for backfills: finer resume points and progress. */
+  backfillWindowDays: number;
+  concurrency: number;
+  pageSize: number;
+  windowMaxHits: number;
+  shutdownTimeoutMs: number;
+}
+
+export interface Config {
+  /** Undefined when Genesys is not configured; commands that need it call requireGenesys(). */
+  genesys: GenesysConfig | undefined;
+  genesysProblems: string[];
+  database: { url: string | undefined; poolSize: number; embeddedDir: string; embeddedPort: number };
+  sync: SyncConfig;
+  statusMaxAgeMs: number;
+  log: { level: string; format: 'auto' | 'json' | 'pretty' };
+  hostname: string;
+}
+
+/** The environment: process.env over the .env file in the working directory (when present). */
+export function readEnvironment(cwd = process.cwd()): Record<string, string | undefined> {
+  const file = `${cwd}/.env`;
+  const fromFile = existsSync(file) ? dotenv.parse(readFileSync(file)) : {};
+  return { ...fromFile, ...process.env };
+}
+
+/** Parses and validates configuration; throws ConfigError listing every problem. */
+export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
+  registerSecret(env.GENESYS_CLIENT_SECRET);
+  if (env.DATABASE_URL) registerSecret(passwordOf(env.DATABASE_URL));
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${redactText(i.message)}`));
+  }
+  const e = parsed.data;
+  const genesysProblems: string[] = [];
+  let hosts: { apiUrl: string; loginUrl: string } | undefined;
+  if (!e.GENESYS_REGION && !(e.GENESYS_API_URL && e.GENESYS_LOGIN_URL)) {
+    genesysProblems.push('GENESYS_REGION: not set (or set both GENESYS_API_URL and GENESYS_LOGIN_URL)');
+  } else {
+    try {
+      hosts = resolveHosts({ region: e.GENESYS_REGION, apiUrl: e.GENESYS_API_URL, loginUrl: e.GENESYS_LOGIN_URL });
+    } catch {
+      genesysProblems.push(`GENESYS_REGION: unknown region "${e.GENESYS_REGION}"; known regions: ${Object.values(KNOWN_REGIONS).join(', ')}`);
+    }
+  }
+  if (!e.GENESYS_CLIENT_ID) genesysProblems.push('GENESYS_CLIENT_ID: not set');
+  if (!e.GENESYS_CLIENT_SECRET) genesysProblems.push('GENESYS_CLIENT_SECRET: not set');
+  // A region typo is a hard error even for commands that do not call Genesys.
+  const badRegion = genesysProblems.filter((p) => p.includes('unknown region'));
+  if (badRegion.length > 0) throw new ConfigError(badRegion);
+  const genesys: GenesysConfig | undefined =
+    genesysProblems.length === 0 && hosts
+      ? {
+          ...hosts,
+          clientId: e.GENESYS_CLIENT_ID!,
+          clientSecret: e.GENESYS_CLIENT_SECRET!,
+          ratePerMinute: e.GENESYS_RATE_LIMIT_PER_MIN,
+          requestTimeoutMs: e.GENESYS_REQUEST_TIMEOUT_MS,
+          maxRetries: e.GENESYS_MAX_RETRIES,
+        }
+      : undefined;
+  return Object.freeze({
+    genesys,
+    genesysProblems,
+    database: {
+      url: e.DATABASE_URL,
+      poolSize: e.DATABASE_POOL_SIZE,
+      embeddedDir: e.EMBEDDED_DB_DIR,
+      embeddedPort: e.EMBEDDED_DB_PORT,
+    },
+    sync: {
+      schedule: e.SYNC_SCHEDULE,
+      timezone: e.SYNC_TIMEZONE,
+      runOnStart: e.SYNC_RUN_ON_START,
+      lookbackMs: e.SYNC_LOOKBACK,
+      lagMs: e.SYNC_LAG,
+      agentIds: e.SYNC_AGENT_IDS,
+      agentGroupSize: e.SYNC_AGENT_GROUP_SIZE,
+      windowDays: e.SYNC_WINDOW_DAYS,
+      backfillWindowDays: e.BACKFILL_WINDOW_DAYS,
+      concurrency: e.SYNC_CONCURRENCY,
+      pageSize: e.SYNC_PAGE_SIZE,
+      windowMaxHits: e.SYNC_WINDOW_MAX_HITS,
+      shutdownTimeoutMs: e.SYNC_SHUTDOWN_TIMEOUT,
+    },
+    statusMaxAgeMs: e.STATUS_MAX_AGE,
+    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT as 'auto' | 'json' | 'pretty' },
+    hostname: hostname(),
+  });
+}
+
+/** The Genesys settings, or a ConfigError naming each missing variable. */
+export function requireGenesys(config: Config): GenesysConfig {
+  if (!config.genesys) throw new ConfigError(config.genesysProblems);
+  return config.genesys;
+}
+
+function passwordOf(url: string): string | undefined {
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
+}
+

@@ -1,0 +1,48 @@
+/**
+ * The Prisma client factory. Prisma 7 runs without a native engine through the pg driver
+ * adapter; we own the pg pool so we can size it, end it promptly and read pool errors.
+ */
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import { PrismaClient } from '../generated/prisma/client.ts';
+import { describeDatabaseError } from './errors.ts';
+
+export type Db = PrismaClient;
+
+export interface DatabaseHandle {
+  prisma: PrismaClient;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface OpenDatabaseOptions {
+  poolSize?: number;
+  /** Called when an idle pooled connection dies (e.g. Postgres restarted). */
+  onPoolError?: (error: Error) => void;
+}
+
+export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 4,
+    connectionTimeoutMillis: 10_000,
+    idleTimeoutMillis: 10_000,
+  });
+  pool.on('error', (error) => options.onPoolError?.(describeDatabaseError(error, url)));
+  const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  try {
+    await prisma.$queryRawUnsafe('SELECT 1');
+  } catch (error) {
+    await prisma.$disconnect().catch(() => {});
+    await pool.end().catch(() => {});
+    throw describeDatabaseError(error, url);
+  }
+  return {
+    prisma,
+    url,
+    async close() {
+      await prisma.$disconnect().catch(() => {});
+      await pool.end().catch(() => {});
+    },
+  };
+}

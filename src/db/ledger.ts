@@ -1,0 +1,166 @@
+/**
+ * The run ledger: one `sync_runs` row per run and one `sync_windows` row per planned query
+ * window. A window is marked done only after every page of it is committed (state never
+ * moves forward over an error), and a restarted backfill reads the done windows of earlier
+ * runs with the same plan key to fetch only what is left.
+ */
+import type { Db } from './client.ts';
+import type { Window } from '../sync/windows.ts';
+
+export type RunKind = 'sync' | 'backfill';
+export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type WindowStatus = 'pending' | 'running' | 'done' | 'failed' | 'split';
+
+export interface RunCounts {
+  windowsTotal: number;
+  windowsDone: number;
+  windowsFailed: number;
+  requests: number;
+  retries: number;
+  rateLimited: number;
+  pages: number;
+  conversationsWritten: number;
+}
+
+export interface NewRun {
+  runId: string;
+  kind: RunKind;
+  intervalStart: Date;
+  intervalEnd: Date;
+  agentIds: string[];
+  planKey: string;
+  host: string;
+  pid: number;
+  startedAt: Date;
+}
+
+export async function createRun(db: Db, run: NewRun): Promise<void> {
+  await db.syncRun.create({ data: { ...run, status: 'running', heartbeatAt: run.startedAt } });
+}
+
+/** Saves progress counters; also proves the run is alive (status treats old heartbeats as dead runs). */
+export async function heartbeatRun(db: Db, runId: string, counts: RunCounts, at: Date): Promise<void> {
+  await db.syncRun.update({ where: { runId }, data: { ...counts, heartbeatAt: at } });
+}
+
+export async function finishRun(
+  db: Db,
+  runId: string,
+  outcome: { status: Exclude<RunStatus, 'running'>; counts: RunCounts; error?: string; finishedAt: Date; durationMs: number },
+): Promise<void> {
+  await db.syncRun.update({
+    where: { runId },
+    data: {
+      ...outcome.counts,
+      status: outcome.status,
+      error: outcome.error ?? null,
+      finishedAt: outcome.finishedAt,
+      heartbeatAt: outcome.finishedAt,
+      durationMs: outcome.durationMs,
+    },
+  });
+}
+
+export interface NewWindow {
+  scopeKey: string;
+  scopeAgentIds: string[];
+  start: Date;
+  end: Date;
+  parentWindowId?: bigint;
+}
+
+export async function insertWindows(db: Db, runId: string, windows: NewWindow[]): Promise<bigint[]> {
+  const rows = await db.syncWindow.createManyAndReturn({
+    data: windows.map((w) => ({
+      runId,
+      scopeKey: w.scopeKey,
+      scopeAgentIds: w.scopeAgentIds,
+      windowStart: w.start,
+      windowEnd: w.end,
+      status: 'pending',
+      parentWindowId: w.parentWindowId ?? null,
+    })),
+    select: { windowId: true },
+  });
+  return rows.map((r) => r.windowId);
+}
+
+export async function markWindowRunning(db: Db, windowId: bigint, at: Date): Promise<void> {
+  await db.syncWindow.update({
+    where: { windowId },
+    data: { status: 'running', attempts: { increment: 1 }, startedAt: at, error: null },
+  });
+}
+
+export async function markWindowDone(
+  db: Db,
+  windowId: bigint,
+  result: { totalHits: number; pages: number; conversationsWritten: number; at: Date },
+): Promise<void> {
+  await db.syncWindow.update({
+    where: { windowId },
+    data: {
+      status: 'done',
+      totalHits: result.totalHits,
+      pages: result.pages,
+      conversationsWritten: result.conversationsWritten,
+      finishedAt: result.at,
+      error: null,
+    },
+  });
+}
+
+export async function markWindowFailed(
+  db: Db,
+  windowId: bigint,
+  result: { error: string; pages: number; conversationsWritten: number; at: Date },
+): Promise<void> {
+  await db.syncWindow.update({
+    where: { windowId },
+    data: {
+      status: 'failed',
+      error: result.error.slice(0, 4000),
+      pages: result.pages,
+      conversationsWritten: result.conversationsWritten,
+      finishedAt: result.at,
+    },
+  });
+}
+
+export async function markWindowSplit(db: Db, windowId: bigint, totalHits: number, at: Date): Promise<void> {
+  await db.syncWindow.update({ where: { windowId }, data: { status: 'split', totalHits, finishedAt: at } });
+}
+
+/** Windows still pending or running when a run stops (killed, interrupted) are left as they are:
+ * their run's status says why, and a restart re-plans them. */
+
+/**
+ * Windows done by earlier runs with this plan key, by scope key: what a restarted backfill
+ * may skip. Done windows are only ever written after their pages committed.
+ */
+export async function findDoneWindows(db: Db, planKey: string): Promise<Map<string, Window[]>> {
+  const rows = await db.syncWindow.findMany({
+    where: { status: 'done', run: { planKey } },
+    select: { scopeKey: true, windowStart: true, windowEnd: true },
+    orderBy: { windowStart: 'asc' },
+  });
+  const byScope = new Map<string, Window[]>();
+  for (const row of rows) {
+    const list = byScope.get(row.scopeKey) ?? [];
+    list.push({ start: row.windowStart, end: row.windowEnd });
+    byScope.set(row.scopeKey, list);
+  }
+  return byScope;
+}
+
+/**
+ * Runs left `running` by a process that died (SIGKILL, crash, reboot) never update their
+ * heartbeat again; mark them interrupted so status and operators see the truth.
+ */
+export async function markAbandonedRuns(db: Db, heartbeatBefore: Date, at: Date): Promise<number> {
+  const result = await db.syncRun.updateMany({
+    where: { status: 'running', heartbeatAt: { lt: heartbeatBefore } },
+    data: { status: 'interrupted', finishedAt: at, error: 'the process stopped without finishing the run (killed or crashed)' },
+  });
+  return result.count;
+}

@@ -1,0 +1,119 @@
+import { setMaxListeners } from 'node:events';
+import got from 'got';
+import type { Logger } from 'pino';
+import { sleep as realSleep, SECOND_MS, systemClock, type Clock } from '../time.ts';
+import { createApiCaller } from './api.ts';
+import { TokenProvider } from './auth.ts';
+import { queryConversationDetailsPage, type DetailsPageResult, type DetailsQueryPage } from './details-query.ts';
+import { GenesysError } from './errors.ts';
+import { Gate, type Sleep } from './gate.ts';
+import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps } from './request.ts';
+import type { GenesysUser } from './schemas.ts';
+import { listUsers, type ListUsersOptions } from './users.ts';
+
+/**
+ * Analytics queries can take well over the SDK's 16 s default; a minute is generous without
+ * letting a stuck socket hold a slot forever.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 60 * SECOND_MS;
+
+export interface GenesysClientOptions {
+  /** `https://api.<region>` (see resolveHosts); no trailing slash needed. */
+  readonly apiUrl: string;
+  /** `https://login.<region>`. */
+  readonly loginUrl: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** Requests in flight at once, across the whole client. */
+  readonly concurrency: number;
+  /** Request starts per minute (Genesys default for client credentials: 300). */
+  readonly ratePerMinute: number;
+  /** Retries after 5xx/408/network errors; default 5. */
+  readonly maxRetries?: number;
+  /** Retries after 429s; default 20. */
+  readonly maxRateLimitRetries?: number;
+  /** Per-attempt timeout (ms); default 60 000. */
+  readonly requestTimeoutMs?: number;
+  /** First backoff ceiling (ms), doubling per retry; default 500. Small in tests. */
+  readonly retryBaseDelayMs?: number;
+  /** Backoff ceiling (ms); default 30 000. */
+  readonly retryMaxDelayMs?: number;
+  readonly logger: Logger;
+  readonly sleep?: Sleep;
+  readonly now?: Clock;
+  /** [0, 1) jitter source; default Math.random. */
+  readonly random?: () => number;
+}
+
+export interface GenesysClient {
+  /** Every user in a state, all pages. */
+  listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
+  /** One validated page of the conversation details query. */
+  queryConversationDetailsPage(page: DetailsQueryPage & { readonly signal?: AbortSignal | undefined }): Promise<DetailsPageResult>;
+  /** A snapshot of the counters since the client was created. */
+  stats(): GenesysStats;
+  /** Aborts requests in flight and rejects queued ones; the client is unusable afterwards. */
+  close(): void;
+}
+
+/**
+ * Builds the Genesys Cloud client. Every request it makes shares one concurrency limit, one
+ * pacer, one 429 pause and one token cache, so create one per process (per credential).
+ */
+export function createGenesysClient(options: GenesysClientOptions): GenesysClient {
+  const now = options.now ?? systemClock;
+  const nowMs = () => now().getTime();
+  const sleep = options.sleep ?? realSleep;
+  const stats = emptyStats();
+  const logger = options.logger.child({ component: 'genesys' });
+  const closer = new AbortController();
+  // Every request in flight or sleeping listens on it; dozens at once is normal, not a leak.
+  setMaxListeners(0, closer.signal);
+
+  const http = got.extend({
+    retry: { limit: 0 }, // all retry logic lives in request.ts
+    throwHttpErrors: false,
+    followRedirect: false, // never forward the bearer token elsewhere
+    responseType: 'text',
+    timeout: { request: options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS },
+  });
+  const deps: RequestDeps = {
+    http,
+    logger,
+    stats,
+    sleep,
+    nowMs,
+    policy: {
+      maxRetries: nonNegative('maxRetries', options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries),
+      maxRateLimitRetries: nonNegative('maxRateLimitRetries', options.maxRateLimitRetries ?? DEFAULT_RETRY_POLICY.maxRateLimitRetries),
+      baseDelayMs: options.retryBaseDelayMs ?? DEFAULT_RETRY_POLICY.baseDelayMs,
+      maxDelayMs: options.retryMaxDelayMs ?? DEFAULT_RETRY_POLICY.maxDelayMs,
+      random: options.random ?? DEFAULT_RETRY_POLICY.random,
+    },
+  };
+  const gate = new Gate({ concurrency: options.concurrency, ratePerMinute: options.ratePerMinute, nowMs, sleep });
+  const tokens = new TokenProvider({
+    loginUrl: options.loginUrl.replace(/\/+$/, ''),
+    clientId: options.clientId,
+    clientSecret: options.clientSecret,
+    deps,
+    signal: closer.signal,
+  });
+  const callApi = createApiCaller({ apiUrl: options.apiUrl.replace(/\/+$/, ''), gate, tokens, deps, closeSignal: closer.signal });
+
+  return {
+    listUsers: (listOptions) => listUsers(callApi, listOptions),
+    queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
+    stats: () => ({ ...stats }),
+    close: () => {
+      if (closer.signal.aborted) return;
+      closer.abort(new GenesysError('Genesys client closed', { code: 'GENESYS_CLOSED' }));
+      gate.clear();
+    },
+  };
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!Number.isInteger(value) || value < 0) throw new RangeError(`${name} must be an integer >= 0, got ${value}`);
+  return value;
+}

@@ -1,0 +1,29 @@
+/** Genesys Cloud API client: auth, rate-limited requests, users and conversation details. */
+export { createGenesysClient, DEFAULT_REQUEST_TIMEOUT_MS, type GenesysClient, type GenesysClientOptions } from './client.ts';
+export { KNOWN_REGIONS, regionDomain, resolveHosts, type HostOptions, type Hosts, type RegionKey, type RegionDomain } from './regions.ts';
+export {
+  buildDetailsQueryBody,
+  formatInterval,
+  DEFAULT_DETAILS_PAGE_SIZE,
+  DETAILS_QUERY_PATH,
+  MAX_DETAILS_INTERVAL_DAYS,
+  type DetailsPageResult,
+  type DetailsQueryBody,
+  type DetailsQueryPage,
+  type QueryScope,
+} from './details-query.ts';
+export { DEFAULT_USERS_PAGE_SIZE, type ListUsersOptions, type UserState } from './users.ts';
+export type { GenesysConversation, GenesysParticipant, GenesysSession, GenesysSegment, GenesysMetric, GenesysUser } from './schemas.ts';
+export type { GenesysStats } from './request.ts';
+export {
+  AuthError,
+  FatalApiError,
+  GenesysApiError,
+  GenesysError,
+  InvalidRecordError,
+  InvalidResponseError,
+  NetworkError,
+  RetriableApiError,
+  RetriesExhaustedError,
+  type GenesysErrorCode,
+} from './errors.ts';

@@ -1,0 +1,167 @@
+/**
+ * `--dry-run`: what a run with these arguments would do, read from the plan and the ledger
+ * only. Nothing is written and Genesys is not called, so it is safe against production
+ * before a large backfill (how many windows, how many already done, roughly how many
+ * requests and so how long at the rate limit).
+ */
+import type { Db } from '../db/client.ts';
+import { findDoneWindows } from '../db/ledger.ts';
+import type { Interval } from '../sync/interval.ts';
+import { planKey as makePlanKey, planRun, type PlannedWindow } from '../sync/plan.ts';
+
+/** The fields of SyncOptions the plan depends on. */
+export interface DryRunOptions {
+  kind: 'sync' | 'backfill';
+  interval: Interval;
+  agentIds: string[];
+  agentGroupSize: number;
+  windowDays: number;
+  pageSize: number;
+  /** Whether windows done by earlier runs with the same plan key are skipped (backfill). */
+  resume: boolean;
+}
+
+/**
+ * Requests made once per run besides the windows: the OAuth token and the agents refresh
+ * (one users page for each of the active, inactive and deleted states, at the least).
+ */
+export const RUN_OVERHEAD_REQUESTS = 4;
+
+interface KnownSize {
+  pages: number;
+  /** From a row marked split: hits are known, the pages it will take are estimated. */
+  estimated: boolean;
+}
+
+export interface ScopePlan {
+  scopeKey: string;
+  windows: number;
+  alreadyDone: number;
+  toFetch: number;
+  /** Lower bound plus known page counts (see estimateRequests). */
+  requests: number;
+  /** Windows whose page count came from earlier ledger rows. */
+  sizedFromLedger: number;
+}
+
+export interface DryRunPlan {
+  planKey: string;
+  kind: 'sync' | 'backfill';
+  interval: Interval;
+  resume: boolean;
+  scopes: ScopePlan[];
+  totalWindows: number;
+  alreadyDone: number;
+  toFetch: number;
+  requests: number;
+}
+
+/** Builds the plan; reads the ledger only. */
+export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunPlan> {
+  const key = makePlanKey(options.kind, options.interval, options.agentIds);
+  const done = await findDoneWindows(db, key);
+  const full = planRun({ ...options });
+  const remaining = options.resume ? planRun({ ...options, done }) : full;
+  const sizes = await knownSizes(db, remaining, options.pageSize);
+
+  const byScope = new Map<string, ScopePlan>();
+  for (const w of full) {
+    const s = scopeEntry(byScope, w.scopeKey);
+    s.windows += 1;
+    // A planned window counts as done when no piece of it is left to fetch.
+    const covered = (done.get(w.scopeKey) ?? []).some((d) => d.start <= w.start && d.end >= w.end);
+    if (covered) s.alreadyDone += 1;
+  }
+  for (const w of remaining) {
+    const s = scopeEntry(byScope, w.scopeKey);
+    s.toFetch += 1;
+    const known = sizes.get(sizeKey(w));
+    s.requests += Math.max(1, known?.pages ?? 1);
+    if (known) s.sizedFromLedger += 1;
+  }
+  const scopes = [...byScope.values()];
+  const sum = (f: (s: ScopePlan) => number) => scopes.reduce((n, s) => n + f(s), 0);
+  return {
+    planKey: key,
+    kind: options.kind,
+    interval: options.interval,
+    resume: options.resume,
+    scopes,
+    totalWindows: sum((s) => s.windows),
+    alreadyDone: sum((s) => s.alreadyDone),
+    toFetch: sum((s) => s.toFetch),
+    requests: sum((s) => s.requests) + (scopes.length > 0 ? RUN_OVERHEAD_REQUESTS : 0),
+  };
+}
+
+/** The plan as text for the terminal. */
+export function formatPlan(plan: DryRunPlan): string {
+  const lines = [
+    `${plan.kind} DRY RUN  plan ${plan.planKey}  (nothing written, Genesys not called)`,
+    `  interval   ${plan.interval.start.toISOString()} → ${plan.interval.end.toISOString()}`,
+    `  windows    ${plan.totalWindows} planned, ${plan.alreadyDone} already done by earlier runs with this plan` +
+      (plan.resume ? `, ${plan.toFetch} to fetch` : ` (a ${plan.kind} run fetches them again: ${plan.toFetch} to fetch)`),
+    `  requests   at least ${plan.requests} (one per window, pages where earlier runs recorded them, ` +
+      `plus ${RUN_OVERHEAD_REQUESTS} for the token and the agent list)`,
+    '  by scope:',
+  ];
+  const width = Math.min(60, Math.max(8, ...plan.scopes.map((s) => s.scopeKey.length)));
+  for (const s of plan.scopes) {
+    const name = s.scopeKey.length > width ? `${s.scopeKey.slice(0, width - 1)}…` : s.scopeKey.padEnd(width);
+    lines.push(
+      `    ${name}  ${String(s.windows).padStart(5)} windows  ${String(s.alreadyDone).padStart(5)} done  ` +
+        `${String(s.toFetch).padStart(5)} to fetch  ≥${s.requests} requests` +
+        (s.sizedFromLedger > 0 ? ` (${s.sizedFromLedger} sized from the ledger)` : ''),
+    );
+  }
+  return lines.join('\n');
+}
+
+/** `--dry-run` output: the plan of a run with these options, from the ledger only. */
+export async function printPlan(db: Db, options: DryRunOptions): Promise<string> {
+  return formatPlan(await buildPlan(db, options));
+}
+
+function scopeEntry(map: Map<string, ScopePlan>, scopeKey: string): ScopePlan {
+  let s = map.get(scopeKey);
+  if (!s) {
+    s = { scopeKey, windows: 0, alreadyDone: 0, toFetch: 0, requests: 0, sizedFromLedger: 0 };
+    map.set(scopeKey, s);
+  }
+  return s;
+}
+
+function sizeKey(w: { scopeKey: string; start: Date; end: Date }): string {
+  return `${w.scopeKey}|${w.start.getTime()}|${w.end.getTime()}`;
+}
+
+/**
+ * Page counts of the same windows (scope, start, end) from earlier runs of any plan: the
+ * latest done row wins; a window once split for too many hits is estimated from its hits
+ * (one probe page, then its parts' pages).
+ */
+async function knownSizes(db: Db, windows: PlannedWindow[], pageSize: number): Promise<Map<string, KnownSize>> {
+  const out = new Map<string, KnownSize>();
+  if (windows.length === 0) return out;
+  const wanted = new Set(windows.map(sizeKey));
+  const starts = windows.map((w) => w.start);
+  const rows = await db.syncWindow.findMany({
+    where: {
+      scopeKey: { in: [...new Set(windows.map((w) => w.scopeKey))] },
+      windowStart: { gte: new Date(Math.min(...starts.map((d) => d.getTime()))) },
+      windowEnd: { lte: new Date(Math.max(...windows.map((w) => w.end.getTime()))) },
+      status: { in: ['done', 'split'] },
+    },
+    select: { scopeKey: true, windowStart: true, windowEnd: true, status: true, pages: true, totalHits: true },
+    orderBy: { windowId: 'asc' },
+  });
+  for (const row of rows) {
+    const key = sizeKey({ scopeKey: row.scopeKey, start: row.windowStart, end: row.windowEnd });
+    if (!wanted.has(key)) continue;
+    if (row.status === 'done') out.set(key, { pages: Math.max(1, row.pages), estimated: false });
+    else if (row.totalHits !== null && !out.get(key)) {
+      out.set(key, { pages: 1 + Math.ceil(row.totalHits / Math.max(1, pageSize)), estimated: true });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,237 @@
+/**
+ * `npm run status`: what the ledger and the data say about the sync's health. Recent runs,
+ * windows that failed or are still open in those runs (with their error text), and
+ * freshness (the newest data stored, the last successful sync and how long ago). Reading
+ * only; "now" is passed in, and the health verdict is a pure function of what was read, so
+ * scripts and monitors can rely on the exit code.
+ */
+import type { Db } from '../db/client.ts';
+import { formatDuration } from '../duration.ts';
+import { ABANDONED_AFTER_MS } from './sync.ts';
+
+/** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
+export const MAX_LISTED_WINDOWS = 30;
+
+export type DisplayStatus = 'running' | 'abandoned' | 'succeeded' | 'failed' | 'interrupted';
+
+export interface RunRow {
+  runId: string;
+  kind: string;
+  /** `abandoned`: left `running` by a process whose heartbeat stopped (killed, crashed). */
+  status: DisplayStatus;
+  intervalStart: Date;
+  intervalEnd: Date;
+  startedAt: Date;
+  finishedAt: Date | null;
+  heartbeatAt: Date;
+  durationMs: number | null;
+  windowsTotal: number;
+  windowsDone: number;
+  windowsFailed: number;
+  requests: number;
+  rateLimited: number;
+  conversationsWritten: number;
+  host: string | null;
+  error: string | null;
+}
+
+export interface WindowRow {
+  runId: string;
+  scopeKey: string;
+  windowStart: Date;
+  windowEnd: Date;
+  status: string;
+  attempts: number;
+  error: string | null;
+}
+
+export interface Freshness {
+  newestConversationStart: Date | null;
+  newestLastSyncedAt: Date | null;
+  lastSuccess: { runId: string; kind: string; finishedAt: Date; ageMs: number } | null;
+}
+
+export interface StatusReport {
+  now: Date;
+  maxAgeMs: number;
+  runs: RunRow[];
+  windows: WindowRow[];
+  /** Open or failed windows beyond those listed. */
+  windowsNotListed: number;
+  freshness: Freshness;
+  healthy: boolean;
+  problems: string[];
+}
+
+export interface StatusOptions {
+  now: Date;
+  /** Recent runs listed. */
+  limit: number;
+  /** The last successful sync may be at most this old (STATUS_MAX_AGE). */
+  maxAgeMs: number;
+}
+
+export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
+  const { now } = options;
+  const runRows = await db.syncRun.findMany({ orderBy: { startedAt: 'desc' }, take: Math.max(1, options.limit) });
+  const runs: RunRow[] = runRows.map((r) => ({
+    runId: r.runId,
+    kind: r.kind,
+    status: displayStatus(r.status, r.heartbeatAt, now),
+    intervalStart: r.intervalStart,
+    intervalEnd: r.intervalEnd,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    heartbeatAt: r.heartbeatAt,
+    durationMs: r.durationMs,
+    windowsTotal: r.windowsTotal,
+    windowsDone: r.windowsDone,
+    windowsFailed: r.windowsFailed,
+    requests: r.requests,
+    rateLimited: r.rateLimited,
+    conversationsWritten: r.conversationsWritten,
+    host: r.host,
+    error: r.error,
+  }));
+  const openWhere = { runId: { in: runs.map((r) => r.runId) }, status: { in: ['failed', 'pending', 'running'] } };
+  const [windowRows, openCount, newest, lastSuccess] = await Promise.all([
+    db.syncWindow.findMany({
+      where: openWhere,
+      orderBy: [{ windowStart: 'asc' }, { windowId: 'asc' }],
+      take: MAX_LISTED_WINDOWS,
+      select: { runId: true, scopeKey: true, windowStart: true, windowEnd: true, status: true, attempts: true, error: true },
+    }),
+    db.syncWindow.count({ where: openWhere }),
+    db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
+    // Freshness is about the scheduled rolling sync: a backfill of last year says nothing about today.
+    db.syncRun.findFirst({
+      where: { kind: 'sync', status: 'succeeded', finishedAt: { not: null } },
+      orderBy: { finishedAt: 'desc' },
+      select: { runId: true, kind: true, finishedAt: true },
+    }),
+  ]);
+  const freshness: Freshness = {
+    newestConversationStart: newest._max.conversationStart,
+    newestLastSyncedAt: newest._max.lastSyncedAt,
+    lastSuccess: lastSuccess?.finishedAt
+      ? { runId: lastSuccess.runId, kind: lastSuccess.kind, finishedAt: lastSuccess.finishedAt, ageMs: now.getTime() - lastSuccess.finishedAt.getTime() }
+      : null,
+  };
+  const problems = assessHealth(runs, freshness, options.maxAgeMs);
+  return {
+    now,
+    maxAgeMs: options.maxAgeMs,
+    runs,
+    windows: windowRows,
+    windowsNotListed: Math.max(0, openCount - windowRows.length),
+    freshness,
+    healthy: problems.length === 0,
+    problems,
+  };
+}
+
+/** A `running` row whose heartbeat stopped more than ABANDONED_AFTER_MS ago belongs to a dead process. */
+export function displayStatus(status: string, heartbeatAt: Date, now: Date): DisplayStatus {
+  if (status === 'running' && now.getTime() - heartbeatAt.getTime() > ABANDONED_AFTER_MS) return 'abandoned';
+  if (status === 'running' || status === 'succeeded' || status === 'failed' || status === 'interrupted') return status;
+  return 'failed';
+}
+
+/**
+ * Why the sync is unhealthy (empty when healthy): the latest finished run (of any kind)
+ * failed, or no rolling sync succeeded within `maxAgeMs`. Runs still going are skipped: a
+ * long run in progress is not a failure. `runs` are newest first.
+ */
+export function assessHealth(runs: readonly RunRow[], freshness: Freshness, maxAgeMs: number): string[] {
+  const problems: string[] = [];
+  const lastFinished = runs.find((r) => r.status !== 'running');
+  if (lastFinished?.status === 'failed') {
+    problems.push(
+      `the last run failed (${lastFinished.kind} ${lastFinished.runId}, started ${lastFinished.startedAt.toISOString()})` +
+        (lastFinished.error ? `: ${lastFinished.error}` : ''),
+    );
+  }
+  if (!freshness.lastSuccess) {
+    problems.push('no sync run has succeeded yet');
+  } else if (freshness.lastSuccess.ageMs > maxAgeMs) {
+    problems.push(
+      `the last successful sync finished ${formatDuration(freshness.lastSuccess.ageMs)} ago, ` +
+        `older than STATUS_MAX_AGE (${formatDuration(maxAgeMs)})`,
+    );
+  }
+  return problems;
+}
+
+/** The report for scripts: ISO dates, stable field names. */
+export function statusJson(report: StatusReport): unknown {
+  return JSON.parse(JSON.stringify(report));
+}
+
+/** The report for people: a table of runs, the windows needing attention, freshness, the verdict. */
+export function formatStatus(report: StatusReport): string {
+  const { now } = report;
+  const lines: string[] = [];
+  lines.push('RECENT RUNS');
+  if (report.runs.length === 0) {
+    lines.push('  (none yet: run `npm run sync` or start the worker)');
+  } else {
+    const header = ['STARTED (UTC)', 'KIND', 'STATUS', 'INTERVAL', 'WINDOWS d/f/t', 'CONVS', 'REQS', 'DURATION'];
+    const rows = report.runs.map((r) => [
+      shortTime(r.startedAt),
+      r.kind,
+      r.status,
+      `${shortTime(r.intervalStart)} → ${shortTime(r.intervalEnd)}`,
+      `${r.windowsDone}/${r.windowsFailed}/${r.windowsTotal}`,
+      String(r.conversationsWritten),
+      String(r.requests),
+      r.durationMs !== null
+        ? formatDuration(r.durationMs)
+        : r.status === 'running'
+          ? `${formatDuration(now.getTime() - r.startedAt.getTime())}…`
+          : `heartbeat ${formatDuration(now.getTime() - r.heartbeatAt.getTime())} ago`,
+    ]);
+    lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
+    for (const r of report.runs.filter((x) => x.error && x.status !== 'succeeded').slice(0, 5)) {
+      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(r.error!, 200)}`);
+    }
+  }
+  lines.push('');
+  lines.push('WINDOWS FAILED OR OPEN IN THESE RUNS');
+  if (report.windows.length === 0) lines.push('  none');
+  for (const w of report.windows) {
+    lines.push(
+      `  ${w.status.padEnd(8)} ${shortTime(w.windowStart)} → ${shortTime(w.windowEnd)}  ${oneLine(w.scopeKey, 40)}` +
+        `  run ${w.runId.slice(0, 8)}, ${w.attempts} attempt(s)${w.error ? `: ${oneLine(w.error, 160)}` : ''}`,
+    );
+  }
+  if (report.windowsNotListed > 0) lines.push(`  … and ${report.windowsNotListed} more (see the sync_windows table)`);
+  lines.push('');
+  const f = report.freshness;
+  lines.push('FRESHNESS');
+  lines.push(`  newest conversation start  ${f.newestConversationStart ? ago(f.newestConversationStart, now) : 'no conversations stored'}`);
+  lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
+  lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
+  lines.push('');
+  if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
+  else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));
+  return lines.join('\n');
+}
+
+function shortTime(d: Date): string {
+  return d.toISOString().slice(0, 16).replace('T', ' ');
+}
+
+function ago(d: Date, now: Date): string {
+  const ms = now.getTime() - d.getTime();
+  return `${d.toISOString()} (${ms >= 0 ? `${formatDuration(ms)} ago` : `in ${formatDuration(-ms)}`})`;
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+function table(rows: string[][]): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
+  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
+}

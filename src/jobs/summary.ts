@@ -1,0 +1,25 @@
+/** The one-screen summary printed at the end of a sync or backfill. */
+import { formatDuration } from '../duration.ts';
+import { describeFailure, type SyncReport } from './sync.ts';
+
+const MAX_LISTED_FAILURES = 10;
+
+export function formatSummary(report: SyncReport): string {
+  const lines = [
+    `${report.kind} ${report.status.toUpperCase()}  run ${report.runId}`,
+    `  interval       ${report.interval.start.toISOString()} → ${report.interval.end.toISOString()}`,
+    `  windows        ${report.windowsDone} done, ${report.windowsFailed} failed, ${report.windowsTotal} planned` +
+      (report.windowsResumed > 0 ? ` (${report.windowsResumed} already done by an earlier run, skipped)` : ''),
+    `  requests       ${report.requests} (${report.pages} pages, ${report.retries} retries, ${report.rateLimited} rate-limited)`,
+    `  conversations  ${report.conversationsWritten} written (${report.conversationsChanged} new or changed)`,
+    `  duration       ${formatDuration(report.durationMs)}`,
+  ];
+  if (report.failures.length > 0) {
+    lines.push('  failed windows (the next run retries them):');
+    for (const f of report.failures.slice(0, MAX_LISTED_FAILURES)) lines.push(`    - ${describeFailure(f)}`);
+    if (report.failures.length > MAX_LISTED_FAILURES) lines.push(`    … and ${report.failures.length - MAX_LISTED_FAILURES} more (npm run status)`);
+  } else if (report.error) {
+    lines.push(`  error          ${report.error}`);
+  }
+  return lines.join('\n');
+}

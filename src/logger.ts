@@ -1,0 +1,57 @@
+/**
+ * pino, JSON to stdout by default and human-readable on a terminal. Every log object and
+ * message passes through the redaction of redact.ts, so a secret that slips into an error
+ * (a library quoting a URL with its password, say) is scrubbed before it is written.
+ */
+import pino, { type DestinationStream, type Logger } from 'pino';
+import { redactDeep, redactText } from './redact.ts';
+
+export type { Logger };
+
+export interface LoggerOptions {
+  level: string;
+  format: 'auto' | 'json' | 'pretty';
+  /** Where to write; defaults to stdout. Tests pass a capture stream. */
+  destination?: DestinationStream;
+}
+
+function serializeError(error: unknown): unknown {
+  if (!(error instanceof Error)) return redactDeep(error);
+  const out: Record<string, unknown> = { type: error.name, message: redactText(error.message) };
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) out.code = code;
+  if (error.stack) out.stack = redactText(error.stack);
+  if (error.cause !== undefined) out.cause = serializeError(error.cause);
+  return out;
+}
+
+export function createLogger(options: LoggerOptions): Logger {
+  const pretty = options.format === 'pretty' || (options.format === 'auto' && !options.destination && process.stdout.isTTY);
+  const destination =
+    options.destination ??
+    (pretty
+      ? (pino.transport({ target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss', ignore: 'pid,hostname' } }) as DestinationStream)
+      : pino.destination({ dest: 1, sync: true }));
+  return pino(
+    {
+      level: options.level,
+      base: undefined,
+      serializers: { err: serializeError, error: serializeError },
+      hooks: {
+        // Scrub the message and every interpolated argument before pino formats them.
+        logMethod(args, method) {
+          method.apply(this, args.map((a) => (a instanceof Error ? serializeError(a) : redactDeep(a))) as never);
+        },
+      },
+      formatters: {
+        log: (object) => redactDeep(object) as Record<string, unknown>,
+      },
+    },
+    destination,
+  );
+}
+
+/** A logger that discards everything (tests and library defaults). */
+export function silentLogger(): Logger {
+  return pino({ level: 'silent' });
+}

@@ -1,0 +1,53 @@
+/**
+ * Secret scrubbing shared by the logger and error reporting. Secrets must never reach a
+ * log line or an error message: not the client secret, not a bearer token, not the
+ * password inside DATABASE_URL.
+ */
+
+const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)(@)/gi;
+const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
+const TOKEN_FIELD = /("?(?:access_token|client_secret|password|authorization)"?\s*[:=]\s*"?)([^"&,\s}]+)/gi;
+
+export const REDACTED = '[REDACTED]';
+
+/** Replaces the password of every URL in `text` with [REDACTED]. */
+export function redactUrlPasswords(text: string): string {
+  return text.replace(URL_PASSWORD, `$1${REDACTED}$3`);
+}
+
+/** Scrubs URL passwords, bearer/basic credentials, token fields and the given literal secrets. */
+export function redactText(text: string, secrets: readonly string[] = registeredSecrets): string {
+  let out = redactUrlPasswords(text).replace(BEARER, `$1 ${REDACTED}`).replace(TOKEN_FIELD, `$1${REDACTED}`);
+  for (const secret of secrets) {
+    if (secret.length >= 4) out = out.split(secret).join(REDACTED);
+  }
+  return out;
+}
+
+/**
+ * Literal secrets known to this process (the client secret, the database password),
+ * registered once by config parsing so every redaction point scrubs them, wherever they
+ * turn up (e.g. quoted inside a library's error text).
+ */
+const registeredSecrets: string[] = [];
+
+export function registerSecret(secret: string | undefined): void {
+  if (secret && secret.length >= 4 && !registeredSecrets.includes(secret)) {
+    registeredSecrets.push(secret);
+    // Encoded forms appear in URLs and Basic headers.
+    const encoded = encodeURIComponent(secret);
+    if (encoded !== secret) registeredSecrets.push(encoded);
+  }
+}
+
+/** Deep-copies a value with every string scrubbed; used for log objects and error payloads. */
+export function redactDeep(value: unknown, depth = 0): unknown {
+  if (typeof value === 'string') return redactText(value);
+  if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) {
+    out[key] = /secret|password|token|authorization/i.test(key) && typeof v === 'string' ? REDACTED : redactDeep(v, depth + 1);
+  }
+  return out;
+}

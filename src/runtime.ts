@@ -1,0 +1,68 @@
+/**
+ * Builds what commands need from the configuration: the logger, the database (the embedded
+ * one when DATABASE_URL is unset) and the Genesys client. The composition root: nothing else
+ * constructs these.
+ */
+import type { Logger } from 'pino';
+import { requireGenesys, type Config } from './config.ts';
+import { openDatabase, type DatabaseHandle } from './db/client.ts';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
+import { createGenesysClient, type GenesysClient } from './genesys/index.ts';
+
+export interface Runtime {
+  config: Config;
+  logger: Logger;
+  database: DatabaseHandle;
+  embedded: EmbeddedDatabase | undefined;
+  close(): Promise<void>;
+}
+
+/** The database URL to use, starting the embedded database when none is configured. */
+export async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  if (config.database.url) return { url: config.database.url };
+  const embedded = await startEmbeddedDatabase({ dir: config.database.embeddedDir, port: config.database.embeddedPort });
+  logger.warn(
+    { dir: config.database.embeddedDir, url: embedded.url },
+    'DATABASE_URL is not set: using the embedded database (PGlite), meant for trying the tool out',
+  );
+  return { url: embedded.url, embedded };
+}
+
+export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+  const { url, embedded } = await resolveDatabaseUrl(config, logger);
+  let database: DatabaseHandle;
+  try {
+    database = await openDatabase(url, {
+      poolSize: config.database.poolSize,
+      onPoolError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
+    });
+  } catch (error) {
+    await embedded?.stop();
+    throw error;
+  }
+  return {
+    config,
+    logger,
+    database,
+    embedded,
+    async close() {
+      await database.close();
+      await embedded?.stop();
+    },
+  };
+}
+
+export function createGenesys(config: Config, logger: Logger): GenesysClient {
+  const g = requireGenesys(config);
+  return createGenesysClient({
+    apiUrl: g.apiUrl,
+    loginUrl: g.loginUrl,
+    clientId: g.clientId,
+    clientSecret: g.clientSecret,
+    concurrency: config.sync.concurrency,
+    ratePerMinute: g.ratePerMinute,
+    maxRetries: g.maxRetries,
+    requestTimeoutMs: g.requestTimeoutMs,
+    logger,
+  });
+}

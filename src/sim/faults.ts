@@ -1,0 +1,139 @@
+import { MINUTE_MS, SECOND_MS } from '../time.ts';
+import { Random } from './prng.ts';
+
+/**
+ * What the next API request should suffer:
+ * - '429': normalized 429 (Retry-After header, inin-ratelimit-reset header, message with [N]).
+ * - '429-reset-only': 429 with only the inin-ratelimit-reset header and a message without seconds.
+ * - '429-message-only': 429 with neither header; only the message text says "[N] seconds".
+ * - '429-legacy': pre-2021 body, code too.many.requests, no Retry-After.
+ * - '500' | '502' | '503' | '504': server errors with Genesys codes.
+ * - '401': the token is refused (as if revoked) although it is valid.
+ * - 'drop': the socket is destroyed without a response.
+ * - 'hang': no response until the client gives up or the simulator closes (client timeouts).
+ * - 'ok': served normally (lets a script interleave successes).
+ */
+export type FaultKind =
+  | 'ok' | 'drop' | 'hang' | '401'
+  | '429' | '429-reset-only' | '429-message-only' | '429-legacy'
+  | '500' | '502' | '503' | '504';
+
+export type RateLimitStyle = 'normal' | 'reset-only' | 'message-only' | 'legacy';
+
+export interface FaultSettings {
+  /** Chance (0..1) that an API request gets a 429. */
+  rateLimitRate: number;
+  /** Seconds announced by 429s (Retry-After, inin-ratelimit-reset, message). */
+  retryAfterSeconds: number;
+  /** Which 429 variant random rate limiting sends. */
+  rateLimitStyle: RateLimitStyle;
+  /** Chance (0..1) of a 5xx; the status is drawn from `serverErrorStatuses`. */
+  serverErrorRate: number;
+  serverErrorStatuses: number[];
+  /** Chance (0..1) that the socket is destroyed without a response. */
+  dropRate: number;
+  /** Added to every request (token requests included), plus uniform jitter in [0, latencyJitterMs). */
+  latencyMs: number;
+  latencyJitterMs: number;
+  /** Lifetime of newly issued tokens (Genesys default: 24 h). */
+  tokenLifetimeSeconds: number;
+  /** Per-token sliding 60 s limit (Genesys default for client credentials: 300); 0 = unlimited. */
+  rateLimitPerMinute: number;
+  /** Largest accepted request body (413 above); 0 = unlimited. */
+  maxBodyBytes: number;
+  /** Whether random faults also hit POST /oauth/token. */
+  faultTokenRequests: boolean;
+}
+
+export const DEFAULT_FAULTS: FaultSettings = {
+  rateLimitRate: 0,
+  retryAfterSeconds: 1,
+  rateLimitStyle: 'normal',
+  serverErrorRate: 0,
+  serverErrorStatuses: [500, 502, 503, 504],
+  dropRate: 0,
+  latencyMs: 0,
+  latencyJitterMs: 0,
+  tokenLifetimeSeconds: 86_400,
+  rateLimitPerMinute: 0,
+  maxBodyBytes: 0,
+  faultTokenRequests: false,
+};
+
+interface Scripted {
+  kind: FaultKind;
+  includeTokenRequests: boolean;
+}
+
+/** Decides faults: a deterministic script first, then seeded random draws. */
+export class FaultInjector {
+  settings: FaultSettings;
+  private script: Scripted[] = [];
+  private readonly rng: Random;
+
+  constructor(seed: number, initial: Partial<FaultSettings> = {}) {
+    this.rng = Random.from(seed, 'faults');
+    this.settings = { ...DEFAULT_FAULTS, ...initial };
+  }
+
+  set(partial: Partial<FaultSettings>): void {
+    this.settings = { ...this.settings, ...partial };
+  }
+
+  /** Appends to the script; entries are consumed by the next API requests in order. */
+  queue(kinds: readonly FaultKind[], includeTokenRequests = false): void {
+    for (const kind of kinds) this.script.push({ kind, includeTokenRequests });
+  }
+
+  clearQueue(): void {
+    this.script = [];
+  }
+
+  get queued(): readonly FaultKind[] {
+    return this.script.map((s) => s.kind);
+  }
+
+  /** The fault for the next request. Token requests skip script entries not meant for them. */
+  next(isTokenRequest: boolean): FaultKind {
+    const head = this.script[0];
+    if (head && (!isTokenRequest || head.includeTokenRequests)) {
+      this.script.shift();
+      return head.kind;
+    }
+    if (isTokenRequest && !this.settings.faultTokenRequests) return 'ok';
+    const s = this.settings;
+    if (s.dropRate > 0 && this.rng.chance(s.dropRate)) return 'drop';
+    if (s.rateLimitRate > 0 && this.rng.chance(s.rateLimitRate)) {
+      return s.rateLimitStyle === 'normal' ? '429' : (`429-${s.rateLimitStyle}` as FaultKind);
+    }
+    if (s.serverErrorRate > 0 && this.rng.chance(s.serverErrorRate)) {
+      return String(this.rng.pick(s.serverErrorStatuses.length > 0 ? s.serverErrorStatuses : [500])) as FaultKind;
+    }
+    return 'ok';
+  }
+
+  latencyMs(): number {
+    const { latencyMs, latencyJitterMs } = this.settings;
+    return latencyMs + (latencyJitterMs > 0 ? Math.floor(this.rng.float() * latencyJitterMs) : 0);
+  }
+}
+
+/** Per-token sliding-window request counter (what `inin-ratelimit-*` headers report). */
+export class RateLimiter {
+  private readonly windows = new Map<string, number[]>();
+
+  /** Records the request unless over the limit; `resetSeconds` is when a slot frees up. */
+  take(token: string, limit: number, nowMs: number): { allowed: boolean; count: number; resetSeconds: number } {
+    const window = (this.windows.get(token) ?? []).filter((t) => t > nowMs - MINUTE_MS);
+    const allowed = limit <= 0 || window.length < limit;
+    if (allowed) window.push(nowMs);
+    this.windows.set(token, window);
+    const oldest = window[0] ?? nowMs;
+    const resetSeconds = Math.max(1, Math.ceil((oldest + MINUTE_MS - nowMs) / SECOND_MS));
+    return { allowed, count: window.length, resetSeconds };
+  }
+
+  reset(): void {
+    this.windows.clear();
+  }
+}

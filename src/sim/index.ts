@@ -1,0 +1,210 @@
+/**
+ * Genesys Cloud simulator: a real node:http server on loopback that behaves like the parts
+ * of Genesys this project uses (/work/shared/genesys-api.md): client-credentials login,
+ * GET /api/v2/users (+ /users/{id}) and POST /api/v2/analytics/conversations/details/query.
+ * Used by integration tests, `npm run demo`, `npm run sim` and benchmarks.
+ *
+ * Decisions worth knowing:
+ * - Data is a pure function of (seed, options, now). Each UTC day is generated on demand
+ *   from (seed, day) and cached in a small LRU; mutations are stored as overrides. Leave
+ *   `org.now` unset and the data follows the wall clock at start-up.
+ * - "now" is frozen at start: live conversations stay live until `endConversation`.
+ * - conversationEnd is when the last customer-facing leg disconnected; agent wrap-up
+ *   segments may run past it.
+ * - Limits the research could not confirm are enforced as the project assumes them:
+ *   pageSize <= 100, pageSize * pageNumber <= 100,000, users pageSize <= 500.
+ * - `order: 'desc'` is the exact reverse of ascending (conversationStart, conversationId).
+ * - Ground truth (`expected`) ignores `corrupt()`: corruption only affects what is served.
+ */
+import type { AddressInfo } from 'node:net';
+import { DAY_MS, SECOND_MS } from '../time.ts';
+import { TokenStore } from './auth.ts';
+import { FaultInjector, RateLimiter, type FaultKind, type FaultSettings } from './faults.ts';
+import { createGenContext } from './generate.ts';
+import * as mut from './mutations.ts';
+import { generateOrg, type Org } from './org.ts';
+import { hash32 } from './prng.ts';
+import { createSimServer, emptyStats, type ServerState, type SimStats } from './server.ts';
+import { ConversationStore, dayNumberOf } from './store.ts';
+import type { Conversation, SimUser } from './types.ts';
+import { usersInState, type UsersStateParam } from './users.ts';
+
+export type { Conversation, ErrorBody, SimUser, UserState } from './types.ts';
+export type { FaultKind, FaultSettings, RateLimitStyle } from './faults.ts';
+export type { CorruptionKind } from './mutations.ts';
+export type { Org } from './org.ts';
+export type { SimStats } from './server.ts';
+export type { UsersStateParam } from './users.ts';
+
+/** What data to generate. Everything is derived from the seed and these values. */
+export interface GenerationOptions {
+  agentCount?: number;
+  conversationsPerDay?: number;
+  /** Range of conversationStart values, [start, end). `end` is capped at `now`. */
+  start?: Date;
+  end?: Date;
+  /** Without `start`: full UTC days before today's midnight, plus today up to `now` (default 7). */
+  days?: number;
+  /** The simulated present; recent conversations are live relative to it. Default: new Date(). */
+  now?: Date;
+  /** Generated days kept in memory (LRU). */
+  cacheDays?: number;
+}
+
+export interface SimulatorOptions {
+  seed?: number;
+  org?: GenerationOptions;
+  clientId?: string;
+  clientSecret?: string;
+  host?: string;
+  /** 0 picks a free port. */
+  port?: number;
+  tokenLifetimeSeconds?: number;
+  latencyMs?: number;
+  latencyJitterMs?: number;
+  rateLimitPerMinute?: number;
+  maxBodyBytes?: number;
+  faults?: Partial<FaultSettings>;
+}
+
+export interface Simulator {
+  /** Base URL for both the login route and the API routes. */
+  readonly url: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly seed: number;
+  readonly now: Date;
+  readonly range: { start: Date; end: Date };
+  readonly org: Org;
+  readonly faults: Readonly<FaultSettings>;
+  setFaults(partial: Partial<FaultSettings>): void;
+  /** Scripted faults for the next API requests, in order; token requests only if asked. */
+  queueFaults(kinds: readonly FaultKind[], options?: { includeTokenRequests?: boolean }): void;
+  clearFaultQueue(): void;
+  /** Makes every issued token expired. */
+  expireTokens(): void;
+  corrupt(conversationId: string, kind: mut.CorruptionKind): void;
+  clearCorruption(): void;
+  endConversation(conversationId: string, at?: Date): Conversation;
+  recodeWrapUp(conversationId: string, wrapUpCode: string): Conversation;
+  dropSegment(conversationId: string): Conversation;
+  addField(conversationId: string, path: string, value: unknown): Conversation;
+  /** Ground truth: conversations started in [from, to), optionally with one of `agentIds` as an agent. */
+  expected(query: { from: Date; to: Date; agentIds?: readonly string[] }): Conversation[];
+  getConversation(conversationId: string): Conversation | undefined;
+  conversationsOnDay(day: Date): Conversation[];
+  liveConversationIds(from: Date, to: Date): string[];
+  listUsers(state?: UsersStateParam): SimUser[];
+  stats(): SimStats;
+  resetStats(): void;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SEED = 1;
+const DEFAULT_DAYS = 7;
+
+/** Resolves the generated range: `end` never passes `now`, conversations cannot start in the future. */
+export function resolveRange(o: GenerationOptions, nowMs: number): { startMs: number; endMs: number } {
+  const endMs = Math.min(o.end?.getTime() ?? nowMs, nowMs);
+  const startMs = o.start?.getTime() ?? dayNumberOf(endMs) * DAY_MS - (o.days ?? DEFAULT_DAYS) * DAY_MS;
+  if (!(startMs < endMs)) throw new RangeError('simulator range is empty: start must be before end (and before now)');
+  return { startMs, endMs };
+}
+
+/** Starts a Genesys Cloud simulator on loopback. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const seed = options.seed ?? DEFAULT_SEED;
+  const gen = options.org ?? {};
+  const nowMs = (gen.now ?? new Date()).getTime();
+  const { startMs, endMs } = resolveRange(gen, nowMs);
+  const org = generateOrg(seed, gen.agentCount ?? 20);
+  const store = new ConversationStore(createGenContext(seed, org, gen.conversationsPerDay ?? 200, nowMs), startMs, endMs, gen.cacheDays);
+  const faults = new FaultInjector(seed, {
+    ...(options.tokenLifetimeSeconds !== undefined ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
+    ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
+    ...(options.latencyJitterMs !== undefined ? { latencyJitterMs: options.latencyJitterMs } : {}),
+    ...(options.rateLimitPerMinute !== undefined ? { rateLimitPerMinute: options.rateLimitPerMinute } : {}),
+    ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
+    ...options.faults,
+  });
+  const state: ServerState = {
+    store, org, faults, tokens: new TokenStore(), limiter: new RateLimiter(),
+    creds: { clientId: options.clientId ?? 'sim-client', clientSecret: options.clientSecret ?? 'sim-secret' },
+    corruption: new Map(), stats: emptyStats(),
+  };
+  const { server, abortAll } = createSimServer(state);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  const must = (id: string) => {
+    const c = store.get(id);
+    if (!c) throw new Error(`unknown conversation ${id}`);
+    return c;
+  };
+  const mutate = (id: string, change: (c: Conversation) => Conversation): Conversation => {
+    const next = change(must(id));
+    store.put(next);
+    return structuredClone(next);
+  };
+  const hasAgent = (c: Conversation, ids: ReadonlySet<string>) => c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && ids.has(p.userId));
+
+  return {
+    url: `http://${host}:${address.port}`,
+    clientId: state.creds.clientId,
+    clientSecret: state.creds.clientSecret,
+    seed,
+    now: new Date(nowMs),
+    range: { start: new Date(startMs), end: new Date(endMs) },
+    org,
+    get faults() {
+      return faults.settings;
+    },
+    setFaults: (partial) => faults.set(partial),
+    queueFaults: (kinds, o) => faults.queue(kinds, o?.includeTokenRequests ?? false),
+    clearFaultQueue: () => faults.clearQueue(),
+    expireTokens: () => state.tokens.expireAll(),
+    corrupt(id, kind) {
+      must(id);
+      if (!mut.CORRUPTION_KINDS.includes(kind)) throw new Error(`unknown corruption kind ${kind}`);
+      state.corruption.set(id, kind);
+    },
+    clearCorruption: () => state.corruption.clear(),
+    endConversation: (id, at) => mutate(id, (c) => {
+      // Default end: the simulated now, or just after the last segment start if later.
+      const atMs = at?.getTime() ?? Math.max(nowMs, mut.latestSegmentStartMs(c) + SECOND_MS);
+      const codes = org.wrapUpCodes;
+      return mut.endConversation(c, atMs, codes[hash32(id) % codes.length]!.id);
+    }),
+    recodeWrapUp: (id, code) => mutate(id, (c) => mut.recodeWrapUp(c, code)),
+    dropSegment: (id) => mutate(id, (c) => mut.dropSegment(c)),
+    addField: (id, path, value) => mutate(id, (c) => mut.addField(c, path, value)),
+    expected({ from, to, agentIds }) {
+      const all = store.between(from.getTime(), to.getTime());
+      const ids = agentIds ? new Set(agentIds) : undefined;
+      return (ids ? all.filter((c) => hasAgent(c, ids)) : all).map((c) => structuredClone(c));
+    },
+    getConversation: (id) => {
+      const c = store.get(id);
+      return c ? structuredClone(c) : undefined;
+    },
+    conversationsOnDay: (day) => store.day(dayNumberOf(day.getTime())).map((c) => structuredClone(c)),
+    liveConversationIds: (from, to) => store.between(from.getTime(), to.getTime()).filter((c) => c.conversationEnd === undefined).map((c) => c.conversationId),
+    listUsers: (s = 'any') => usersInState(org.agents, s).map((u) => structuredClone(u)),
+    stats: () => structuredClone(state.stats),
+    resetStats() {
+      // In place: requests in flight still hold this object and decrement inFlight later.
+      const inFlight = state.stats.inFlight;
+      Object.assign(state.stats, emptyStats(), { inFlight, peakInFlight: inFlight });
+    },
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await abortAll();
+      await closed;
+    },
+  };
+}

@@ -1,0 +1,99 @@
+import { Random } from './prng.ts';
+import type { SimUser, UserState } from './types.ts';
+
+/** The simulated organisation: who can take conversations and where they are routed. */
+export interface Org {
+  agents: SimUser[];
+  divisions: { id: string; name: string }[];
+  queues: { id: string; name: string; divisionId: string }[];
+  wrapUpCodes: { id: string; name: string }[];
+  flows: { id: string; name: string; type: string }[];
+  edgeIds: string[];
+  /** Org phone numbers customers dial (dnis). */
+  numbers: string[];
+}
+
+const FIRST = ['Ada', 'Ben', 'Chloe', 'Dev', 'Elif', 'Femi', 'Grace', 'Hugo', 'Ines', 'Jonas', 'Kira', 'Liam', 'Maya', 'Nils', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sami', 'Tara', 'Umar', 'Vera', 'Wen', 'Yusuf', 'Zoe'];
+const LAST = ['Abara', 'Berg', 'Costa', 'Dubois', 'Eriksen', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jansen', 'Kowalski', 'Lopez', 'Moreau', 'Novak', 'Okafor', 'Petrov', 'Quist', 'Rossi', 'Silva', 'Tanaka'];
+const DEPARTMENTS = ['Customer Care', 'Sales', 'Billing', 'Technical Support'];
+const DIVISION_NAMES = ['Home', 'North America', 'EMEA'];
+const QUEUE_NAMES = ['General Support', 'Billing', 'Sales', 'Technical', 'Retention', 'VIP'];
+const WRAP_UP_NAMES = ['Resolved', 'Follow-up required', 'Escalated', 'Sale completed', 'Wrong number', 'Information given', 'Complaint', 'Callback scheduled'];
+
+/** Number of team leads among the agents; they are always active and manage the others. */
+const LEAD_COUNT = 2;
+
+export const DOMAIN = 'example-sim.com';
+
+/** Generates the org deterministically from the seed. */
+export function generateOrg(seed: number, agentCount: number): Org {
+  const rng = Random.from(seed, 'org');
+  const divisions = DIVISION_NAMES.map((name) => ({ id: rng.uuid(), name }));
+  const queues = QUEUE_NAMES.map((name, i) => ({
+    id: rng.uuid(),
+    name,
+    divisionId: (divisions[i % divisions.length] as { id: string }).id,
+  }));
+  const wrapUpCodes = WRAP_UP_NAMES.map((name) => ({ id: rng.uuid(), name }));
+  const flows = [
+    { id: rng.uuid(), name: 'Main IVR', type: 'INBOUNDCALL' },
+    { id: rng.uuid(), name: 'After Hours IVR', type: 'INBOUNDCALL' },
+    { id: rng.uuid(), name: 'Web Messaging Bot', type: 'INBOUNDSHORTMESSAGE' },
+    { id: rng.uuid(), name: 'Email Router', type: 'INBOUNDEMAIL' },
+  ];
+  const edgeIds = [rng.uuid(), rng.uuid()];
+  const numbers = ['+18005550100', '+18005550111', '+442035550123'];
+  const states = assignStates(rng, agentCount);
+  const agents: SimUser[] = [];
+  for (let i = 0; i < agentCount; i++) {
+    const id = rng.uuid();
+    const first = FIRST[i % FIRST.length] as string;
+    const last = LAST[Math.floor(i / FIRST.length + i * 7) % LAST.length] as string;
+    const suffix = i >= FIRST.length ? String(Math.floor(i / FIRST.length)) : '';
+    const username = `${first}.${last}${suffix}`.toLowerCase() + `@${DOMAIN}`;
+    const division = rng.pick(divisions);
+    const lead = agents[i % LEAD_COUNT];
+    agents.push({
+      id,
+      name: `${first} ${last}${suffix ? ` ${suffix}` : ''}`,
+      username,
+      email: username,
+      state: states[i] ?? 'active',
+      division: { id: division.id, name: division.name, selfUri: `/api/v2/authorization/divisions/${division.id}` },
+      department: rng.pick(DEPARTMENTS),
+      title: i < LEAD_COUNT ? 'Team Lead' : rng.pick(['Agent', 'Senior Agent', 'Agent']),
+      ...(i >= LEAD_COUNT && lead ? { manager: { id: lead.id, selfUri: `/api/v2/users/${lead.id}` } } : {}),
+      chat: { jabberId: `${rng.hex(24)}@sim.orgspan.com` },
+      primaryContactInfo: [{ address: username, mediaType: 'EMAIL', type: 'PRIMARY' }],
+      addresses: [],
+      acdAutoAnswer: false,
+      version: rng.int(1, 9),
+      selfUri: `/api/v2/users/${id}`,
+    });
+  }
+  return { agents, divisions, queues, wrapUpCodes, flows, edgeIds, numbers };
+}
+
+/**
+ * About 10% inactive and 10% deleted. With 10+ agents there is at least one of each
+ * (tests rely on that); leads stay active so every manager reference resolves to an active user.
+ */
+function assignStates(rng: Random, agentCount: number): UserState[] {
+  const states: UserState[] = Array.from({ length: agentCount }, () => 'active');
+  const candidates = Array.from({ length: Math.max(0, agentCount - LEAD_COUNT) }, (_, i) => i + LEAD_COUNT);
+  // Fisher-Yates so the choice of who left is seed-dependent but stable.
+  for (let i = candidates.length - 1; i > 0; i--) {
+    const j = rng.int(0, i);
+    [candidates[i], candidates[j]] = [candidates[j] as number, candidates[i] as number];
+  }
+  const share = agentCount >= 10 ? Math.max(1, Math.round(agentCount * 0.1)) : rng.chance(0.5) ? 1 : 0;
+  const take = (n: number, state: UserState) => {
+    for (let k = 0; k < n; k++) {
+      const idx = candidates.shift();
+      if (idx !== undefined) states[idx] = state;
+    }
+  };
+  take(share, 'inactive');
+  take(share, 'deleted');
+  return states;
+}

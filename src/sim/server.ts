@@ -1,0 +1,173 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { sleep } from '../time.ts';
+import { parseBearer, tokenResponse, type TokenStore } from './auth.ts';
+import type { FaultInjector, RateLimiter } from './faults.ts';
+import { BodyTooLargeError, readBody, sendError, sendJson } from './http.ts';
+import { corrupted, type CorruptionKind } from './mutations.ts';
+import type { Org } from './org.ts';
+import { QueryError, matchKey, pageOf, parseQuery, selectMatches, type MatchRef } from './query.ts';
+import { sendFault, sendRateLimited } from './responses.ts';
+import type { ConversationStore } from './store.ts';
+import { userById, usersPage } from './users.ts';
+
+export interface SimStats {
+  requests: { token: number; users: number; detailsQuery: number; other: number };
+  byStatus: Record<number, number>;
+  /** API requests (token requests excluded) currently open, latency included. */
+  inFlight: number;
+  peakInFlight: number;
+  tokensIssued: number;
+  /** Connections destroyed without a response ('drop' faults). */
+  dropped: number;
+}
+
+export const emptyStats = (): SimStats => ({
+  requests: { token: 0, users: 0, detailsQuery: 0, other: 0 },
+  byStatus: {}, inFlight: 0, peakInFlight: 0, tokensIssued: 0, dropped: 0,
+});
+
+/** Everything the HTTP layer reads and updates. */
+export interface ServerState {
+  store: ConversationStore;
+  org: Org;
+  tokens: TokenStore;
+  faults: FaultInjector;
+  limiter: RateLimiter;
+  creds: { clientId: string; clientSecret: string };
+  corruption: Map<string, CorruptionKind>;
+  stats: SimStats;
+}
+
+type Route = 'token' | 'users' | 'user' | 'detailsQuery' | 'other';
+
+const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
+/** Distinct queries whose full match list is kept, so paging a query does not re-filter. */
+const QUERY_CACHE_SIZE = 8;
+
+function routeOf(method: string | undefined, path: string): Route {
+  if (method === 'POST' && path === '/oauth/token') return 'token';
+  if (method === 'GET' && path === '/api/v2/users') return 'users';
+  if (method === 'GET' && /^\/api\/v2\/users\/[^/]+$/.test(path)) return 'user';
+  if (method === 'POST' && path === DETAILS_QUERY_PATH) return 'detailsQuery';
+  return 'other';
+}
+
+/**
+ * Creates the node:http server (`listen` is left to the caller) and `abortAll`, which ends
+ * open requests (hanging ones included) and resolves once their handlers have finished.
+ */
+export function createSimServer(state: ServerState): { server: Server; abortAll: () => Promise<void> } {
+  const queryCache = new Map<string, { version: number; matches: MatchRef[] }>();
+  const open = new Set<ServerResponse>();
+
+  const matchesFor = (q: ReturnType<typeof parseQuery>): MatchRef[] => {
+    const key = matchKey(q);
+    const hit = queryCache.get(key);
+    if (hit && hit.version === state.store.version) return hit.matches;
+    const matches = selectMatches(q, (d) => state.store.day(d));
+    queryCache.delete(key);
+    queryCache.set(key, { version: state.store.version, matches });
+    if (queryCache.size > QUERY_CACHE_SIZE) queryCache.delete(queryCache.keys().next().value as string);
+    return matches;
+  };
+
+  async function handleApi(req: IncomingMessage, res: ServerResponse, route: Route, url: URL): Promise<void> {
+    if (route === 'other') return sendError(res, 404, 'not.found', `No resource found for ${req.method} ${url.pathname}`);
+    const token = parseBearer(req.headers.authorization);
+    if (!token) return sendError(res, 401, 'authentication.required', 'No authentication bearer token specified in authorization header.');
+    if (state.tokens.check(token, Date.now()) !== 'ok') return sendError(res, 401, 'bad.credentials', 'Invalid login credentials.');
+    const limit = state.faults.settings.rateLimitPerMinute;
+    let headers: Record<string, string> = {};
+    if (limit > 0) {
+      const r = state.limiter.take(token, limit, Date.now());
+      headers = { 'inin-ratelimit-allowed': String(limit), 'inin-ratelimit-count': String(r.count), 'inin-ratelimit-reset': String(r.resetSeconds) };
+      if (!r.allowed) return sendRateLimited(res, '429', r.resetSeconds, headers);
+    }
+    if (route === 'users') {
+      const r = usersPage(state.org.agents, url.searchParams);
+      return r.status === 200 ? sendJson(res, 200, r.body, headers) : sendError(res, r.status, r.code, r.message, headers);
+    }
+    if (route === 'user') {
+      const id = decodeURIComponent(url.pathname.slice('/api/v2/users/'.length));
+      const user = userById(state.org.agents, id, url.searchParams.get('state'));
+      return user ? sendJson(res, 200, user, headers) : sendError(res, 404, 'not.found', `User ${id} not found`, headers);
+    }
+    const type = req.headers['content-type'];
+    if (type !== undefined && !/^application\/json\b/i.test(type)) {
+      return sendError(res, 415, 'unsupported.media.type', `Content type ${type} is not supported; use application/json`, headers);
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(await readBody(req, state.faults.settings.maxBodyBytes));
+    } catch (err) {
+      if (err instanceof BodyTooLargeError) return sendError(res, 413, 'request.entity.too.large', err.message, headers);
+      return sendError(res, 400, 'bad.request', 'The request body could not be parsed as JSON', headers);
+    }
+    let query;
+    try {
+      query = parseQuery(body);
+    } catch (err) {
+      if (err instanceof QueryError) return sendError(res, 400, err.code, err.message, headers);
+      throw err;
+    }
+    const page = pageOf(matchesFor(query), query.pageSize, query.pageNumber, (ref) => state.store.at(ref.day, ref.index));
+    if (page.conversations && state.corruption.size > 0) {
+      const served = page.conversations.map((c) => {
+        const kind = state.corruption.get(c.conversationId);
+        return kind ? corrupted(c, kind) : c;
+      });
+      return sendJson(res, 200, { ...page, conversations: served }, headers);
+    }
+    return sendJson(res, 200, page, headers);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://sim.invalid');
+    const route = routeOf(req.method, url.pathname);
+    const { stats } = state;
+    stats.requests[route === 'user' ? 'users' : route]++;
+    const isApi = route !== 'token';
+    if (isApi) stats.peakInFlight = Math.max(stats.peakInFlight, ++stats.inFlight);
+    open.add(res);
+    try {
+      const delay = state.faults.latencyMs();
+      if (delay > 0) await sleep(delay);
+      if (res.destroyed) return; // the client left (or the simulator closed) during the latency
+      const fault = state.faults.next(!isApi);
+      if (fault === 'drop') {
+        stats.dropped++;
+        req.socket.destroy();
+        return;
+      }
+      if (fault === 'hang') {
+        await new Promise<void>((resolve) => res.once('close', () => resolve()));
+        return;
+      }
+      if (fault !== 'ok') return sendFault(res, fault, state.faults.settings.retryAfterSeconds);
+      if (route === 'token') {
+        const r = tokenResponse(req.headers.authorization, await readBody(req, 0), state.creds, state.tokens, state.faults.settings.tokenLifetimeSeconds, Date.now());
+        if (r.status === 200) stats.tokensIssued++;
+        return sendJson(res, r.status, r.body);
+      }
+      await handleApi(req, res, route, url);
+    } catch (err) {
+      if (!res.headersSent) sendError(res, 500, 'internal.server.error', `Simulator error: ${(err as Error).message}`);
+    } finally {
+      open.delete(res);
+      if (isApi) stats.inFlight--;
+      if (res.headersSent) stats.byStatus[res.statusCode] = (stats.byStatus[res.statusCode] ?? 0) + 1;
+    }
+  }
+
+  const pending = new Set<Promise<void>>();
+  const server = createServer((req, res) => {
+    const p = handle(req, res).finally(() => pending.delete(p));
+    pending.add(p);
+  });
+  // Destroying open responses also settles 'hang' faults, which await their 'close' event.
+  const abortAll = async () => {
+    for (const res of open) res.destroy();
+    await Promise.allSettled([...pending]);
+  };
+  return { server, abortAll };
+}

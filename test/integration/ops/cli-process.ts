@@ -1,0 +1,145 @@
+/**
+ * Runs the CLI as a real child process, the way an operator or a supervisor does, and reads
+ * its JSON log lines. The child is `node --import tsx src/cli.ts ...` (what `npx tsx` runs,
+ * and what the container's entrypoint execs): one process, so SIGTERM and SIGKILL reach the
+ * CLI itself rather than an npx or tsx wrapper that would relay (or not) the signal.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** Variables that change what the CLI does; cleared (set empty, which beats a developer's .env) unless given. */
+const CLEARED = [
+  'DATABASE_URL', 'GENESYS_REGION', 'GENESYS_API_URL', 'GENESYS_LOGIN_URL', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET',
+  'SYNC_SCHEDULE', 'SYNC_TIMEZONE', 'SYNC_RUN_ON_START', 'SYNC_LOOKBACK', 'SYNC_LAG', 'SYNC_AGENT_IDS', 'SYNC_CONCURRENCY',
+  'SYNC_PAGE_SIZE', 'SYNC_WINDOW_DAYS', 'BACKFILL_WINDOW_DAYS', 'SYNC_SHUTDOWN_TIMEOUT', 'STATUS_MAX_AGE',
+  'EMBEDDED_DB_DIR', 'EMBEDDED_DB_PORT', 'LOG_LEVEL', 'LOG_FORMAT',
+];
+
+export function cliEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', LOG_FORMAT: 'json', LOG_LEVEL: 'info' };
+  for (const name of CLEARED) if (!(name in overrides) && name !== 'LOG_FORMAT' && name !== 'LOG_LEVEL') env[name] = '';
+  delete env.NODE_OPTIONS; // vitest's loader hooks must not leak into the child
+  return { ...env, ...overrides };
+}
+
+/** The environment pointing the CLI at a simulator and a database. */
+export function simEnv(sim: { url: string; clientId: string; clientSecret: string }, databaseUrl: string, extra: Record<string, string> = {}) {
+  return cliEnv({
+    DATABASE_URL: databaseUrl,
+    GENESYS_API_URL: sim.url,
+    GENESYS_LOGIN_URL: sim.url,
+    GENESYS_CLIENT_ID: sim.clientId,
+    GENESYS_CLIENT_SECRET: sim.clientSecret,
+    ...extra,
+  });
+}
+
+export interface CliResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  /** stdout lines that parse as JSON log objects. */
+  logs: Array<Record<string, unknown>>;
+}
+
+export interface CliProcess {
+  child: ChildProcess;
+  readonly stdout: string;
+  readonly stderr: string;
+  logs(): Array<Record<string, unknown>>;
+  /** Resolves with the first log line matching, or rejects after `timeoutMs`. */
+  waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
+  exited: Promise<CliResult>;
+}
+
+export function startCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const waiters: Array<() => void> = [];
+  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+    for (const w of waiters) w();
+  });
+  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  const logs = () => parseLogs(stdout);
+  const exited = new Promise<CliResult>((resolve) => {
+    child.once('close', (code, signal) => {
+      for (const w of waiters) w();
+      resolve({ code, signal, stdout, stderr, logs: parseLogs(stdout) });
+    });
+  });
+  return {
+    child,
+    get stdout() {
+      return stdout;
+    },
+    get stderr() {
+      return stderr;
+    },
+    logs,
+    waitForLog(match, timeoutMs = 60_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          const hit = logs().find(match);
+          if (hit) {
+            clearTimeout(timer);
+            resolve(hit);
+          } else if (child.exitCode !== null || child.signalCode !== null) {
+            clearTimeout(timer);
+            reject(new Error(`the process exited before the expected log line\n--- stdout\n${stdout}\n--- stderr\n${stderr}`));
+          }
+        };
+        const timer = setTimeout(() => reject(new Error(`no matching log line within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`)), timeoutMs);
+        waiters.push(check);
+        check();
+      });
+    },
+    exited,
+  };
+}
+
+export function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs = 120_000): Promise<CliResult> {
+  const p = startCli(args, env);
+  const timer = setTimeout(() => p.child.kill('SIGKILL'), timeoutMs);
+  return p.exited.finally(() => clearTimeout(timer));
+}
+
+function parseLogs(text: string): Array<Record<string, unknown>> {
+  const out: Array<Record<string, unknown>> = [];
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('{')) continue;
+    try {
+      out.push(JSON.parse(line) as Record<string, unknown>);
+    } catch {
+      // a partial line still being written
+    }
+  }
+  return out;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `check` every `everyMs` until it returns true, or fails after `timeoutMs`. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number, what: string, everyMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

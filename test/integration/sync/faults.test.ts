@@ -1,0 +1,76 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idsOf, startHarness, type Harness } from '../../helpers/harness.ts';
+
+const NOW = new Date('2025-06-20T12:00:00Z');
+
+describe('sync under faults', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness({ seed: 42, org: { agentCount: 10, days: 45, conversationsPerDay: 25, now: NOW }, tokenLifetimeSeconds: 3 });
+  });
+  afterAll(async () => h?.close());
+
+  it('completes a 42-day interval correctly under 429s, 5xx, dropped connections and 3-second tokens', async () => {
+    const interval = { start: new Date('2025-05-08T00:00:00Z'), end: new Date('2025-06-19T00:00:00Z') };
+    h.sim.setFaults({ rateLimitRate: 0.08, retryAfterSeconds: 1, serverErrorRate: 0.08, dropRate: 0.05, latencyMs: 20, latencyJitterMs: 20 });
+    const report = await h.run({ interval, pageSize: 25, windowDays: 7 });
+    h.sim.setFaults({ rateLimitRate: 0, serverErrorRate: 0, dropRate: 0, latencyMs: 0, latencyJitterMs: 0 });
+    expect(report.status).toBe('succeeded');
+    const stats = h.sim.stats();
+    expect(stats.byStatus[429] ?? 0).toBeGreaterThan(0);
+    expect(stats.tokensIssued).toBeGreaterThan(1);
+    expect(report.retries).toBeGreaterThan(0);
+    expect(await h.storedIds()).toEqual(idsOf(h.sim.expected({ from: interval.start, to: interval.end })));
+  });
+
+  it('splits a dense window in halves until every part fits', async () => {
+    const interval = { start: new Date('2025-06-01T00:00:00Z'), end: new Date('2025-06-09T00:00:00Z') };
+    const report = await h.run({ interval, windowDays: 8, windowMaxHits: 60 });
+    expect(report.status).toBe('succeeded');
+    const windows = await h.handle.prisma.syncWindow.findMany({ where: { runId: report.runId } });
+    expect(windows.filter((w) => w.status === 'split').length).toBeGreaterThan(0);
+    expect(windows.filter((w) => w.status === 'done').every((w) => (w.totalHits ?? 0) <= 60)).toBe(true);
+    const ids = await h.handle.prisma.conversation.findMany({
+      where: { conversationStart: { gte: interval.start, lt: interval.end } },
+      select: { conversationId: true },
+    });
+    expect(ids.map((r) => r.conversationId).sort()).toEqual(idsOf(h.sim.expected({ from: interval.start, to: interval.end })));
+  });
+
+  it('fails loudly on a malformed record, stores nothing corrupt, and the next run recovers', async () => {
+    const interval = { start: new Date('2025-06-10T00:00:00Z'), end: new Date('2025-06-13T00:00:00Z') };
+    const victim = h.sim.expected({ from: new Date('2025-06-11T00:00:00Z'), to: new Date('2025-06-12T00:00:00Z') })[3]!;
+    await h.handle.prisma.conversation.deleteMany({ where: { conversationStart: { gte: interval.start, lt: interval.end } } });
+    h.sim.corrupt(victim.conversationId, 'missingConversationStart');
+    const failed = await h.run({ interval, windowDays: 1 });
+    expect(failed.status).toBe('failed');
+    expect(failed.failures).toHaveLength(1);
+    expect(failed.error).toContain(victim.conversationId);
+    expect(failed.failures[0]!.error).toMatch(/page \d+/);
+    expect(await h.handle.prisma.conversation.count({ where: { conversationId: victim.conversationId } })).toBe(0);
+    const run = await h.handle.prisma.syncRun.findUniqueOrThrow({ where: { runId: failed.runId } });
+    expect(run.status).toBe('failed');
+    expect(run.windowsDone).toBe(2);
+
+    h.sim.clearCorruption();
+    const recovered = await h.run({ interval, windowDays: 1 });
+    expect(recovered.status).toBe('succeeded');
+    const stored = await h.handle.prisma.conversation.findMany({
+      where: { conversationStart: { gte: interval.start, lt: interval.end } },
+      select: { conversationId: true },
+    });
+    expect(stored.map((r) => r.conversationId).sort()).toEqual(idsOf(h.sim.expected({ from: interval.start, to: interval.end })));
+  });
+
+  it('lets two runs at once both end well, each conversation stored once and correct', async () => {
+    const interval = { start: new Date('2025-05-20T00:00:00Z'), end: new Date('2025-06-05T00:00:00Z') };
+    await h.handle.prisma.conversation.deleteMany({});
+    const [a, b] = await Promise.all([h.run({ interval }, h.client()), h.run({ interval, windowDays: 3 }, h.client())]);
+    expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
+    const expected = h.sim.expected({ from: interval.start, to: interval.end });
+    expect(await h.storedIds()).toEqual(idsOf(expected));
+    const sample = expected[5]!;
+    const stored = await h.handle.prisma.conversation.findUniqueOrThrow({ where: { conversationId: sample.conversationId } });
+    expect(stored.raw).toEqual(sample);
+  });
+});

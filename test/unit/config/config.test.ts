@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, requireGenesys } from '../../../src/config.ts';
+
+const valid = {
+  GENESYS_REGION: 'mypurecloud.de',
+  GENESYS_CLIENT_ID: 'client-123',
+  GENESYS_CLIENT_SECRET: 'very-secret-value',
+  DATABASE_URL: 'postgresql://sync:db-password-42@db.internal:5432/genesys',
+};
+
+function problems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('maps a region to its api and login hosts and applies the documented defaults', () => {
+    const config = loadConfig(valid);
+    expect(config.genesys).toMatchObject({
+      apiUrl: 'https://api.mypurecloud.de',
+      loginUrl: 'https://login.mypurecloud.de',
+      clientId: 'client-123',
+      ratePerMinute: 250,
+    });
+    expect(config.sync).toMatchObject({ concurrency: 4, pageSize: 100, windowMaxHits: 10_000, agentIds: [], timezone: 'UTC' });
+    expect(config.sync.lookbackMs).toBe(7 * 24 * 3600 * 1000);
+  });
+
+  it('lets GENESYS_API_URL and GENESYS_LOGIN_URL override the region, plain http included', () => {
+    const config = loadConfig({ ...valid, GENESYS_API_URL: 'http://127.0.0.1:9000/', GENESYS_LOGIN_URL: 'http://127.0.0.1:9000' });
+    expect(config.genesys?.apiUrl).toBe('http://127.0.0.1:9000');
+  });
+
+  it('reports every problem at once, each naming its variable', () => {
+    const found = problems({
+      ...valid,
+      SYNC_CONCURRENCY: 'many',
+      SYNC_PAGE_SIZE: '500',
+      SYNC_LOOKBACK: 'a week',
+      SYNC_SCHEDULE: 'every night',
+      SYNC_TIMEZONE: 'Mars/Olympus',
+      SYNC_AGENT_IDS: 'good-id,bad id!',
+      LOG_LEVEL: 'loud',
+      DATABASE_URL: 'mysql://x',
+    });
+    const names = found.map((p) => p.split(':')[0]);
+    expect(names.sort()).toEqual(
+      ['DATABASE_URL', 'LOG_LEVEL', 'SYNC_AGENT_IDS', 'SYNC_CONCURRENCY', 'SYNC_LOOKBACK', 'SYNC_PAGE_SIZE', 'SYNC_SCHEDULE', 'SYNC_TIMEZONE'].sort(),
+    );
+  });
+
+  it('lists the known regions for an unknown one', () => {
+    const [problem] = problems({ ...valid, GENESYS_REGION: 'mypurecloud.moon' });
+    expect(problem).toMatch(/^GENESYS_REGION: unknown region "mypurecloud.moon"; known regions: .*mypurecloud\.de/);
+  });
+
+  it('names each missing Genesys variable when a command needs Genesys', () => {
+    const config = loadConfig({ DATABASE_URL: valid.DATABASE_URL });
+    expect(() => requireGenesys(config)).toThrow(ConfigError);
+    expect(config.genesysProblems.map((p) => p.split(':')[0])).toEqual([
+      'GENESYS_REGION',
+      'GENESYS_CLIENT_ID',
+      'GENESYS_CLIENT_SECRET',
+    ]);
+  });
+
+  it('never echoes a secret, even inside an invalid value', () => {
+    const error = (() => {
+      try {
+        loadConfig({ ...valid, DATABASE_URL: 'postgres://u:db-password-42@host:notaport/db x', GENESYS_CLIENT_SECRET: 'very-secret-value', SYNC_PAGE_SIZE: 'very-secret-value' });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(error!.message).not.toContain('very-secret-value');
+    expect(error!.message).not.toContain('db-password-42');
+  });
+});
+
+describe('.env.example', () => {
+  it('documents every variable the configuration reads, and nothing else', async () => {
+    const { ENV_VARIABLES } = await import('../../../src/config.ts');
+    const { readFileSync } = await import('node:fs');
+    const documented = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8')
+      .split('\n')
+      .map((l) => /^([A-Z][A-Z0-9_]*)=/.exec(l)?.[1])
+      .filter(Boolean);
+    expect([...documented].sort()).toEqual([...ENV_VARIABLES].sort());
+  });
+});

@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import { assessHealth, displayStatus, formatStatus, type Freshness, type RunRow, type StatusReport } from '../../../src/jobs/status.ts';
+import { HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
+
+const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0));
+
+const run = (over: Partial<RunRow>): RunRow => ({
+  runId: '00000000-0000-4000-8000-000000000001',
+  kind: 'sync',
+  status: 'succeeded',
+  intervalStart: new Date(NOW.getTime() - 7 * 24 * HOUR_MS),
+  intervalEnd: new Date(NOW.getTime() - 2 * MINUTE_MS),
+  startedAt: new Date(NOW.getTime() - HOUR_MS),
+  finishedAt: new Date(NOW.getTime() - HOUR_MS + 5 * MINUTE_MS),
+  heartbeatAt: new Date(NOW.getTime() - HOUR_MS + 5 * MINUTE_MS),
+  durationMs: 5 * MINUTE_MS,
+  windowsTotal: 2,
+  windowsDone: 2,
+  windowsFailed: 0,
+  requests: 30,
+  rateLimited: 0,
+  conversationsWritten: 1400,
+  host: 'h',
+  error: null,
+  ...over,
+});
+
+const fresh = (ageMs: number | null): Freshness => ({
+  newestConversationStart: null,
+  newestLastSyncedAt: null,
+  lastSuccess: ageMs === null ? null : { runId: 'r', kind: 'sync', finishedAt: new Date(NOW.getTime() - ageMs), ageMs },
+});
+
+describe('displayStatus', () => {
+  it('shows a running run with an old heartbeat as abandoned', () => {
+    expect(displayStatus('running', new Date(NOW.getTime() - MINUTE_MS), NOW)).toBe('running');
+    expect(displayStatus('running', new Date(NOW.getTime() - HOUR_MS), NOW)).toBe('abandoned');
+    expect(displayStatus('interrupted', new Date(0), NOW)).toBe('interrupted');
+  });
+});
+
+describe('assessHealth', () => {
+  const maxAge = 26 * HOUR_MS;
+
+  it('is healthy when the last run succeeded recently', () => {
+    expect(assessHealth([run({})], fresh(HOUR_MS), maxAge)).toEqual([]);
+  });
+
+  it('is unhealthy when the last finished run failed, ignoring a run still going', () => {
+    const problems = assessHealth([run({ status: 'running' }), run({ status: 'failed', error: '1 window(s) failed' })], fresh(HOUR_MS), maxAge);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^the last run failed .*: 1 window\(s\) failed$/);
+  });
+
+  it('is unhealthy when the last successful sync is older than STATUS_MAX_AGE, or there is none', () => {
+    expect(assessHealth([run({})], fresh(27 * HOUR_MS), maxAge)[0]).toContain('older than STATUS_MAX_AGE (26h 00m)');
+    expect(assessHealth([], fresh(null), maxAge)).toEqual(['no sync run has succeeded yet']);
+  });
+
+  it('does not count an interrupted or abandoned run as a failure', () => {
+    expect(assessHealth([run({ status: 'abandoned' }), run({ status: 'interrupted' })], fresh(HOUR_MS), maxAge)).toEqual([]);
+  });
+});
+
+describe('formatStatus', () => {
+  it('prints the runs table, open windows and the verdict', () => {
+    const report: StatusReport = {
+      now: NOW,
+      maxAgeMs: 26 * HOUR_MS,
+      runs: [run({ status: 'failed', windowsFailed: 1, error: 'boom' })],
+      windows: [
+        {
+          runId: '00000000-0000-4000-8000-000000000001',
+          scopeKey: 'all',
+          windowStart: new Date(Date.UTC(2025, 4, 30)),
+          windowEnd: new Date(Date.UTC(2025, 4, 31)),
+          status: 'failed',
+          attempts: 1,
+          error: '403 missing permission',
+        },
+      ],
+      windowsNotListed: 0,
+      freshness: fresh(HOUR_MS),
+      healthy: false,
+      problems: ['the last run failed'],
+    };
+    const text = formatStatus(report);
+    expect(text).toContain('STARTED (UTC)     KIND  STATUS  INTERVAL');
+    expect(text).toContain('2025-06-01 11:00  sync  failed  2025-05-25 12:00 → 2025-06-01 11:58  2/1/2');
+    expect(text).toContain('failed   2025-05-30 00:00 → 2025-05-31 00:00  all  run 00000000, 1 attempt(s): 403 missing permission');
+    expect(text).toMatch(/UNHEALTHY\n  - the last run failed$/);
+  });
+});
