@@ -191,26 +191,14 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   registerSecret(env.GENESYS_CLIENT_SECRET);
   if (env.DATABASE_URL) registerSecret(passwordOf(env.DATABASE_URL));
   const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${String(i.path[0])}: ${redactText(i.message)}`));
-  }
+  const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${redactText(i.message)}`);
+  const { hosts, genesysProblems } = resolveGenesysHosts(env);
+  // A region typo is a hard error even for commands that do not call Genesys.
+  problems.push(...genesysProblems.filter((p) => p.includes('unknown region')));
+  if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
-  const genesysProblems: string[] = [];
-  let hosts: { apiUrl: string; loginUrl: string } | undefined;
-  if (!e.GENESYS_REGION && !(e.GENESYS_API_URL && e.GENESYS_LOGIN_URL)) {
-    genesysProblems.push('GENESYS_REGION: not set (or set both GENESYS_API_URL and GENESYS_LOGIN_URL)');
-  } else {
-    try {
-      hosts = resolveHosts({ region: e.GENESYS_REGION, apiUrl: e.GENESYS_API_URL, loginUrl: e.GENESYS_LOGIN_URL });
-    } catch {
-      genesysProblems.push(`GENESYS_REGION: unknown region "${e.GENESYS_REGION}"; known regions: ${Object.values(KNOWN_REGIONS).join(', ')}`);
-    }
-  }
   if (!e.GENESYS_CLIENT_ID) genesysProblems.push('GENESYS_CLIENT_ID: not set');
   if (!e.GENESYS_CLIENT_SECRET) genesysProblems.push('GENESYS_CLIENT_SECRET: not set');
-  // A region typo is a hard error even for commands that do not call Genesys.
-  const badRegion = genesysProblems.filter((p) => p.includes('unknown region'));
-  if (badRegion.length > 0) throw new ConfigError(badRegion);
   const genesys: GenesysConfig | undefined =
     genesysProblems.length === 0 && hosts
       ? {
@@ -250,6 +238,24 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT as 'auto' | 'json' | 'pretty' },
     hostname: hostname(),
   });
+}
+
+function resolveGenesysHosts(env: Record<string, string | undefined>): {
+  hosts: { apiUrl: string; loginUrl: string } | undefined;
+  genesysProblems: string[];
+} {
+  const region = env.GENESYS_REGION?.trim() || undefined;
+  const apiUrl = env.GENESYS_API_URL?.trim() || undefined;
+  const loginUrl = env.GENESYS_LOGIN_URL?.trim() || undefined;
+  if (!region && !(apiUrl && loginUrl)) {
+    return { hosts: undefined, genesysProblems: ['GENESYS_REGION: not set (or set both GENESYS_API_URL and GENESYS_LOGIN_URL)'] };
+  }
+  try {
+    return { hosts: resolveHosts({ region, apiUrl, loginUrl }), genesysProblems: [] };
+  } catch {
+    const known = Object.values(KNOWN_REGIONS).join(', ');
+    return { hosts: undefined, genesysProblems: [`GENESYS_REGION: unknown region "${region}"; known regions: ${known}`] };
+  }
 }
 
 /** The Genesys settings, or a ConfigError naming each missing variable. */

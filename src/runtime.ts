@@ -6,6 +6,9 @@
 import type { Logger } from 'pino';
 import { requireGenesys, type Config } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/client.ts';
+import { describeTarget } from './db/errors.ts';
+import { applyMigrations } from './db/migrate.ts';
+import { assertSchemaCurrent } from './db/schema-check.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
 import { createGenesysClient, type GenesysClient } from './genesys/index.ts';
 
@@ -28,13 +31,22 @@ export async function resolveDatabaseUrl(config: Config, logger: Logger): Promis
   return { url: embedded.url, embedded };
 }
 
+/**
+ * Opens the database for a command. The embedded database is migrated on the spot (it is a
+ * trial database); a configured one must already be migrated, else a clear error says so.
+ */
 export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
   const { url, embedded } = await resolveDatabaseUrl(config, logger);
   let database: DatabaseHandle;
   try {
+    if (embedded) await applyMigrations(url);
     database = await openDatabase(url, {
       poolSize: config.database.poolSize,
       onPoolError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
+    });
+    await assertSchemaCurrent(database.prisma, describeTarget(url)).catch(async (error) => {
+      await database.close();
+      throw error;
     });
   } catch (error) {
     await embedded?.stop();

@@ -39,7 +39,9 @@ export function parseStatusArgs(argv: string[]): { json: boolean; limit: number 
 
 export async function statusCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
   const args = parseStatusArgs(argv);
-  const runtime = await openRuntime(config, logger);
+  // Logs go to stdout: with --json keep them to errors, so `status --json | jq` gets JSON only
+  // (the embedded-database notice would otherwise come first).
+  const runtime = await openRuntime(config, args.json ? logger.child({}, { level: 'error' }) : logger);
   try {
     const report = await readStatus(runtime.database.prisma, {
       now: systemClock(),

@@ -74,6 +74,7 @@ export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Co
 
 export function exitCodeFor(report: SyncReport): number {
   if (report.status === 'succeeded') return EXIT.OK;
+  if (report.authFailed) return EXIT.UNAVAILABLE;
   if (report.status === 'interrupted') return EXIT.INTERRUPTED;
   return EXIT.FAILED;
 }

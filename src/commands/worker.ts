@@ -11,7 +11,7 @@ import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } fro
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval } from '../sync/interval.ts';
-import { systemClock } from '../time.ts';
+import { HOUR_MS, systemClock } from '../time.ts';
 import { stopSignal } from './signals.ts';
 import { syncOptions } from './sync.ts';
 
@@ -48,7 +48,11 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   let abandonRun = false;
   try {
     worker.start();
+    // Keep the process alive between ticks on our own terms rather than relying on the
+    // scheduler's timers being referenced.
+    const keepAlive = setInterval(() => {}, HOUR_MS);
     await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    clearInterval(keepAlive);
     const result = await worker.stop(String((stop.signal.reason as Error | undefined)?.message ?? 'stop signal'));
     // A run that outlived the timeout still holds pooled connections: closing the pool would
     // wait for it, so leave it to the process exit (its ledger row turns abandoned later).

@@ -1,44 +1,48 @@
 /**
  * The set-based writer of conversations and their children (participants, sessions,
- * segments, session_metrics). One transaction per call, a handful of statements per batch
- * whatever its size: every table is written by one `INSERT ... SELECT FROM unnest(<typed
- * arrays>)`, built in JS, so Postgres neither parses JSON for the typed columns nor runs a
- * statement per row.
+ * segments, session_metrics): one transaction per batch, a fixed handful of statements per
+ * batch whatever its size. Every table is written by one `INSERT ... SELECT FROM unnest(...)`
+ * over array literals built in JS (see array-literal.ts), so Postgres runs no statement per
+ * row and parses no JSON except `raw` itself, once.
  *
  * Per batch:
- *   1. lock the stored rows of the batch's conversations, in conversation_id order, and read
- *      their raw_hash (deterministic lock order: two sync runs writing overlapping pages
- *      queue behind each other instead of deadlocking);
+ *   1. take a transaction-scoped advisory lock per conversation id of the batch, in one
+ *      deterministic order, then read the stored raw_hash of each. Row locks alone cannot do
+ *      this: an id that does not exist yet has no row to lock, and two runs inserting the same
+ *      new ids while holding locks on older ones deadlock (seen under a stress test). With the
+ *      advisory locks, two sync runs writing overlapping pages simply queue;
  *   2. unchanged conversations (same raw_hash) only get last_synced_at: no raw, no children
- *      are sent, which is what makes nightly re-syncs cheap;
- *   3. new and changed conversations are upserted (raw replaced, first_synced_at kept,
- *      last_changed_at moved), the children of the ones that existed are deleted, and all
- *      their children are inserted: a segment that vanished from the API vanishes here too.
+ *      are even sent, which is what makes nightly re-syncs cheap;
+ *   3. new and changed ones are upserted (raw replaced, first_synced_at kept, last_changed_at
+ *      moved), the children of those that existed are deleted, and all their children are
+ *      inserted: a segment that vanished from the API vanishes from the tables too.
  */
+import { arrayLiteral, ColumnLiterals } from './array-literal.ts';
 import type { Db } from './client.ts';
 import { extractConversation, hashRawJson, type ConversationRecord, type ExtractedConversation } from './extract.ts';
 
-/** The transaction client handed to `afterWrite` (same API as the Prisma client, minus $transaction). */
+/** The transaction client handed to `afterWrite` (the Prisma client API, minus $transaction). */
 export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
 
 export interface WriteConversationsOptions {
-  /** The sync's clock reading for this batch: last_synced_at, and first_synced_at/last_changed_at when they move. */
+  /** The run's clock reading for this batch: last_synced_at, and first_synced_at / last_changed_at when they move. */
   syncedAt: Date;
   /**
-   * Runs inside the same transaction, after the rows are written: e.g. mark the ledger window
+   * Runs in the same transaction after the rows are written, e.g. to mark the ledger window
    * done, so the window and its rows commit (or roll back) together. It runs again if the
-   * transaction is retried, so it must be safe to repeat.
+   * transaction is retried, so it must be idempotent.
    */
   afterWrite?: (tx: Tx) => Promise<void>;
-  /** Attempts in total when Postgres reports a deadlock (40P01) or a serialization failure (40001). Default 4. */
+  /** Attempts in all when Postgres reports a deadlock (40P01) or a serialization failure (40001). Default 4. */
   maxAttempts?: number;
-  /** Interactive-transaction limits (Prisma's defaults, 2 s / 5 s, are too tight for lock waits). */
+  /** Longest wait for a pooled connection, ms (Prisma's default, 2 s, is short when pages are written concurrently). */
   maxWaitMs?: number;
+  /** Longest transaction, ms, lock waits included (Prisma's default is 5 s). */
   timeoutMs?: number;
 }
 
 export interface WriteConversationsResult {
-  /** Distinct conversations in the batch (duplicates counted once): changed + unchanged. */
+  /** Distinct conversations in the batch (an id repeated in the batch counts once) = changed + unchanged. */
   written: number;
   /** New, or stored with a different raw_hash: raw, columns and children rewritten. */
   changed: number;
@@ -49,14 +53,14 @@ export interface WriteConversationsResult {
 const DEFAULT_MAX_ATTEMPTS = 4;
 const DEFAULT_MAX_WAIT_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 120_000;
-/** Base of the jittered pause between attempts after a deadlock or serialization failure. */
-const RETRY_BASE_DELAY_MS = 25;
+/** Base of the jittered, growing pause between attempts after a deadlock or serialization failure. */
+const RETRY_BASE_DELAY_MS = 20;
 
 /**
- * Writes one batch (typically one API page) of conversation records in ONE transaction.
- * Duplicate ids inside the batch: the later record wins. A record that cannot be stored
- * (see extractConversation) fails the whole batch with InvalidConversationError, before
- * anything is written. Retries the transaction on deadlock / serialization failure.
+ * Writes one batch (typically one API page of up to 100) of conversation records in ONE
+ * transaction. Duplicate ids within the batch: the later record wins. A record the tables
+ * cannot hold fails the whole batch with InvalidConversationError (naming the conversation)
+ * and nothing is written. Retries the transaction on deadlock / serialization failure.
  */
 export async function writeConversations(
   db: Db,
@@ -84,47 +88,40 @@ interface Pending {
   record: ConversationRecord;
   rawJson: string;
   rawHash: string;
-  /** Filled lazily: unchanged conversations are never extracted. */
+  /** Filled lazily: unchanged conversations are never extracted. Kept across retries. */
   extracted?: ExtractedConversation;
 }
 
-/** Dedupes (last wins), sorts by id (the lock order) and hashes. Pure CPU, outside the transaction. */
+/** Dedupes (last wins), sorts by id (the lock order) and hashes; pure CPU, outside the transaction. */
 function prepareBatch(records: readonly ConversationRecord[]): Pending[] {
   const byId = new Map<string, ConversationRecord>();
   for (const record of records) {
     const id = (record as { conversationId?: unknown } | null)?.conversationId;
-    if (typeof id !== 'string' || id === '') {
-      extractConversation(record); // throws the descriptive InvalidConversationError
-      continue;
-    }
-    byId.delete(id); // re-insert so iteration order is irrelevant; we sort anyway
-    byId.set(id, record);
+    if (typeof id !== 'string' || id === '') extractConversation(record); // throws, naming the problem
+    byId.set(id as string, record);
   }
-  const ids = [...byId.keys()].sort(compareText);
-  return ids.map((id) => {
+  return [...byId.keys()].sort(compareCodeUnits).map((id) => {
     const record = byId.get(id)!;
     const rawJson = JSON.stringify(record);
     return { id, record, rawJson, rawHash: hashRawJson(rawJson) };
   });
 }
 
-/** Byte-wise order, the same as Postgres' "C" collation and independent of the locale. */
-function compareText(a: string, b: string): number {
+/** Plain code-unit order: the same as Postgres' "C" collation for the ASCII ids Genesys uses. */
+function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
 async function writeBatch(tx: Tx, batch: Pending[], options: WriteConversationsOptions): Promise<WriteConversationsResult> {
-  const syncedAt = options.syncedAt;
-  const ids = batch.map((p) => p.id);
+  const syncedAt = options.syncedAt.getTime();
   const stored = new Map<string, string>();
-  if (ids.length > 0) {
-    // ORDER BY + FOR UPDATE locks the rows in id order (LockRows sits above the sort).
+  if (batch.length > 0) {
+    const ids = arrayLiteral(batch.map((p) => p.id));
+    await lockConversationIds(tx, ids);
+    // A new statement, so a new snapshot: it sees whatever the writers we waited for committed.
     const rows = await tx.$queryRawUnsafe<{ conversation_id: string; raw_hash: string }[]>(
-      `SELECT conversation_id, raw_hash FROM conversations
-        WHERE conversation_id = ANY($1::text[])
-        ORDER BY conversation_id COLLATE "C"
-          FOR UPDATE`,
-      textArrayLiteral(ids),
+      `SELECT conversation_id, raw_hash FROM conversations WHERE conversation_id = ANY($1::text[])`,
+      ids,
     );
     for (const row of rows) stored.set(row.conversation_id, row.raw_hash);
   }
@@ -135,22 +132,23 @@ async function writeBatch(tx: Tx, batch: Pending[], options: WriteConversationsO
     if (stored.get(p.id) === p.rawHash) unchanged.push(p.id);
     else changed.push(p);
   }
-  // Extraction validates; throwing here rolls back and writes nothing.
-  for (const p of changed) p.extracted = extractConversation(p.record, p);
+  // Validates: an InvalidConversationError here rolls the transaction back, nothing is written.
+  for (const p of changed) p.extracted ??= extractConversation(p.record, p);
 
   if (unchanged.length > 0) {
     await tx.$executeRawUnsafe(
-      `UPDATE conversations SET last_synced_at = $2::timestamptz WHERE conversation_id = ANY($1::text[])`,
-      textArrayLiteral(unchanged),
-      syncedAt.toISOString(),
+      `UPDATE conversations SET last_synced_at = to_timestamp($2::float8 / 1000)
+        WHERE conversation_id = ANY($1::text[])`,
+      arrayLiteral(unchanged),
+      syncedAt,
     );
   }
   if (changed.length > 0) {
     const extracted = changed.map((p) => p.extracted!);
-    const upserted = await upsertConversationRows(tx, extracted, syncedAt);
-    // Rows that were updated rather than inserted had children: replace them. (A row can
-    // also be "new" at lock time yet updated here, when a concurrent run inserted it meanwhile.)
-    const existed = upserted.filter((r) => !r.inserted).map((r) => r.conversation_id);
+    const upserted = await upsertConversations(tx, extracted, syncedAt);
+    // Children to replace: those of rows that existed (the advisory locks make `stored` exact;
+    // `inserted` is a second opinion from the upsert itself, should anything bypass them).
+    const existed = upserted.filter((r) => stored.has(r.conversation_id) || !r.inserted).map((r) => r.conversation_id);
     if (existed.length > 0) await deleteChildren(tx, existed);
     await insertChildren(tx, extracted);
   }
@@ -158,84 +156,55 @@ async function writeBatch(tx: Tx, batch: Pending[], options: WriteConversationsO
   return { written: batch.length, changed: changed.length, unchanged: unchanged.length };
 }
 
-/*
- * Every column travels as ONE text parameter holding a Postgres array literal that we build
- * here (`{"a","b",NULL}`), cast to a typed array in SQL and unnest-ed. Passing JS arrays
- * instead makes Prisma (serialize, JSON round trip, deep copy) and pg (escape) walk every
- * element several times: on a page of 100 conversations (~3,000 child rows) that cost more
- * CPU than Postgres' own work. Postgres parses array literals faster than JSON, too.
- */
-
-/** Elements made only of these characters need no quotes (and no escaping) in an array literal. */
-const BARE_ELEMENT = /^[A-Za-z0-9_.:+@-]+$/;
-const ESCAPE = /["\\]/g;
+/** Namespace (first key) of our advisory locks, so they cannot collide with other features' locks. */
+export const CONVERSATION_LOCK_NAMESPACE = 0x4753_0001;
 
 /**
- * One array element. Quoted unless it is plainly safe (uuids, timestamps, words), so NULL,
- * empty strings, commas, braces and spaces round-trip; the word "null" is always quoted.
+ * Locks the ids for the rest of the transaction, in ascending key order (the subquery sorts,
+ * the aggregate consumes in that order), so concurrent writers never wait on each other in a
+ * cycle. Two ids hashing to the same key merely share a lock.
+ *
+ * Also, for this transaction only: raw (~5 KB of jsonb per conversation) is compressed when
+ * stored, and pglz was the largest single CPU cost of a first load; lz4 is several times faster
+ * for a similar ratio. Only where the server was built with lz4 (PGlite is not).
  */
-function element(value: string | number | boolean | null): string {
-  if (value === null) return 'NULL';
-  if (typeof value === 'string') {
-    if (BARE_ELEMENT.test(value) && value.length !== 4) return value;
-    if (BARE_ELEMENT.test(value) && value.toLowerCase() !== 'null') return value;
-    return `"${value.replace(ESCAPE, '\\$&')}"`;
-  }
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  return String(value);
+async function lockConversationIds(tx: Tx, idsLiteral: string): Promise<void> {
+  await tx.$queryRawUnsafe(
+    `SELECT (SELECT count(pg_advisory_xact_lock(${CONVERSATION_LOCK_NAMESPACE}, k))
+               FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest($1::text[]) AS id ORDER BY k) AS keys) AS locked,
+            (SELECT set_config('default_toast_compression', 'lz4', true)
+               FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY(enumvals)) AS compression`,
+    idsLiteral,
+  );
 }
 
-/** Array-literal builders, one string per column, appended to row by row. */
-class Columns {
-  private readonly parts: string[];
-  private rows = 0;
-  constructor(count: number) {
-    this.parts = new Array<string>(count).fill('');
-  }
-  row(...values: (string | number | boolean | null)[]): void {
-    const parts = this.parts;
-    if (this.rows++ === 0) {
-      for (let i = 0; i < values.length; i++) parts[i] = element(values[i]!);
-    } else {
-      for (let i = 0; i < values.length; i++) parts[i] += `,${element(values[i]!)}`;
-    }
-  }
-  literals(): string[] {
-    return this.parts.map((p) => `{${p}}`);
-  }
-}
+/** Timestamps travel as epoch milliseconds (cheaper to format and parse than ISO text). */
+const msToTs = (expr: string): string => `to_timestamp(${expr}::float8 / 1000)`;
+const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 
-/** A text[] literal for one row's array column (division_ids, media_types, agent_user_ids). */
-function textArrayLiteral(values: readonly string[]): string {
-  return `{${values.map(element).join(',')}}`;
-}
-
-const iso = (d: Date | null): string | null => (d === null ? null : d.toISOString());
-
-async function upsertConversationRows(
+async function upsertConversations(
   tx: Tx,
   extracted: ExtractedConversation[],
-  syncedAt: Date,
+  syncedAt: number,
 ): Promise<{ conversation_id: string; inserted: boolean }[]> {
-  const cols = new Columns(10);
-  for (const e of extracted) {
-    const c = e.conversation;
-    cols.row(c.conversationId, c.conversationStart.toISOString(), iso(c.conversationEnd), c.originatingDirection,
-      c.conversationInitiator, c.externalTag, textArrayLiteral(c.divisionIds), textArrayLiteral(c.mediaTypes),
-      textArrayLiteral(c.agentUserIds), c.rawHash);
+  const cols = new ColumnLiterals(10);
+  for (const { conversation: c } of extracted) {
+    cols.row([c.conversationId, c.conversationStart.getTime(), ms(c.conversationEnd), c.originatingDirection,
+      c.conversationInitiator, c.externalTag, arrayLiteral(c.divisionIds), arrayLiteral(c.mediaTypes),
+      arrayLiteral(c.agentUserIds), c.rawHash]);
   }
-  // raw: one jsonb parameter per conversation (Postgres parses each JSON text once, straight
-  // into jsonb; inside an array literal it would be escaped, then unescaped, for nothing).
+  // raw: one parameter per conversation, parsed once by Postgres straight into jsonb (inside
+  // an array literal it would be escaped, then unescaped, for nothing).
   const rawValues = extracted.map((_, i) => `(${i + 1}, $${i + 12}::jsonb)`).join(', ');
-  // Input is sorted by id: rows are inserted (and new keys locked) in that order.
+  // The input is sorted by id: new keys are inserted (and locked) in that order.
   return tx.$queryRawUnsafe<{ conversation_id: string; inserted: boolean }[]>(
     `INSERT INTO conversations AS c (
        conversation_id, conversation_start, conversation_end, originating_direction,
        conversation_initiator, external_tag, division_ids, media_types, agent_user_ids,
        raw, raw_hash, first_synced_at, last_synced_at, last_changed_at)
-     SELECT u.id, u.cs, u.ce, u.od, u.ci, u.et, u.dv::text[], u.mt::text[], u.au::text[],
-            r.raw, u.hash, $11::timestamptz, $11::timestamptz, $11::timestamptz
-       FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::text[],
+     SELECT u.id, ${msToTs('u.cs')}, ${msToTs('u.ce')}, u.od, u.ci, u.et, u.dv::text[], u.mt::text[], u.au::text[],
+            r.raw, u.hash, ${msToTs('$11')}, ${msToTs('$11')}, ${msToTs('$11')}
+       FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[], $5::text[], $6::text[],
                    $7::text[], $8::text[], $9::text[], $10::text[])
             WITH ORDINALITY AS u(id, cs, ce, od, ci, et, dv, mt, au, hash, ord)
        JOIN (VALUES ${rawValues}) AS r(ord, raw) ON r.ord = u.ord
@@ -254,7 +223,7 @@ async function upsertConversationRows(
        last_synced_at = EXCLUDED.last_synced_at,
        last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END
      RETURNING c.conversation_id, (c.xmax = 0) AS inserted`,
-    ...cols.literals(), syncedAt.toISOString(), ...extracted.map((e) => e.rawJson),
+    ...cols.literals(), syncedAt, ...extracted.map((e) => e.rawJson),
   );
 }
 
@@ -264,69 +233,74 @@ async function deleteChildren(tx: Tx, ids: string[]): Promise<void> {
           s AS (DELETE FROM sessions WHERE conversation_id = ANY($1::text[])),
           g AS (DELETE FROM segments WHERE conversation_id = ANY($1::text[]))
      DELETE FROM session_metrics WHERE conversation_id = ANY($1::text[])`,
-    textArrayLiteral(ids),
+    arrayLiteral(ids),
   );
 }
 
-const PARTICIPANT_TYPES = ['text', 'text', 'int4', 'text', 'text', 'text', 'text', 'text', 'text', 'text', 'bool'];
-const SESSION_TYPES = ['text', 'text', 'text', 'int4', ...repeat('text', 14), 'bool', ...repeat('text', 5)];
-const SEGMENT_TYPES = ['text', 'text', 'int4', 'text', 'timestamptz', 'timestamptz', ...repeat('text', 7), 'bool', 'text', 'text'];
-const METRIC_TYPES = ['text', 'text', 'int4', 'text', 'int8', 'timestamptz'];
+/** `$n::type[], ...` for `types`, numbering on from `first`. */
+function arrayParams(types: readonly string[], first: number): string {
+  return types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
+}
 
-/** The children INSERT: four data-modifying CTEs, one statement, one round trip. */
+const T = 'text';
+const PARTICIPANT_TYPES = [T, T, 'int4', T, T, T, T, T, T, T, 'bool'];
+const SESSION_TYPES = [T, T, T, 'int4', T, T, T, T, T, T, T, T, T, T, T, T, T, T, 'bool', T, T, T, T, T];
+const SEGMENT_TYPES = [T, T, 'int4', T, 'int8', 'int8', T, T, T, T, T, T, T, 'bool', T, T];
+const METRIC_TYPES = [T, T, 'int4', T, 'int8', 'int8'];
+
+/** Four data-modifying CTEs: all the children of a batch in one statement, one round trip. */
 const INSERT_CHILDREN_SQL = (() => {
-  let n = 0;
-  const params = (types: string[]): string => types.map((t) => `$${++n}::${t}[]`).join(', ');
+  const s = 1 + PARTICIPANT_TYPES.length;
+  const g = s + SESSION_TYPES.length;
+  const m = g + SEGMENT_TYPES.length;
   return `
     WITH p AS (
       INSERT INTO participants (conversation_id, participant_id, participant_index, purpose, user_id,
         participant_name, team_id, external_contact_id, external_organization_id, flagged_reason, screen_recording)
-      SELECT * FROM unnest(${params(PARTICIPANT_TYPES)})
+      SELECT * FROM unnest(${arrayParams(PARTICIPANT_TYPES, 1)})
     ), s AS (
       INSERT INTO sessions (conversation_id, participant_id, session_id, session_index, media_type, direction, ani,
         dnis, session_dnis, address_from, address_to, address_self, address_other, remote, provider, message_type,
         edge_id, protocol_call_id, recording, selected_agent_id, used_routing, outbound_campaign_id, flow_id, flow_name)
-      SELECT * FROM unnest(${params(SESSION_TYPES)})
+      SELECT * FROM unnest(${arrayParams(SESSION_TYPES, s)})
     ), g AS (
       INSERT INTO segments (conversation_id, session_id, segment_index, participant_id, segment_start, segment_end,
         segment_type, queue_id, group_id, wrap_up_code, wrap_up_note, disconnect_type, error_code, conference,
         subject, requested_language_id)
-      SELECT * FROM unnest(${params(SEGMENT_TYPES)})
+      SELECT c1, c2, c3, c4, ${msToTs('c5')}, ${msToTs('c6')}, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16
+        FROM unnest(${arrayParams(SEGMENT_TYPES, g)}) AS x(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16)
     )
     INSERT INTO session_metrics (conversation_id, session_id, metric_index, name, value, emit_date)
-    SELECT * FROM unnest(${params(METRIC_TYPES)})`;
+    SELECT c1, c2, c3, c4, c5, ${msToTs('c6')}
+      FROM unnest(${arrayParams(METRIC_TYPES, m)}) AS x(c1, c2, c3, c4, c5, c6)`;
 })();
 
 async function insertChildren(tx: Tx, extracted: ExtractedConversation[]): Promise<void> {
-  const P = new Columns(PARTICIPANT_TYPES.length);
-  const S = new Columns(SESSION_TYPES.length);
-  const G = new Columns(SEGMENT_TYPES.length);
-  const M = new Columns(METRIC_TYPES.length);
+  const P = new ColumnLiterals(PARTICIPANT_TYPES.length);
+  const S = new ColumnLiterals(SESSION_TYPES.length);
+  const G = new ColumnLiterals(SEGMENT_TYPES.length);
+  const M = new ColumnLiterals(METRIC_TYPES.length);
   for (const e of extracted) {
     for (const p of e.participants) {
-      P.row(p.conversationId, p.participantId, p.participantIndex, p.purpose, p.userId, p.participantName,
-        p.teamId, p.externalContactId, p.externalOrganizationId, p.flaggedReason, p.screenRecording);
+      P.row([p.conversationId, p.participantId, p.participantIndex, p.purpose, p.userId, p.participantName,
+        p.teamId, p.externalContactId, p.externalOrganizationId, p.flaggedReason, p.screenRecording]);
     }
     for (const s of e.sessions) {
-      S.row(s.conversationId, s.participantId, s.sessionId, s.sessionIndex, s.mediaType, s.direction, s.ani,
+      S.row([s.conversationId, s.participantId, s.sessionId, s.sessionIndex, s.mediaType, s.direction, s.ani,
         s.dnis, s.sessionDnis, s.addressFrom, s.addressTo, s.addressSelf, s.addressOther, s.remote, s.provider,
         s.messageType, s.edgeId, s.protocolCallId, s.recording, s.selectedAgentId, s.usedRouting,
-        s.outboundCampaignId, s.flowId, s.flowName);
+        s.outboundCampaignId, s.flowId, s.flowName]);
     }
     for (const g of e.segments) {
-      G.row(g.conversationId, g.sessionId, g.segmentIndex, g.participantId, g.segmentStart.toISOString(),
-        iso(g.segmentEnd), g.segmentType, g.queueId, g.groupId, g.wrapUpCode, g.wrapUpNote, g.disconnectType,
-        g.errorCode, g.conference, g.subject, g.requestedLanguageId);
+      G.row([g.conversationId, g.sessionId, g.segmentIndex, g.participantId, g.segmentStart.getTime(),
+        ms(g.segmentEnd), g.segmentType, g.queueId, g.groupId, g.wrapUpCode, g.wrapUpNote, g.disconnectType,
+        g.errorCode, g.conference, g.subject, g.requestedLanguageId]);
     }
     for (const m of e.sessionMetrics) {
-      M.row(m.conversationId, m.sessionId, m.metricIndex, m.name, m.value, iso(m.emitDate));
+      M.row([m.conversationId, m.sessionId, m.metricIndex, m.name, m.value, ms(m.emitDate)]);
     }
   }
   await tx.$executeRawUnsafe(INSERT_CHILDREN_SQL, ...P.literals(), ...S.literals(), ...G.literals(), ...M.literals());
-}
-
-function repeat<T>(value: T, times: number): T[] {
-  return Array.from({ length: times }, () => value);
 }
 
 /** Deadlock (40P01) or serialization failure (40001), however Prisma wrapped it (P2034, P2010 + code). */
@@ -335,10 +309,17 @@ export function isTransientConflict(error: unknown): boolean {
   let current: unknown = error;
   while (typeof current === 'object' && current !== null && !seen.has(current)) {
     seen.add(current);
-    const e = current as { code?: unknown; kind?: unknown; originalCode?: unknown; meta?: { driverAdapterError?: unknown }; cause?: unknown; message?: unknown };
+    const e = current as {
+      code?: unknown;
+      kind?: unknown;
+      originalCode?: unknown;
+      message?: unknown;
+      meta?: { driverAdapterError?: unknown };
+      cause?: unknown;
+    };
     if (e.code === 'P2034' || e.code === '40P01' || e.code === '40001') return true;
     if (e.kind === 'TransactionWriteConflict' || e.originalCode === '40P01' || e.originalCode === '40001') return true;
-    if (typeof e.message === 'string' && /\b(40P01|40001)\b|deadlock detected|could not serialize access/.test(e.message)) return true;
+    if (typeof e.message === 'string' && /deadlock detected|could not serialize access/.test(e.message)) return true;
     current = e.meta?.driverAdapterError ?? e.cause;
   }
   return false;

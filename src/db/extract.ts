@@ -295,7 +295,7 @@ export function extractConversation(
   precomputed?: { rawJson: string; rawHash: string },
 ): ExtractedConversation {
   const idValue = (record as Obj | null)?.conversationId;
-  const r = new Reader(typeof idValue === 'string' && idValue !== '' ? idValue : undefined);
+  const r: Reader = new Reader(typeof idValue === 'string' && idValue !== '' ? idValue : undefined);
   const c = r.object(record, '$');
   const conversationId = r.requiredStr(c, 'conversationId', '$');
   const rawJson = precomputed?.rawJson ?? JSON.stringify(record);

@@ -79,6 +79,11 @@ export function progressFields(p: SyncProgress): Record<string, number | undefin
   };
 }
 
+/** The stream's width; a pseudo-terminal may report 0 (unknown). */
+function terminalColumns(stream: ProgressStream): number {
+  return stream.columns !== undefined && stream.columns >= 40 ? stream.columns : 120;
+}
+
 export interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
@@ -115,7 +120,7 @@ export function createProgressReporter(options: ProgressReporterOptions): Progre
     emittedLast = true;
     emittedAny = true;
     lastEmitMs = clock().getTime();
-    if (tty) options.stream.write(`\r${formatProgressLine(p, (options.stream.columns ?? 120) - 1)}\x1b[K`);
+    if (tty) options.stream.write(`\r${formatProgressLine(p, terminalColumns(options.stream) - 1)}\x1b[K`);
     else options.logger.info(progressFields(p), 'progress');
   };
 

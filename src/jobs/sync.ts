@@ -72,6 +72,8 @@ export interface SyncReport extends ledger.RunCounts {
   durationMs: number;
   failures: WindowFailure[];
   error?: string;
+  /** Genesys rejected the credentials: nothing could be fetched (exit code 3, not 1). */
+  authFailed: boolean;
 }
 
 /** How often the run's counters are saved (also its liveness signal). */
@@ -120,6 +122,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const onStop = () => abort.abort(deps.signal?.reason);
   deps.signal?.addEventListener('abort', onStop, { once: true });
   let runError: string | undefined;
+  let authFailed = false;
   try {
     try {
       await refreshAgents(db, genesys, clock(), logger);
@@ -144,6 +147,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     );
   } catch (error) {
     runError = describeError(error);
+    authFailed = error instanceof AuthError;
     logger.error({ err: error }, `${options.kind} run aborted`);
   } finally {
     clearInterval(heartbeat);
@@ -177,6 +181,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     durationMs,
     failures: state.failures,
     ...(error ? { error } : {}),
+    authFailed: abort.signal.reason instanceof AuthError || authFailed,
   };
 
   function ctx() {

@@ -74,6 +74,13 @@ export async function startHarness(simOptions: SimulatorOptions = {}): Promise<H
   };
 }
 
-export function idsOf(conversations: Array<{ conversationId: string }>): string[] {
-  return conversations.map((c) => c.conversationId).sort();
+/**
+ * The ids of conversations an agent took part in: what a sync of every agent stores (its
+ * query filters on `purpose = agent`; a call abandoned in the IVR is nobody's interaction).
+ */
+export function idsOf(conversations: Array<{ conversationId: string; participants?: Array<{ purpose?: string }> }>): string[] {
+  return conversations
+    .filter((c) => c.participants?.some((p) => p.purpose === 'agent'))
+    .map((c) => c.conversationId)
+    .sort();
 }

@@ -66,7 +66,13 @@ describe('backfill killed and restarted', () => {
     expect(resumedRequests).toBeGreaterThan(0);
     expect(resumedRequests).toBeLessThan(fullRequests);
 
-    const expected = sim.expected(interval).map((c) => c.conversationId).sort();
+    // The sync covers every agent's conversations (the query filters on purpose = agent):
+    // conversations no agent ever joined (abandoned in queue or IVR) are out of its scope.
+    const expected = sim
+      .expected(interval)
+      .filter((c) => c.participants.some((p) => p.purpose === 'agent'))
+      .map((c) => c.conversationId)
+      .sort();
     expect(expected.length).toBeGreaterThan(200);
     const stored = await handle.prisma.$queryRawUnsafe<Array<{ id: string }>>('SELECT conversation_id AS id FROM conversations ORDER BY 1');
     expect(stored.map((r) => r.id)).toEqual(expected);
@@ -80,5 +86,26 @@ describe('backfill killed and restarted', () => {
     expect(runs.map((r) => r.status)).toEqual(['running', 'succeeded']);
     expect(runs[0]!.planKey).toBe(runs[1]!.planKey);
     expect(runs[1]!.windowsTotal).toBe(7 - doneBeforeRestart);
+  });
+
+  it('prints the plan with --dry-run from the ledger alone: no run recorded, no request to Genesys', async () => {
+    sim.resetStats();
+    const runsBefore = await handle.prisma.syncRun.count();
+    const same = await runCli(['backfill', '--from', FROM, '--to', TO, '--dry-run'], simEnv(sim, db.url, SLOW));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stdout).toContain('backfill DRY RUN');
+    expect(same.stdout).toContain('7 planned, 7 already done by earlier runs with this plan, 0 to fetch');
+
+    // Another plan over the same day-windows: nothing counts as done, but the page counts the
+    // backfill recorded for those windows size the estimate.
+    const pages = await handle.prisma.syncWindow.aggregate({ _sum: { pages: true }, where: { status: 'done' } });
+    const other = await runCli(['sync', '--from', FROM, '--to', TO, '--dry-run'], simEnv(sim, db.url, { ...SLOW, SYNC_WINDOW_DAYS: '1' }));
+    expect(other.code, other.stderr).toBe(0);
+    expect(other.stdout).toContain('7 planned, 0 already done by earlier runs with this plan');
+    expect(other.stdout).toContain(`requests   at least ${pages._sum.pages! + 4} `);
+    expect(other.stdout).toMatch(/all +7 windows +0 done +7 to fetch +≥\d+ requests \(7 sized from the ledger\)/);
+
+    expect(await handle.prisma.syncRun.count()).toBe(runsBefore);
+    expect(sim.stats().requests).toEqual({ token: 0, users: 0, detailsQuery: 0, other: 0 });
   });
 });

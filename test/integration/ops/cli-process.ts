@@ -7,16 +7,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { ENV_VARIABLES } from '../../../src/config.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 
-/** Variables that change what the CLI does; cleared (set empty, which beats a developer's .env) unless given. */
-const CLEARED = [
-  'DATABASE_URL', 'GENESYS_REGION', 'GENESYS_API_URL', 'GENESYS_LOGIN_URL', 'GENESYS_CLIENT_ID', 'GENESYS_CLIENT_SECRET',
-  'SYNC_SCHEDULE', 'SYNC_TIMEZONE', 'SYNC_RUN_ON_START', 'SYNC_LOOKBACK', 'SYNC_LAG', 'SYNC_AGENT_IDS', 'SYNC_CONCURRENCY',
-  'SYNC_PAGE_SIZE', 'SYNC_WINDOW_DAYS', 'BACKFILL_WINDOW_DAYS', 'SYNC_SHUTDOWN_TIMEOUT', 'STATUS_MAX_AGE',
-  'EMBEDDED_DB_DIR', 'EMBEDDED_DB_PORT', 'LOG_LEVEL', 'LOG_FORMAT',
-];
+/** Every variable the configuration reads: cleared (set empty, which beats a developer's .env) unless given. */
+const CLEARED = ENV_VARIABLES;
 
 export function cliEnv(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, TZ: 'UTC', LOG_FORMAT: 'json', LOG_LEVEL: 'info' };

@@ -12,8 +12,8 @@ describe('sync under faults', () => {
 
   it('completes a 42-day interval correctly under 429s, 5xx, dropped connections and 3-second tokens', async () => {
     const interval = { start: new Date('2025-05-08T00:00:00Z'), end: new Date('2025-06-19T00:00:00Z') };
-    h.sim.setFaults({ rateLimitRate: 0.08, retryAfterSeconds: 1, serverErrorRate: 0.08, dropRate: 0.05, latencyMs: 20, latencyJitterMs: 20 });
-    const report = await h.run({ interval, pageSize: 25, windowDays: 7 });
+    h.sim.setFaults({ rateLimitRate: 0.08, retryAfterSeconds: 1, serverErrorRate: 0.08, dropRate: 0.05, latencyMs: 40, latencyJitterMs: 30 });
+    const report = await h.run({ interval, pageSize: 10, windowDays: 7 });
     h.sim.setFaults({ rateLimitRate: 0, serverErrorRate: 0, dropRate: 0, latencyMs: 0, latencyJitterMs: 0 });
     expect(report.status).toBe('succeeded');
     const stats = h.sim.stats();
@@ -39,7 +39,8 @@ describe('sync under faults', () => {
 
   it('fails loudly on a malformed record, stores nothing corrupt, and the next run recovers', async () => {
     const interval = { start: new Date('2025-06-10T00:00:00Z'), end: new Date('2025-06-13T00:00:00Z') };
-    const victim = h.sim.expected({ from: new Date('2025-06-11T00:00:00Z'), to: new Date('2025-06-12T00:00:00Z') })[3]!;
+    const day = h.sim.expected({ from: new Date('2025-06-11T00:00:00Z'), to: new Date('2025-06-12T00:00:00Z') });
+    const victim = day.find((c) => c.conversationId === idsOf(day)[3])!;
     await h.handle.prisma.conversation.deleteMany({ where: { conversationStart: { gte: interval.start, lt: interval.end } } });
     h.sim.corrupt(victim.conversationId, 'missingConversationStart');
     const failed = await h.run({ interval, windowDays: 1 });
@@ -69,7 +70,7 @@ describe('sync under faults', () => {
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
     const expected = h.sim.expected({ from: interval.start, to: interval.end });
     expect(await h.storedIds()).toEqual(idsOf(expected));
-    const sample = expected[5]!;
+    const sample = expected.find((c) => c.conversationId === idsOf(expected)[5])!;
     const stored = await h.handle.prisma.conversation.findUniqueOrThrow({ where: { conversationId: sample.conversationId } });
     expect(stored.raw).toEqual(sample);
   });

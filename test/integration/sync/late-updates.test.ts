@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../../helpers/harness.ts';
+import { idsOf, startHarness, type Harness } from '../../helpers/harness.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const interval = { start: new Date('2025-06-18T00:00:00Z'), end: new Date('2025-06-20T11:58:00Z') };
@@ -7,19 +7,20 @@ const interval = { start: new Date('2025-06-18T00:00:00Z'), end: new Date('2025-
 describe('late updates', () => {
   let h: Harness;
   beforeAll(async () => {
-    h = await startHarness({ seed: 5, org: { agentCount: 10, days: 5, conversationsPerDay: 80, now: NOW } });
+    h = await startHarness({ seed: 5, org: { agentCount: 10, days: 5, conversationsPerDay: 300, now: NOW } });
   });
   afterAll(async () => h?.close());
 
   it('replace the stored version and its children, leaving no stale rows', async () => {
     expect((await h.run({ interval })).status).toBe('succeeded');
-    const live = h.sim.liveConversationIds(interval.start, interval.end);
-    expect(live.length).toBeGreaterThan(0);
     const all = h.sim.expected({ from: interval.start, to: interval.end });
+    const withAgent = new Set(idsOf(all));
+    const live = h.sim.liveConversationIds(interval.start, interval.end).filter((id) => withAgent.has(id));
+    expect(live.length).toBeGreaterThan(0);
     const ended = live[0]!;
-    const recoded = all.find((c) => !live.includes(c.conversationId) && JSON.stringify(c).includes('wrapUpCode'))!.conversationId;
+    const recoded = all.find((c) => withAgent.has(c.conversationId) && !live.includes(c.conversationId) && JSON.stringify(c).includes('wrapUpCode'))!.conversationId;
     const dropped = all.find(
-      (c) => !live.includes(c.conversationId) && c.conversationId !== recoded && c.participants!.some((p) => p.purpose === 'agent' && p.sessions!.some((s) => (s.segments?.length ?? 0) >= 2)),
+      (c) => withAgent.has(c.conversationId) && !live.includes(c.conversationId) && c.conversationId !== recoded && c.participants!.some((p) => p.purpose === 'agent' && p.sessions!.some((s) => (s.segments?.length ?? 0) >= 2)),
     )!.conversationId;
     const segmentsBefore = await h.handle.prisma.segment.count({ where: { conversationId: dropped } });
     const firstSynced = (await h.handle.prisma.conversation.findUniqueOrThrow({ where: { conversationId: ended } })).firstSyncedAt;

@@ -59,6 +59,11 @@ describe('loadConfig', () => {
     expect(problem).toMatch(/^GENESYS_REGION: unknown region "mypurecloud.moon"; known regions: .*mypurecloud\.de/);
   });
 
+  it('reports an unknown region together with the other problems', () => {
+    const names = problems({ ...valid, GENESYS_REGION: 'moon', SYNC_CONCURRENCY: '0' }).map((p) => p.split(':')[0]);
+    expect(names.sort()).toEqual(['GENESYS_REGION', 'SYNC_CONCURRENCY']);
+  });
+
   it('names each missing Genesys variable when a command needs Genesys', () => {
     const config = loadConfig({ DATABASE_URL: valid.DATABASE_URL });
     expect(() => requireGenesys(config)).toThrow(ConfigError);

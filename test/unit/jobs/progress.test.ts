@@ -110,6 +110,14 @@ describe('createProgressReporter', () => {
     expect(lines).toHaveLength(0);
   });
 
+  it('draws a full line when a pseudo-terminal reports 0 columns', () => {
+    const written: string[] = [];
+    const { logger } = captureLogger();
+    const reporter = createProgressReporter({ logger, stream: { write: (t: string) => written.push(t), columns: 0 }, isTTY: true });
+    reporter.update(progress());
+    expect(written[0]).toContain('ETA 6m 00s');
+  });
+
   it('draws the last state at finish when the last update was throttled', () => {
     const written: string[] = [];
     const { logger } = captureLogger();

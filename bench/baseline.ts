@@ -1,0 +1,34 @@
+/**
+ * The baseline the write path is measured against: what an ORM-first implementation does,
+ * one Prisma `upsert` per conversation, then its children replaced through Prisma
+ * (`deleteMany` + `createMany` per child table), one interactive transaction per page.
+ * Same extraction, same rows, same end state as writeConversations (minus the unchanged-skip).
+ */
+import type { Db } from '../src/db/client.ts';
+import { extractConversation, type ConversationRecord } from '../src/db/extract.ts';
+import type { Prisma } from '../src/generated/prisma/client.ts';
+
+export async function writeConversationsPerRow(db: Db, records: readonly ConversationRecord[], syncedAt: Date): Promise<number> {
+  const extracted = records.map((r) => extractConversation(r));
+  await db.$transaction(async (tx) => {
+    for (const e of extracted) {
+      const { raw, ...columns } = e.conversation;
+      const id = columns.conversationId;
+      const data = { ...columns, raw: raw as Prisma.InputJsonValue, lastSyncedAt: syncedAt };
+      await tx.conversation.upsert({
+        where: { conversationId: id },
+        create: { ...data, firstSyncedAt: syncedAt, lastChangedAt: syncedAt },
+        update: data,
+      });
+      await tx.participant.deleteMany({ where: { conversationId: id } });
+      await tx.session.deleteMany({ where: { conversationId: id } });
+      await tx.segment.deleteMany({ where: { conversationId: id } });
+      await tx.sessionMetric.deleteMany({ where: { conversationId: id } });
+      await tx.participant.createMany({ data: e.participants });
+      await tx.session.createMany({ data: e.sessions });
+      await tx.segment.createMany({ data: e.segments });
+      await tx.sessionMetric.createMany({ data: e.sessionMetrics });
+    }
+  }, { maxWait: 60_000, timeout: 300_000 });
+  return extracted.length;
+}

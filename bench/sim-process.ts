@@ -1,0 +1,230 @@
+/**
+ * The Genesys simulator in a child process, for benchmarks: its CPU (generating days,
+ * filtering, serializing pages) then runs on its own event loop and does not share ours, and
+ * its memory does not count in our RSS. `src/sim/main.ts` has no jitter or fixed `now`, so
+ * this tiny runner starts `startSimulator` from JSON options and answers a few questions over
+ * IPC: stats, ground truth (`expected`) as a digest, and per-agent counts for the naive
+ * baseline's work model.
+ *
+ * Parent side: `startSimProcess(options)`. Child side: this file run directly by `fork`.
+ */
+import { fork, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { startSimulator, type SimStats, type Simulator, type SimulatorOptions } from '../src/sim/index.ts';
+
+/** JSON-safe simulator options (dates as ISO strings). */
+export interface SimProcessOptions {
+  seed: number;
+  agentCount: number;
+  conversationsPerDay: number;
+  days: number;
+  /** ISO instant; the simulated present (default: today's UTC midnight, so the range is `days` whole days). */
+  now?: string;
+  latencyMs: number;
+  latencyJitterMs: number;
+  rateLimitPerMinute: number;
+}
+
+export interface ExpectedSet {
+  count: number;
+  /** md5 of the sorted ids joined with '\n' (byte order, the same as COLLATE "C"). */
+  digest: string;
+  ids?: string[];
+}
+
+export interface AgentWindowCounts {
+  /** counts[agent][window]: conversations with that agent as a participant, started in the window. */
+  counts: number[][];
+}
+
+export interface SimProcess {
+  url: string;
+  clientId: string;
+  clientSecret: string;
+  range: { start: Date; end: Date };
+  /** Every agent of the org (active, inactive and deleted). */
+  agentIds: string[];
+  pid: number;
+  stats(): Promise<SimStats>;
+  resetStats(): Promise<void>;
+  /** Conversations that started in [from, to) with one of the org's agents: what a sync of all agents must store. */
+  expected(query: { from: Date; to: Date; withIds?: boolean }): Promise<ExpectedSet>;
+  agentWindowCounts(agentIds: string[], windows: Array<{ from: Date; to: Date }>): Promise<AgentWindowCounts>;
+  close(): Promise<void>;
+}
+
+type Request = { id: number; cmd: 'stats' | 'resetStats' | 'expected' | 'agentWindowCounts'; args?: unknown };
+type Reply = { id: number; result?: unknown; error?: string };
+type Ready = { type: 'ready'; url: string; clientId: string; clientSecret: string; start: string; end: string; agentIds: string[] };
+
+export function digestIds(sortedIds: readonly string[]): string {
+  return createHash('md5').update(sortedIds.join('\n')).digest('hex');
+}
+
+export function utcMidnight(ms = Date.now()): Date {
+  return new Date(Math.floor(ms / 86_400_000) * 86_400_000);
+}
+
+/** Forks the simulator; resolves once it listens. */
+export async function startSimProcess(options: SimProcessOptions): Promise<SimProcess> {
+  const child = fork(fileURLToPath(import.meta.url), [JSON.stringify(options)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  const ready = await new Promise<Ready>((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`simulator process exited early (code ${code})`));
+    child.once('exit', onExit);
+    child.once('error', reject);
+    child.once('message', (m) => {
+      child.off('exit', onExit);
+      resolve(m as Ready);
+    });
+  });
+  child.on('message', (m) => {
+    const reply = m as Reply;
+    const p = pending.get(reply.id);
+    if (!p) return;
+    pending.delete(reply.id);
+    if (reply.error !== undefined) p.reject(new Error(reply.error));
+    else p.resolve(reply.result);
+  });
+  child.on('exit', () => {
+    for (const p of pending.values()) p.reject(new Error('simulator process exited'));
+    pending.clear();
+  });
+  const call = <T>(cmd: Request['cmd'], args?: unknown): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      pending.set(id, { resolve: resolve as (v: unknown) => void, reject });
+      child.send({ id, cmd, args } satisfies Request);
+    });
+  return {
+    url: ready.url,
+    clientId: ready.clientId,
+    clientSecret: ready.clientSecret,
+    range: { start: new Date(ready.start), end: new Date(ready.end) },
+    agentIds: ready.agentIds,
+    pid: child.pid!,
+    stats: () => call<SimStats>('stats'),
+    resetStats: () => call<void>('resetStats'),
+    expected: (q) => call<ExpectedSet>('expected', { from: q.from.toISOString(), to: q.to.toISOString(), withIds: q.withIds ?? false }),
+    agentWindowCounts: (agentIds, windows) =>
+      call<AgentWindowCounts>('agentWindowCounts', { agentIds, windows: windows.map((w) => ({ from: w.from.toISOString(), to: w.to.toISOString() })) }),
+    close: () => stopChild(child),
+  };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/* ----------------------------------------------------------------- child side */
+
+async function childMain(options: SimProcessOptions): Promise<void> {
+  const now = options.now ? new Date(options.now) : utcMidnight();
+  const simOptions: SimulatorOptions = {
+    seed: options.seed,
+    org: { agentCount: options.agentCount, conversationsPerDay: options.conversationsPerDay, days: options.days, now },
+    latencyMs: options.latencyMs,
+    latencyJitterMs: options.latencyJitterMs,
+    rateLimitPerMinute: options.rateLimitPerMinute,
+  };
+  const sim = await startSimulator(simOptions);
+  const send = (m: unknown) => process.send!(m);
+  process.on('message', (m) => {
+    const req = m as Request;
+    handle(sim, req)
+      .then((result) => send({ id: req.id, result } satisfies Reply))
+      .catch((e: unknown) => send({ id: req.id, error: e instanceof Error ? e.message : String(e) } satisfies Reply));
+  });
+  process.on('disconnect', () => void sim.close().then(() => process.exit(0)));
+  process.on('SIGTERM', () => void sim.close().then(() => process.exit(0)));
+  send({
+    type: 'ready',
+    url: sim.url,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    start: sim.range.start.toISOString(),
+    end: sim.range.end.toISOString(),
+    agentIds: sim.org.agents.map((a) => a.id),
+  } satisfies Ready);
+}
+
+async function handle(sim: Simulator, req: Request): Promise<unknown> {
+  switch (req.cmd) {
+    case 'stats':
+      return sim.stats();
+    case 'resetStats':
+      sim.resetStats();
+      return null;
+    case 'expected': {
+      const a = req.args as { from: string; to: string; withIds: boolean };
+      const ids = idsBetween(sim, new Date(a.from), new Date(a.to), undefined);
+      ids.sort();
+      return { count: ids.length, digest: digestIds(ids), ...(a.withIds ? { ids } : {}) } satisfies ExpectedSet;
+    }
+    case 'agentWindowCounts': {
+      const a = req.args as { agentIds: string[]; windows: Array<{ from: string; to: string }> };
+      const index = new Map(a.agentIds.map((id, i) => [id, i]));
+      const counts = a.agentIds.map(() => a.windows.map(() => 0));
+      a.windows.forEach((w, wi) => {
+        forEachConversation(sim, new Date(w.from), new Date(w.to), (agents) => {
+          for (const id of agents) {
+            const i = index.get(id);
+            if (i !== undefined) counts[i]![wi]! += 1;
+          }
+        });
+      });
+      return { counts } satisfies AgentWindowCounts;
+    }
+  }
+}
+
+/** Walks the range a day at a time (never the whole range in memory), calling back with each conversation's distinct agent ids. */
+function forEachConversation(sim: Simulator, from: Date, to: Date, visit: (agentIds: Set<string>, conversationId: string) => void): void {
+  const DAY = 86_400_000;
+  for (let d = Math.floor(from.getTime() / DAY) * DAY; d < to.getTime(); d += DAY) {
+    const lo = Math.max(d, from.getTime());
+    const hi = Math.min(d + DAY, to.getTime());
+    if (lo >= hi) continue;
+    for (const c of sim.expected({ from: new Date(lo), to: new Date(hi) })) {
+      const agents = new Set<string>();
+      for (const p of c.participants) if (p.purpose === 'agent' && p.userId !== undefined) agents.add(p.userId);
+      visit(agents, c.conversationId);
+    }
+  }
+}
+
+/** Ids of conversations in [from, to) with at least one agent of the org (or of `agentIds`). */
+function idsBetween(sim: Simulator, from: Date, to: Date, agentIds: ReadonlySet<string> | undefined): string[] {
+  const org = agentIds ?? new Set(sim.org.agents.map((a) => a.id));
+  const ids: string[] = [];
+  forEachConversation(sim, from, to, (agents, id) => {
+    for (const a of agents) {
+      if (org.has(a)) {
+        ids.push(id);
+        return;
+      }
+    }
+  });
+  return ids;
+}
+
+const invokedDirectly = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (invokedDirectly && process.send) {
+  childMain(JSON.parse(process.argv[2] ?? '{}') as SimProcessOptions).catch((e: unknown) => {
+    process.stderr.write(`simulator process failed: ${e instanceof Error ? e.stack : String(e)}\n`);
+    process.exit(1);
+  });
+}

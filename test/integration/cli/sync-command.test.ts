@@ -1,0 +1,78 @@
+/**
+ * `npm run sync` through its documented interface: a child process, configured by the
+ * environment, judged by its exit code, its summary and the database.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applyMigrations } from '../../../src/db/migrate.ts';
+import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { idsOf } from '../../helpers/harness.ts';
+import { simEnv, startCli } from '../ops/cli-process.ts';
+
+const NOW = new Date('2025-03-20T12:00:00Z');
+
+describe('npm run sync', () => {
+  let sim: Simulator;
+  let db: TestDatabase;
+  beforeAll(async () => {
+    [sim, db] = await Promise.all([
+      startSimulator({ seed: 3, org: { agentCount: 8, days: 12, conversationsPerDay: 40, now: NOW } }),
+      createTestDatabase({ migrate: false }),
+    ]);
+  });
+  afterAll(async () => Promise.all([sim?.close(), db?.drop()]));
+
+  const run = (args: string[]) => startCli(['sync', ...args], simEnv(sim, db.url)).exited;
+
+  it('refuses an unmigrated database with a clear message and exit code 3', async () => {
+    const result = await run(['--from', '2025-03-10', '--to', '2025-03-12']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/missing 1 migration\(s\).*npm run migrate/);
+    await applyMigrations(db.url);
+  });
+
+  it('rejects a bad interval or agent list before any request, with exit code 2', async () => {
+    sim.resetStats();
+    for (const args of [['--from', '2025-03-12', '--to', '2025-03-10'], ['--from', 'last tuesday'], ['--agents', 'ok,not ok']]) {
+      const result = await run(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(/--from|--agents/);
+    }
+    expect(sim.stats().requests.token + sim.stats().requests.detailsQuery).toBe(0);
+  });
+
+  it('syncs an interval, prints the summary and exits 0', async () => {
+    const result = await run(['--from', '2025-03-10', '--to', '2025-03-15']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/sync SUCCEEDED/);
+    expect(result.stdout).toMatch(/conversations\s+\d+ written/);
+    const { openDatabase } = await import('../../../src/db/client.ts');
+    const handle = await openDatabase(db.url);
+    try {
+      const stored = await handle.prisma.conversation.findMany({ select: { conversationId: true } });
+      const expected = idsOf(sim.expected({ from: new Date('2025-03-10T00:00:00Z'), to: new Date('2025-03-15T00:00:00Z') }));
+      expect(stored.map((r) => r.conversationId).sort()).toEqual(expected);
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('exits 1 naming the failed window, the conversation and the page when a record is malformed', async () => {
+    const victim = idsOf(sim.expected({ from: new Date('2025-03-16T00:00:00Z'), to: new Date('2025-03-17T00:00:00Z') }))[0]!;
+    sim.corrupt(victim, 'badConversationStart');
+    const result = await run(['--from', '2025-03-16', '--to', '2025-03-18']);
+    sim.clearCorruption();
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/sync FAILED/);
+    expect(result.stdout).toMatch(/failed windows/);
+    expect(result.stdout).toContain(victim);
+    expect(result.stdout).toMatch(/page \d+/);
+  });
+
+  it('exits 3 and names the client id when Genesys rejects the credentials', async () => {
+    const result = await startCli(['sync', '--lookback', '1d'], simEnv({ ...sim, clientSecret: 'wrong-secret-value' }, db.url)).exited;
+    expect(result.code).toBe(3);
+    expect(result.stdout + result.stderr).toContain(sim.clientId);
+    expect(result.stdout + result.stderr).not.toContain('wrong-secret-value');
+  });
+});

@@ -1,0 +1,91 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/db/client.ts';
+import { upsertAgents } from '../../../src/db/agents.ts';
+import { writeConversations } from '../../../src/db/conversations.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { ADA_USER_ID, BEN_USER_ID, VOICE_ID, WRAP_UP_ADA, WRAP_UP_BEN, liveVoiceConversation, voiceConversation } from '../../fixtures/db/conversations.ts';
+
+interface InteractionRow {
+  conversation_id: string;
+  session_id: string;
+  participant_id: string;
+  agent_user_id: string;
+  agent_name: string;
+  media_type: string;
+  direction: string;
+  originating_direction: string;
+  conversation_start: Date;
+  conversation_end: Date | null;
+  queue_id: string | null;
+  first_segment_start: Date;
+  last_segment_end: Date | null;
+  alert_ms: bigint | null;
+  talk_ms: bigint | null;
+  hold_ms: bigint | null;
+  acw_ms: bigint | null;
+  handle_ms: bigint | null;
+  wrap_up_code: string | null;
+}
+
+describe('the agent_interactions view', () => {
+  let database: TestDatabase;
+  let db: Db;
+  const rows = () => db.$queryRawUnsafe<InteractionRow[]>(`SELECT * FROM agent_interactions ORDER BY first_segment_start`);
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = (await database.open()).prisma;
+  });
+  afterAll(async () => database?.drop());
+
+  it('returns one row per agent session with durations from the metrics and the wrap-up code', async () => {
+    await writeConversations(db, [voiceConversation()], { syncedAt: new Date('2026-03-02T10:00:00Z') });
+    const [ada, ben, ...rest] = await rows();
+    expect(rest).toEqual([]);
+    expect(ada).toEqual({
+      conversation_id: VOICE_ID,
+      session_id: '5e551011-0004-4000-8000-00000000c004',
+      participant_id: 'a1b2c3d4-0004-4000-8000-000000000004',
+      agent_user_id: ADA_USER_ID,
+      agent_name: 'Ada Abara', // no agents row yet: the participant's name
+      media_type: 'voice',
+      direction: 'inbound',
+      originating_direction: 'inbound',
+      conversation_start: new Date('2026-03-02T09:14:03.117Z'),
+      conversation_end: new Date('2026-03-02T09:21:55.002Z'),
+      queue_id: '9a0e1c2b-0001-4d3c-8b2a-1f0e9d8c7b6a',
+      first_segment_start: new Date('2026-03-02T09:14:52.880Z'),
+      last_segment_end: new Date('2026-03-02T09:20:10.250Z'),
+      alert_ms: 15124n,
+      talk_ms: 226746n,
+      hold_ms: 45500n,
+      acw_ms: 30000n,
+      handle_ms: 302246n,
+      wrap_up_code: WRAP_UP_ADA,
+    });
+    expect(ben).toMatchObject({
+      agent_user_id: BEN_USER_ID,
+      queue_id: '9a0e1c2b-0002-4d3c-8b2a-1f0e9d8c7b6a',
+      alert_ms: 3750n,
+      talk_ms: 215752n,
+      hold_ms: null,
+      acw_ms: 30000n,
+      handle_ms: 245752n,
+      wrap_up_code: WRAP_UP_BEN,
+      last_segment_end: new Date('2026-03-02T09:22:25.002Z'),
+    });
+  });
+
+  it('names agents from the agents table once users are synced', async () => {
+    await upsertAgents(db, [{ id: ADA_USER_ID, name: 'Ada Abara-Lopez' }], new Date());
+    const [ada, ben] = await rows();
+    expect(ada!.agent_name).toBe('Ada Abara-Lopez');
+    expect(ben!.agent_name).toBe('Ben Berg');
+  });
+
+  it('shows a live session with no end and only the metrics emitted so far', async () => {
+    await writeConversations(db, [liveVoiceConversation()], { syncedAt: new Date('2026-03-02T09:20:00Z') });
+    const [, ben] = await rows();
+    expect(ben).toMatchObject({ last_segment_end: null, talk_ms: null, handle_ms: null, wrap_up_code: null, alert_ms: 3750n, conversation_end: null });
+  });
+});

@@ -1,0 +1,65 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Db } from '../../../src/db/client.ts';
+import { upsertAgents } from '../../../src/db/agents.ts';
+import { writeConversations } from '../../../src/db/conversations.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { DOCUMENTED_COLUMNS, DOCUMENTED_QUERIES } from '../../helpers/documented-schema.ts';
+import { ADA_USER_ID, BEN_USER_ID, liveVoiceConversation, voiceConversation, voicePage, withConversationId } from '../../fixtures/db/conversations.ts';
+
+describe('docs/schema.md', () => {
+  let database: TestDatabase;
+  let db: Db;
+  /** Analysts paste these into psql: run them verbatim through a plain pg client, not Prisma. */
+  let client: pg.Client;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    db = (await database.open()).prisma;
+    const now = new Date();
+    const recent = (record: ReturnType<typeof voiceConversation>, daysAgo: number) => ({
+      ...record,
+      conversationStart: new Date(now.getTime() - daysAgo * 86_400_000).toISOString(),
+    });
+    await writeConversations(db, [voiceConversation(), recent(withConversationId(liveVoiceConversation(), 'live-1'), 0), ...voicePage(3).map((c, i) => recent(c, i + 1))], { syncedAt: now });
+    await upsertAgents(db, [{ id: ADA_USER_ID, name: 'Ada Abara' }, { id: BEN_USER_ID, name: 'Ben Berg', state: 'inactive' }], now);
+    const runId = '0b7e1a2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c';
+    await db.syncRun.create({
+      data: { runId, kind: 'sync', status: 'failed', intervalStart: new Date(now.getTime() - 3 * 86_400_000), intervalEnd: now, agentIds: [], planKey: 'doc-test', startedAt: now },
+    });
+    await db.syncWindow.createMany({
+      data: [
+        { runId, scopeKey: 'all', scopeAgentIds: [], windowStart: new Date(now.getTime() - 3 * 86_400_000), windowEnd: new Date(now.getTime() - 2 * 86_400_000), status: 'done', finishedAt: now },
+        { runId, scopeKey: 'all', scopeAgentIds: [], windowStart: new Date(now.getTime() - 2 * 86_400_000), windowEnd: new Date(now.getTime() - 86_400_000), status: 'failed', error: 'HTTP 503', attempts: 3, finishedAt: now },
+      ],
+    });
+    client = new pg.Client({ connectionString: database.url });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client?.end();
+    await database?.drop();
+  });
+
+  it('documents the tables and the view', () => {
+    expect(Object.keys(DOCUMENTED_COLUMNS).sort()).toEqual(
+      ['agent_interactions', 'agents', 'conversations', 'participants', 'segments', 'session_metrics', 'sessions', 'sync_runs', 'sync_windows'],
+    );
+  });
+
+  it('gives between 5 and 8 example queries', () => {
+    expect(DOCUMENTED_QUERIES.length).toBeGreaterThanOrEqual(5);
+    expect(DOCUMENTED_QUERIES.length).toBeLessThanOrEqual(8);
+  });
+
+  it.each(DOCUMENTED_QUERIES.map((sql) => [sql.split('\n')[0]!, sql]))('runs the example query "%s"', async (_first, sql) => {
+    const result = await client.query(sql);
+    expect(Array.isArray(result.rows)).toBe(true);
+  });
+
+  it('finds data with the examples that should find some', async () => {
+    const empty: string[] = [];
+    for (const sql of DOCUMENTED_QUERIES) if ((await client.query(sql)).rows.length === 0) empty.push(sql.split('\n')[0]!);
+    expect(empty).toEqual([]);
+  });
+});

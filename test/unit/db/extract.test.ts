@@ -1,0 +1,253 @@
+import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { extractConversation, hashRawJson, InvalidConversationError, type ConversationRecord } from '../../../src/db/extract.ts';
+import {
+  ADA_USER_ID,
+  BEN_USER_ID,
+  VOICE_ID,
+  WRAP_UP_ADA,
+  WRAP_UP_BEN,
+  firstSession,
+  liveVoiceConversation,
+  participant,
+  voiceConversation,
+} from '../../fixtures/db/conversations.ts';
+
+/** The extraction error of `record`, or a failure if it extracts fine. */
+function extractionError(record: unknown): InvalidConversationError {
+  try {
+    extractConversation(record as ConversationRecord);
+  } catch (error) {
+    expect(error).toBeInstanceOf(InvalidConversationError);
+    return error as InvalidConversationError;
+  }
+  throw new Error('expected extraction to fail');
+}
+
+describe('extractConversation', () => {
+  it('projects the conversation row and hashes the exact JSON text of the record', () => {
+    const record = voiceConversation();
+    const { conversation, rawJson } = extractConversation(record);
+    expect(conversation).toEqual({
+      conversationId: VOICE_ID,
+      conversationStart: new Date('2026-03-02T09:14:03.117Z'),
+      conversationEnd: new Date('2026-03-02T09:21:55.002Z'),
+      originatingDirection: 'inbound',
+      conversationInitiator: 'customer',
+      externalTag: 'CRM-48213',
+      divisionIds: ['0d5e4f3a-2b1c-4a9d-8e7f-6a5b4c3d2e1f'],
+      mediaTypes: ['voice'],
+      agentUserIds: [ADA_USER_ID, BEN_USER_ID],
+      raw: record,
+      rawHash: createHash('md5').update(JSON.stringify(record)).digest('hex'),
+    });
+    expect(conversation.raw).toBe(record);
+    expect(rawJson).toBe(JSON.stringify(record));
+  });
+
+  it('numbers participants in API order and keeps their optional fields', () => {
+    const { participants } = extractConversation(voiceConversation());
+    expect(participants.map((p) => [p.participantIndex, p.purpose, p.participantName])).toEqual([
+      [0, 'customer', 'Jane Customer'],
+      [1, 'ivr', 'Main IVR'],
+      [2, 'acd', 'General Support'],
+      [3, 'agent', 'Ada Abara'],
+      [4, 'agent', 'Ben Berg'],
+    ]);
+    expect(participants[0]).toMatchObject({ userId: null, externalContactId: 'c0ffee00-1234-4abc-9def-0123456789ab', screenRecording: null });
+    expect(participants[3]).toEqual({
+      conversationId: VOICE_ID,
+      participantId: 'a1b2c3d4-0004-4000-8000-000000000004',
+      participantIndex: 3,
+      purpose: 'agent',
+      userId: ADA_USER_ID,
+      participantName: 'Ada Abara',
+      teamId: '7ea70000-0000-4000-8000-000000000001',
+      externalContactId: null,
+      externalOrganizationId: null,
+      flaggedReason: null,
+      screenRecording: false,
+    });
+    expect(participants[4]!.flaggedReason).toBe('general');
+  });
+
+  it('projects sessions with their participant, flow and routing fields', () => {
+    const { sessions } = extractConversation(voiceConversation());
+    expect(sessions).toHaveLength(5);
+    expect(sessions.every((s) => s.sessionIndex === 0 && s.mediaType === 'voice')).toBe(true);
+    const ivr = sessions[1]!;
+    expect(ivr).toMatchObject({ participantId: 'a1b2c3d4-0002-4000-8000-000000000002', flowId: 'f10f0000-1111-4222-8333-444444444444', flowName: 'Main IVR' });
+    expect(sessions[2]).toMatchObject({ usedRouting: 'Bullseye', selectedAgentId: ADA_USER_ID, flowId: null });
+    expect(sessions[0]).toMatchObject({
+      ani: 'tel:+14155550123',
+      dnis: 'tel:+18005550199',
+      sessionDnis: 'tel:+18005550199',
+      addressFrom: 'tel:+14155550123',
+      addressTo: 'tel:+18005550199',
+      provider: 'Edge',
+      edgeId: 'ed9e0000-aaaa-4bbb-8ccc-dddddddddddd',
+      protocolCallId: '9b1d0c6e2f3a4b5c6d7e8f9a0b1c2d3e',
+      recording: true,
+      remote: null,
+      messageType: null,
+      outboundCampaignId: null,
+    });
+    expect(sessions[3]).toMatchObject({ addressSelf: 'sip:ada.abara@example.com', addressOther: 'tel:+14155550123' });
+  });
+
+  it('numbers segments within their session and carries the owning participant', () => {
+    const { segments } = extractConversation(voiceConversation());
+    expect(segments).toHaveLength(14);
+    const ada = segments.filter((g) => g.sessionId === '5e551011-0004-4000-8000-00000000c004');
+    expect(ada.map((g) => [g.segmentIndex, g.segmentType])).toEqual([
+      [0, 'alert'],
+      [1, 'interact'],
+      [2, 'hold'],
+      [3, 'interact'],
+      [4, 'wrapup'],
+    ]);
+    expect(ada.every((g) => g.participantId === 'a1b2c3d4-0004-4000-8000-000000000004')).toBe(true);
+    expect(ada[3]).toMatchObject({ disconnectType: 'transfer', queueId: '9a0e1c2b-0001-4d3c-8b2a-1f0e9d8c7b6a' });
+    expect(ada[4]).toMatchObject({
+      segmentStart: new Date('2026-03-02T09:19:40.250Z'),
+      segmentEnd: new Date('2026-03-02T09:20:10.250Z'),
+      wrapUpCode: WRAP_UP_ADA,
+      wrapUpNote: 'Billing question, transferred to Billing',
+      conference: false,
+    });
+    expect(segments.find((g) => g.wrapUpCode === WRAP_UP_BEN)?.segmentType).toBe('wrapup');
+    expect(segments.find((g) => g.requestedLanguageId !== null)?.requestedLanguageId).toBe('1a2b3c4d-0000-4000-8000-0000000000e1');
+  });
+
+  it('keeps open segments open (segmentEnd null) while the conversation is live', () => {
+    const { conversation, segments } = extractConversation(liveVoiceConversation());
+    expect(conversation.conversationEnd).toBeNull();
+    const ben = segments.filter((g) => g.participantId === 'a1b2c3d4-0005-4000-8000-000000000005');
+    expect(ben.map((g) => g.segmentEnd === null)).toEqual([false, true]);
+  });
+
+  it('numbers session metrics and keeps value and emitDate', () => {
+    const { sessionMetrics } = extractConversation(voiceConversation());
+    expect(sessionMetrics).toHaveLength(25);
+    const ada = sessionMetrics.filter((m) => m.sessionId === '5e551011-0004-4000-8000-00000000c004');
+    expect(ada.map((m) => m.metricIndex)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(ada.find((m) => m.name === 'tHandle')).toEqual({
+      conversationId: VOICE_ID,
+      sessionId: '5e551011-0004-4000-8000-00000000c004',
+      metricIndex: 9,
+      name: 'tHandle',
+      value: 302246,
+      emitDate: new Date('2026-03-02T09:20:10.250Z'),
+    });
+  });
+
+  it('leaves fields it does not project (the future one included) to raw only', () => {
+    const record = voiceConversation();
+    const { conversation, participants, sessions, segments, sessionMetrics, rawJson } = extractConversation(record);
+    const { raw, ...conversationColumns } = conversation;
+    const text = JSON.stringify([conversationColumns, participants, sessions, segments, sessionMetrics]);
+    for (const unknown of ['futureInsights', 'sentimentScore', 'mediaEndpointStats', 'wrapUpTags', 'remoteNameDisplayable', 'flowVersion', 'requestedRoutingSkillIds']) {
+      expect(text).not.toContain(unknown);
+      expect(rawJson).toContain(unknown);
+    }
+    expect(raw).toBe(record);
+  });
+
+  it('lists distinct media types and agent user ids, sorted', () => {
+    const record = voiceConversation();
+    const ada = participant(record, 'Ada Abara');
+    ada.sessions!.push({ sessionId: 'callback-session', mediaType: 'callback', segments: [] });
+    participant(record, 'Ben Berg').userId = ADA_USER_ID; // the same agent twice
+    const { conversation } = extractConversation(record);
+    expect(conversation.mediaTypes).toEqual(['callback', 'voice']);
+    expect(conversation.agentUserIds).toEqual([ADA_USER_ID]);
+  });
+
+  it('accepts a minimal record (no participants, no divisions)', () => {
+    const rows = extractConversation({ conversationId: 'c-1', conversationStart: '2026-01-01T00:00:00Z' });
+    expect(rows.participants).toEqual([]);
+    expect(rows.conversation).toMatchObject({ divisionIds: [], mediaTypes: [], agentUserIds: [], conversationEnd: null });
+  });
+
+  it('changes the hash when anything changes, and only then', () => {
+    const a = extractConversation(voiceConversation()).conversation.rawHash;
+    expect(extractConversation(voiceConversation()).conversation.rawHash).toBe(a);
+    const changed = voiceConversation();
+    firstSession(participant(changed, 'Ada Abara')).segments![4]!.wrapUpCode = WRAP_UP_BEN;
+    expect(extractConversation(changed).conversation.rawHash).not.toBe(a);
+    expect(hashRawJson('{}')).toBe('99914b932bd37a50b983c5e7c90ae93b');
+  });
+
+  it('uses the JSON text and hash the caller already computed', () => {
+    const record = voiceConversation();
+    const rows = extractConversation(record, { rawJson: 'TEXT', rawHash: 'HASH' });
+    expect(rows.rawJson).toBe('TEXT');
+    expect(rows.conversation.rawHash).toBe('HASH');
+  });
+
+  describe('refuses what the tables cannot hold, naming the conversation and the field', () => {
+    it('an unparseable segmentStart', () => {
+      const record = voiceConversation();
+      firstSession(participant(record, 'Ada Abara')).segments![1]!.segmentStart = 'yesterday-ish';
+      const error = extractionError(record);
+      expect(error.conversationId).toBe(VOICE_ID);
+      expect(error.path).toBe('$.participants[3].sessions[0].segments[1].segmentStart');
+      expect(error.message).toContain(VOICE_ID);
+      expect(error.message).toContain('yesterday-ish');
+      expect(error.code).toBe('INVALID_CONVERSATION');
+    });
+
+    it('a missing segmentStart, conversationStart or purpose', () => {
+      const a = voiceConversation();
+      delete (firstSession(participant(a, 'acd')).segments![0] as Partial<{ segmentStart: string }>).segmentStart;
+      expect(extractionError(a).path).toBe('$.participants[2].sessions[0].segments[0].segmentStart');
+      const b = voiceConversation() as Partial<ConversationRecord>;
+      delete b.conversationStart;
+      expect(extractionError(b).path).toBe('$.conversationStart');
+      const c = voiceConversation();
+      (participant(c, 'Main IVR') as { purpose?: string }).purpose = '';
+      expect(extractionError(c).path).toBe('$.participants[1].purpose');
+    });
+
+    it('a record without a conversationId', () => {
+      const error = extractionError({ conversationStart: '2026-03-02T09:14:03.117Z' });
+      expect(error.conversationId).toBeUndefined();
+      expect(error.path).toBe('$.conversationId');
+      expect(extractionError(null).message).toContain('expected an object');
+    });
+
+    it('a metric value that is not an integer', () => {
+      const record = voiceConversation();
+      firstSession(participant(record, 'Ben Berg')).metrics![0]!.value = 12.5;
+      expect(extractionError(record).path).toBe('$.participants[4].sessions[0].metrics[0].value');
+      firstSession(participant(record, 'Ben Berg')).metrics![0]!.value = '12' as unknown as number;
+      expect(extractionError(record).problem).toContain('expected an integer');
+    });
+
+    it('a field of the wrong type', () => {
+      const record = voiceConversation();
+      (firstSession(participant(record, 'customer')) as Record<string, unknown>).ani = 14155550123;
+      const error = extractionError(record);
+      expect(error.path).toBe('$.participants[0].sessions[0].ani');
+      expect(error.problem).toContain('expected a string');
+      const other = voiceConversation();
+      (other as Record<string, unknown>).participants = { not: 'an array' };
+      expect(extractionError(other).path).toBe('$.participants');
+    });
+
+    it('a participant or session id repeated within the conversation', () => {
+      const a = voiceConversation();
+      participant(a, 'Ben Berg').participantId = participant(a, 'Ada Abara').participantId;
+      expect(extractionError(a).problem).toContain('duplicate participantId');
+      const b = voiceConversation();
+      firstSession(participant(b, 'Ben Berg')).sessionId = firstSession(participant(b, 'Ada Abara')).sessionId;
+      expect(extractionError(b).problem).toContain('duplicate sessionId');
+    });
+
+    it('a NUL character anywhere, even in a field only raw keeps', () => {
+      const record = voiceConversation();
+      (record.futureInsights as Record<string, unknown>).note = 'bad\u0000byte';
+      expect(extractionError(record).problem).toContain('NUL');
+    });
+  });
+});
