@@ -84,7 +84,8 @@ function rssFile(): number {
 }
 
 async function main(): Promise<void> {
-  const command = `node --expose-gc --import tsx bench/memory.ts ${process.argv.slice(2).join(' ')}`.trim();
+  const env = Object.entries(process.env).filter(([k]) => k.startsWith('MALLOC_') || k === 'NODE_OPTIONS').map(([k, v]) => `${k}=${v} `).join('');
+  const command = `${env}node ${process.execArgv.join(' ')} bench/memory.ts ${process.argv.slice(2).join(' ')}`.trim();
   process.stdout.write(`${await runInfo(command)}\n`);
   process.stdout.write(
     `org:      ${cfg.agents} agents, ${cfg.days} days, ${cfg.perDay} conversations/day (seed ${cfg.seed}); no latency, no rate limit; ` +

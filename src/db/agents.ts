@@ -6,6 +6,7 @@
  */
 import { ColumnLiterals } from './array-literal.ts';
 import type { Db } from './client.ts';
+import { findUnstorableCharacter } from './extract.ts';
 
 /** A user as the API returns it; only these fields are projected, `raw` keeps everything. */
 export interface AgentRecord {
@@ -49,7 +50,8 @@ export async function upsertAgents(db: Db, users: readonly AgentRecord[], synced
     const id = (user as { id?: unknown } | null)?.id;
     if (typeof id !== 'string' || id === '') throw new InvalidAgentError(undefined, 'id is required');
     const rawJson = JSON.stringify(user);
-    if (rawJson.includes('\\u0000')) throw new InvalidAgentError(id, 'contains a NUL character (\\u0000), which Postgres cannot store');
+    const unstorable = findUnstorableCharacter(rawJson);
+    if (unstorable) throw new InvalidAgentError(id, unstorable);
     byId.set(id, { user, rawJson });
   }
   if (byId.size === 0) return 0;

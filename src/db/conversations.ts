@@ -55,6 +55,12 @@ const DEFAULT_MAX_WAIT_MS = 60_000;
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** Base of the jittered, growing pause between attempts after a deadlock or serialization failure. */
 const RETRY_BASE_DELAY_MS = 20;
+/**
+ * Most distinct conversations per call (10 API pages). Each holds one advisory lock until
+ * commit, and Postgres' shared lock table is small by default (max_locks_per_transaction 64
+ * x max_connections 100 = 6,400 slots, for every session together).
+ */
+export const MAX_BATCH_CONVERSATIONS = 1_000;
 
 /**
  * Writes one batch (typically one API page of up to 100) of conversation records in ONE
@@ -68,6 +74,9 @@ export async function writeConversations(
   options: WriteConversationsOptions,
 ): Promise<WriteConversationsResult> {
   const batch = prepareBatch(records);
+  if (batch.length > MAX_BATCH_CONVERSATIONS) {
+    throw new RangeError(`writeConversations takes at most ${MAX_BATCH_CONVERSATIONS} conversations per call, got ${batch.length}: split the batch`);
+  }
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
@@ -92,7 +101,7 @@ interface Pending {
   extracted?: ExtractedConversation;
 }
 
-/** Dedupes (last wins), sorts by id (the lock order) and hashes; pure CPU, outside the transaction. */
+/** Dedupes (last wins), sorts by id (rows are written in a stable order) and hashes; pure CPU, outside the transaction. */
 function prepareBatch(records: readonly ConversationRecord[]): Pending[] {
   const byId = new Map<string, ConversationRecord>();
   for (const record of records) {
@@ -145,10 +154,10 @@ async function writeBatch(tx: Tx, batch: Pending[], options: WriteConversationsO
   }
   if (changed.length > 0) {
     const extracted = changed.map((p) => p.extracted!);
-    const upserted = await upsertConversations(tx, extracted, syncedAt);
-    // Children to replace: those of rows that existed (the advisory locks make `stored` exact;
-    // `inserted` is a second opinion from the upsert itself, should anything bypass them).
-    const existed = upserted.filter((r) => stored.has(r.conversation_id) || !r.inserted).map((r) => r.conversation_id);
+    await upsertConversations(tx, extracted, syncedAt);
+    // Their old children go (the advisory locks make `stored` exact: no writer can have
+    // inserted one of these conversations since we read it).
+    const existed = changed.filter((p) => stored.has(p.id)).map((p) => p.id);
     if (existed.length > 0) await deleteChildren(tx, existed);
     await insertChildren(tx, extracted);
   }
@@ -182,11 +191,7 @@ async function lockConversationIds(tx: Tx, idsLiteral: string): Promise<void> {
 const msToTs = (expr: string): string => `to_timestamp(${expr}::float8 / 1000)`;
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 
-async function upsertConversations(
-  tx: Tx,
-  extracted: ExtractedConversation[],
-  syncedAt: number,
-): Promise<{ conversation_id: string; inserted: boolean }[]> {
+async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], syncedAt: number): Promise<void> {
   const cols = new ColumnLiterals(10);
   for (const { conversation: c } of extracted) {
     cols.row([c.conversationId, c.conversationStart.getTime(), ms(c.conversationEnd), c.originatingDirection,
@@ -196,8 +201,7 @@ async function upsertConversations(
   // raw: one parameter per conversation, parsed once by Postgres straight into jsonb (inside
   // an array literal it would be escaped, then unescaped, for nothing).
   const rawValues = extracted.map((_, i) => `(${i + 1}, $${i + 12}::jsonb)`).join(', ');
-  // The input is sorted by id: new keys are inserted (and locked) in that order.
-  return tx.$queryRawUnsafe<{ conversation_id: string; inserted: boolean }[]>(
+  await tx.$executeRawUnsafe(
     `INSERT INTO conversations AS c (
        conversation_id, conversation_start, conversation_end, originating_direction,
        conversation_initiator, external_tag, division_ids, media_types, agent_user_ids,
@@ -221,8 +225,7 @@ async function upsertConversations(
        raw = EXCLUDED.raw,
        raw_hash = EXCLUDED.raw_hash,
        last_synced_at = EXCLUDED.last_synced_at,
-       last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END
-     RETURNING c.conversation_id, (c.xmax = 0) AS inserted`,
+       last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END`,
     ...cols.literals(), syncedAt, ...extracted.map((e) => e.rawJson),
   );
 }

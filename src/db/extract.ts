@@ -201,6 +201,23 @@ export class InvalidConversationError extends Error {
   }
 }
 
+/**
+ * An escape in `JSON.stringify` output that Postgres cannot store: `\u0000` (text and jsonb
+ * reject NUL) or a lone UTF-16 surrogate (JSON.stringify escapes only unpaired ones; jsonb
+ * rejects them). An odd run of backslashes before the `u` makes it an escape rather than
+ * text that merely contains a backslash.
+ */
+const UNSTORABLE_ESCAPE = /(?:^|[^\\])(?:\\\\)*\\u(0000|d[89a-f][0-9a-f]{2})/i;
+
+/** Describes the first character of `json` that Postgres cannot store, if any. */
+export function findUnstorableCharacter(json: string): string | undefined {
+  const match = UNSTORABLE_ESCAPE.exec(json);
+  if (!match) return undefined;
+  return match[1] === '0000'
+    ? 'contains a NUL character (\\u0000), which Postgres cannot store'
+    : `contains an unpaired UTF-16 surrogate (\\u${match[1]}), which Postgres cannot store`;
+}
+
 /** md5 hex of a JSON text: the change detector of re-syncs (not a security boundary). */
 export function hashRawJson(rawJson: string): string {
   return createHash('md5').update(rawJson).digest('hex');
@@ -287,7 +304,8 @@ function describe(value: unknown): string {
  * 0-based positions in the API's arrays, so the order Genesys listed things in is kept.
  * Throws InvalidConversationError (naming the conversation and the JSON path) for anything
  * the tables cannot hold: a missing id, an unparseable date, a non-integer metric value,
- * a participant or session id repeated within the conversation, a NUL character.
+ * a participant or session id repeated within the conversation, a character Postgres cannot
+ * store (NUL, an unpaired surrogate).
  */
 export function extractConversation(
   record: ConversationRecord,
@@ -299,8 +317,9 @@ export function extractConversation(
   const c = r.object(record, '$');
   const conversationId = r.requiredStr(c, 'conversationId', '$');
   const rawJson = precomputed?.rawJson ?? JSON.stringify(record);
-  // Postgres text and jsonb cannot hold U+0000; refuse it here, where we can name the record.
-  if (rawJson.includes('\\u0000')) r.fail('$', 'contains a NUL character (\\u0000), which Postgres cannot store');
+  // Refuse here, where we can name the record, what Postgres would reject for the whole batch.
+  const unstorable = findUnstorableCharacter(rawJson);
+  if (unstorable) r.fail('$', unstorable);
 
   const participants: ParticipantRow[] = [];
   const sessions: SessionRow[] = [];

@@ -93,15 +93,10 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     host: r.host,
     error: r.error,
   }));
-  const openWhere = { runId: { in: runs.map((r) => r.runId) }, status: { in: ['failed', 'pending', 'running'] } };
+  const runIds = runs.map((r) => r.runId);
   const [windowRows, openCount, newest, lastSuccess] = await Promise.all([
-    db.syncWindow.findMany({
-      where: openWhere,
-      orderBy: [{ windowStart: 'asc' }, { windowId: 'asc' }],
-      take: MAX_LISTED_WINDOWS,
-      select: { runId: true, scopeKey: true, windowStart: true, windowEnd: true, status: true, attempts: true, error: true },
-    }),
-    db.syncWindow.count({ where: openWhere }),
+    openWindows(db, runIds, MAX_LISTED_WINDOWS),
+    openWindows(db, runIds, null).then((rows) => rows.length),
     db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
     // Freshness is about the scheduled rolling sync: a backfill of last year says nothing about today.
     db.syncRun.findFirst({
@@ -128,6 +123,30 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     healthy: problems.length === 0,
     problems,
   };
+}
+
+/**
+ * Windows of recent runs that are not done (failed, pending, or left running by a killed run),
+ * leaving out those a later window of the same scope has since covered and finished: an
+ * operator should see the gaps that remain, not the history of gaps already repaired.
+ */
+async function openWindows(db: Db, runIds: string[], limit: number | null) {
+  if (runIds.length === 0) return [];
+  return db.$queryRawUnsafe<
+    Array<{ runId: string; scopeKey: string; windowStart: Date; windowEnd: Date; status: string; attempts: number; error: string | null }>
+  >(
+    `SELECT w.run_id::text AS "runId", w.scope_key AS "scopeKey", w.window_start AS "windowStart", w.window_end AS "windowEnd",
+            w.status, w.attempts, w.error
+       FROM sync_windows w
+      WHERE w.run_id = ANY($1::uuid[]) AND w.status IN ('failed', 'pending', 'running')
+        AND NOT EXISTS (
+          SELECT 1 FROM sync_windows d
+           WHERE d.scope_key = w.scope_key AND d.status = 'done' AND d.window_id > w.window_id
+             AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
+      ORDER BY w.window_start, w.window_id
+      ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
+    runIds,
+  );
 }
 
 /** A `running` row whose heartbeat stopped more than ABANDONED_AFTER_MS ago belongs to a dead process. */

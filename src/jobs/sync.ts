@@ -78,8 +78,11 @@ export interface SyncReport extends ledger.RunCounts {
 
 /** How often the run's counters are saved (also its liveness signal). */
 const HEARTBEAT_MS = 15 * SECOND_MS;
-/** A `running` row whose heartbeat is older than this belongs to a dead process. */
-export const ABANDONED_AFTER_MS = 5 * MINUTE_MS;
+/**
+ * A `running` row whose heartbeat is older than this belongs to a dead process (four missed
+ * heartbeats: slow enough for a busy database, quick enough that a restart soon sees the truth).
+ */
+export const ABANDONED_AFTER_MS = 4 * HEARTBEAT_MS;
 
 export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
   const { db, genesys, clock } = deps;
@@ -169,6 +172,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   // The database may be the thing that failed (restarted mid-run): keep trying to record the
   // outcome for a while, so the ledger tells the truth once it is back.
   await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger);
+  for (const record of state.unrecordedFailures) {
+    await record().catch((e) => logger.error({ err: e }, 'could not record a window failure'));
+  }
   deps.onProgress?.(state.progress(genesys.stats(), durationMs));
   return {
     runId,
@@ -275,9 +281,13 @@ async function runWindow(c: WindowContext): Promise<void> {
     if (error instanceof AuthError) c.abortRun(error);
     const interrupted = c.signal.aborted && !(error instanceof AuthError);
     const message = interrupted ? 'interrupted before the window finished' : describeError(error);
-    await ledger
-      .markWindowFailed(db, c.windowId, { error: message, pages, conversationsWritten: written, at: clock() })
-      .catch((e) => log.error({ err: e }, 'could not record the window failure'));
+    const failedAt = clock();
+    const record = () => ledger.markWindowFailed(db, c.windowId, { error: message, pages, conversationsWritten: written, at: failedAt });
+    await record().catch((e) => {
+      // The database may be what failed (restarted): record it with the run's outcome instead.
+      log.error({ err: e }, 'could not record the window failure; will retry when the run ends');
+      state.unrecordedFailures.push(record);
+    });
     if (interrupted) return;
     state.windowsFailed += 1;
     state.failures.push({ scopeKey: key, start: window.start, end: window.end, error: message });
@@ -309,6 +319,8 @@ class RunState {
   changed = 0;
   readonly seen = new Set<string>();
   readonly failures: WindowFailure[] = [];
+  /** Window failures the database refused to record; retried once the run's outcome is recorded. */
+  readonly unrecordedFailures: Array<() => Promise<void>> = [];
   constructor(private readonly statsAtStart: GenesysStats) {}
 
   counts(now: GenesysStats): ledger.RunCounts {

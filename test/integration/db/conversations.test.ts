@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Db } from '../../../src/db/client.ts';
-import { isTransientConflict, writeConversations } from '../../../src/db/conversations.ts';
+import { MAX_BATCH_CONVERSATIONS, isTransientConflict, writeConversations } from '../../../src/db/conversations.ts';
 import { InvalidConversationError, type ConversationRecord } from '../../../src/db/extract.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import {
@@ -250,8 +250,11 @@ describe('writeConversations', () => {
     await db.syncRun.delete({ where: { runId } });
   });
 
-  it('writes an empty batch as a no-op', async () => {
+  it('writes an empty batch as a no-op, and refuses batches beyond the advisory-lock budget', async () => {
     expect(await writeConversations(db, [], { syncedAt: T1 })).toEqual({ written: 0, changed: 0, unchanged: 0 });
+    const error = await writeConversations(db, voicePage(MAX_BATCH_CONVERSATIONS + 1, 'big'), { syncedAt: T1 }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RangeError);
+    expect(await counts(db)).toMatchObject({ conversations: 0 });
   });
 
   it('lets two concurrent writers of overlapping batches both succeed, each conversation stored once', async () => {
@@ -284,6 +287,41 @@ describe('writeConversations', () => {
           OR (SELECT count(*) FROM session_metrics m WHERE m.conversation_id = c.conversation_id) <> 25
           OR (SELECT count(*) FROM participants p WHERE p.conversation_id = c.conversation_id) <> 5`);
     expect(mismatches).toEqual([]);
+  });
+
+  it('retries the whole transaction after a deadlock, running afterWrite again', async () => {
+    let attempts = 0;
+    let afterWrites = 0;
+    // A client whose first transaction writes everything, then dies as Postgres reports a deadlock.
+    const flaky = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key !== '$transaction') return Reflect.get(target, key, receiver);
+        return (fn: (tx: unknown) => Promise<unknown>, options: unknown) =>
+          target.$transaction(async (tx) => {
+            const result = await fn(tx);
+            if (++attempts === 1) throw Object.assign(new Error('Transaction failed due to a write conflict or a deadlock'), { code: 'P2034' });
+            return result;
+          }, options as never);
+      },
+    });
+    const result = await writeConversations(flaky, voicePage(3, 'retry'), { syncedAt: T1, afterWrite: async () => void afterWrites++ });
+    expect(result).toEqual({ written: 3, changed: 3, unchanged: 0 });
+    expect(attempts).toBe(2);
+    expect(afterWrites).toBe(2);
+    expect(await counts(db)).toMatchObject({ conversations: 3, segments: 42 });
+
+    attempts = 0;
+    const persistent = new Proxy(db, {
+      get(target, key, receiver) {
+        if (key !== '$transaction') return Reflect.get(target, key, receiver);
+        return async () => {
+          attempts++;
+          throw Object.assign(new Error('deadlock detected'), { code: 'P2034' });
+        };
+      },
+    });
+    await expect(writeConversations(persistent, voicePage(1, 'never'), { syncedAt: T1, maxAttempts: 3 })).rejects.toThrow('deadlock');
+    expect(attempts).toBe(3);
   });
 
   it('recognises a real deadlock as retryable', async () => {

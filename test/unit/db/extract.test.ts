@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { extractConversation, hashRawJson, InvalidConversationError, type ConversationRecord } from '../../../src/db/extract.ts';
+import { extractConversation, findUnstorableCharacter, hashRawJson, InvalidConversationError, type ConversationRecord } from '../../../src/db/extract.ts';
 import {
   ADA_USER_ID,
   BEN_USER_ID,
@@ -244,10 +244,19 @@ describe('extractConversation', () => {
       expect(extractionError(b).problem).toContain('duplicate sessionId');
     });
 
-    it('a NUL character anywhere, even in a field only raw keeps', () => {
+    it('a NUL character or an unpaired surrogate anywhere, even in a field only raw keeps', () => {
       const record = voiceConversation();
       (record.futureInsights as Record<string, unknown>).note = 'bad\u0000byte';
       expect(extractionError(record).problem).toContain('NUL');
+      (record.futureInsights as Record<string, unknown>).note = 'half an emoji \ud83d';
+      expect(extractionError(record).problem).toContain('unpaired UTF-16 surrogate');
+    });
+
+    it('but not text that merely spells an escape, nor a whole emoji', () => {
+      const record = voiceConversation();
+      (record.futureInsights as Record<string, unknown>).note = 'C:\\u0000\\ud800 and 🎧';
+      expect(() => extractConversation(record)).not.toThrow();
+      expect(findUnstorableCharacter(JSON.stringify({ a: '\\\u0000' }))).toContain('NUL');
     });
   });
 });
