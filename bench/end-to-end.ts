@@ -81,6 +81,11 @@ interface Contender {
   check: string;
   /** For a naive run stopped by its budget. */
   projected?: { wallMs: number; detailsRequests: number; upserts: number };
+  /**
+   * Naive only: its total if every request cost exactly the modelled latency (no simulator
+   * processing, transfer or parsing) plus its measured upserts: the most favourable estimate.
+   */
+  latencyOnlyMs?: number;
   note?: string;
 }
 
@@ -100,6 +105,9 @@ async function main(): Promise<void> {
     latencyMs: cfg.latencyMs - cfg.jitterMs,
     latencyJitterMs: 2 * cfg.jitterMs,
     rateLimitPerMinute: cfg.rateLimit,
+    // The whole range stays generated (~10 KB per conversation in the child), so re-reading a
+    // day costs the simulator a filter, not a regeneration.
+    cacheDays: cfg.days + 1,
   });
   try {
     const interval = { start: sim.range.start, end: sim.range.end };
@@ -245,6 +253,7 @@ async function runNaive(
     const perRequestMs = r.httpMs / (r.detailsRequests + r.usersRequests);
     const perUpsertMs = r.upsertMs / Math.max(1, r.upserts);
     const projectedMs = r.wallMs + (work.detailsRequests - r.detailsRequests) * perRequestMs + (work.upserts - r.upserts) * perUpsertMs;
+    const latencyOnlyMs = (1 + r.usersRequests + work.detailsRequests) * cfg.latencyMs + work.upserts * perUpsertMs;
     process.stdout.write(
       `       ${r.stoppedByBudget ? 'stopped by its budget' : 'finished'} after ${fmtS(r.wallMs)}: ${fmtInt(r.detailsRequests)}/${fmtInt(work.detailsRequests)} details requests, ` +
         `${fmtInt(r.upserts)}/${fmtInt(work.upserts)} upserts; ${perRequestMs.toFixed(0)} ms per request, ${perUpsertMs.toFixed(2)} ms per upsert ` +
@@ -262,6 +271,7 @@ async function runNaive(
       wallMs: r.wallMs,
       peakInFlight: d.peakInFlight,
       check: compare(expected, stored, r.stoppedByBudget),
+      latencyOnlyMs,
       ...(r.stoppedByBudget ? { projected: { wallMs: projectedMs, detailsRequests: work.detailsRequests, upserts: work.upserts } } : {}),
       ...(r.stoppedByBudget ? { note: `stopped after ${fmtS(r.wallMs)}; totals projected from its measured ${perRequestMs.toFixed(0)} ms/request and ${perUpsertMs.toFixed(2)} ms/upsert` } : {}),
     };
@@ -310,6 +320,10 @@ function report(results: Contender[], expectedCount: number): void {
     const ratio = naiveMs / ours.wallMs;
     out += `(c) wall time naive/ours: ${ratio.toFixed(1)}x${naive.projected ? ' (naive projected)' : ''}: ${ratio >= 5 ? 'MET' : 'MISSED'} (target >= 5x)\n`;
     if (naive.note) out += `    naive ${naive.note}\n`;
+    if (naive.latencyOnlyMs !== undefined) {
+      const r2 = naive.latencyOnlyMs / ours.wallMs;
+      out += `    most favourable to naive (each of its requests costing exactly ${cfg.latencyMs} ms, its measured upserts): ${fmtS(naive.latencyOnlyMs)}, ${r2.toFixed(1)}x: ${r2 >= 5 ? 'MET' : 'MISSED'}\n`;
+    }
   }
   out += `\nRESULT ${JSON.stringify({ cfg, results })}\n`;
   process.stdout.write(out);

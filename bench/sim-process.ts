@@ -24,6 +24,13 @@ export interface SimProcessOptions {
   latencyMs: number;
   latencyJitterMs: number;
   rateLimitPerMinute: number;
+  /**
+   * Generated days the simulator keeps (its default keeps ~20,000 conversations). A client that
+   * keeps going back to the same days (the naive baseline: every agent re-reads every window)
+   * would otherwise make the simulator regenerate evicted days on most requests, a cost the
+   * real API does not have; set it to cover the range when that range fits in memory.
+   */
+  cacheDays?: number;
 }
 
 export interface ExpectedSet {
@@ -135,7 +142,10 @@ async function childMain(options: SimProcessOptions): Promise<void> {
   const now = options.now ? new Date(options.now) : utcMidnight();
   const simOptions: SimulatorOptions = {
     seed: options.seed,
-    org: { agentCount: options.agentCount, conversationsPerDay: options.conversationsPerDay, days: options.days, now },
+    org: {
+      agentCount: options.agentCount, conversationsPerDay: options.conversationsPerDay, days: options.days, now,
+      ...(options.cacheDays !== undefined ? { cacheDays: options.cacheDays } : {}),
+    },
     latencyMs: options.latencyMs,
     latencyJitterMs: options.latencyJitterMs,
     rateLimitPerMinute: options.rateLimitPerMinute,

@@ -174,10 +174,12 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         `stopping: aborting the run in flight and waiting up to ${formatDuration(options.shutdownTimeoutMs)} for it`,
       );
       current.controller.abort(new Error(reason));
-      const finished = await Promise.race([current.done.then(() => true), delay(options.shutdownTimeoutMs).then(() => false)]);
-      if (!finished) logger.error({ timeoutMs: options.shutdownTimeoutMs }, 'the run did not stop within SYNC_SHUTDOWN_TIMEOUT; exiting anyway');
+      const outcome = await Promise.race([current.done, delay(options.shutdownTimeoutMs).then(() => 'timeout' as const)]);
+      if (outcome === 'timeout') logger.error({ timeoutMs: options.shutdownTimeoutMs }, 'the run did not stop within SYNC_SHUTDOWN_TIMEOUT; exiting anyway');
       else logger.info('worker stopped');
-      return { interruptedRun: true, timedOut: !finished };
+      // Judge by how the run ended, not by a tick being in flight: a run that had just
+      // succeeded when the signal came was not interrupted.
+      return { interruptedRun: outcome === 'timeout' || outcome === 'interrupted', timedOut: outcome === 'timeout' };
     },
   };
   return worker;
