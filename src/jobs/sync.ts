@@ -20,6 +20,7 @@ import { MINUTE_MS, SECOND_MS } from '../time.ts';
 import { fetchWindow } from './fetch-window.ts';
 import { refreshAgents } from './agents.ts';
 import { describeError } from './describe-error.ts';
+import { SeenConversations } from './seen-conversations.ts';
 
 export interface SyncDeps {
   db: Db;
@@ -108,6 +109,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   });
   const state = new RunState(statsAtStart);
   state.windowsTotal = planned.length;
+  for (const w of planned) state.seen.open(w);
   logger.info(
     { interval: fmt(options.interval), windows: planned.length, resumed: windowsResumed },
     `${options.kind} run started`,
@@ -221,6 +223,11 @@ async function runWindow(c: WindowContext): Promise<void> {
   const log = c.logger.child({ scope: key, window: fmt(window) });
   let written = 0;
   let pages = 0;
+  let closed = false;
+  const closeWindow = () => {
+    if (!closed) state.seen.close(window);
+    closed = true;
+  };
   try {
     await ledger.markWindowRunning(db, c.windowId, clock());
     const split = splitWindow(window);
@@ -237,10 +244,17 @@ async function runWindow(c: WindowContext): Promise<void> {
       sink: async (conversations) => {
         pages += 1;
         state.pages += 1;
-        const fresh = conversations.filter((conv) => !state.seen.has(conv.conversationId));
+        const fresh = conversations.filter((conv) => !state.seen.has(conv));
         if (fresh.length === 0) return 0;
-        const out = await writeConversations(db, fresh, { syncedAt: clock() });
-        for (const conv of fresh) state.seen.add(conv.conversationId);
+        // Claimed before the write, so a page of another window arriving meanwhile skips them.
+        for (const conv of fresh) state.seen.add(conv);
+        let out;
+        try {
+          out = await writeConversations(db, fresh, { syncedAt: clock() });
+        } catch (error) {
+          for (const conv of fresh) state.seen.delete(conv);
+          throw error;
+        }
         state.changed += out.changed;
         state.conversationsWritten += fresh.length;
         written += fresh.length;
@@ -266,6 +280,8 @@ async function runWindow(c: WindowContext): Promise<void> {
         })),
       );
       state.windowsTotal += children.length - 1;
+      for (const ch of children) state.seen.open(ch.window);
+      closeWindow();
       // Sequential on purpose: the parent already holds a window slot, and re-entering the
       // window limiter from inside it could deadlock.
       for (const [i, ch] of children.entries()) {
@@ -273,11 +289,13 @@ async function runWindow(c: WindowContext): Promise<void> {
       }
       return;
     }
+    closeWindow();
     await ledger.markWindowDone(db, c.windowId, { totalHits: result.totalHits, pages: result.pages, conversationsWritten: written, at: clock() });
     state.windowsDone += 1;
     c.progress();
     log.debug({ totalHits: result.totalHits, pages: result.pages, written }, 'window done');
   } catch (error) {
+    closeWindow();
     if (error instanceof AuthError) c.abortRun(error);
     const interrupted = c.signal.aborted && !(error instanceof AuthError);
     const message = interrupted ? 'interrupted before the window finished' : describeError(error);
@@ -317,7 +335,7 @@ class RunState {
   pages = 0;
   conversationsWritten = 0;
   changed = 0;
-  readonly seen = new Set<string>();
+  readonly seen = new SeenConversations();
   readonly failures: WindowFailure[] = [];
   /** Window failures the database refused to record; retried once the run's outcome is recorded. */
   readonly unrecordedFailures: Array<() => Promise<void>> = [];

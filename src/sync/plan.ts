@@ -26,11 +26,12 @@ export interface PlanOptions {
 
 export function planRun(options: PlanOptions): PlannedWindow[] {
   const planned: PlannedWindow[] = [];
-  const base = planWindows(options.interval, options.windowDays);
-  for (const { scope, key } of planScopes(options.agentIds, options.agentGroupSize)) {
-    const covered = options.done?.get(key) ?? [];
-    for (const window of base) {
-      for (const piece of subtractCovered(window, covered)) {
+  const scopes = planScopes(options.agentIds, options.agentGroupSize);
+  // Window-major: every agent group reads a day before the run moves on, so the run can
+  // forget the ids it wrote for that day early (see jobs/seen-conversations.ts).
+  for (const window of planWindows(options.interval, options.windowDays)) {
+    for (const { scope, key } of scopes) {
+      for (const piece of subtractCovered(window, options.done?.get(key) ?? [])) {
         planned.push({ scope, scopeKey: key, start: piece.start, end: piece.end });
       }
     }

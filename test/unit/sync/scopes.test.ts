@@ -27,14 +27,14 @@ describe('planScopes', () => {
 describe('planRun', () => {
   const interval = { start: new Date('2025-01-01T00:00:00Z'), end: new Date('2025-01-15T00:00:00Z') };
 
-  it('plans every window for every scope, minus the windows an earlier run finished', () => {
+  it('plans every window for every scope, window by window, minus the windows an earlier run finished', () => {
     const all = planRun({ interval, agentIds: ['a', 'b'], agentGroupSize: 1, windowDays: 7 });
     expect(all).toHaveLength(4);
     const done = new Map([['agents:a', [{ start: interval.start, end: new Date('2025-01-08T00:00:00Z') }]]]);
     const rest = planRun({ interval, agentIds: ['a', 'b'], agentGroupSize: 1, windowDays: 7, done });
     expect(rest.map((w) => `${w.scopeKey} ${w.start.toISOString().slice(0, 10)}`)).toEqual([
-      'agents:a 2025-01-08',
       'agents:b 2025-01-01',
+      'agents:a 2025-01-08',
       'agents:b 2025-01-08',
     ]);
   });
