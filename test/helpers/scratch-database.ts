@@ -1,0 +1,44 @@
+/**
+ * Throw-away databases on a Postgres server, for tests and benchmarks: create one with a
+ * unique name, migrate it, drop it afterwards. (No vitest imports: bench/ uses it too.)
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { applyMigrations } from '../../src/db/migrate.ts';
+
+/** `url` with its database name replaced. */
+export function withDatabase(url: string, database: string): string {
+  const u = new URL(url);
+  u.pathname = `/${database}`;
+  return u.toString();
+}
+
+/** Runs `fn` on a connection to the server's `postgres` database. */
+export async function onServer<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export interface ScratchDatabase {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+/** Creates `gs_<prefix>_<time>_<random>` on the server, migrated unless told otherwise. */
+export async function createScratchDatabase(serverUrl: string, prefix: string, options: { migrate?: boolean } = {}): Promise<ScratchDatabase> {
+  const name = `gs_${prefix}_${Date.now().toString(36)}_${randomBytes(3).toString('hex')}`;
+  await onServer(serverUrl, (c) => c.query(`CREATE DATABASE "${name}"`));
+  const url = withDatabase(serverUrl, name);
+  if (options.migrate !== false) await applyMigrations(url);
+  return {
+    name,
+    url,
+    drop: () => onServer(serverUrl, (c) => c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined),
+  };
+}
