@@ -176,9 +176,9 @@ describe('rate limits', () => {
     const others = requests.filter((r) => r !== limited);
     const early = others.filter((r) => r.arrivedAtMs < limited.repliedAtMs! + 1_000);
     // With concurrency 2, only the request already sent alongside the 429'd one may come early
-    // (the server can see it a few ms after replying 429); every other request waits.
+    // (the server can see it shortly after replying 429); every other request waits.
     expect(early.length).toBeLessThanOrEqual(1);
-    for (const request of early) expect(request.arrivedAtMs).toBeLessThan(limited.repliedAtMs! + 20);
+    for (const request of early) expect(request.arrivedAtMs).toBeLessThan(limited.repliedAtMs! + 250); // far below the 1 s pause; generous for a loaded CI machine
     expect(others.length - early.length).toBeGreaterThanOrEqual(5);
     expect(client.stats()).toMatchObject({ rateLimited: 1, retries: 1 });
   });
@@ -218,7 +218,7 @@ describe('rate limits', () => {
     await Promise.all(Array.from({ length: 21 }, () => client.queryConversationDetailsPage(firstPage)));
     const elapsed = Date.now() - started;
     expect(elapsed).toBeGreaterThanOrEqual(1_000 - 5);
-    expect(elapsed).toBeLessThan(1_000 / 0.9);
+    expect(elapsed).toBeLessThan(1_000 / 0.75); // most of the budget, with room for a loaded CI machine
     const arrivals = server.apiRequests().map((r) => r.arrivedAtMs);
     // Starts are booked 50 ms apart; on a loaded machine a late timer can bunch two arrivals,
     // but no window may ever see more starts than the rate allows (plus that one of noise).
