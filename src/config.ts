@@ -192,11 +192,12 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   if (env.DATABASE_URL) registerSecret(passwordOf(env.DATABASE_URL));
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${redactText(i.message)}`);
-  const { hosts, genesysProblems } = resolveGenesysHosts(env);
+  const { hosts, missing, unknownRegion } = resolveGenesysHosts(env);
   // A region typo is a hard error even for commands that do not call Genesys.
-  problems.push(...genesysProblems.filter((p) => p.includes('unknown region')));
+  if (unknownRegion) problems.push(unknownRegion);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const e = parsed.data;
+  const genesysProblems = missing ? [missing] : [];
   if (!e.GENESYS_CLIENT_ID) genesysProblems.push('GENESYS_CLIENT_ID: not set');
   if (!e.GENESYS_CLIENT_SECRET) genesysProblems.push('GENESYS_CLIENT_SECRET: not set');
   const genesys: GenesysConfig | undefined =
@@ -240,21 +241,23 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   });
 }
 
+/** The API and login hosts, or why there are none: not configured, or a region we do not know. */
 function resolveGenesysHosts(env: Record<string, string | undefined>): {
-  hosts: { apiUrl: string; loginUrl: string } | undefined;
-  genesysProblems: string[];
+  hosts?: { apiUrl: string; loginUrl: string };
+  missing?: string;
+  unknownRegion?: string;
 } {
   const region = env.GENESYS_REGION?.trim() || undefined;
   const apiUrl = env.GENESYS_API_URL?.trim() || undefined;
   const loginUrl = env.GENESYS_LOGIN_URL?.trim() || undefined;
   if (!region && !(apiUrl && loginUrl)) {
-    return { hosts: undefined, genesysProblems: ['GENESYS_REGION: not set (or set both GENESYS_API_URL and GENESYS_LOGIN_URL)'] };
+    return { missing: 'GENESYS_REGION: not set (or set both GENESYS_API_URL and GENESYS_LOGIN_URL)' };
   }
   try {
-    return { hosts: resolveHosts({ region, apiUrl, loginUrl }), genesysProblems: [] };
+    return { hosts: resolveHosts({ region, apiUrl, loginUrl }) };
   } catch {
     const known = Object.values(KNOWN_REGIONS).join(', ');
-    return { hosts: undefined, genesysProblems: [`GENESYS_REGION: unknown region "${region}"; known regions: ${known}`] };
+    return { unknownRegion: `GENESYS_REGION: unknown region "${region}"; known regions: ${known}` };
   }
 }
 

@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { writeConversations } from '../db/conversations.ts';
 import * as ledger from '../db/ledger.ts';
-import { AuthError, type GenesysClient, type GenesysStats, type QueryScope } from '../genesys/index.ts';
+import { AuthError, formatInterval, type GenesysClient, type GenesysStats, type QueryScope } from '../genesys/index.ts';
 import type { Interval } from '../sync/interval.ts';
 import { planKey as makePlanKey, planRun } from '../sync/plan.ts';
 import { scopeKey, splitScope } from '../sync/scopes.ts';
@@ -111,7 +111,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   state.windowsTotal = planned.length;
   for (const w of planned) state.seen.open(w);
   logger.info(
-    { interval: fmt(options.interval), windows: planned.length, resumed: windowsResumed },
+    { interval: formatInterval(options.interval), windows: planned.length, resumed: windowsResumed },
     `${options.kind} run started`,
   );
 
@@ -127,7 +127,6 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const onStop = () => abort.abort(deps.signal?.reason);
   deps.signal?.addEventListener('abort', onStop, { once: true });
   let runError: string | undefined;
-  let authFailed = false;
   try {
     try {
       await refreshAgents(db, genesys, clock(), logger);
@@ -152,7 +151,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     );
   } catch (error) {
     runError = describeError(error);
-    authFailed = error instanceof AuthError;
+    // Rejected credentials end the run the same way wherever they surface (agents refresh or a window).
+    if (error instanceof AuthError && !abort.signal.aborted) abort.abort(error);
     logger.error({ err: error }, `${options.kind} run aborted`);
   } finally {
     clearInterval(heartbeat);
@@ -189,7 +189,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     durationMs,
     failures: state.failures,
     ...(error ? { error } : {}),
-    authFailed: abort.signal.reason instanceof AuthError || authFailed,
+    authFailed: abort.signal.reason instanceof AuthError,
   };
 
   function ctx() {
@@ -220,7 +220,7 @@ async function runWindow(c: WindowContext): Promise<void> {
   const { db, clock, state, window, scope } = c;
   if (c.signal.aborted) return; // stays pending: a restart plans it again
   const key = scopeKey(scope);
-  const log = c.logger.child({ scope: key, window: fmt(window) });
+  const log = c.logger.child({ scope: key, window: formatInterval(window) });
   let written = 0;
   let pages = 0;
   let closed = false;
@@ -364,10 +364,6 @@ function agentIdsOf(scope: QueryScope): string[] {
   return scope.kind === 'agents' ? [...scope.userIds] : [];
 }
 
-function fmt(w: Window): string {
-  return `${w.start.toISOString()}/${w.end.toISOString()}`;
-}
-
 export function describeFailure(f: WindowFailure): string {
-  return `${f.scopeKey} ${fmt(f)}: ${f.error}`;
+  return `${f.scopeKey} ${formatInterval(f)}: ${f.error}`;
 }
