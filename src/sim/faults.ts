@@ -43,6 +43,22 @@ export interface FaultSettings {
   maxBodyBytes: number;
   /** Whether random faults also hit POST /oauth/token. */
   faultTokenRequests: boolean;
+  /** Details jobs (sim/jobs.ts): how far the data lake lags the simulated now (availability = now - lag). */
+  lakeLagMs: number;
+  /** Time a new job stays QUEUED. */
+  jobQueueMs: number;
+  /** Time a job stays PENDING per 1,000 matched conversations (at least 1 ms). */
+  jobMsPerThousand: number;
+  /** How long results stay readable after a job is fulfilled; then EXPIRED (results 410). */
+  jobRetentionMs: number;
+  /** Chance (0..1) that a job ends FAILED instead of FULFILLED. */
+  jobFailureRate: number;
+  /** Jobs QUEUED/PENDING at once per token before creates get 429; 0 = unlimited. */
+  jobConcurrencyLimit: number;
+  /** Job creates per token per sliding minute before 429; 0 = unlimited. */
+  jobCreatesPerMinute: number;
+  /** Longest job interval accepted (400 above). The real limit is undocumented (genesys-api.md §2). */
+  maxJobIntervalDays: number;
 }
 
 export const DEFAULT_FAULTS: FaultSettings = {
@@ -58,6 +74,14 @@ export const DEFAULT_FAULTS: FaultSettings = {
   rateLimitPerMinute: 0,
   maxBodyBytes: 0,
   faultTokenRequests: false,
+  lakeLagMs: 24 * 60 * MINUTE_MS,
+  jobQueueMs: 2 * SECOND_MS,
+  jobMsPerThousand: 500,
+  jobRetentionMs: 24 * 60 * MINUTE_MS,
+  jobFailureRate: 0,
+  jobConcurrencyLimit: 0,
+  jobCreatesPerMinute: 0,
+  maxJobIntervalDays: 31,
 };
 
 interface Scripted {

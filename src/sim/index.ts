@@ -1,7 +1,8 @@
 /**
  * Genesys Cloud simulator: a real node:http server on loopback that behaves like the parts
  * of Genesys this project uses (/work/shared/genesys-api.md): client-credentials login,
- * GET /api/v2/users (+ /users/{id}) and POST /api/v2/analytics/conversations/details/query.
+ * GET /api/v2/users (+ /users/{id}), POST /api/v2/analytics/conversations/details/query and
+ * the conversation-details jobs API (sim/jobs.ts: create, status, results, cancel, availability).
  * Used by integration tests, `npm run demo`, `npm run sim` and benchmarks.
  *
  * Decisions worth knowing:
@@ -23,7 +24,9 @@ import { FaultInjector, RateLimiter, type FaultKind, type FaultSettings } from '
 import { createGenContext } from './generate.ts';
 import * as mut from './mutations.ts';
 import { generateOrg, type Org } from './org.ts';
-import { hash32 } from './prng.ts';
+import { attributesFor, withAttributes } from './attributes.ts';
+import { JobStore, type JobFault, type JobSummary } from './jobs.ts';
+import { Random, hash32 } from './prng.ts';
 import { createSimServer, emptyStats, type ServerState, type SimStats } from './server.ts';
 import { ConversationStore, dayNumberOf } from './store.ts';
 import type { Conversation, SimUser } from './types.ts';
@@ -35,6 +38,7 @@ export type { CorruptionKind } from './mutations.ts';
 export type { Org } from './org.ts';
 export type { SimStats } from './server.ts';
 export type { UsersStateParam } from './users.ts';
+export type { JobFault, JobState, JobSummary } from './jobs.ts';
 
 /** What data to generate. Everything is derived from the seed and these values. */
 export interface GenerationOptions {
@@ -95,6 +99,17 @@ export interface Simulator {
   conversationsOnDay(day: Date): Conversation[];
   liveConversationIds(from: Date, to: Date): string[];
   listUsers(state?: UsersStateParam): SimUser[];
+  /** The data lake's horizon (simulated now − lakeLagMs): jobs return only conversations started before it. */
+  availabilityDate(): Date;
+  /** Scripted fates for the next created details jobs, in order. */
+  queueJobFaults(faults: readonly JobFault[]): void;
+  clearJobFaults(): void;
+  /** Every details job created so far, with its current state. */
+  listJobs(): JobSummary[];
+  /** Cancels a job as if another client deleted it; false if unknown. */
+  cancelJob(jobId: string): boolean;
+  /** The attributes a details job serves on the conversation's customer participants (undefined: none). */
+  attributesOf(conversationId: string): Record<string, string> | undefined;
   stats(): SimStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -127,10 +142,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     ...(options.maxBodyBytes !== undefined ? { maxBodyBytes: options.maxBodyBytes } : {}),
     ...options.faults,
   });
+  const corruption = new Map<string, mut.CorruptionKind>();
+  const jobRng = Random.from(seed, 'jobs');
+  const jobs = new JobStore({
+    store,
+    settings: () => faults.settings,
+    chance: (p) => jobRng.chance(p),
+    serve: (c) => {
+      const kind = corruption.get(c.conversationId);
+      const served = withAttributes(seed, c);
+      return kind ? mut.corrupted(served, kind) : served;
+    },
+  });
   const state: ServerState = {
     store, org, faults, tokens: new TokenStore(), limiter: new RateLimiter(),
     creds: { clientId: options.clientId ?? 'sim-client', clientSecret: options.clientSecret ?? 'sim-secret' },
-    corruption: new Map(), stats: emptyStats(),
+    corruption, stats: emptyStats(), jobs,
   };
   const { server, abortAll } = createSimServer(state);
   await new Promise<void>((resolve, reject) => {
@@ -194,6 +221,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     conversationsOnDay: (day) => store.day(dayNumberOf(day.getTime())).map((c) => structuredClone(c)),
     liveConversationIds: (from, to) => store.between(from.getTime(), to.getTime()).filter((c) => c.conversationEnd === undefined).map((c) => c.conversationId),
     listUsers: (s = 'any') => usersInState(org.agents, s).map((u) => structuredClone(u)),
+    availabilityDate: () => new Date(jobs.availabilityMs()),
+    queueJobFaults: (list) => jobs.queueFaults(list),
+    clearJobFaults: () => jobs.clearFaults(),
+    listJobs: () => jobs.list(),
+    cancelJob: (id) => jobs.cancel(id),
+    attributesOf: (id) => attributesFor(seed, id),
     stats: () => structuredClone(state.stats),
     resetStats() {
       // In place: requests in flight still hold this object and decrement inFlight later.

@@ -76,14 +76,13 @@ function intField(body: Record<string, unknown>, name: string, fallback: number)
   return v;
 }
 
-/** Validates a request body; unknown fields are ignored, as the real API does. */
-export function parseQuery(raw: unknown): ParsedQuery {
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new QueryError('bad.request', 'The request body must be a JSON object');
-  const body = raw as Record<string, unknown>;
-  const { startMs, endMs } = parseInterval(body['interval']);
-  let filters: Pick<ParsedQuery, 'segmentFilters' | 'conversationFilters' | 'evaluationFilters' | 'surveyFilters' | 'resolutionFilters'>;
+/** The filter families a details query (or a details job) may carry. */
+export type FilterSet = Pick<ParsedQuery, 'segmentFilters' | 'conversationFilters' | 'evaluationFilters' | 'surveyFilters' | 'resolutionFilters'>;
+
+/** Parses every filter family of a query or job body; throws QueryError naming the bad filter. */
+export function parseFilterSet(body: Record<string, unknown>): FilterSet {
   try {
-    filters = {
+    return {
       segmentFilters: parseFilters(body['segmentFilters'], 'segment', 'segmentFilters'),
       conversationFilters: parseFilters(body['conversationFilters'], 'conversation', 'conversationFilters'),
       evaluationFilters: parseFilters(body['evaluationFilters'], 'evaluation', 'evaluationFilters'),
@@ -94,7 +93,24 @@ export function parseQuery(raw: unknown): ParsedQuery {
     if (err instanceof FilterError) throw new QueryError(err.code, err.message);
     throw err;
   }
-  const filtered = Object.values(filters).some((list) => list.length > 0);
+}
+
+export const hasFilters = (filters: FilterSet): boolean => Object.values(filters).some((list) => list.length > 0);
+
+/** Whether a conversation satisfies every filter family. */
+export function matchesFilterSet(c: SimConversation, q: FilterSet): boolean {
+  return matchesSegmentFilters(c, q.segmentFilters) && matchesConversationFilters(c, q.conversationFilters)
+    && matchesItemFilters(c['evaluations'], q.evaluationFilters) && matchesItemFilters(c['surveys'], q.surveyFilters)
+    && matchesItemFilters(c['resolutions'], q.resolutionFilters);
+}
+
+/** Validates a request body; unknown fields are ignored, as the real API does. */
+export function parseQuery(raw: unknown): ParsedQuery {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw new QueryError('bad.request', 'The request body must be a JSON object');
+  const body = raw as Record<string, unknown>;
+  const { startMs, endMs } = parseInterval(body['interval']);
+  const filters = parseFilterSet(body);
+  const filtered = hasFilters(filters);
   const maxDays = filtered ? MAX_INTERVAL_DAYS_WITH_FILTER : MAX_INTERVAL_DAYS_NO_FILTER;
   if (endMs - startMs > maxDays * DAY_MS) {
     throw new QueryError('bad.request', filtered
@@ -147,9 +163,7 @@ export function selectMatches(q: ParsedQuery, day: (dayNumber: number) => readon
   const hits: { c: SimConversation; ref: MatchRef }[] = [];
   for (const d of touchedDays(q.startMs, q.endMs)) {
     day(d).forEach((c, index) => {
-      if (matchesSegmentFilters(c, q.segmentFilters) && matchesConversationFilters(c, q.conversationFilters)
-        && matchesItemFilters(c['evaluations'], q.evaluationFilters) && matchesItemFilters(c['surveys'], q.surveyFilters)
-        && matchesItemFilters(c['resolutions'], q.resolutionFilters)) hits.push({ c, ref: { day: d, index } });
+      if (matchesFilterSet(c, q)) hits.push({ c, ref: { day: d, index } });
     });
   }
   // Days are already sorted by (conversationStart, conversationId) and visited in order.

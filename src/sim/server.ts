@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { sleep } from '../time.ts';
 import { parseBearer, tokenResponse, type TokenStore } from './auth.ts';
 import type { FaultInjector, RateLimiter } from './faults.ts';
+import type { JobAnswer, JobStore } from './jobs.ts';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './http.ts';
 import { corrupted, type CorruptionKind } from './mutations.ts';
 import type { Org } from './org.ts';
@@ -11,7 +12,7 @@ import type { ConversationStore } from './store.ts';
 import { userById, usersPage } from './users.ts';
 
 export interface SimStats {
-  requests: { token: number; users: number; detailsQuery: number; other: number };
+  requests: { token: number; users: number; detailsQuery: number; detailsJobs: number; other: number };
   byStatus: Record<number, number>;
   /** API requests (token requests excluded) currently open, latency included. */
   inFlight: number;
@@ -22,7 +23,7 @@ export interface SimStats {
 }
 
 export const emptyStats = (): SimStats => ({
-  requests: { token: 0, users: 0, detailsQuery: 0, other: 0 },
+  requests: { token: 0, users: 0, detailsQuery: 0, detailsJobs: 0, other: 0 },
   byStatus: {}, inFlight: 0, peakInFlight: 0, tokensIssued: 0, dropped: 0,
 });
 
@@ -36,11 +37,15 @@ export interface ServerState {
   creds: { clientId: string; clientSecret: string };
   corruption: Map<string, CorruptionKind>;
   stats: SimStats;
+  jobs: JobStore;
 }
 
-type Route = 'token' | 'users' | 'user' | 'detailsQuery' | 'other';
+type Route = 'token' | 'users' | 'user' | 'detailsQuery' | 'jobCreate' | 'jobAvailability' | 'jobStatus' | 'jobResults' | 'jobDelete' | 'other';
+const JOB_ROUTES: ReadonlySet<Route> = new Set(['jobCreate', 'jobAvailability', 'jobStatus', 'jobResults', 'jobDelete']);
 
 const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
+const JOBS_PATH = '/api/v2/analytics/conversations/details/jobs';
+const JOB_PATH = /^\/api\/v2\/analytics\/conversations\/details\/jobs\/([^/]+)(\/results)?$/;
 /** Distinct queries whose full match list is kept, so paging a query does not re-filter. */
 const QUERY_CACHE_SIZE = 8;
 
@@ -49,6 +54,11 @@ function routeOf(method: string | undefined, path: string): Route {
   if (method === 'GET' && path === '/api/v2/users') return 'users';
   if (method === 'GET' && /^\/api\/v2\/users\/[^/]+$/.test(path)) return 'user';
   if (method === 'POST' && path === DETAILS_QUERY_PATH) return 'detailsQuery';
+  if (method === 'POST' && path === JOBS_PATH) return 'jobCreate';
+  if (method === 'GET' && path === `${JOBS_PATH}/availability`) return 'jobAvailability';
+  const job = JOB_PATH.exec(path);
+  if (job && method === 'GET') return job[2] ? 'jobResults' : 'jobStatus';
+  if (job && !job[2] && method === 'DELETE') return 'jobDelete';
   return 'other';
 }
 
@@ -92,6 +102,12 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
       const user = userById(state.org.agents, id, url.searchParams.get('state'));
       return user ? sendJson(res, 200, user, headers) : sendError(res, 404, 'not.found', `User ${id} not found`, headers);
     }
+    if (route === 'jobAvailability') return sendJson(res, 200, { dataAvailabilityDate: new Date(state.jobs.availabilityMs()).toISOString() }, headers);
+    if (route === 'jobStatus' || route === 'jobResults' || route === 'jobDelete') {
+      const id = decodeURIComponent(JOB_PATH.exec(url.pathname)![1]!);
+      const answer = route === 'jobStatus' ? state.jobs.status(id) : route === 'jobResults' ? state.jobs.results(id, url.searchParams) : state.jobs.delete(id);
+      return sendAnswer(res, answer, headers);
+    }
     const type = req.headers['content-type'];
     if (type !== undefined && !/^application\/json\b/i.test(type)) {
       return sendError(res, 415, 'unsupported.media.type', `Content type ${type} is not supported; use application/json`, headers);
@@ -103,6 +119,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
       if (err instanceof BodyTooLargeError) return sendError(res, 413, 'request.entity.too.large', err.message, headers);
       return sendError(res, 400, 'bad.request', 'The request body could not be parsed as JSON', headers);
     }
+    if (route === 'jobCreate') return sendAnswer(res, state.jobs.create(token, body), headers);
     let query;
     try {
       query = parseQuery(body);
@@ -125,7 +142,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const route = routeOf(req.method, url.pathname);
     const { stats } = state;
-    stats.requests[route === 'user' ? 'users' : route]++;
+    stats.requests[route === 'user' ? 'users' : JOB_ROUTES.has(route) ? 'detailsJobs' : (route as 'token' | 'users' | 'detailsQuery' | 'other')]++;
     const isApi = route !== 'token';
     if (isApi) stats.peakInFlight = Math.max(stats.peakInFlight, ++stats.inFlight);
     open.add(res);
@@ -170,4 +187,15 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     await Promise.allSettled([...pending]);
   };
   return { server, abortAll };
+}
+
+function sendAnswer(res: ServerResponse, answer: JobAnswer, headers: Record<string, string>): void {
+  const all = { ...headers, ...answer.headers };
+  if (answer.status === 204) {
+    res.writeHead(204, all);
+    res.end();
+    return;
+  }
+  if (answer.code !== undefined) return sendError(res, answer.status, answer.code, answer.message ?? '', all);
+  sendJson(res, answer.status, answer.body, all);
 }
