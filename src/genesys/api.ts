@@ -9,8 +9,10 @@ export interface ApiCallOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/** Performs one authenticated Platform API call and returns its parsed JSON body. */
-export type CallApi = (method: 'GET' | 'POST', pathAndQuery: string, options?: ApiCallOptions) => Promise<unknown>;
+export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+
+/** Performs one authenticated Platform API call and returns its parsed JSON body (undefined for an empty 2xx body, e.g. 204). */
+export type CallApi = (method: HttpMethod, pathAndQuery: string, options?: ApiCallOptions) => Promise<unknown>;
 
 export interface ApiCallerOptions {
   readonly apiUrl: string;
@@ -39,7 +41,7 @@ export function createApiCaller(options: ApiCallerOptions): CallApi {
     }
   };
 
-  async function call(method: 'GET' | 'POST', pathAndQuery: string, json: unknown, signal: AbortSignal): Promise<unknown> {
+  async function call(method: HttpMethod, pathAndQuery: string, json: unknown, signal: AbortSignal): Promise<unknown> {
     const body = json === undefined ? undefined : JSON.stringify(json);
     const request = { method, path: pathAndQuery };
     let lastToken: string | undefined;
@@ -77,6 +79,8 @@ export function createApiCaller(options: ApiCallerOptions): CallApi {
       deps,
       signal,
     );
+    // DELETE answers 204 with no body; nothing else of ours expects an empty body.
+    if (outcome.body === '' && method === 'DELETE') return undefined;
     return parseJsonBody(request, outcome);
   }
 }

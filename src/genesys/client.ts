@@ -4,6 +4,16 @@ import type { Logger } from 'pino';
 import { sleep as realSleep, SECOND_MS, systemClock, type Clock } from '../time.ts';
 import { createApiCaller } from './api.ts';
 import { TokenProvider } from './auth.ts';
+import {
+  createDetailsJob,
+  deleteDetailsJob,
+  getDetailsJob,
+  getDetailsJobResults,
+  getDetailsJobsAvailability,
+  type DetailsJobRequest,
+  type DetailsJobResultsPage,
+  type DetailsJobStatus,
+} from './details-jobs.ts';
 import { queryConversationDetailsPage, type DetailsPageResult, type DetailsQueryPage } from './details-query.ts';
 import { GenesysError } from './errors.ts';
 import { Gate, type Sleep } from './gate.ts';
@@ -50,6 +60,15 @@ export interface GenesysClient {
   listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
   /** One validated page of the conversation details query. */
   queryConversationDetailsPage(page: DetailsQueryPage & { readonly signal?: AbortSignal | undefined }): Promise<DetailsPageResult>;
+  /** Creates a conversation-details job; returns its id. */
+  createDetailsJob(request: DetailsJobRequest): Promise<string>;
+  getDetailsJob(jobId: string, signal?: AbortSignal): Promise<DetailsJobStatus>;
+  /** One page of a fulfilled job's results (records as returned, unvalidated). */
+  getDetailsJobResults(page: { jobId: string; cursor?: string | undefined; pageSize: number; signal?: AbortSignal | undefined }): Promise<DetailsJobResultsPage>;
+  /** Cancels (deletes) a job; a job already gone is not an error. */
+  deleteDetailsJob(jobId: string, signal?: AbortSignal): Promise<void>;
+  /** The data-availability date of the jobs' data lake. */
+  getDetailsJobsAvailability(signal?: AbortSignal): Promise<Date>;
   /** A snapshot of the counters since the client was created. */
   stats(): GenesysStats;
   /** Aborts requests in flight and rejects queued ones; the client is unusable afterwards. */
@@ -104,6 +123,11 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   return {
     listUsers: (listOptions) => listUsers(callApi, listOptions),
     queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
+    createDetailsJob: (request) => createDetailsJob(callApi, request),
+    getDetailsJob: (jobId, signal) => getDetailsJob(callApi, jobId, signal),
+    getDetailsJobResults: (page) => getDetailsJobResults(callApi, page),
+    deleteDetailsJob: (jobId, signal) => deleteDetailsJob(callApi, jobId, signal),
+    getDetailsJobsAvailability: (signal) => getDetailsJobsAvailability(callApi, signal),
     stats: () => ({ ...stats }),
     close: () => {
       if (closer.signal.aborted) return;

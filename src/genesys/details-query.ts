@@ -32,8 +32,10 @@ export interface DetailsQueryBody {
   order: 'asc';
   orderBy: 'conversationStart';
   paging: { pageSize: number; pageNumber: number };
-  segmentFilters: Array<{ type: 'and'; predicates: Predicate[]; clauses?: Array<{ type: 'or'; predicates: Predicate[] }> }>;
+  segmentFilters: SegmentFilter[];
 }
+
+export type SegmentFilter = { type: 'and'; predicates: Predicate[]; clauses?: Array<{ type: 'or'; predicates: Predicate[] }> };
 
 /** `start/end` in UTC ISO-8601, as the API expects. */
 export function formatInterval(interval: { readonly start: Date; readonly end: Date }): string {
@@ -54,23 +56,27 @@ export function buildDetailsQueryBody(page: DetailsQueryPage): DetailsQueryBody 
   }
   positiveInteger('pageNumber', page.pageNumber);
   positiveInteger('pageSize', page.pageSize);
-
-  const purpose = dimension('purpose', 'agent');
-  const filter: DetailsQueryBody['segmentFilters'][number] = { type: 'and', predicates: [purpose] };
-  if (page.scope.kind === 'agents') {
-    const userIds = [...new Set(page.scope.userIds)];
-    if (userIds.length === 0) throw new RangeError('An agents scope needs at least one user id');
-    if (userIds.some((id) => id.trim() === '')) throw new RangeError('Agent user ids must not be empty');
-    if (userIds.length === 1) filter.predicates.push(dimension('userId', userIds[0]!));
-    else filter.clauses = [{ type: 'or', predicates: userIds.map((id) => dimension('userId', id)) }];
-  }
   return {
     interval: formatInterval(page.interval),
     order: 'asc',
     orderBy: 'conversationStart',
     paging: { pageSize: page.pageSize, pageNumber: page.pageNumber },
-    segmentFilters: [filter],
+    segmentFilters: scopeSegmentFilters(page.scope),
   };
+}
+
+/** The segment filter selecting a scope's conversations; shared by the query and details jobs. */
+export function scopeSegmentFilters(scope: QueryScope): SegmentFilter[] {
+  const purpose = dimension('purpose', 'agent');
+  const filter: SegmentFilter = { type: 'and', predicates: [purpose] };
+  if (scope.kind === 'agents') {
+    const userIds = [...new Set(scope.userIds)];
+    if (userIds.length === 0) throw new RangeError('An agents scope needs at least one user id');
+    if (userIds.some((id) => id.trim() === '')) throw new RangeError('Agent user ids must not be empty');
+    if (userIds.length === 1) filter.predicates.push(dimension('userId', userIds[0]!));
+    else filter.clauses = [{ type: 'or', predicates: userIds.map((id) => dimension('userId', id)) }];
+  }
+  return [filter];
 }
 
 export interface DetailsPageResult {

@@ -12,6 +12,18 @@ export {
   type DetailsQueryPage,
   type QueryScope,
 } from './details-query.ts';
+export {
+  buildDetailsJobBody,
+  isJobGone,
+  DETAILS_JOBS_PATH,
+  MAX_JOB_INTERVAL_DAYS,
+  MAX_JOB_RESULTS_PAGE_SIZE,
+  type DetailsJobBody,
+  type DetailsJobRequest,
+  type DetailsJobResultsPage,
+  type DetailsJobState,
+  type DetailsJobStatus,
+} from './details-jobs.ts';
 export { DEFAULT_USERS_PAGE_SIZE, type ListUsersOptions, type UserState } from './users.ts';
 export type { GenesysConversation, GenesysParticipant, GenesysSession, GenesysSegment, GenesysMetric, GenesysUser } from './schemas.ts';
 export type { GenesysStats } from './request.ts';

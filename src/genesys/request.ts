@@ -58,7 +58,7 @@ export interface RequestDeps {
 }
 
 export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly url: string;
   /** Path and query, used in logs and error messages (never the host or headers). */
   readonly path: string;

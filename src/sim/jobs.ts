@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DAY_MS, MINUTE_MS } from '../time.ts';
+import { DAY_MS, SECOND_MS } from '../time.ts';
 import type { FaultSettings } from './faults.ts';
 import { RateLimiter } from './faults.ts';
 import { QueryError, matchesFilterSet, parseFilterSet, parseInterval, type FilterSet, type MatchRef } from './query.ts';
@@ -145,7 +145,7 @@ export class JobStore {
     if (s.jobConcurrencyLimit > 0) {
       const active = [...this.jobs.values()].filter((j) => j.owner === owner && isRunning(this.stateOf(j, now)));
       if (active.length >= s.jobConcurrencyLimit) {
-        const soonest = Math.min(...active.map((j) => (j.fault === 'stuck' ? now + MINUTE_MS : j.doneAtMs)));
+        const soonest = Math.min(...active.map((j) => (j.fault === 'stuck' ? now + SECOND_MS : j.doneAtMs)));
         return limited(Math.max(1, Math.ceil((soonest - now) / 1000)), `Maximum of ${s.jobConcurrencyLimit} concurrent details jobs reached`);
       }
     }

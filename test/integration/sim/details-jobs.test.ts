@@ -169,8 +169,7 @@ describe('what a job returns', () => {
     expect(conversations.length).toBeGreaterThan(0);
     expect(conversations.every((c) => c.conversationStart < avail.body.dataAvailabilityDate)).toBe(true);
     const truth = sim.expected({ from: day(8), to: new Date(avail.body.dataAvailabilityDate) });
-    expect(ids(conversations)).toEqual(ids(truth).filter((id) => ids(conversations).includes(id)));
-    expect(conversations.length).toBe(truth.length); // every conversation of the org has an agent
+    expect(ids(conversations)).toEqual(ids(truth));
     sim.setFaults({ lakeLagMs: 12 * HOUR_MS });
     expect((await call('GET', `${JOBS}/availability`)).body.dataAvailabilityDate).toBe(new Date(NOW.getTime() - 12 * HOUR_MS).toISOString());
   });
