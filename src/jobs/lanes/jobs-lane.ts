@@ -1,0 +1,152 @@
+/**
+ * The jobs lane: reads a window through one conversation-details job (docs/sync.md "Lanes").
+ * Create the job (`startOfDayIntervalMatching: true`: only conversations that started on or
+ * after the window's first UTC midnight, genesys-api.md §2), poll it with backoff through
+ * QUEUED/PENDING, then read its results by cursor, handing each page to the runner (which
+ * re-filters [from, to), dedups and writes one transaction a page). A job that ends FAILED,
+ * CANCELLED or EXPIRED, whose results vanish while being read, or that outlives the timeout is
+ * tried again, up to `maxAttempts` jobs; then the window falls back to the query lane, and the
+ * result says so (`lane: 'query'`, `fallbackReason`). Every request goes through the Genesys
+ * client's one gate; at most `maxConcurrentJobs` jobs of this lane exist at once.
+ */
+import pLimit, { type LimitFunction } from 'p-limit';
+import type { Logger } from 'pino';
+import { formatInterval, isJobGone, MAX_JOB_RESULTS_PAGE_SIZE, type GenesysClient } from '../../genesys/index.ts';
+import { nextPollDelayMs } from '../../sync/job-poll.ts';
+import { sleep as realSleep } from '../../time.ts';
+import { describeError } from '../describe-error.ts';
+import type { Lane, LaneReadRequest, LaneResult } from './lane.ts';
+
+export type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
+
+export interface JobsLaneOptions {
+  client: JobsClient;
+  /** Reads a window when its jobs keep failing (the query lane). */
+  fallback: Lane;
+  logger: Logger;
+  nowMs: () => number;
+  /** Jobs this lane keeps at once (Genesys caps concurrent jobs per org; genesys-api.md §2). */
+  maxConcurrentJobs: number;
+  /** Jobs tried per window before falling back to the query lane. */
+  maxAttempts: number;
+  /** A job not FULFILLED this long after its creation is cancelled and counts as failed. */
+  timeoutMs: number;
+  /** First wait between two status polls; doubles up to `pollMaxMs`. */
+  pollInitialMs: number;
+  pollMaxMs: number;
+  /** Results page size (1..1,000). */
+  pageSize?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+/** Why one job did not deliver its window. */
+type JobOutcome = { ok: true; pages: number } | { ok: false; reason: string };
+
+export class JobsLane implements Lane {
+  readonly name = 'jobs' as const;
+  private readonly slots: LimitFunction;
+  private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  private readonly pageSize: number;
+
+  constructor(private readonly o: JobsLaneOptions) {
+    if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${o.maxAttempts}`);
+    this.slots = pLimit(Math.max(1, o.maxConcurrentJobs));
+    this.sleep = o.sleep ?? realSleep;
+    this.pageSize = o.pageSize ?? MAX_JOB_RESULTS_PAGE_SIZE;
+  }
+
+  async read(request: LaneReadRequest): Promise<LaneResult> {
+    const log = this.o.logger.child({ lane: 'jobs', window: formatInterval(request.window) });
+    const ids = new Set<string>();
+    let pages = 0;
+    const reasons: string[] = [];
+    for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
+      request.signal.throwIfAborted();
+      const outcome = await this.slots(() => this.runJob(request, attempt, ids, log));
+      if (outcome.ok) {
+        pages += outcome.pages;
+        return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: ids.size, pages };
+      }
+      reasons.push(`job ${attempt}: ${outcome.reason}`);
+      log.warn({ attempt, maxAttempts: this.o.maxAttempts, reason: outcome.reason }, 'details job did not deliver the window');
+    }
+    const fallbackReason = `${this.o.maxAttempts} details job(s) failed (${reasons.join('; ')}); read through the query lane`;
+    log.warn({ fallbackReason }, 'falling back to the query lane for this window');
+    const result = await this.o.fallback.read(request);
+    if (result.kind !== 'done') return result;
+    return { ...result, lane: 'query', fallbackReason };
+  }
+
+  /** One job, start to finish; the job is cancelled when it fails here or the read is aborted. */
+  private async runJob(request: LaneReadRequest, attempt: number, ids: Set<string>, log: Logger): Promise<JobOutcome> {
+    const { client } = this.o;
+    const { signal } = request;
+    const jobId = await client.createDetailsJob({ interval: request.window, scope: request.scope, startOfDayIntervalMatching: true, signal });
+    const jobLog = log.child({ jobId, attempt });
+    jobLog.debug('details job created');
+    // Cancelled unless it ended on its own: a job still queued, running or holding results
+    // after a timeout, an error or an interrupt should not keep running at Genesys.
+    let settled = false;
+    try {
+      await request.onRemoteJob?.(jobId);
+      const ready = await this.waitFulfilled(jobId, signal);
+      if (ready.kind === 'ended') {
+        settled = true;
+        await request.onRemoteJob?.(null);
+        return { ok: false, reason: ready.reason };
+      }
+      if (ready.kind === 'timeout') return { ok: false, reason: ready.reason };
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        let page;
+        try {
+          page = await client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal });
+        } catch (error) {
+          if (!isJobGone(error)) throw error;
+          settled = true;
+          await request.onRemoteJob?.(null);
+          return { ok: false, reason: `results gone after ${pages} page(s) (${describeError(error)})` };
+        }
+        pages++;
+        for (const record of page.records) {
+          const id = (record as { conversationId?: unknown } | null)?.conversationId;
+          if (typeof id === 'string') ids.add(id);
+        }
+        await request.onPage({ records: page.records, label: `job ${jobId} page ${pages}` });
+        cursor = page.cursor;
+      } while (cursor !== undefined);
+      settled = true; // fully read: its results simply expire
+      await request.onRemoteJob?.(null);
+      jobLog.debug({ pages }, 'details job read');
+      return { ok: true, pages };
+    } finally {
+      if (!settled) await this.cancelQuietly(jobId, jobLog);
+    }
+  }
+
+  /** Polls until the job leaves QUEUED/PENDING or outlives the timeout. */
+  private async waitFulfilled(jobId: string, signal: AbortSignal): Promise<{ kind: 'fulfilled' } | { kind: 'ended' | 'timeout'; reason: string }> {
+    const started = this.o.nowMs();
+    for (let poll = 1; ; poll++) {
+      const status = await this.o.client.getDetailsJob(jobId, signal);
+      if (status.state === 'FULFILLED') return { kind: 'fulfilled' };
+      if (status.state !== 'QUEUED' && status.state !== 'PENDING') {
+        // FAILED, CANCELLED, EXPIRED, or a state this version does not know: the job is over.
+        return { kind: 'ended', reason: status.errorMessage ? `${status.state}: ${status.errorMessage}` : status.state };
+      }
+      const elapsed = this.o.nowMs() - started;
+      if (elapsed >= this.o.timeoutMs) return { kind: 'timeout', reason: `still ${status.state} after ${Math.round(elapsed / 1000)}s (timeout)` };
+      await this.sleep(Math.min(nextPollDelayMs(poll, this.o.pollInitialMs, this.o.pollMaxMs), this.o.timeoutMs - elapsed), signal);
+    }
+  }
+
+  /** Best effort: a job we give up on (failed, timed out, interrupted) should not keep running at Genesys. */
+  private async cancelQuietly(jobId: string, log: Logger): Promise<void> {
+    try {
+      await this.o.client.deleteDetailsJob(jobId);
+    } catch (error) {
+      log.warn({ err: error }, 'could not cancel the details job; it expires on its own');
+    }
+  }
+}

@@ -1,0 +1,138 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createGenesysClient, type GenesysClient } from '../../../src/genesys/index.ts';
+import { JobsLane, type JobsLaneOptions } from '../../../src/jobs/lanes/jobs-lane.ts';
+import type { Lane, LanePage, LaneReadRequest } from '../../../src/jobs/lanes/lane.ts';
+import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
+import { HOUR_MS } from '../../../src/time.ts';
+
+const NOW = new Date('2024-06-10T12:00:00.000Z');
+const day = (n: number) => new Date(Date.UTC(2024, 5, n));
+let sim: Simulator;
+let client: GenesysClient;
+let fallbackReads: number;
+
+/** Stands in for the query lane: the jobs lane only needs to hand it the window. */
+const fallback: Lane = {
+  name: 'query',
+  read: async () => {
+    fallbackReads++;
+    return { kind: 'done', lane: 'query', hitsAnnounced: 0, idsReceived: 0, pages: 0 };
+  },
+};
+
+function lane(overrides: Partial<JobsLaneOptions> = {}): JobsLane {
+  return new JobsLane({
+    client, fallback, logger: pino({ level: 'silent' }), nowMs: Date.now,
+    maxConcurrentJobs: 2, maxAttempts: 3, timeoutMs: 5_000, pollInitialMs: 10, pollMaxMs: 40, ...overrides,
+  });
+}
+
+interface Seen {
+  pages: LanePage[];
+  jobIds: Array<string | null>;
+}
+
+function request(window: { start: Date; end: Date }, seen: Seen, signal = new AbortController().signal): LaneReadRequest {
+  return {
+    scope: { kind: 'all' }, window, unsplittable: false, signal,
+    onPage: async (page) => {
+      seen.pages.push(page);
+    },
+    onRemoteJob: async (id) => {
+      seen.jobIds.push(id);
+    },
+  };
+}
+const fresh = (): Seen => ({ pages: [], jobIds: [] });
+const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => (r as { conversationId: string }).conversationId));
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 3, org: { now: NOW, days: 5, conversationsPerDay: 700 }, faults: { lakeLagMs: 24 * HOUR_MS, jobQueueMs: 20, jobMsPerThousand: 30 } });
+  client = createGenesysClient({
+    apiUrl: sim.url, loginUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret,
+    concurrency: 4, ratePerMinute: 60_000, retryBaseDelayMs: 5, retryMaxDelayMs: 20, logger: pino({ level: 'silent' }),
+  });
+});
+afterAll(async () => {
+  client.close();
+  await sim.close();
+});
+beforeEach(() => {
+  fallbackReads = 0;
+  sim.clearJobFaults();
+});
+
+const agents = () => sim.org.agents.map((a) => a.id);
+
+describe('jobs lane', () => {
+  it('reads a window through one job, pages of up to 1,000, and names the job for the ledger', async () => {
+    const seen = fresh();
+    const window = { start: day(6), end: day(8) };
+    const result = await lane().read(request(window, seen));
+    const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
+    expect(result).toEqual({ kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: truth.length, pages: Math.ceil(truth.length / 1000) });
+    expect(idsOf(seen)).toEqual(truth);
+    expect(seen.pages.every((p) => p.records.length <= 1000)).toBe(true);
+    expect(seen.pages[0]!.label).toMatch(/^job .+ page 1$/);
+    expect(seen.jobIds).toHaveLength(2);
+    expect(seen.jobIds[1]).toBeNull();
+    expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('FULFILLED');
+  });
+
+  it('retries FAILED and EXPIRED jobs, and a job whose results vanish mid-read, then succeeds', async () => {
+    sim.queueJobFaults(['fail', 'expire-after-first-page']);
+    const seen = fresh();
+    const window = { start: day(6), end: day(8) };
+    const result = await lane({ pageSize: 500 }).read(request(window, seen));
+    expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
+    expect(fallbackReads).toBe(0);
+    expect(seen.jobIds.filter((id) => id !== null)).toHaveLength(3);
+    const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
+    expect(new Set(idsOf(seen))).toEqual(new Set(truth)); // the first page of the vanished job is read again, harmlessly
+  });
+
+  it('falls back to the query lane after the bounded number of failed jobs, saying why', async () => {
+    sim.queueJobFaults(['fail', 'expire', 'fail']);
+    const result = await lane().read(request({ start: day(7), end: day(8) }, fresh()));
+    expect(fallbackReads).toBe(1);
+    expect(result.kind).toBe('done');
+    if (result.kind !== 'done') return;
+    expect(result.lane).toBe('query');
+    expect(result.fallbackReason).toMatch(/3 details job\(s\) failed .*FAILED.*EXPIRED.*FAILED/);
+  });
+
+  it('cancels a job that outlives the timeout and tries another', async () => {
+    sim.queueJobFaults(['stuck']);
+    const seen = fresh();
+    const result = await lane({ timeoutMs: 150 }).read(request({ start: day(7), end: day(8) }, seen));
+    expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
+    expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('CANCELLED');
+  });
+
+  it('cancels its job when the read is aborted', async () => {
+    sim.queueJobFaults(['stuck']);
+    const seen = fresh();
+    const stop = new AbortController();
+    const reading = lane().read(request({ start: day(7), end: day(8) }, seen, stop.signal));
+    setTimeout(() => stop.abort(new Error('stop')), 100);
+    await expect(reading).rejects.toThrow('stop');
+    expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('CANCELLED');
+  });
+
+  it('keeps at most maxConcurrentJobs jobs at once', async () => {
+    let active = 0;
+    let peak = 0;
+    const l = lane({ maxConcurrentJobs: 2 });
+    const windows = [6, 7, 8, 9].map((d) => ({ start: day(d), end: day(d + 1) }));
+    await Promise.all(windows.map((w) => l.read({
+      ...request(w, fresh()),
+      onRemoteJob: async (id) => {
+        active += id === null ? -1 : 1;
+        peak = Math.max(peak, active);
+      },
+    })));
+    expect(peak).toBe(2);
+    expect(active).toBe(0);
+  });
+});
