@@ -10,7 +10,9 @@ import dotenv from 'dotenv';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
+import { MAX_JOB_INTERVAL_DAYS } from './genesys/details-jobs.ts';
 import { KNOWN_REGIONS, resolveHosts } from './genesys/regions.ts';
+import { isLaneMode, LANE_MODES, type LaneMode } from './sync/lanes.ts';
 import { redactText, registerSecret } from './redact.ts';
 import { MINUTE_MS } from './time.ts';
 
@@ -117,6 +119,22 @@ const envSchema = z.object({
   SYNC_PAGE_SIZE: intVar(1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
   SYNC_WINDOW_MAX_HITS: intVar(100, MAX_REACHABLE_HITS, 10_000),
   SYNC_SHUTDOWN_TIMEOUT: durationVar('2m'),
+  BACKFILL_LANE: optionalText.transform((v, ctx) => {
+    const mode = (v ?? 'auto').toLowerCase();
+    if (!isLaneMode(mode)) {
+      ctx.addIssue({ code: 'custom', message: `must be one of ${LANE_MODES.join(', ')} (got "${v}")` });
+      return z.NEVER;
+    }
+    return mode;
+  }),
+  BACKFILL_JOB_WINDOW_DAYS: intVar(1, MAX_JOB_INTERVAL_DAYS, MAX_JOB_INTERVAL_DAYS),
+  JOBS_MAX_CONCURRENT: intVar(1, 20, 2),
+  JOBS_MAX_ATTEMPTS: intVar(1, 10, 3),
+  JOBS_TIMEOUT: durationVar('1h'),
+  JOBS_POLL_INTERVAL: durationVar('1s'),
+  JOBS_POLL_MAX: durationVar('30s'),
+  SETTLE_ENABLED: boolVar(true),
+  SETTLE_DAYS_PER_TICK: intVar(1, 366, 7),
   STATUS_MAX_AGE: durationVar('26h'),
   LOG_LEVEL: optionalText
     .transform((v) => (v ?? 'info').toLowerCase())
@@ -168,12 +186,26 @@ export interface SyncConfig {
   shutdownTimeoutMs: number;
 }
 
+/** The jobs lane and how backfills choose lanes (docs/sync.md "Lanes"). */
+export interface LanesConfig {
+  backfillLane: LaneMode;
+  /** One job per window of at most this many days (the jobs API's own maximum is undocumented). */
+  jobWindowDays: number;
+  maxConcurrentJobs: number;
+  maxJobAttempts: number;
+  jobTimeoutMs: number;
+  pollInitialMs: number;
+  pollMaxMs: number;
+}
+
 export interface Config {
   /** Undefined when Genesys is not configured; commands that need it call requireGenesys(). */
   genesys: GenesysConfig | undefined;
   genesysProblems: string[];
   database: { url: string | undefined; poolSize: number; embeddedDir: string; embeddedPort: number };
   sync: SyncConfig;
+  lanes: LanesConfig;
+  settle: { enabled: boolean; daysPerTick: number };
   statusMaxAgeMs: number;
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
   hostname: string;
@@ -235,6 +267,16 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       windowMaxHits: e.SYNC_WINDOW_MAX_HITS,
       shutdownTimeoutMs: e.SYNC_SHUTDOWN_TIMEOUT,
     },
+    lanes: {
+      backfillLane: e.BACKFILL_LANE,
+      jobWindowDays: e.BACKFILL_JOB_WINDOW_DAYS,
+      maxConcurrentJobs: e.JOBS_MAX_CONCURRENT,
+      maxJobAttempts: e.JOBS_MAX_ATTEMPTS,
+      jobTimeoutMs: e.JOBS_TIMEOUT,
+      pollInitialMs: e.JOBS_POLL_INTERVAL,
+      pollMaxMs: e.JOBS_POLL_MAX,
+    },
+    settle: { enabled: e.SETTLE_ENABLED, daysPerTick: e.SETTLE_DAYS_PER_TICK },
     statusMaxAgeMs: e.STATUS_MAX_AGE,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT as 'auto' | 'json' | 'pretty' },
     hostname: hostname(),

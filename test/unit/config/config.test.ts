@@ -99,3 +99,18 @@ describe('.env.example', () => {
     expect([...documented].sort()).toEqual([...ENV_VARIABLES].sort());
   });
 });
+
+describe('lanes and settling configuration', () => {
+  it('defaults: auto lane, 31-day jobs, 2 jobs at once, 3 attempts, settling on', () => {
+    const config = loadConfig(valid);
+    expect(config.lanes).toEqual({ backfillLane: 'auto', jobWindowDays: 31, maxConcurrentJobs: 2, maxJobAttempts: 3, jobTimeoutMs: 3_600_000, pollInitialMs: 1_000, pollMaxMs: 30_000 });
+    expect(config.settle).toEqual({ enabled: true, daysPerTick: 7 });
+  });
+
+  it('accepts a lane in any case and names BACKFILL_LANE and the job window when they are wrong', () => {
+    expect(loadConfig({ ...valid, BACKFILL_LANE: 'Jobs' }).lanes.backfillLane).toBe('jobs');
+    const found = problems({ ...valid, BACKFILL_LANE: 'lake', BACKFILL_JOB_WINDOW_DAYS: '32', SETTLE_ENABLED: 'maybe' });
+    expect(found.map((p) => p.split(':')[0])).toEqual(['BACKFILL_LANE', 'BACKFILL_JOB_WINDOW_DAYS', 'SETTLE_ENABLED']);
+    expect(found[0]).toContain('auto, jobs, query');
+  });
+});

@@ -1,0 +1,77 @@
+/**
+ * Which lane reads which part of a backfill (docs/sync.md "Lanes"), as pure functions.
+ * The jobs API reads a data lake that is complete only before its `dataAvailabilityDate`
+ * (genesys-api.md §2); the synchronous query is complete up to (nearly) now.
+ * - `query`: the whole range through the query (the behaviour before lanes existed).
+ * - `jobs`: the whole range through jobs; a range that ends after the availability date is
+ *   refused rather than read incompletely.
+ * - `auto`: whole UTC days before the availability date's day through jobs, the rest through
+ *   the query. Cutting on a midnight keeps "which lane read a day" a per-day fact, which is
+ *   what settling (src/sync/settling.ts) reasons about.
+ */
+import { DAY_MS } from '../time.ts';
+import type { Interval } from './interval.ts';
+import { UsageError } from './interval.ts';
+import { planRun, type PlanOptions, type PlannedWindow } from './plan.ts';
+
+export type LaneName = 'query' | 'jobs';
+export type LaneMode = 'auto' | LaneName;
+export const LANE_MODES: readonly LaneMode[] = ['auto', 'jobs', 'query'];
+
+export interface LaneSpan {
+  lane: LaneName;
+  interval: Interval;
+}
+
+export function isLaneMode(text: string): text is LaneMode {
+  return (LANE_MODES as readonly string[]).includes(text);
+}
+
+/**
+ * Cuts the range by lane. `availability` is the jobs API's data-availability date; it is only
+ * needed for `auto` and `jobs` (undefined with those modes is a programming error).
+ * Throws UsageError (exit 2) when `jobs` is asked for data the lake does not hold yet.
+ */
+export function splitByLane(interval: Interval, mode: LaneMode, availability: Date | undefined): LaneSpan[] {
+  if (mode === 'query') return [{ lane: 'query', interval }];
+  if (availability === undefined) throw new Error(`lane mode ${mode} needs the data-availability date`);
+  const startMs = interval.start.getTime();
+  const endMs = interval.end.getTime();
+  if (mode === 'jobs') {
+    if (endMs > availability.getTime()) {
+      throw new UsageError(
+        `--lane jobs: the range ends at ${interval.end.toISOString()}, after the jobs API's data-availability date ` +
+          `${availability.toISOString()}; conversations after that date are not complete in job results yet. ` +
+          `End the range by then, or use --lane auto (jobs before that date, the query after it).`,
+      );
+    }
+    return [{ lane: 'jobs', interval }];
+  }
+  const cut = Math.min(endMs, Math.floor(availability.getTime() / DAY_MS) * DAY_MS);
+  if (cut <= startMs) return [{ lane: 'query', interval }];
+  const spans: LaneSpan[] = [{ lane: 'jobs', interval: { start: interval.start, end: new Date(cut) } }];
+  if (cut < endMs) spans.push({ lane: 'query', interval: { start: new Date(cut), end: interval.end } });
+  return spans;
+}
+
+export interface LanePlanOptions extends Omit<PlanOptions, 'interval' | 'windowDays'> {
+  interval: Interval;
+  mode: LaneMode;
+  availability: Date | undefined;
+  /** Window length for the query lane (BACKFILL_WINDOW_DAYS). */
+  queryWindowDays: number;
+  /** Window length for the jobs lane (BACKFILL_JOB_WINDOW_DAYS): one job per window. */
+  jobWindowDays: number;
+}
+
+export interface LanePlannedWindow extends PlannedWindow {
+  lane: LaneName;
+}
+
+/** The run's windows, each with the lane planned to read it (done windows already removed). */
+export function planLaneRun(options: LanePlanOptions): LanePlannedWindow[] {
+  const { mode, availability, queryWindowDays, jobWindowDays, ...rest } = options;
+  return splitByLane(options.interval, mode, availability).flatMap((span) =>
+    planRun({ ...rest, interval: span.interval, windowDays: span.lane === 'jobs' ? jobWindowDays : queryWindowDays }).map((w) => ({ ...w, lane: span.lane })),
+  );
+}
