@@ -7,6 +7,7 @@ import { formatSummary } from '../jobs/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval, UsageError, type Interval } from '../sync/interval.ts';
+import { isLaneMode, LANE_MODES, type LaneMode } from '../sync/lanes.ts';
 import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../jobs/progress.ts';
 import { stopSignal } from './signals.ts';
@@ -15,6 +16,8 @@ export interface RunArgs {
   interval: Interval;
   agentIds: string[];
   dryRun: boolean;
+  /** Backfill only: which lane reads the range (--lane, else BACKFILL_LANE). The rolling sync always reads through the query. */
+  lane?: LaneMode;
 }
 
 /** Parses and validates the flags before anything touches the network. */
@@ -28,6 +31,7 @@ export function parseRunArgs(kind: 'sync' | 'backfill', argv: string[], config: 
         to: { type: 'string' },
         lookback: { type: 'string' },
         agents: { type: 'string' },
+        lane: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
       },
       strict: true,
@@ -40,6 +44,9 @@ export function parseRunArgs(kind: 'sync' | 'backfill', argv: string[], config: 
     throw new UsageError('backfill needs --from DATE and --to DATE (e.g. --from 2025-01-01 --to 2025-04-01)');
   }
   if (kind === 'backfill' && values.lookback !== undefined) throw new UsageError('backfill takes --from/--to, not --lookback');
+  if (kind === 'sync' && values.lane !== undefined) throw new UsageError('--lane is for backfill; the rolling sync reads through the query (and the worker settles days through jobs)');
+  const laneText = values.lane?.trim().toLowerCase();
+  if (laneText !== undefined && !isLaneMode(laneText)) throw new UsageError(`--lane: "${values.lane}" is not one of ${LANE_MODES.join(', ')}`);
   const interval = resolveInterval({
     now,
     lagMs: config.sync.lagMs,
@@ -55,7 +62,8 @@ export function parseRunArgs(kind: 'sync' | 'backfill', argv: string[], config: 
     if (parsed.ids.length === 0) throw new UsageError('--agents: the list is empty');
     agentIds = parsed.ids;
   }
-  return { interval, agentIds, dryRun: values['dry-run'] ?? false };
+  const lane: LaneMode = kind === 'sync' ? 'query' : (laneText as LaneMode | undefined) ?? config.lanes.backfillLane;
+  return { interval, agentIds, dryRun: values['dry-run'] ?? false, lane };
 }
 
 export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Config) {
