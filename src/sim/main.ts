@@ -11,7 +11,8 @@ export interface SimulatorCliIo {
 }
 
 const USAGE = `Usage: simulator [--port N] [--host H] [--seed N] [--agents N] [--days N] [--per-day N]
-                 [--latency-ms N] [--rate-limit-per-minute N] [--client-id S] [--client-secret S]`;
+                 [--latency-ms N] [--rate-limit-per-minute N] [--client-id S] [--client-secret S]
+                 [--lake-lag-ms N] [--job-queue-ms N] [--job-ms-per-thousand N]`;
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -43,6 +44,7 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, agents: { type: 'string' },
       days: { type: 'string' }, 'per-day': { type: 'string' }, 'latency-ms': { type: 'string' },
       'rate-limit-per-minute': { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
+      'lake-lag-ms': { type: 'string' }, 'job-queue-ms': { type: 'string' }, 'job-ms-per-thousand': { type: 'string' },
       help: { type: 'boolean' },
     },
     strict: true,
@@ -56,6 +58,9 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
   const conversationsPerDay = int(values['per-day'], 'per-day');
   const latencyMs = int(values['latency-ms'], 'latency-ms');
   const rateLimitPerMinute = int(values['rate-limit-per-minute'], 'rate-limit-per-minute');
+  const lakeLagMs = int(values['lake-lag-ms'], 'lake-lag-ms');
+  const jobQueueMs = int(values['job-queue-ms'], 'job-queue-ms');
+  const jobMsPerThousand = int(values['job-ms-per-thousand'], 'job-ms-per-thousand');
   const sim = await startSimulator({
     port: int(values.port, 'port') ?? 0,
     ...(values.host !== undefined ? { host: values.host } : {}),
@@ -69,11 +74,17 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
     ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
     ...(values['client-secret'] !== undefined ? { clientSecret: values['client-secret'] } : {}),
+    faults: {
+      ...(lakeLagMs !== undefined ? { lakeLagMs } : {}),
+      ...(jobQueueMs !== undefined ? { jobQueueMs } : {}),
+      ...(jobMsPerThousand !== undefined ? { jobMsPerThousand } : {}),
+    },
   });
   io.onStarted?.(sim);
   io.write([
     `Genesys simulator listening on ${sim.url}`,
     `  conversations from ${sim.range.start.toISOString()} to ${sim.range.end.toISOString()}, ${sim.org.agents.length} agents`,
+    `  details jobs: data available before ${sim.availabilityDate().toISOString()}`,
     'Point the tool at it with:',
     `GENESYS_API_URL=${sim.url} GENESYS_LOGIN_URL=${sim.url} GENESYS_CLIENT_ID=${sim.clientId} GENESYS_CLIENT_SECRET=${sim.clientSecret}`,
     'Press Ctrl+C to stop.',
