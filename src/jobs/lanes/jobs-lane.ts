@@ -11,7 +11,7 @@
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
-import { formatInterval, isJobGone, MAX_JOB_RESULTS_PAGE_SIZE, type GenesysClient } from '../../genesys/index.ts';
+import { formatInterval, isJobGone, MAX_JOB_RESULTS_PAGE_SIZE, type DetailsJobResultsPage, type GenesysClient } from '../../genesys/index.ts';
 import { nextPollDelayMs } from '../../sync/job-poll.ts';
 import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../describe-error.ts';
@@ -96,12 +96,19 @@ export class JobsLane implements Lane {
         return { ok: false, reason: ready.reason };
       }
       if (ready.kind === 'timeout') return { ok: false, reason: ready.reason };
-      let cursor: string | undefined;
+      // One page ahead: the next page downloads while the runner writes this one, so request
+      // latency and database time overlap instead of adding up (two pages in memory at most).
+      const fetchPage = (cursor: string | undefined) => {
+        const p = client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal });
+        p.catch(() => {}); // observed below; never an unhandled rejection if the write fails first
+        return p;
+      };
+      let pending: Promise<DetailsJobResultsPage> | undefined = fetchPage(undefined);
       let pages = 0;
-      do {
-        let page;
+      while (pending) {
+        let page: DetailsJobResultsPage;
         try {
-          page = await client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal });
+          page = await pending;
         } catch (error) {
           if (!isJobGone(error)) throw error;
           settled = true;
@@ -109,13 +116,13 @@ export class JobsLane implements Lane {
           return { ok: false, reason: `results gone after ${pages} page(s) (${describeError(error)})` };
         }
         pages++;
+        pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
         for (const record of page.records) {
           const id = (record as { conversationId?: unknown } | null)?.conversationId;
           if (typeof id === 'string') ids.add(id);
         }
         await request.onPage({ records: page.records, label: `job ${jobId} page ${pages}` });
-        cursor = page.cursor;
-      } while (cursor !== undefined);
+      }
       settled = true; // fully read: its results simply expire
       await request.onRemoteJob?.(null);
       jobLog.debug({ pages }, 'details job read');
