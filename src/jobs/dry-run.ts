@@ -7,7 +7,9 @@
 import type { Db } from '../db/client.ts';
 import { findDoneWindows } from '../db/ledger.ts';
 import type { Interval } from '../sync/interval.ts';
+import { planLaneRun, type LaneMode, type LaneName, type LanePlannedWindow } from '../sync/lanes.ts';
 import { planKey as makePlanKey, planRun, type PlannedWindow } from '../sync/plan.ts';
+import type { Window } from '../sync/windows.ts';
 
 /** The fields of SyncOptions the plan depends on. */
 export interface DryRunOptions {
@@ -19,6 +21,15 @@ export interface DryRunOptions {
   pageSize: number;
   /** Whether windows done by earlier runs with the same plan key are skipped (backfill). */
   resume: boolean;
+  /** Backfill lanes; absent: every window through the query. */
+  lanes?: LanePlanning;
+}
+
+/** What lane planning needs (src/sync/lanes.ts): the mode, the availability date when it matters, the job window. */
+export interface LanePlanning {
+  mode: LaneMode;
+  availability: Date | undefined;
+  jobWindowDays: number;
 }
 
 /**
@@ -54,15 +65,29 @@ export interface DryRunPlan {
   alreadyDone: number;
   toFetch: number;
   requests: number;
+  /** The jobs API's data-availability date the lanes were cut at (lanes auto and jobs). */
+  availability?: Date;
+  /** Every window left to fetch, with its lane. */
+  windows: Array<{ scopeKey: string; start: Date; end: Date; lane: LaneName }>;
 }
+
+/** A jobs-lane window costs at least a create, a poll and one results page. */
+const JOB_MIN_REQUESTS = 3;
+
+/** Windows listed one per line by formatPlan; longer plans end with a count of the rest. */
+const LISTED_WINDOWS = 100;
 
 /** Builds the plan; reads the ledger only. */
 export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunPlan> {
   const key = makePlanKey(options.kind, options.interval, options.agentIds);
   const done = await findDoneWindows(db, key);
-  const full = planRun({ ...options });
-  const remaining = options.resume ? planRun({ ...options, done }) : full;
-  const sizes = await knownSizes(db, remaining, options.pageSize);
+  const plan = (d?: ReadonlyMap<string, readonly Window[]>): LanePlannedWindow[] =>
+    options.lanes
+      ? planLaneRun({ ...options, ...(d ? { done: d } : {}), mode: options.lanes.mode, availability: options.lanes.availability, queryWindowDays: options.windowDays, jobWindowDays: options.lanes.jobWindowDays })
+      : planRun({ ...options, ...(d ? { done: d } : {}) }).map((w) => ({ ...w, lane: 'query' as const }));
+  const full = plan();
+  const remaining = options.resume ? plan(done) : full;
+  const sizes = await knownSizes(db, remaining.filter((w) => w.lane === 'query'), options.pageSize);
 
   const byScope = new Map<string, ScopePlan>();
   for (const w of full) {
@@ -75,6 +100,10 @@ export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunP
   for (const w of remaining) {
     const s = scopeEntry(byScope, w.scopeKey);
     s.toFetch += 1;
+    if (w.lane === 'jobs') {
+      s.requests += JOB_MIN_REQUESTS;
+      continue;
+    }
     const known = sizes.get(sizeKey(w));
     s.requests += Math.max(1, known?.pages ?? 1);
     if (known) s.sizedFromLedger += 1;
@@ -86,6 +115,8 @@ export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunP
     kind: options.kind,
     interval: options.interval,
     resume: options.resume,
+    ...(options.lanes?.availability ? { availability: options.lanes.availability } : {}),
+    windows: remaining.map((w) => ({ scopeKey: w.scopeKey, start: w.start, end: w.end, lane: w.lane })),
     scopes,
     totalWindows: sum((s) => s.windows),
     alreadyDone: sum((s) => s.alreadyDone),
@@ -97,11 +128,13 @@ export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunP
 /** The plan as text for the terminal. */
 export function formatPlan(plan: DryRunPlan): string {
   const lines = [
-    `${plan.kind} DRY RUN  plan ${plan.planKey}  (nothing written, Genesys not called)`,
+    `${plan.kind} DRY RUN  plan ${plan.planKey}  (nothing written, ` +
+      `${plan.availability ? 'Genesys asked only for the data-availability date' : 'Genesys not called'})`,
     `  interval   ${plan.interval.start.toISOString()} → ${plan.interval.end.toISOString()}`,
+    ...(plan.availability ? [`  lanes      jobs before ${plan.availability.toISOString()} (data-availability date), the query after`] : []),
     `  windows    ${plan.totalWindows} planned, ${plan.alreadyDone} already done by earlier runs with this plan` +
       (plan.resume ? `, ${plan.toFetch} to fetch` : ` (a ${plan.kind} run fetches them again: ${plan.toFetch} to fetch)`),
-    `  requests   at least ${plan.requests} (one per window, pages where earlier runs recorded them, ` +
+    `  requests   at least ${plan.requests} (one per query window, pages where earlier runs recorded them, ${JOB_MIN_REQUESTS} per job, ` +
       `plus ${RUN_OVERHEAD_REQUESTS} for the token and the agent list)`,
     '  by scope:',
   ];
@@ -113,6 +146,13 @@ export function formatPlan(plan: DryRunPlan): string {
         `${String(s.toFetch).padStart(5)} to fetch  ≥${s.requests} requests` +
         (s.sizedFromLedger > 0 ? ` (${s.sizedFromLedger} sized from the ledger)` : ''),
     );
+  }
+  if (plan.windows.length > 0) {
+    lines.push('  windows to fetch (lane, start → end, scope):');
+    for (const w of plan.windows.slice(0, LISTED_WINDOWS)) {
+      lines.push(`    ${w.lane.padEnd(5)}  ${w.start.toISOString()} → ${w.end.toISOString()}  ${w.scopeKey}`);
+    }
+    if (plan.windows.length > LISTED_WINDOWS) lines.push(`    … and ${plan.windows.length - LISTED_WINDOWS} more`);
   }
   return lines.join('\n');
 }
