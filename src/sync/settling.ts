@@ -27,6 +27,9 @@ export interface SettleInput {
 
 export const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
 
+/** How far back settling (and status) looks for query-read days; older ones stay as the query left them. */
+export const SETTLE_HORIZON_DAYS = 90;
+
 /** The windows to read through jobs this tick, oldest first (each a run of consecutive days). */
 export function planSettling(input: SettleInput): Window[] {
   const lastSettleable = dayNumber(input.availability.getTime()) - 1; // the availability date's own day is not whole yet
