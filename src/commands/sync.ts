@@ -2,13 +2,14 @@
 import { parseArgs } from 'node:util';
 import { parseAgentIds, type Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
-import { runSync, type SyncProgress, type SyncReport } from '../jobs/sync.ts';
+import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../jobs/sync.ts';
+import type { GenesysClient } from '../genesys/index.ts';
 import { formatSummary } from '../jobs/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval, UsageError, type Interval } from '../sync/interval.ts';
-import { isLaneMode, LANE_MODES, type LaneMode } from '../sync/lanes.ts';
-import { systemClock } from '../time.ts';
+import { isLaneMode, LANE_MODES, splitByLane, type LaneMode } from '../sync/lanes.ts';
+import { systemClock, type Clock } from '../time.ts';
 import { createProgressReporter } from '../jobs/progress.ts';
 import { stopSignal } from './signals.ts';
 
@@ -66,7 +67,7 @@ export function parseRunArgs(kind: 'sync' | 'backfill', argv: string[], config: 
   return { interval, agentIds, dryRun: values['dry-run'] ?? false, lane };
 }
 
-export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Config) {
+export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Config): SyncOptions {
   return {
     kind,
     interval: args.interval,
@@ -90,8 +91,24 @@ export function exitCodeFor(report: SyncReport): number {
 export async function runCommand(kind: 'sync' | 'backfill', argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
   const args = parseRunArgs(kind, argv, config, clock());
-  const options = syncOptions(kind, args, config);
+  const base = syncOptions(kind, args, config);
+  const mode = args.lane ?? 'query';
+  // Lanes other than the query need the jobs API's data-availability date (one request); a
+  // `--lane jobs` range past it is refused here, before anything is recorded (exit 2).
+  const genesys = mode !== 'query' || !args.dryRun ? createGenesys(config, logger) : undefined;
+  let options: SyncOptions = base;
+  try {
+    if (kind === 'backfill') {
+      const availability = mode === 'query' ? undefined : await genesys!.getDetailsJobsAvailability();
+      splitByLane(args.interval, mode, availability);
+      options = { ...base, lanes: laneRunOptions(config, mode, availability) };
+    }
+  } catch (error) {
+    genesys?.close();
+    throw error;
+  }
   if (args.dryRun) {
+    genesys?.close();
     const { printPlan } = await import('../jobs/dry-run.ts');
     const runtime = await openRuntime(config, logger);
     try {
@@ -101,8 +118,28 @@ export async function runCommand(kind: 'sync' | 'backfill', argv: string[], conf
     }
     return EXIT.OK;
   }
-  const genesys = createGenesys(config, logger);
-  const runtime = await openRuntime(config, logger);
+  return execute(kind, options, genesys!, config, logger, clock);
+}
+
+/** How a backfill's lanes are set up from the configuration (the mode and date decided by the caller). */
+export function laneRunOptions(config: Config, mode: LaneMode, availability: Date | undefined): LaneRunOptions {
+  const l = config.lanes;
+  return {
+    mode,
+    availability,
+    jobWindowDays: l.jobWindowDays,
+    jobs: { maxConcurrentJobs: l.maxConcurrentJobs, maxAttempts: l.maxJobAttempts, timeoutMs: l.jobTimeoutMs, pollInitialMs: l.pollInitialMs, pollMaxMs: l.pollMaxMs },
+  };
+}
+
+async function execute(kind: 'sync' | 'backfill', options: SyncOptions, genesys: GenesysClient, config: Config, logger: Logger, clock: Clock): Promise<number> {
+  let runtime;
+  try {
+    runtime = await openRuntime(config, logger);
+  } catch (error) {
+    genesys.close();
+    throw error;
+  }
   const stop = stopSignal(logger);
   const progress = kind === 'backfill' ? createProgressReporter({ logger, stream: process.stderr }) : undefined;
   try {

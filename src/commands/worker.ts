@@ -13,7 +13,8 @@ import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval } from '../sync/interval.ts';
 import { HOUR_MS, systemClock } from '../time.ts';
 import { stopSignal } from './signals.ts';
-import { syncOptions } from './sync.ts';
+import { laneRunOptions, syncOptions } from './sync.ts';
+import { settle, type SettleReport } from '../jobs/settle.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
@@ -25,15 +26,23 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   const runOnce = async (signal: AbortSignal): Promise<RunOutcome> => {
     const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
     const options = syncOptions('sync', { interval, agentIds: config.sync.agentIds, dryRun: false }, config);
-    const report = await runSync(
-      { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
-      options,
-    );
-    return {
+    const deps = { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname };
+    const report = await runSync(deps, options);
+    const outcome: RunOutcome = {
       status: report.status,
       summary: formatSummary(report),
       fields: { runId: report.runId, windowsFailed: report.windowsFailed, conversationsWritten: report.conversationsWritten },
     };
+    // Settling follows the rolling sync under the same lock (docs/sync.md §11); not after a
+    // sync that was stopped or refused credentials.
+    if (!config.settle.enabled || report.status === 'interrupted' || report.authFailed) return outcome;
+    const settled = await settle(deps, {
+      base: options,
+      daysPerTick: config.settle.daysPerTick,
+      jobWindowDays: config.lanes.jobWindowDays,
+      jobs: laneRunOptions(config, 'jobs', undefined).jobs,
+    });
+    return combineSettle(outcome, settled);
   };
 
   const worker = createWorker(
@@ -63,4 +72,20 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     genesys.close();
     if (!abandonRun) await runtime.close();
   }
+}
+
+/** The tick's outcome: the worst of the sync and its settle runs; the summary lists both. */
+function combineSettle(outcome: RunOutcome, settled: SettleReport): RunOutcome {
+  const rank = { succeeded: 0, interrupted: 1, failed: 2 } as const;
+  let status = outcome.status;
+  for (const r of settled.reports) if (rank[r.status] > rank[status]) status = r.status;
+  if (settled.error && status === 'succeeded') status = 'failed';
+  const head = settled.error
+    ? `settling: ${settled.error}`
+    : `settling: ${settled.daysDue} day(s) due before ${settled.availability?.toISOString() ?? '?'}; ${settled.windows.length} job window(s) this tick`;
+  return {
+    status,
+    summary: [outcome.summary, head, ...settled.reports.map((r) => formatSummary(r))].join('\n'),
+    fields: { ...outcome.fields, settleDaysDue: settled.daysDue, settleRuns: settled.reports.map((r) => r.runId) },
+  };
 }

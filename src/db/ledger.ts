@@ -8,7 +8,8 @@ import type { Db } from './client.ts';
 import type { Window } from '../sync/windows.ts';
 import type { NewWindow, WindowDone, WindowFailed } from '../jobs/run-ports.ts';
 
-export type RunKind = 'sync' | 'backfill';
+/** `settle`: the worker re-reading query-read days through jobs (docs/sync.md §11). */
+export type RunKind = 'sync' | 'backfill' | 'settle';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 export type WindowStatus = 'pending' | 'running' | 'done' | 'done_with_rejects' | 'failed' | 'split';
 /** Window statuses whose conversations are all stored or quarantined (rejects are tracked in sync_rejects). */

@@ -5,6 +5,7 @@
  * requests and so how long at the rate limit).
  */
 import type { Db } from '../db/client.ts';
+import type { RunKind } from '../db/ledger.ts';
 import { findDoneWindows } from '../db/ledger.ts';
 import type { Interval } from '../sync/interval.ts';
 import { planLaneRun, type LaneMode, type LaneName, type LanePlannedWindow } from '../sync/lanes.ts';
@@ -13,7 +14,7 @@ import type { Window } from '../sync/windows.ts';
 
 /** The fields of SyncOptions the plan depends on. */
 export interface DryRunOptions {
-  kind: 'sync' | 'backfill';
+  kind: RunKind;
   interval: Interval;
   agentIds: string[];
   agentGroupSize: number;
@@ -57,7 +58,7 @@ export interface ScopePlan {
 
 export interface DryRunPlan {
   planKey: string;
-  kind: 'sync' | 'backfill';
+  kind: RunKind;
   interval: Interval;
   resume: boolean;
   scopes: ScopePlan[];

@@ -8,6 +8,7 @@
 import type { Db } from '../db/client.ts';
 import { formatDuration } from '../duration.ts';
 import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
+import { readSettlingStatus, type SettlingStatus } from './settle-status.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
@@ -64,6 +65,8 @@ export interface StatusReport {
   freshness: Freshness;
   /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
   rejects: { open: number; listed: OpenReject[] };
+  /** Query-read days not yet re-read through a details job, and the last settle run (docs/sync.md §11). */
+  settling: SettlingStatus;
   healthy: boolean;
   problems: string[];
 }
@@ -112,6 +115,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     countOpenRejects(db),
     listOpenRejects(db, MAX_LISTED_REJECTS),
   ]);
+  const settling = await readSettlingStatus(db, now);
   const freshness: Freshness = {
     newestConversationStart: newest._max.conversationStart,
     newestLastSyncedAt: newest._max.lastSyncedAt,
@@ -129,6 +133,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     windowsNotListed: Math.max(0, openCount - windowRows.length),
     freshness,
     rejects,
+    settling,
     healthy: problems.length === 0,
     problems,
   };
@@ -261,6 +266,12 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`  newest conversation start  ${f.newestConversationStart ? ago(f.newestConversationStart, now) : 'no conversations stored'}`);
   lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
   lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
+  const st = report.settling;
+  lines.push(
+    `  settling                   ${st.daysAwaiting} query-read day(s) not yet re-read through a job` +
+      (st.oldestAwaiting ? ` (oldest ${st.oldestAwaiting}; the newest wait for the data-availability date)` : '') +
+      `; last settle run ${st.lastRun ? `${st.lastRun.status}, ${ago(st.lastRun.startedAt, now)}` : 'never'}`,
+  );
   lines.push('');
   if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
   else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));

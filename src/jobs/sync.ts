@@ -13,14 +13,18 @@ import { createConversationSink, createWindowLedger } from '../db/window-ledger.
 import { AuthError, formatInterval, type GenesysClient } from '../genesys/index.ts';
 import type { Interval } from '../sync/interval.ts';
 import { decideRunOutcome } from '../sync/outcome.ts';
-import { planKey as makePlanKey, planRun } from '../sync/plan.ts';
+import { planLaneRun, type LaneMode } from '../sync/lanes.ts';
+import { planKey as makePlanKey, planRun, type PlannedWindow } from '../sync/plan.ts';
+import type { Window } from '../sync/windows.ts';
 import type { Clock } from '../time.ts';
 import { SECOND_MS } from '../time.ts';
 import { MAX_REACHABLE_HITS } from '../config.ts';
 import { refreshAgents } from './agents.ts';
 import { describeError } from './describe-error.ts';
 import type { Lane, LaneName } from './lanes/lane.ts';
+import { JobsLane, type JobsLaneSettings } from './lanes/jobs-lane.ts';
 import { createQueryLane } from './lanes/query-lane.ts';
+import { cancelAbandonedJobs } from './abandoned-jobs.ts';
 import { describeReject, RunState, type RejectNotice, type SyncProgress, type WindowFailure } from './run-state.ts';
 import { agentIdsOf, runWindows } from './window-runner.ts';
 
@@ -51,6 +55,27 @@ export interface SyncOptions {
   concurrency: number;
   /** Skip windows finished by earlier runs with the same arguments (backfill). */
   resume: boolean;
+  /** Lanes by part of the interval (backfill, settle; docs/sync.md §9). Absent: every window through the query. */
+  lanes?: LaneRunOptions;
+}
+
+export type { JobsLaneSettings };
+
+export interface LaneRunOptions {
+  mode: LaneMode;
+  /** The jobs API's data-availability date; needed for modes auto and jobs. */
+  availability: Date | undefined;
+  /** Days per jobs-lane window (BACKFILL_JOB_WINDOW_DAYS): one job per window. */
+  jobWindowDays: number;
+  jobs: JobsLaneSettings;
+}
+
+/** The run's windows with their lanes, minus `done` (what earlier runs with the same plan key finished). */
+function planWindowsOf(options: SyncOptions, done?: ReadonlyMap<string, readonly Window[]>): PlannedWindow[] {
+  const base = { ...options, ...(done ? { done } : {}) };
+  if (!options.lanes) return planRun(base);
+  const { mode, availability, jobWindowDays } = options.lanes;
+  return planLaneRun({ ...base, mode, availability, queryWindowDays: options.windowDays, jobWindowDays });
 }
 
 export interface SyncReport extends ledger.RunCounts {
@@ -88,9 +113,12 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const logger = deps.logger.child({ runId, kind: options.kind });
   const planKey = makePlanKey(options.kind, options.interval, options.agentIds);
   await ledger.markAbandonedRuns(db, new Date(startedAt.getTime() - ABANDONED_AFTER_MS), startedAt);
+  const usesJobs = options.lanes !== undefined && options.lanes.mode !== 'query';
+  // Jobs a killed run left behind are cancelled before this run creates its own (best effort).
+  if (usesJobs) await cancelAbandonedJobs(db, genesys, logger, deps.signal).catch((error) => logger.warn({ err: error }, 'could not look for abandoned details jobs'));
   const done = options.resume ? await ledger.findDoneWindows(db, planKey) : undefined;
-  const planned = planRun({ ...options, done });
-  const windowsResumed = options.resume ? planRun({ ...options }).length - planned.length : 0;
+  const planned = planWindowsOf(options, done);
+  const windowsResumed = options.resume ? planWindowsOf(options).length - planned.length : 0;
   await ledger.createRun(db, {
     runId,
     kind: options.kind,
@@ -148,7 +176,13 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
         runId,
         ledger: windowLedger,
         sink: createConversationSink(db),
-        lanes: { query: queryLane, ...deps.lanes },
+        lanes: {
+          query: queryLane,
+          ...(usesJobs
+            ? { jobs: new JobsLane({ ...options.lanes!.jobs, client: genesys, fallback: queryLane, logger, nowMs: () => clock().getTime() }) }
+            : {}),
+          ...deps.lanes,
+        },
         clock,
         logger,
         state,

@@ -12,9 +12,9 @@
 import { DAY_MS } from '../time.ts';
 import type { Interval } from './interval.ts';
 import { UsageError } from './interval.ts';
-import { planRun, type PlanOptions, type PlannedWindow } from './plan.ts';
+import { planRun, type LaneName, type PlanOptions, type PlannedWindow } from './plan.ts';
 
-export type LaneName = 'query' | 'jobs';
+export type { LaneName };
 export type LaneMode = 'auto' | LaneName;
 export const LANE_MODES: readonly LaneMode[] = ['auto', 'jobs', 'query'];
 
@@ -64,9 +64,7 @@ export interface LanePlanOptions extends Omit<PlanOptions, 'interval' | 'windowD
   jobWindowDays: number;
 }
 
-export interface LanePlannedWindow extends PlannedWindow {
-  lane: LaneName;
-}
+export type LanePlannedWindow = PlannedWindow;
 
 /** The run's windows, each with the lane planned to read it (done windows already removed). */
 export function planLaneRun(options: LanePlanOptions): LanePlannedWindow[] {

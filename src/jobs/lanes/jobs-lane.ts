@@ -19,12 +19,8 @@ import type { Lane, LaneReadRequest, LaneResult } from './lane.ts';
 
 export type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
 
-export interface JobsLaneOptions {
-  client: JobsClient;
-  /** Reads a window when its jobs keep failing (the query lane). */
-  fallback: Lane;
-  logger: Logger;
-  nowMs: () => number;
+/** The jobs lane's knobs (config: JOBS_*). */
+export interface JobsLaneSettings {
   /** Jobs this lane keeps at once (Genesys caps concurrent jobs per org; genesys-api.md §2). */
   maxConcurrentJobs: number;
   /** Jobs tried per window before falling back to the query lane. */
@@ -34,6 +30,14 @@ export interface JobsLaneOptions {
   /** First wait between two status polls; doubles up to `pollMaxMs`. */
   pollInitialMs: number;
   pollMaxMs: number;
+}
+
+export interface JobsLaneOptions extends JobsLaneSettings {
+  client: JobsClient;
+  /** Reads a window when its jobs keep failing (the query lane). */
+  fallback: Lane;
+  logger: Logger;
+  nowMs: () => number;
   /** Results page size (1..1,000). */
   pageSize?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;

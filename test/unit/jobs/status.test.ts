@@ -103,10 +103,13 @@ describe('formatStatus', () => {
           },
         ],
       },
+      settling: { lastRun: { runId: 'r', status: 'succeeded', startedAt: new Date(NOW.getTime() - 2 * HOUR_MS), finishedAt: NOW }, daysAwaiting: 2, oldestAwaiting: '2025-05-30' },
       healthy: false,
       problems: ['the last run failed'],
     };
     const text = formatStatus(report);
+    expect(text).toContain('settling                   2 query-read day(s) not yet re-read through a job (oldest 2025-05-30;');
+    expect(text).toContain('last settle run succeeded, 2025-06-01T10:00:00.000Z (2h 00m ago)');
     expect(text).toContain('conv-bad  page 4, run 00000000, seen 2x, last 2025-05-31 00:00: participants.0.purpose: Invalid input');
     expect(text).toContain('… and 2 more');
     expect(text).toContain('STARTED (UTC)     KIND  STATUS  INTERVAL');
