@@ -15,7 +15,8 @@ const TO = '2025-06-18';
 const interval = { from: new Date(`${FROM}T00:00:00Z`), to: new Date(`${TO}T00:00:00Z`) };
 // Small pages, one request at a time and simulated latency make each day-window take about
 // two seconds, so the kill lands between windows that are done and windows that are not.
-const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', BACKFILL_WINDOW_DAYS: '1' };
+// The query lane throughout (the jobs lane's resume is covered in lanes-backfill.test.ts).
+const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', BACKFILL_WINDOW_DAYS: '1', BACKFILL_LANE: 'query' };
 
 describe('backfill killed and restarted', () => {
   let sim: Simulator;
@@ -106,6 +107,6 @@ describe('backfill killed and restarted', () => {
     expect(other.stdout).toMatch(/all +7 windows +0 done +7 to fetch +≥\d+ requests \(7 sized from the ledger\)/);
 
     expect(await handle.prisma.syncRun.count()).toBe(runsBefore);
-    expect(sim.stats().requests).toEqual({ token: 0, users: 0, detailsQuery: 0, other: 0 });
+    expect(sim.stats().requests).toEqual({ token: 0, users: 0, detailsQuery: 0, detailsJobs: 0, other: 0 });
   });
 });
