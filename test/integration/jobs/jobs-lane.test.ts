@@ -115,7 +115,9 @@ describe('jobs lane', () => {
     const seen = fresh();
     const stop = new AbortController();
     const reading = lane().read(request({ start: day(7), end: day(8) }, seen, stop.signal));
-    setTimeout(() => stop.abort(new Error('stop')), 100);
+    // Stop once the job exists (and is being polled).
+    while (seen.jobIds.length === 0) await new Promise((r) => setTimeout(r, 10));
+    setTimeout(() => stop.abort(new Error('stop')), 50);
     await expect(reading).rejects.toThrow('stop');
     expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('CANCELLED');
   });
