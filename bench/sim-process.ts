@@ -11,7 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { startSimulator, type SimStats, type Simulator, type SimulatorOptions } from '../src/sim/index.ts';
+import { startSimulator, type FaultSettings, type SimStats, type Simulator, type SimulatorOptions } from '../src/sim/index.ts';
 
 /** JSON-safe simulator options (dates as ISO strings). */
 export interface SimProcessOptions {
@@ -31,6 +31,8 @@ export interface SimProcessOptions {
    * real API does not have; set it to cover the range when that range fits in memory.
    */
   cacheDays?: number;
+  /** Simulator fault and job settings (details jobs: lake lag, queue time, limits). */
+  faults?: Partial<FaultSettings>;
 }
 
 export interface ExpectedSet {
@@ -149,6 +151,7 @@ async function childMain(options: SimProcessOptions): Promise<void> {
     latencyMs: options.latencyMs,
     latencyJitterMs: options.latencyJitterMs,
     rateLimitPerMinute: options.rateLimitPerMinute,
+    ...(options.faults !== undefined ? { faults: options.faults } : {}),
   };
   const sim = await startSimulator(simOptions);
   const send = (m: unknown) => process.send!(m);

@@ -132,7 +132,7 @@ const envSchema = z.object({
   JOBS_MAX_ATTEMPTS: intVar(1, 10, 3),
   JOBS_TIMEOUT: durationVar('1h'),
   JOBS_POLL_INTERVAL: durationVar('1s'),
-  JOBS_POLL_MAX: durationVar('30s'),
+  JOBS_POLL_MAX: durationVar('10s'),
   SETTLE_ENABLED: boolVar(true),
   SETTLE_DAYS_PER_TICK: intVar(1, 366, 7),
   STATUS_MAX_AGE: durationVar('26h'),

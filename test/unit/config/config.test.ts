@@ -103,7 +103,7 @@ describe('.env.example', () => {
 describe('lanes and settling configuration', () => {
   it('defaults: auto lane, 31-day jobs, 2 jobs at once, 3 attempts, settling on', () => {
     const config = loadConfig(valid);
-    expect(config.lanes).toEqual({ backfillLane: 'auto', jobWindowDays: 31, maxConcurrentJobs: 2, maxJobAttempts: 3, jobTimeoutMs: 3_600_000, pollInitialMs: 1_000, pollMaxMs: 30_000 });
+    expect(config.lanes).toEqual({ backfillLane: 'auto', jobWindowDays: 31, maxConcurrentJobs: 2, maxJobAttempts: 3, jobTimeoutMs: 3_600_000, pollInitialMs: 1_000, pollMaxMs: 10_000 });
     expect(config.settle).toEqual({ enabled: true, daysPerTick: 7 });
   });
 
