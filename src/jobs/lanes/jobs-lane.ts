@@ -3,7 +3,7 @@
  * Create the job (`startOfDayIntervalMatching: true`: only conversations that started on or
  * after the window's first UTC midnight, genesys-api.md §2), poll it with backoff through
  * QUEUED/PENDING, then read its results by cursor, handing each page to the runner (which
- * re-filters [from, to), dedups and writes one transaction a page). A job that ends FAILED,
+ * re-filters [from, to), dedups and writes one transaction per batch of 100). A job that ends FAILED,
  * CANCELLED or EXPIRED, whose results vanish while being read, or that outlives the timeout is
  * tried again, up to `maxAttempts` jobs; then the window falls back to the query lane, and the
  * result says so (`lane: 'query'`, `fallbackReason`). Every request goes through the Genesys
@@ -40,8 +40,16 @@ export interface JobsLaneOptions extends JobsLaneSettings {
   nowMs: () => number;
   /** Results page size (1..1,000). */
   pageSize?: number;
+  /** Records per write transaction (a results page is handed to the runner in batches); default 100. */
+  writeBatchSize?: number;
+  /** Batches of one page written at once; default 2. */
+  writeConcurrency?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
+
+/** The query lane's page size: the write path's tested batch. */
+const DEFAULT_WRITE_BATCH = 100;
+const DEFAULT_WRITE_CONCURRENCY = 2;
 
 /** Why one job did not deliver its window. */
 type JobOutcome = { ok: true; pages: number } | { ok: false; reason: string };
@@ -125,7 +133,7 @@ export class JobsLane implements Lane {
           const id = (record as { conversationId?: unknown } | null)?.conversationId;
           if (typeof id === 'string') ids.add(id);
         }
-        await request.onPage({ records: page.records, label: `job ${jobId} page ${pages}` });
+        await this.handOver(request, page.records, `job ${jobId} page ${pages}`);
       }
       settled = true; // fully read: its results simply expire
       await request.onRemoteJob?.(null);
@@ -134,6 +142,25 @@ export class JobsLane implements Lane {
     } finally {
       if (!settled) await this.cancelQuietly(jobId, jobLog);
     }
+  }
+
+  /**
+   * Hands one results page to the runner in batches of `writeBatchSize` records, at most
+   * `writeConcurrency` at once: each batch is one write transaction. A whole 1,000-record page in
+   * one transaction needs several times the page's size in memory while it is written (raw JSON,
+   * extracted rows, query parameters); with two windows reading, that exhausted the 128 MB heap
+   * the container runs with (docs/performance.md, lanes benchmark). Batches keep the write path
+   * the query lane already has, while the API still serves 1,000 records a request.
+   */
+  private async handOver(request: LaneReadRequest, records: readonly unknown[], label: string): Promise<void> {
+    const size = this.o.writeBatchSize ?? DEFAULT_WRITE_BATCH;
+    if (records.length <= size) return request.onPage({ records, label });
+    const batches: Array<{ records: readonly unknown[]; label: string }> = [];
+    for (let i = 0; i < records.length; i += size) {
+      batches.push({ records: records.slice(i, i + size), label: `${label} records ${i + 1}-${Math.min(records.length, i + size)}` });
+    }
+    const limit = pLimit(Math.max(1, this.o.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
+    await Promise.all(batches.map((b) => limit(() => request.onPage(b))));
   }
 
   /** Polls until the job leaves QUEUED/PENDING or outlives the timeout. */

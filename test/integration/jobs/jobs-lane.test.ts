@@ -66,18 +66,27 @@ beforeEach(() => {
 const agents = () => sim.org.agents.map((a) => a.id);
 
 describe('jobs lane', () => {
-  it('reads a window through one job, pages of up to 1,000, and names the job for the ledger', async () => {
+  it('reads a window through one job, results pages of 1,000 written in batches of 100, and names the job for the ledger', async () => {
     const seen = fresh();
     const window = { start: day(6), end: day(8) };
     const result = await lane().read(request(window, seen));
     const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
+    expect(truth.length).toBeGreaterThan(1000);
     expect(result).toEqual({ kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: truth.length, pages: Math.ceil(truth.length / 1000) });
-    expect(idsOf(seen)).toEqual(truth);
-    expect(seen.pages.every((p) => p.records.length <= 1000)).toBe(true);
-    expect(seen.pages[0]!.label).toMatch(/^job .+ page 1$/);
+    expect(idsOf(seen).sort()).toEqual([...truth].sort());
+    expect(seen.pages.every((p) => p.records.length <= 100)).toBe(true);
+    expect(seen.pages.map((p) => p.label)).toContain(`job ${seen.jobIds[0]} page 1 records 1-100`);
+    expect(seen.pages.map((p) => p.label)).toContain(`job ${seen.jobIds[0]} page 1 records 901-1000`);
     expect(seen.jobIds).toHaveLength(2);
     expect(seen.jobIds[1]).toBeNull();
     expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('FULFILLED');
+  });
+
+  it('hands whole results pages over when the write batch is as large as the page', async () => {
+    const seen = fresh();
+    await lane({ writeBatchSize: 1000 }).read(request({ start: day(6), end: day(8) }, seen));
+    expect(seen.pages.map((p) => p.records.length)[0]).toBe(1000);
+    expect(seen.pages[0]!.label).toMatch(/^job .+ page 1$/);
   });
 
   it('retries FAILED and EXPIRED jobs, and a job whose results vanish mid-read, then succeeds', async () => {
