@@ -179,7 +179,17 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
         lanes: {
           query: queryLane,
           ...(usesJobs
-            ? { jobs: new JobsLane({ ...options.lanes!.jobs, client: genesys, fallback: queryLane, logger, nowMs: () => clock().getTime() }) }
+            ? {
+                jobs: new JobsLane({
+                  ...options.lanes!.jobs,
+                  client: genesys,
+                  fallback: queryLane,
+                  logger,
+                  nowMs: () => clock().getTime(),
+                  // Batches of a results page written at once: as many as the query lane pages at once.
+                  writeConcurrency: options.concurrency,
+                }),
+              }
             : {}),
           ...deps.lanes,
         },

@@ -70,6 +70,18 @@ export type LanePlannedWindow = PlannedWindow;
 export function planLaneRun(options: LanePlanOptions): LanePlannedWindow[] {
   const { mode, availability, queryWindowDays, jobWindowDays, ...rest } = options;
   return splitByLane(options.interval, mode, availability).flatMap((span) =>
-    planRun({ ...rest, interval: span.interval, windowDays: span.lane === 'jobs' ? jobWindowDays : queryWindowDays }).map((w) => ({ ...w, lane: span.lane })),
+    planRun({ ...rest, interval: span.interval, windowDays: span.lane === 'jobs' ? evenJobWindowDays(span.interval, jobWindowDays) : queryWindowDays }).map((w) => ({ ...w, lane: span.lane })),
   );
+}
+
+/**
+ * Days per jobs window so that the fewest windows allowed (at most `maxDays` each) are of
+ * even length: 44 days become two jobs of 22 rather than 31 + 13. The same number of jobs
+ * (the same requests), but the windows read side by side finish together instead of one long
+ * job being read alone at the end.
+ */
+export function evenJobWindowDays(interval: Interval, maxDays: number): number {
+  const days = Math.ceil((Math.ceil(interval.end.getTime() / DAY_MS) * DAY_MS - Math.floor(interval.start.getTime() / DAY_MS) * DAY_MS) / DAY_MS);
+  const windows = Math.max(1, Math.ceil(days / Math.max(1, maxDays)));
+  return Math.max(1, Math.min(maxDays, Math.ceil(days / windows)));
 }

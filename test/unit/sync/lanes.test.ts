@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/sync/interval.ts';
-import { isLaneMode, planLaneRun, splitByLane } from '../../../src/sync/lanes.ts';
+import { evenJobWindowDays, isLaneMode, planLaneRun, splitByLane } from '../../../src/sync/lanes.ts';
 
 const d = (iso: string) => new Date(iso);
 const range = { start: d('2025-01-01T00:00:00Z'), end: d('2025-03-01T00:00:00Z') };
@@ -44,17 +44,24 @@ describe('planLaneRun', () => {
     const plan = planLaneRun({ ...base, interval: range, mode: 'auto', availability: d('2025-02-25T10:00:00Z') });
     const jobs = plan.filter((w) => w.lane === 'jobs');
     const query = plan.filter((w) => w.lane === 'query');
+    // 55 days: two jobs of even length (28 + 27), not 31 + 24.
     expect(jobs.map((w) => [w.start.toISOString().slice(0, 10), w.end.toISOString().slice(0, 10)])).toEqual([
-      ['2025-01-01', '2025-02-01'],
-      ['2025-02-01', '2025-02-25'],
+      ['2025-01-01', '2025-01-29'],
+      ['2025-01-29', '2025-02-25'],
     ]);
     expect(query).toHaveLength(4); // Feb 25, 26, 27, 28
     expect(query.every((w) => w.end.getTime() - w.start.getTime() === 86_400_000)).toBe(true);
   });
 
+  it('evens out jobs windows without adding jobs', () => {
+    const span = (days: number) => ({ start: d('2025-01-01T00:00:00Z'), end: new Date(Date.parse('2025-01-01T00:00:00Z') + days * 86_400_000) });
+    expect([10, 31, 32, 44, 62, 63, 93].map((n) => evenJobWindowDays(span(n), 31))).toEqual([10, 31, 16, 22, 31, 21, 31]);
+    expect(evenJobWindowDays(span(44), 7)).toBe(7);
+  });
+
   it('leaves out what earlier runs finished, whatever lane they used', () => {
     const done = new Map([['all', [{ start: d('2025-01-01T00:00:00Z'), end: d('2025-01-20T00:00:00Z') }]]]);
     const plan = planLaneRun({ ...base, interval: range, mode: 'jobs', availability: d('2025-04-01T00:00:00Z'), done });
-    expect(plan.map((w) => `${w.lane} ${w.start.toISOString().slice(0, 10)}`)).toEqual(['jobs 2025-01-20', 'jobs 2025-02-01']);
+    expect(plan.map((w) => `${w.lane} ${w.start.toISOString().slice(0, 10)}`)).toEqual(['jobs 2025-01-20', 'jobs 2025-01-31']);
   });
 });
