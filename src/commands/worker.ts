@@ -33,7 +33,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
       summary: formatSummary(report),
       fields: { runId: report.runId, windowsFailed: report.windowsFailed, conversationsWritten: report.conversationsWritten },
     };
-    // Settling follows the rolling sync under the same lock (docs/sync.md §11); not after a
+    // Settling follows the rolling sync under the same lock (docs/sync.md §13); not after a
     // sync that was stopped or refused credentials.
     if (!config.settle.enabled || report.status === 'interrupted' || report.authFailed) return outcome;
     const settled = await settle(deps, {

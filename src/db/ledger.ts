@@ -8,7 +8,7 @@ import type { Db } from './client.ts';
 import type { Window } from '../sync/windows.ts';
 import type { NewWindow, WindowDone, WindowFailed } from '../jobs/run-ports.ts';
 
-/** `settle`: the worker re-reading query-read days through jobs (docs/sync.md §11). */
+/** `settle`: the worker re-reading query-read days through jobs (docs/sync.md §13). */
 export type RunKind = 'sync' | 'backfill' | 'settle';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
 export type WindowStatus = 'pending' | 'running' | 'done' | 'done_with_rejects' | 'failed' | 'split';

@@ -65,7 +65,7 @@ export interface StatusReport {
   freshness: Freshness;
   /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
   rejects: { open: number; listed: OpenReject[] };
-  /** Query-read days not yet re-read through a details job, and the last settle run (docs/sync.md §11). */
+  /** Query-read days not yet re-read through a details job, and the last settle run (docs/sync.md §13). */
   settling: SettlingStatus;
   healthy: boolean;
   problems: string[];

@@ -55,7 +55,7 @@ export interface SyncOptions {
   concurrency: number;
   /** Skip windows finished by earlier runs with the same arguments (backfill). */
   resume: boolean;
-  /** Lanes by part of the interval (backfill, settle; docs/sync.md §9). Absent: every window through the query. */
+  /** Lanes by part of the interval (backfill, settle; docs/sync.md §11). Absent: every window through the query. */
   lanes?: LaneRunOptions;
 }
 

@@ -57,7 +57,7 @@ export interface FaultSettings {
   jobConcurrencyLimit: number;
   /** Job creates per token per sliding minute before 429; 0 = unlimited. */
   jobCreatesPerMinute: number;
-  /** Longest job interval accepted (400 above). The real limit is undocumented (genesys-api.md §2). */
+  /** Longest job interval accepted (400 above). The real limit is undocumented (docs/sync.md §11). */
   maxJobIntervalDays: number;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Which lane reads which part of a backfill (docs/sync.md "Lanes"), as pure functions.
  * The jobs API reads a data lake that is complete only before its `dataAvailabilityDate`
- * (genesys-api.md §2); the synchronous query is complete up to (nearly) now.
+ * (docs/sync.md §11); the synchronous query is complete up to (nearly) now.
  * - `query`: the whole range through the query (the behaviour before lanes existed).
  * - `jobs`: the whole range through jobs; a range that ends after the availability date is
  *   refused rather than read incompletely.

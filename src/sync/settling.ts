@@ -1,7 +1,7 @@
 /**
  * Settling, as a pure decision (docs/sync.md "Settling"). The rolling sync reads recent days
  * through the query lane, which is fresh but not final: Genesys keeps correcting detail data
- * for days (genesys-api.md §1.5) and the query never carries participant attributes (§2). Once
+ * for days (docs/sync.md §1) and the query never carries participant attributes (§11). Once
  * the jobs API's data-availability date has passed a whole UTC day, that day is complete in the
  * data lake; reading it once through a job stores Genesys' settled version, with attributes.
  *
