@@ -7,6 +7,7 @@ import { formatSummary } from '../jobs/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval, UsageError, type Interval } from '../sync/interval.ts';
+import { assertPlanSize } from '../sync/plan.ts';
 import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../jobs/progress.ts';
 import { stopSignal } from './signals.ts';
@@ -83,6 +84,7 @@ export async function runCommand(kind: 'sync' | 'backfill', argv: string[], conf
   const clock = systemClock;
   const args = parseRunArgs(kind, argv, config, clock());
   const options = syncOptions(kind, args, config);
+  assertPlanSize(options); // a usage error before the database or Genesys is touched
   if (args.dryRun) {
     const { printPlan } = await import('../jobs/dry-run.ts');
     const runtime = await openRuntime(config, logger);

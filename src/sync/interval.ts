@@ -5,6 +5,16 @@
  * (genesys-api.md §1.5).
  */
 import { parseDuration } from '../duration.ts';
+import { DAY_MS } from '../time.ts';
+
+/**
+ * The longest interval one run may cover: about ten years (Genesys Cloud itself is younger).
+ * It bounds the plan (at most ~3,660 one-day windows per scope; see MAX_PLANNED_WINDOWS in
+ * plan.ts) and keeps date arithmetic far from JavaScript's ±8.64e15 ms limit, where a huge
+ * `--lookback` used to surface as "Invalid time value". Longer histories: several backfills.
+ */
+export const MAX_INTERVAL_DAYS = 3660;
+export const MAX_INTERVAL_MS = MAX_INTERVAL_DAYS * DAY_MS;
 
 export interface Interval {
   start: Date;
@@ -73,6 +83,9 @@ export function resolveInterval(request: IntervalRequest): Interval {
     if (request.lookback !== undefined) {
       const parsed = parseDuration(request.lookback);
       if (parsed === undefined) throw new UsageError(`--lookback: "${request.lookback}" is not a duration like 7d, 36h or 90m`);
+      if (parsed > MAX_INTERVAL_MS) {
+        throw new UsageError(`--lookback: "${request.lookback}" is longer than one run may cover (at most ${MAX_INTERVAL_DAYS}d, about ten years)`);
+      }
       lookbackMs = parsed;
     }
     end = latest;
@@ -85,6 +98,12 @@ export function resolveInterval(request: IntervalRequest): Interval {
   if (end.getTime() > latest.getTime()) end = latest;
   if (start.getTime() >= end.getTime()) {
     throw new UsageError(`the interval starts at ${start.toISOString()}, after the latest syncable instant ${latest.toISOString()}`);
+  }
+  if (end.getTime() - start.getTime() > MAX_INTERVAL_MS) {
+    throw new UsageError(
+      `the interval ${start.toISOString()} → ${end.toISOString()} is longer than one run may cover ` +
+        `(at most ${MAX_INTERVAL_DAYS} days, about ten years); backfill it in parts`,
+    );
   }
   return { start, end };
 }
