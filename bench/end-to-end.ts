@@ -180,7 +180,7 @@ async function runOurs(sim: SimProcess, interval: { start: Date; end: Date }, ex
     const before = await sim.stats();
     const t0 = performance.now();
     const rep: SyncReport = await runSync(
-      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench' },
+      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench', runLease: handle.runLease },
       {
         kind: 'sync',
         interval,

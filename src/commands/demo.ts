@@ -65,7 +65,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
     out(`Syncing the last 7 days…\n`);
     const report = await runSync(
-      { db: database.prisma, genesys, logger, clock, signal: stop.signal, host: config.hostname },
+      { db: database.prisma, genesys, logger, clock, signal: stop.signal, host: config.hostname, runLease: database.runLease },
       options,
     );
     out(formatSummary(report));

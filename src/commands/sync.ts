@@ -108,6 +108,7 @@ export async function runCommand(kind: 'sync' | 'backfill', argv: string[], conf
         clock,
         signal: stop.signal,
         host: config.hostname,
+        runLease: runtime.database.runLease,
         onProgress: progress ? (p: SyncProgress) => progress.update(p) : undefined,
       },
       options,

@@ -26,7 +26,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
     const options = syncOptions('sync', { interval, agentIds: config.sync.agentIds, dryRun: false }, config);
     const report = await runSync(
-      { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
+      { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname, runLease: runtime.database.runLease },
       options,
     );
     return {

@@ -6,6 +6,7 @@
  * scripts and monitors can rely on the exit code.
  */
 import type { Db } from '../db/client.ts';
+import { readRunningRuns } from '../db/run-liveness.ts';
 import { formatDuration } from '../duration.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
 
@@ -17,8 +18,10 @@ export type DisplayStatus = 'running' | 'abandoned' | 'succeeded' | 'failed' | '
 export interface RunRow {
   runId: string;
   kind: string;
-  /** `abandoned`: left `running` by a process whose heartbeat stopped (killed, crashed). */
+  /** `abandoned`: left `running` by a process that is gone (killed, crashed): run-liveness.ts. */
   status: DisplayStatus;
+  /** Why an abandoned run is taken for dead (null otherwise). */
+  deadReason: string | null;
   intervalStart: Date;
   intervalEnd: Date;
   startedAt: Date;
@@ -73,11 +76,16 @@ export interface StatusOptions {
 
 export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
   const { now } = options;
-  const runRows = await db.syncRun.findMany({ orderBy: { startedAt: 'desc' }, take: Math.max(1, options.limit) });
+  const [runRows, running] = await Promise.all([
+    db.syncRun.findMany({ orderBy: { startedAt: 'desc' }, take: Math.max(1, options.limit) }),
+    readRunningRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS }),
+  ]);
+  const deadReasons = new Map(running.filter((r) => r.dead).map((r) => [r.runId, r.deadReason]));
   const runs: RunRow[] = runRows.map((r) => ({
     runId: r.runId,
     kind: r.kind,
-    status: displayStatus(r.status, r.heartbeatAt, now),
+    status: displayStatus(r.status, deadReasons.has(r.runId)),
+    deadReason: deadReasons.get(r.runId) ?? null,
     intervalStart: r.intervalStart,
     intervalEnd: r.intervalEnd,
     startedAt: r.startedAt,
@@ -149,9 +157,12 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
   );
 }
 
-/** A `running` row whose heartbeat stopped more than ABANDONED_AFTER_MS ago belongs to a dead process. */
-export function displayStatus(status: string, heartbeatAt: Date, now: Date): DisplayStatus {
-  if (status === 'running' && now.getTime() - heartbeatAt.getTime() > ABANDONED_AFTER_MS) return 'abandoned';
+/**
+ * A `running` row whose process is gone shows as abandoned: its liveness lease is free, or
+ * (embedded database) its heartbeat is older than ABANDONED_AFTER_MS; readRunningRuns decides.
+ */
+export function displayStatus(status: string, dead: boolean): DisplayStatus {
+  if (status === 'running' && dead) return 'abandoned';
   if (status === 'running' || status === 'succeeded' || status === 'failed' || status === 'interrupted') return status;
   return 'failed';
 }
@@ -210,8 +221,9 @@ export function formatStatus(report: StatusReport): string {
           : `heartbeat ${formatDuration(now.getTime() - r.heartbeatAt.getTime())} ago`,
     ]);
     lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
-    for (const r of report.runs.filter((x) => x.error && x.status !== 'succeeded').slice(0, 5)) {
-      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(r.error!, 200)}`);
+    for (const r of report.runs.filter((x) => (x.error && x.status !== 'succeeded') || x.deadReason).slice(0, 5)) {
+      const why = r.deadReason ? `${r.deadReason}; the next run marks it interrupted` : r.error!;
+      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(why, 200)}`);
     }
   }
   lines.push('');

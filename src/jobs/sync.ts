@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import { writeConversations } from '../db/conversations.ts';
 import * as ledger from '../db/ledger.ts';
+import { markDeadRuns, type RunLease } from '../db/run-liveness.ts';
 import { AuthError, formatInterval, type GenesysClient, type GenesysStats, type QueryScope } from '../genesys/index.ts';
 import type { Interval } from '../sync/interval.ts';
 import { planKey as makePlanKey, planRun } from '../sync/plan.ts';
@@ -31,6 +32,8 @@ export interface SyncDeps {
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
   host?: string;
+  /** Takes the run's liveness lease (acquireRunLease on a dedicated connection; run-liveness.ts). */
+  runLease: (runId: string) => Promise<RunLease>;
 }
 
 export interface SyncOptions {
@@ -80,8 +83,10 @@ export interface SyncReport extends ledger.RunCounts {
 /** How often the run's counters are saved (also its liveness signal). */
 const HEARTBEAT_MS = 15 * SECOND_MS;
 /**
- * A `running` row whose heartbeat is older than this belongs to a dead process (four missed
+ * Where the liveness lease proves nothing (the embedded PGlite database, run-liveness.ts), a
+ * `running` row whose heartbeat is older than this belongs to a dead process (four missed
  * heartbeats: slow enough for a busy database, quick enough that a restart soon sees the truth).
+ * On Postgres a dead run's free lease tells at once.
  */
 export const ABANDONED_AFTER_MS = 4 * HEARTBEAT_MS;
 
@@ -92,10 +97,13 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const logger = deps.logger.child({ runId, kind: options.kind });
   const statsAtStart = genesys.stats();
   const planKey = makePlanKey(options.kind, options.interval, options.agentIds);
-  await ledger.markAbandonedRuns(db, new Date(startedAt.getTime() - ABANDONED_AFTER_MS), startedAt);
+  await markDeadRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS });
   const done = options.resume ? await ledger.findDoneWindows(db, planKey) : undefined;
   const planned = planRun({ ...options, done });
   const windowsResumed = options.resume ? planRun({ ...options }).length - planned.length : 0;
+  // The lease before the row: a `running` row without it is dead to every checker.
+  const lease = await deps.runLease(runId);
+  lease.on((e) => (e.type === 'lost' ? logger.warn({ err: e.error }, 'run liveness lease lost; taking it again') : logger.info(`run liveness lease ${e.type}`)));
   await ledger.createRun(db, {
     runId,
     kind: options.kind,
@@ -106,6 +114,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     host: deps.host ?? 'unknown',
     pid: process.pid,
     startedAt,
+  }).catch(async (error) => {
+    await lease.release();
+    throw error;
   });
   const state = new RunState(statsAtStart);
   state.windowsTotal = planned.length;
@@ -116,7 +127,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   );
 
   const heartbeat = setInterval(() => {
-    ledger.heartbeatRun(db, runId, state.counts(genesys.stats()), clock()).catch((error) =>
+    ledger.heartbeatRun(db, runId, state.counts(genesys.stats())).catch((error) =>
       logger.warn({ err: error }, 'could not save run progress'),
     );
     deps.onProgress?.(state.progress(genesys.stats(), clock().getTime() - startedAt.getTime()));
@@ -173,7 +184,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const counts = state.counts(genesys.stats());
   // The database may be the thing that failed (restarted mid-run): keep trying to record the
   // outcome for a while, so the ledger tells the truth once it is back.
-  await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger);
+  await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger).finally(() => lease.release());
   for (const record of state.unrecordedFailures) {
     await record().catch((e) => logger.error({ err: e }, 'could not record a window failure'));
   }

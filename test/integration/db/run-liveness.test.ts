@@ -1,0 +1,195 @@
+/**
+ * Run liveness against a real Postgres (and the embedded PGlite): a run's lease is its proof
+ * of life, a free lease means dead at once, the heartbeat decides only where locks do not
+ * exclude, and every comparison is on the database's clock.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../../src/db/client.ts';
+import { startEmbeddedDatabase } from '../../../src/db/embedded.ts';
+import * as ledger from '../../../src/db/ledger.ts';
+import { applyMigrations } from '../../../src/db/migrate.ts';
+import {
+  acquireRunLease,
+  DEAD_RUN_ERROR,
+  markDeadRuns,
+  readRunningRuns,
+  RUN_LEASE_NAMESPACE,
+  runLeaseKey,
+} from '../../../src/db/run-liveness.ts';
+import type { LockEvent } from '../../../src/db/advisory-lock.ts';
+import { HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { freePort, until } from '../ops/cli-process.ts';
+
+const STALE_MS = MINUTE_MS;
+const FAKE_START = new Date('2025-01-01T00:00:00Z');
+const counts: ledger.RunCounts = { windowsTotal: 1, windowsDone: 0, windowsFailed: 0, requests: 0, retries: 0, rateLimited: 0, pages: 0, conversationsWritten: 0 };
+
+async function createRunRow(handle: DatabaseHandle, runId = randomUUID()): Promise<string> {
+  await ledger.createRun(handle.prisma, {
+    runId,
+    kind: 'sync',
+    intervalStart: FAKE_START,
+    intervalEnd: new Date(FAKE_START.getTime() + HOUR_MS),
+    agentIds: [],
+    planKey: 'liveness-test',
+    host: 'test',
+    pid: 1,
+    startedAt: FAKE_START, // a host clock far from the database's: must not matter
+  });
+  return runId;
+}
+
+const statusOf = async (handle: DatabaseHandle, runId: string) => handle.prisma.syncRun.findUniqueOrThrow({ where: { runId } });
+
+describe('run liveness on Postgres', () => {
+  let database: TestDatabase;
+  let handle: DatabaseHandle;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    handle = await database.open();
+    admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await database?.drop();
+  });
+
+  it('derives the same lease key in SQL as in code', async () => {
+    for (const runId of [randomUUID(), randomUUID(), 'ffffffff-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000']) {
+      await createRunRow(handle, runId);
+      const { rows } = await admin.query<{ k: number }>(
+        `SELECT ((('x' || left(replace(run_id::text, '-', ''), 8))::bit(32)::int) & 2147483647) AS k FROM sync_runs WHERE run_id = $1`,
+        [runId],
+      );
+      expect(rows[0]!.k).toBe(runLeaseKey(runId));
+    }
+    expect(runLeaseKey('ffffffff-0000-4000-8000-000000000000')).toBe(0x7fffffff);
+    expect(() => runLeaseKey('not-a-uuid')).toThrow(TypeError);
+    await admin.query(`UPDATE sync_runs SET status = 'succeeded'`);
+  });
+
+  it('keeps a leased run alive and marks a run whose lease is free dead at once, whatever its heartbeat', async () => {
+    const aliveId = randomUUID();
+    const lease = await acquireRunLease(database.url, aliveId);
+    await createRunRow(handle, aliveId);
+    // A process that died a second ago: its session held the lease, then its socket vanished.
+    const deadId = randomUUID();
+    const victim = new pg.Client({ connectionString: database.url });
+    await victim.connect();
+    await victim.query('SELECT pg_advisory_lock($1::int, $2::int)', [RUN_LEASE_NAMESPACE, runLeaseKey(deadId)]);
+    await createRunRow(handle, deadId);
+    victim.on('error', () => {});
+    (victim as unknown as { connection: { stream: { destroy(): void } } }).connection.stream.destroy();
+    await until(async () => (await readRunningRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).some((r) => r.runId === deadId && r.lease === 'free'), 10_000, 'the dead session to end');
+
+    const running = await readRunningRuns(handle.prisma, { heartbeatStaleMs: STALE_MS });
+    const byId = new Map(running.map((r) => [r.runId, r]));
+    // Both heartbeats are seconds old on the database's clock (the fake host start time is ignored).
+    expect(byId.get(aliveId)).toMatchObject({ lease: 'held', dead: false, deadReason: null });
+    expect(byId.get(deadId)).toMatchObject({ lease: 'free', dead: true, deadReason: expect.stringMatching(/liveness lock is free/) });
+    for (const r of running) expect(r.heartbeatAgeMs).toBeLessThan(30_000);
+
+    // A stale heartbeat alone does not kill a run whose lease is held.
+    await admin.query(`UPDATE sync_runs SET heartbeat_at = now() - interval '1 day' WHERE run_id = $1`, [aliveId]);
+    expect(await markDeadRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([deadId]);
+    const dead = await statusOf(handle, deadId);
+    expect(dead).toMatchObject({ status: 'interrupted', error: DEAD_RUN_ERROR });
+    expect(Math.abs(dead.finishedAt!.getTime() - Date.now())).toBeLessThan(60_000);
+    expect((await statusOf(handle, aliveId)).status).toBe('running');
+    expect(await markDeadRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([]);
+
+    // Released (the run recorded its outcome first): nothing is left holding it.
+    await handle.prisma.syncRun.update({ where: { runId: aliveId }, data: { status: 'succeeded' } });
+    await lease.release();
+    const locks = await admin.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid`, [RUN_LEASE_NAMESPACE]);
+    expect(locks.rowCount).toBe(0);
+    await lease.release(); // idempotent
+  });
+
+  it('writes heartbeats on the database clock', async () => {
+    const runId = await createRunRow(handle);
+    await admin.query(`UPDATE sync_runs SET heartbeat_at = now() - interval '1 hour' WHERE run_id = $1`, [runId]);
+    await ledger.heartbeatRun(handle.prisma, runId, { ...counts, pages: 3 });
+    const { rows } = await admin.query<{ age: number; pages: number }>(
+      `SELECT EXTRACT(EPOCH FROM clock_timestamp() - heartbeat_at)::float8 AS age, pages FROM sync_runs WHERE run_id = $1`,
+      [runId],
+    );
+    expect(rows[0]!.age).toBeLessThan(5);
+    expect(rows[0]!.pages).toBe(3);
+    await admin.query(`UPDATE sync_runs SET status = 'succeeded' WHERE run_id = $1`, [runId]);
+  });
+
+  it('takes the lease again when its connection is killed, and puts back a row a checker marked dead meanwhile', async () => {
+    const runId = randomUUID();
+    const lease = await acquireRunLease(database.url, runId, { retryEveryMs: 300 });
+    await createRunRow(handle, runId);
+    const events: LockEvent['type'][] = [];
+    let lost!: () => void;
+    const lostSeen = new Promise<void>((resolve) => (lost = resolve));
+    lease.on((e) => {
+      events.push(e.type);
+      if (e.type === 'lost') lost();
+    });
+    const pid = lease.backendPid!;
+    expect(pid).toBeGreaterThan(0);
+    // An administrator (or a failover, a firewall) ends the lease's backend.
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await lostSeen;
+    expect(lease.state).toBe('lost');
+    expect(await markDeadRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([runId]);
+    expect((await statusOf(handle, runId)).status).toBe('interrupted');
+
+    await until(async () => lease.state === 'held', 10_000, 'the lease to be taken again');
+    expect(lease.backendPid).not.toBe(pid);
+    expect(events).toEqual(['lost', 'reacquired']);
+    expect(await statusOf(handle, runId)).toMatchObject({ status: 'running', error: null, finishedAt: null });
+    expect(await readRunningRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([
+      expect.objectContaining({ runId, lease: 'held', dead: false }),
+    ]);
+    await lease.release();
+    expect((await readRunningRuns(handle.prisma, { heartbeatStaleMs: STALE_MS }))[0]).toMatchObject({ runId, lease: 'free', dead: true });
+  });
+});
+
+describe('run liveness on the embedded database (one session: the heartbeat decides)', () => {
+  let dir: string;
+  let stop: () => Promise<void>;
+  let handle: DatabaseHandle;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'gs-liveness-'));
+    const embedded = await startEmbeddedDatabase({ dir, port: await freePort() });
+    await applyMigrations(embedded.url);
+    handle = await openDatabase(embedded.url);
+    stop = async () => {
+      await handle.close();
+      await embedded.stop();
+    };
+  });
+  afterAll(async () => {
+    await stop?.();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('sees its own session holding every lease, so only a stale heartbeat means dead', async () => {
+    const runId = randomUUID();
+    const lease = await acquireRunLease(handle.url, runId);
+    await createRunRow(handle, runId);
+    expect(await readRunningRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([
+      expect.objectContaining({ runId, lease: 'this-session', dead: false }),
+    ]);
+    expect(await markDeadRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([]);
+    await handle.prisma.$executeRawUnsafe(`UPDATE sync_runs SET heartbeat_at = now() - interval '2 minutes' WHERE run_id = '${runId}'`);
+    const [dead] = await readRunningRuns(handle.prisma, { heartbeatStaleMs: STALE_MS });
+    expect(dead).toMatchObject({ runId, lease: 'this-session', dead: true, deadReason: expect.stringMatching(/no heartbeat for 1\d\d s/) });
+    expect(await markDeadRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([runId]);
+    await lease.release();
+  });
+});
