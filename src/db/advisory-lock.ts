@@ -39,6 +39,8 @@ export interface HeldLock {
 export interface HoldOptions {
   /** How often the idle connection is pinged (default 15 s). */
   pingEveryMs?: number;
+  /** A ping unanswered this long means the link is dead (default 10 s). */
+  pingTimeoutMs?: number;
   /** Pause between attempts to take the lock again after a loss (default 2 s). */
   retryEveryMs?: number;
   /** Runs on the new connection right after the lock is taken again (e.g. restore a ledger row). */
@@ -46,6 +48,7 @@ export interface HoldOptions {
 }
 
 const DEFAULT_PING_MS = 15 * SECOND_MS;
+const DEFAULT_PING_TIMEOUT_MS = 10 * SECOND_MS;
 const DEFAULT_RETRY_MS = 2 * SECOND_MS;
 
 function lockSql(key: AdvisoryKey, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock'): { text: string; values: string[] } {
@@ -111,7 +114,9 @@ export async function tryHoldAdvisoryLock(url: string, key: AdvisoryKey, options
   const startPing = (c: pg.Client, gen: number) => {
     clearInterval(ping);
     ping = setInterval(() => {
-      c.query('SELECT 1').catch((error: Error) => dropHandler(gen)(error));
+      c.query({ text: 'SELECT 1', query_timeout: options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS } as pg.QueryConfig).catch((error: Error) =>
+        dropHandler(gen)(error),
+      );
     }, options.pingEveryMs ?? DEFAULT_PING_MS);
     ping.unref();
   };
@@ -143,9 +148,10 @@ export async function tryHoldAdvisoryLock(url: string, key: AdvisoryKey, options
       return;
     }
     client = next;
+    await options.afterReacquire?.(next).catch(() => {});
+    if (state !== 'lost') return; // released (or dropped again) meanwhile
     state = 'held';
     startPing(next, gen);
-    await options.afterReacquire?.(next).catch(() => {});
     emit({ type: 'reacquired' });
   };
 

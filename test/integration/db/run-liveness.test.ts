@@ -21,16 +21,17 @@ import {
   RUN_LEASE_NAMESPACE,
   runLeaseKey,
 } from '../../../src/db/run-liveness.ts';
-import type { LockEvent } from '../../../src/db/advisory-lock.ts';
+import { tryHoldAdvisoryLock, type LockEvent } from '../../../src/db/advisory-lock.ts';
 import { HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { startTcpProxy } from '../../helpers/tcp-proxy.ts';
 import { freePort, until } from '../ops/cli-process.ts';
 
 const STALE_MS = MINUTE_MS;
 const FAKE_START = new Date('2025-01-01T00:00:00Z');
 const counts: ledger.RunCounts = { windowsTotal: 1, windowsDone: 0, windowsFailed: 0, requests: 0, retries: 0, rateLimited: 0, pages: 0, conversationsWritten: 0 };
 
-async function createRunRow(handle: DatabaseHandle, runId = randomUUID()): Promise<string> {
+async function createRunRow(handle: DatabaseHandle, runId: string = randomUUID()): Promise<string> {
   await ledger.createRun(handle.prisma, {
     runId,
     kind: 'sync',
@@ -63,7 +64,7 @@ describe('run liveness on Postgres', () => {
   });
 
   it('derives the same lease key in SQL as in code', async () => {
-    for (const runId of [randomUUID(), randomUUID(), 'ffffffff-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000']) {
+    for (const runId of [randomUUID(), randomUUID(), 'ffffffff-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000'] as string[]) {
       await createRunRow(handle, runId);
       const { rows } = await admin.query<{ k: number }>(
         `SELECT ((('x' || left(replace(run_id::text, '-', ''), 8))::bit(32)::int) & 2147483647) AS k FROM sync_runs WHERE run_id = $1`,
@@ -109,7 +110,11 @@ describe('run liveness on Postgres', () => {
     // Released (the run recorded its outcome first): nothing is left holding it.
     await handle.prisma.syncRun.update({ where: { runId: aliveId }, data: { status: 'succeeded' } });
     await lease.release();
-    const locks = await admin.query(`SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid`, [RUN_LEASE_NAMESPACE]);
+    const locks = await admin.query(
+      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND classid = $1::int::oid
+          AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+      [RUN_LEASE_NAMESPACE],
+    );
     expect(locks.rowCount).toBe(0);
     await lease.release(); // idempotent
   });
@@ -191,5 +196,67 @@ describe('run liveness on the embedded database (one session: the heartbeat deci
     expect(dead).toMatchObject({ runId, lease: 'this-session', dead: true, deadReason: expect.stringMatching(/no heartbeat for 1\d\d s/) });
     expect(await markDeadRuns(handle.prisma, { heartbeatStaleMs: STALE_MS })).toEqual([runId]);
     await lease.release();
+  });
+});
+
+describe('the worker run lock on a dedicated connection', () => {
+  let database: TestDatabase;
+  let admin: pg.Client;
+  beforeAll(async () => {
+    database = await createTestDatabase({ migrate: false });
+    admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+  });
+  afterAll(async () => {
+    await admin?.end();
+    await database?.drop();
+  });
+
+  it('excludes a second taker, is taken again after its backend is terminated, and reports when someone else took it', async () => {
+    const key = 0x5eed_0001n;
+    const held = (await tryHoldAdvisoryLock(database.url, { key }, { retryEveryMs: 500 }))!;
+    expect(held.state).toBe('held');
+    expect(await tryHoldAdvisoryLock(database.url, { key })).toBeUndefined();
+    const events: string[] = [];
+    held.on((e) => events.push(e.type));
+
+    await admin.query('SELECT pg_terminate_backend($1)', [held.backendPid]);
+    await until(async () => held.state === 'held' && events.length === 2, 10_000, 'the lock taken again');
+    expect(events).toEqual(['lost', 'reacquired']);
+    expect(await tryHoldAdvisoryLock(database.url, { key })).toBeUndefined();
+
+    // Lost again, and this time another process is quicker: the holder is told, and stops trying.
+    const pid = held.backendPid;
+    await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    await until(async () => held.state === 'lost', 10_000, 'the loss to be noticed');
+    const other = (await tryHoldAdvisoryLock(database.url, { key }))!;
+    expect(other).toBeDefined();
+    await until(async () => held.state === 'taken', 10_000, 'the takeover to be noticed');
+    expect(events).toEqual(['lost', 'reacquired', 'lost', 'taken']);
+    await held.release();
+    await other.release();
+    expect(held.state).toBe('released');
+    const locks = await admin.query(
+      `SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+    );
+    expect(locks.rowCount).toBe(0);
+  });
+
+  it('notices a connection that died silently, by its ping', async () => {
+    const proxy = await startTcpProxy({ host: new URL(database.url).hostname, port: Number(new URL(database.url).port || 5432) });
+    try {
+      const u = new URL(database.url);
+      u.port = String(proxy.port);
+      const held = (await tryHoldAdvisoryLock(u.toString(), { key: 0x5eed_0002n }, { pingEveryMs: 200, pingTimeoutMs: 500, retryEveryMs: 60_000 }))!;
+      const events: LockEvent[] = [];
+      held.on((e) => events.push(e));
+      proxy.freeze(); // no FIN, no RST: only a ping can tell
+      await until(async () => events.length > 0, 10_000, 'the loss to be noticed');
+      expect(events[0]).toMatchObject({ type: 'lost', error: expect.objectContaining({ message: expect.stringMatching(/timeout/i) }) });
+      expect(held.state).toBe('lost');
+      await held.release();
+    } finally {
+      await proxy.close();
+    }
   });
 });
