@@ -23,6 +23,8 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   const log = logger.child({ component: 'worker' });
 
   const runOnce = async (signal: AbortSignal): Promise<RunOutcome> => {
+    // Credentials refused on an earlier tick get a fresh token attempt on this one.
+    genesys.retryCredentials();
     const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
     const options = syncOptions('sync', { interval, agentIds: config.sync.agentIds, dryRun: false }, config);
     const report = await runSync(

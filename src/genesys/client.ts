@@ -50,6 +50,11 @@ export interface GenesysClient {
   listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
   /** One validated page of the conversation details query. */
   queryConversationDetailsPage(page: DetailsQueryPage & { readonly signal?: AbortSignal | undefined }): Promise<DetailsPageResult>;
+  /**
+   * Forgets that Genesys refused the credentials (they are otherwise refused at once for the
+   * client's life): the next request makes a fresh token attempt. Called before each worker run.
+   */
+  retryCredentials(): void;
   /** A snapshot of the counters since the client was created. */
   stats(): GenesysStats;
   /** Aborts requests in flight and rejects queued ones; the client is unusable afterwards. */
@@ -104,6 +109,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   return {
     listUsers: (listOptions) => listUsers(callApi, listOptions),
     queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
+    retryCredentials: () => tokens.forgetRefusal(),
     stats: () => ({ ...stats }),
     close: () => {
       if (closer.signal.aborted) return;

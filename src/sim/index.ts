@@ -71,6 +71,7 @@ export interface Simulator {
   /** Base URL for both the login route and the API routes. */
   readonly url: string;
   readonly clientId: string;
+  /** The secret the login route accepts now (see setClientSecret). */
   readonly clientSecret: string;
   readonly seed: number;
   readonly now: Date;
@@ -78,6 +79,8 @@ export interface Simulator {
   readonly org: Org;
   readonly faults: Readonly<FaultSettings>;
   setFaults(partial: Partial<FaultSettings>): void;
+  /** From now on the login route accepts only this secret (a secret rotated, a client disabled and re-enabled). */
+  setClientSecret(secret: string): void;
   /** Scripted faults for the next API requests, in order; token requests only if asked. */
   queueFaults(kinds: readonly FaultKind[], options?: { includeTokenRequests?: boolean }): void;
   clearFaultQueue(): void;
@@ -155,7 +158,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url: `http://${host}:${address.port}`,
     clientId: state.creds.clientId,
-    clientSecret: state.creds.clientSecret,
+    get clientSecret() {
+      return state.creds.clientSecret;
+    },
+    setClientSecret(secret) {
+      state.creds.clientSecret = secret;
+    },
     seed,
     now: new Date(nowMs),
     range: { start: new Date(startMs), end: new Date(endMs) },
