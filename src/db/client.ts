@@ -40,7 +40,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return {
     prisma,
     url,
-    runLease: (runId) => acquireRunLease(url, runId),
+    runLease: (runId) =>
+      acquireRunLease(url, runId).catch((error: unknown) => {
+        throw describeDatabaseError(error, url);
+      }),
     async close() {
       await prisma.$disconnect().catch(() => {});
       await pool.end().catch(() => {});

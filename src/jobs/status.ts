@@ -22,6 +22,8 @@ export interface RunRow {
   status: DisplayStatus;
   /** Why an abandoned run is taken for dead (null otherwise). */
   deadReason: string | null;
+  /** For `running` rows: ms since the last heartbeat, on the database's clock (null otherwise). */
+  heartbeatAgeMs: number | null;
   intervalStart: Date;
   intervalEnd: Date;
   startedAt: Date;
@@ -81,11 +83,13 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     readRunningRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS }),
   ]);
   const deadReasons = new Map(running.filter((r) => r.dead).map((r) => [r.runId, r.deadReason]));
+  const heartbeatAges = new Map(running.map((r) => [r.runId, r.heartbeatAgeMs]));
   const runs: RunRow[] = runRows.map((r) => ({
     runId: r.runId,
     kind: r.kind,
     status: displayStatus(r.status, deadReasons.has(r.runId)),
     deadReason: deadReasons.get(r.runId) ?? null,
+    heartbeatAgeMs: heartbeatAges.get(r.runId) ?? null,
     intervalStart: r.intervalStart,
     intervalEnd: r.intervalEnd,
     startedAt: r.startedAt,
@@ -218,7 +222,7 @@ export function formatStatus(report: StatusReport): string {
         ? formatDuration(r.durationMs)
         : r.status === 'running'
           ? `${formatDuration(now.getTime() - r.startedAt.getTime())}…`
-          : `heartbeat ${formatDuration(now.getTime() - r.heartbeatAt.getTime())} ago`,
+          : `heartbeat ${formatDuration(r.heartbeatAgeMs ?? now.getTime() - r.heartbeatAt.getTime())} ago`,
     ]);
     lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
     for (const r of report.runs.filter((x) => (x.error && x.status !== 'succeeded') || x.deadReason).slice(0, 5)) {

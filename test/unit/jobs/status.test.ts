@@ -23,6 +23,7 @@ const run = (over: Partial<RunRow>): RunRow => ({
   host: 'h',
   error: null,
   deadReason: null,
+  heartbeatAgeMs: null,
   ...over,
 });
 
