@@ -124,6 +124,9 @@ describe('liveness of runs and of their database connections', () => {
       const key = RUN_LOCK_KEY;
       const hi = Number(key >> 32n);
       const lo = Number(key & 0xffffffffn);
+      // A run started after the slowdown: it holds the lock for seconds, not about to release it.
+      const startsBefore = worker.logs().filter(msg('run starting')).length;
+      await until(async () => worker.logs().filter(msg('run starting')).length > startsBefore, 60_000, 'a slow run to start');
       let pid: number | undefined;
       await until(async () => (pid = await lockHolder(admin, 'classid = $1::bigint::oid AND objid = $2::bigint::oid AND objsubid = 1', [hi, lo])) !== undefined, 60_000, 'the worker holding its run lock');
       await admin.query('SELECT pg_terminate_backend($1)', [pid]);
