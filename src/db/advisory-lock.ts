@@ -50,11 +50,33 @@ export interface HoldOptions {
 const DEFAULT_PING_MS = 15 * SECOND_MS;
 const DEFAULT_PING_TIMEOUT_MS = 10 * SECOND_MS;
 const DEFAULT_RETRY_MS = 2 * SECOND_MS;
+const CLOSE_TIMEOUT_MS = 5 * SECOND_MS;
 
 function lockSql(key: AdvisoryKey, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock'): { text: string; values: string[] } {
   return 'namespace' in key
     ? { text: `SELECT ${fn}($1::int, $2::int) AS ok`, values: [String(key.namespace), String(key.key)] }
     : { text: `SELECT ${fn}($1::bigint) AS ok`, values: [key.key.toString()] };
+}
+
+/**
+ * Closes a client without waiting forever: `end()` waits for the server's goodbye, which a
+ * half-open link never delivers; after a few seconds the socket is simply destroyed (the
+ * server's keepalive then ends the session, and its locks with it).
+ */
+async function closeClient(client: pg.Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    client.end().then(
+      () => true,
+      () => true,
+    ),
+    new Promise<false>((resolve) => {
+      timer = setTimeout(() => resolve(false), CLOSE_TIMEOUT_MS);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
+  if (!ended) (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
 }
 
 /** Connects and tries the lock once: the connected client holding it, or undefined when someone else holds it. */
@@ -68,10 +90,10 @@ async function connectAndTry(url: string, key: AdvisoryKey, onDrop: (error: Erro
     const result = await client.query<{ ok: boolean }>(lockSql(key, 'pg_try_advisory_lock'));
     if (result.rows[0]?.ok) return client;
   } catch (error) {
-    await client.end().catch(() => {});
+    await closeClient(client);
     throw error;
   }
-  await client.end().catch(() => {});
+  await closeClient(client);
   return undefined;
 }
 
@@ -106,7 +128,7 @@ export async function tryHoldAdvisoryLock(url: string, key: AdvisoryKey, options
     clearInterval(ping);
     const dead = client;
     client = undefined;
-    void dead?.end().catch(() => {});
+    if (dead) void closeClient(dead);
     emit({ type: 'lost', error });
     scheduleRetry();
   };
@@ -138,8 +160,10 @@ export async function tryHoldAdvisoryLock(url: string, key: AdvisoryKey, options
     }
     if (state !== 'lost') {
       // Released while we were reconnecting.
-      if (next) await next.query(lockSql(key, 'pg_advisory_unlock')).catch(() => {});
-      await next?.end().catch(() => {});
+      if (next) {
+        await next.query(lockSql(key, 'pg_advisory_unlock')).catch(() => {});
+        await closeClient(next);
+      }
       return;
     }
     if (!next) {
@@ -182,7 +206,7 @@ export async function tryHoldAdvisoryLock(url: string, key: AdvisoryKey, options
       client = undefined;
       if (!c) return;
       if (held) await c.query(lockSql(key, 'pg_advisory_unlock')).catch(() => {});
-      await c.end().catch(() => {});
+      await closeClient(c);
     },
   };
 }
