@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../../src/db/client.ts';
+import { lockConnectionConfig } from '../../../src/db/connection-settings.ts';
 import { startEmbeddedDatabase } from '../../../src/db/embedded.ts';
 import * as ledger from '../../../src/db/ledger.ts';
 import { applyMigrations } from '../../../src/db/migrate.ts';
@@ -61,6 +62,21 @@ describe('run liveness on Postgres', () => {
   afterAll(async () => {
     await admin?.end();
     await database?.drop();
+  });
+
+  it('opens pool and lock connections with keepalive and the documented server timeouts', async () => {
+    const settings = `SELECT current_setting('statement_timeout') AS st, current_setting('lock_timeout') AS lt,
+                             current_setting('idle_in_transaction_session_timeout') AS it, current_setting('tcp_keepalives_idle') AS ki,
+                             current_setting('tcp_keepalives_interval') AS kv, current_setting('tcp_keepalives_count') AS kc`;
+    const [pool] = await handle.prisma.$queryRawUnsafe<Array<Record<string, string>>>(settings);
+    expect(pool).toEqual({ st: '10min', lt: '3min', it: '5min', ki: '30', kv: '10', kc: '3' });
+    const lock = new pg.Client(lockConnectionConfig(database.url));
+    await lock.connect();
+    try {
+      expect((await lock.query(settings)).rows[0]).toEqual({ st: '30s', lt: '10s', it: '30s', ki: '30', kv: '10', kc: '3' });
+    } finally {
+      await lock.end();
+    }
   });
 
   it('derives the same lease key in SQL as in code', async () => {
