@@ -93,6 +93,52 @@ export function runCoverage(interval: Range, windows: readonly LedgerWindow[]): 
   return subtractRanges(planned, windows.filter((w) => w.hole));
 }
 
+/** The scope a run covers, from its agent list: 'all' when empty, else 'agents:<sorted unique ids>'. */
+export function runScopeKey(agentIds: readonly string[] | null): string {
+  if (!agentIds || agentIds.length === 0) return 'all';
+  return `agents:${[...new Set(agentIds)].sort().join(',')}`;
+}
+
+/** One run of a scope, as read from the ledger. */
+export interface LedgerRun {
+  interval: Range;
+  windows: readonly LedgerWindow[];
+  /** Rolling runs: `[catchUpFrom, interval.end)` is what the run aimed to cover (sync_runs.catch_up_from). */
+  catchUpFrom: Date | null;
+  /** Windows of a run that is still alive and not finished yet: in progress, not holes. */
+  inProgress: readonly Range[];
+}
+
+export interface ScopeCoverage {
+  /** Merged covered ranges, oldest first. */
+  covered: Range[];
+  /** Gaps between covered ranges that no live run is working on. */
+  holes: Range[];
+  /** Ranges a live run is still working on. */
+  inProgress: Range[];
+  /** The catch-up ranges of the scope's rolling runs, merged: the worker's responsibility. */
+  catchUpRanges: Range[];
+}
+
+/** A scope's coverage is the union of what each of its runs covers, from any kind of run. */
+export function scopeCoverage(runs: readonly LedgerRun[]): ScopeCoverage {
+  const covered = unionRanges(runs.flatMap((run) => runCoverage(run.interval, run.windows)));
+  const inProgress = subtractRanges(unionRanges(runs.flatMap((run) => run.inProgress)), covered);
+  return {
+    covered,
+    holes: subtractRanges(holesBetween(covered), inProgress),
+    inProgress,
+    catchUpRanges: unionRanges(
+      runs.flatMap((run) => (run.catchUpFrom ? [{ start: run.catchUpFrom, end: run.interval.end }] : [])),
+    ),
+  };
+}
+
+/** The holes (whole) that overlap any of `ranges`. */
+export function holesOverlapping(holes: readonly Range[], ranges: readonly Range[]): Range[] {
+  return holes.filter((hole) => intersectRanges([hole], ranges).length > 0);
+}
+
 /** The newest covered instant (the end of the newest covered range), if any. */
 export function newestCoveredEnd(covered: readonly Range[]): Date | undefined {
   const merged = unionRanges(covered);

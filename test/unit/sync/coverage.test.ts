@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
   holesBetween,
+  holesOverlapping,
   intersectRanges,
   newestCoveredEnd,
   rangesSpanMs,
   runCoverage,
+  runScopeKey,
+  scopeCoverage,
   subtractRanges,
   unionRanges,
   type LedgerWindow,
@@ -76,5 +79,50 @@ describe('runCoverage', () => {
     const second = runCoverage(r(1, 3), [win(2, 3), win(1, 2)]);
     expect(first).toEqual([]);
     expect(show(unionRanges([...first, ...second]))).toEqual(['1-3']);
+  });
+});
+
+describe('scopeCoverage', () => {
+  const run = (a: number, b: number, windows: LedgerWindow[], o: { catchUpFrom?: Date; inProgress?: Range[] } = {}) => ({
+    interval: r(a, b),
+    windows,
+    catchUpFrom: o.catchUpFrom ?? null,
+    inProgress: o.inProgress ?? [],
+  });
+
+  it('unions the runs of a scope, any kind, and reports the holes between them', () => {
+    const c = scopeCoverage([
+      run(1, 4, [win(1, 2), win(2, 3, { hole: true }), win(3, 4)]),
+      run(6, 9, [win(6, 9)], { catchUpFrom: d(4) }),
+    ]);
+    expect(show(c.covered)).toEqual(['1-2', '3-4', '6-9']);
+    expect(show(c.holes)).toEqual(['2-3', '4-6']);
+    expect(show(c.catchUpRanges)).toEqual(['4-9']);
+  });
+
+  it('a later run that finishes a failed window fills its hole', () => {
+    const c = scopeCoverage([run(1, 4, [win(1, 2), win(2, 3, { hole: true }), win(3, 4)]), run(2, 3, [win(2, 3)])]);
+    expect(show(c.covered)).toEqual(['1-4']);
+    expect(c.holes).toEqual([]);
+  });
+
+  it('does not call what a live run is still working on a hole', () => {
+    const c = scopeCoverage([
+      run(1, 2, [win(1, 2)]),
+      run(1, 6, [win(1, 3), win(3, 5, { hole: true }), win(5, 6)], { inProgress: [r(3, 5)] }),
+    ]);
+    expect(show(c.covered)).toEqual(['1-3', '5-6']);
+    expect(c.holes).toEqual([]);
+    expect(show(c.inProgress)).toEqual(['3-5']);
+  });
+
+  it('finds the holes that overlap given ranges', () => {
+    expect(show(holesOverlapping([r(2, 3), r(5, 7), r(9, 10)], [r(6, 9)]))).toEqual(['5-7']);
+  });
+
+  it('keys a run by its whole agent list, sorted and deduplicated', () => {
+    expect(runScopeKey([])).toBe('all');
+    expect(runScopeKey(null)).toBe('all');
+    expect(runScopeKey(['b', 'a', 'b'])).toBe('agents:a,b');
   });
 });
