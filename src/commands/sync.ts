@@ -129,7 +129,7 @@ export async function runCommand(kind: 'sync' | 'backfill', argv: string[], conf
       args = { ...parsed, interval: plan.interval, catchUpFrom: plan.catchUpFrom };
       note = plan.note;
     }
-    if (note) logger.info({ interval: formatInterval(args.interval), catchUpFrom: args.catchUpFrom }, note);
+    if (note) logger.info({ interval: formatInterval(args.interval), catchUpFrom: args.catchUpFrom?.toISOString() }, note);
     const options = syncOptions(kind, args, config);
     const header = note ? `${note}\n` : '';
     if (!genesys) {

@@ -28,7 +28,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     // the lookback (jobs/rolling.ts), resolved before the run and passed in as any interval.
     const plan = await planRolling(runtime.database.prisma, config, config.sync.agentIds, clock());
     const note = plan.note;
-    if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom }, note);
+    if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom.toISOString() }, note);
     const args = { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds: config.sync.agentIds, dryRun: false };
     const report = await runSync(
       { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
