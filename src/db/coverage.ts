@@ -25,8 +25,8 @@ export interface ScopeCoverageRow extends ScopeCoverage {
 export interface CoverageReadOptions {
   /** A `running` run whose heartbeat is newer than this is alive: its unfinished windows are in progress, not holes. */
   aliveSince: Date;
-  /** Only this scope (as keyed by runScopeKey); all scopes when undefined. */
-  scopeKey?: string;
+  /** Only the scope of this agent list (empty = 'all'); every scope when undefined. */
+  agentIds?: readonly string[];
 }
 
 interface Row {
@@ -61,15 +61,20 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
            LEFT JOIN parents p ON p.parent_window_id = sw.window_id
           WHERE sw.run_id = r.run_id
        ) w ON w.parent_window_id IS NULL OR w.hole
+      WHERE $4::text[] IS NULL
+         OR (cardinality($4::text[]) = 0 AND coalesce(cardinality(r.agent_ids), 0) = 0)
+         OR (r.agent_ids @> $4::text[] AND r.agent_ids <@ $4::text[])
       ORDER BY r.started_at, r.run_id`,
     COVERED_WINDOW_STATUSES,
     options.aliveSince,
     SPLIT_WINDOW_STATUS,
+    options.agentIds === undefined ? null : [...options.agentIds],
   );
+  const only = options.agentIds === undefined ? undefined : runScopeKey(options.agentIds);
   const runs = new Map<string, { scopeKey: string; agentIds: string[]; startedAt: Date; run: LedgerRun & { windows: LedgerWindow[]; inProgress: Range[] } }>();
   for (const row of rows) {
     const scopeKey = runScopeKey(row.agentIds);
-    if (options.scopeKey !== undefined && scopeKey !== options.scopeKey) continue;
+    if (only !== undefined && scopeKey !== only) continue;
     let entry = runs.get(row.runId);
     if (!entry) {
       entry = {

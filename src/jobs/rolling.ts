@@ -32,7 +32,7 @@ export interface RollingPlan extends RollingInterval {
 
 export async function planRollingRun(db: Db, options: RollingPlanOptions): Promise<RollingPlan> {
   const scopeKey = runScopeKey(options.agentIds);
-  const [scope] = await readCoverage(db, { scopeKey, aliveSince: new Date(options.now.getTime() - ABANDONED_AFTER_MS) });
+  const [scope] = await readCoverage(db, { agentIds: options.agentIds, aliveSince: new Date(options.now.getTime() - ABANDONED_AFTER_MS) });
   const newest = scope ? newestCoveredEnd(scope.covered) : undefined;
   const resolved = resolveRollingInterval({
     now: options.now,

@@ -76,14 +76,17 @@ describe('readCoverage', () => {
     expect(all.catchUpRanges).toEqual([range(1, 5)]);
     expect(scopes.find((s) => s.scopeKey === 'agents:a,b')).toMatchObject({ agentIds: ['a', 'b'], covered: [range(1, 3)], holes: [] });
 
-    const only = await readCoverage(handle.prisma, { aliveSince: new Date(NOW.getTime() - 60_000), scopeKey: 'agents:a,b' });
+    const only = await readCoverage(handle.prisma, { aliveSince: new Date(NOW.getTime() - 60_000), agentIds: ['a', 'b'] });
     expect(only.map((s) => s.scopeKey)).toEqual(['agents:a,b']);
+    expect(only[0]!.covered).toEqual([range(1, 3)]);
+    const none = await readCoverage(handle.prisma, { aliveSince: new Date(NOW.getTime() - 60_000), agentIds: ['a'] });
+    expect(none).toEqual([]);
   });
 
   it('a later run that finishes the failed part fills the hole', async () => {
     const repair = await run({ start: half(2), end: d(3) });
     await window(repair, half(2), d(3), 'done');
-    const [all] = await readCoverage(handle.prisma, { aliveSince: new Date(NOW.getTime() - 60_000), scopeKey: 'all' });
+    const [all] = await readCoverage(handle.prisma, { aliveSince: new Date(NOW.getTime() - 60_000), agentIds: [] });
     expect(all!.covered[0]).toEqual({ start: d(1), end: d(4) });
     expect(all!.holes[0]).toEqual(range(4, 5));
   });
