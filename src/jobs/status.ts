@@ -8,7 +8,7 @@
 import type { Db } from '../db/client.ts';
 import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
 import { formatDuration } from '../duration.ts';
-import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../sync/coverage.ts';
+import { COVERED_WINDOW_STATUSES, holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../sync/coverage.ts';
 import { backfillHint, formatSpan } from './rolling.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
 
@@ -229,11 +229,12 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
       WHERE w.run_id = ANY($1::uuid[]) AND w.status IN ('failed', 'pending', 'running')
         AND NOT EXISTS (
           SELECT 1 FROM sync_windows d
-           WHERE d.scope_key = w.scope_key AND d.status = 'done' AND d.window_id > w.window_id
+           WHERE d.scope_key = w.scope_key AND d.status = ANY($2::text[]) AND d.window_id > w.window_id
              AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
       ORDER BY w.window_start, w.window_id
       ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
     runIds,
+    COVERED_WINDOW_STATUSES,
   );
 }
 
