@@ -11,6 +11,7 @@ import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../jobs/progress.ts';
 import { planRollingRun, type RollingPlan } from '../jobs/rolling.ts';
 import type { Db } from '../db/client.ts';
+import { runScopeKey } from '../sync/coverage.ts';
 import { formatInterval } from '../genesys/index.ts';
 import { stopSignal } from './signals.ts';
 
@@ -82,6 +83,7 @@ export function planRolling(db: Db, config: Config, agentIds: readonly string[],
     lookbackMs: config.sync.lookbackMs,
     maxCatchUpMs: config.sync.maxCatchUpMs,
     agentIds,
+    configuredAgents: runScopeKey(agentIds) === runScopeKey(config.sync.agentIds),
   });
 }
 

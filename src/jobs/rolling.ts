@@ -20,6 +20,8 @@ export interface RollingPlanOptions {
   /** SYNC_MAX_CATCH_UP; undefined = no cap. */
   maxCatchUpMs?: number;
   agentIds: readonly string[];
+  /** The agents are SYNC_AGENT_IDS: a backfill hint needs no `--agents`. */
+  configuredAgents?: boolean;
 }
 
 export interface RollingPlan extends RollingInterval {
@@ -53,7 +55,7 @@ function describeRollingPlan(plan: RollingInterval, scopeKey: string, options: R
   const hole = { start: plan.catchUpFrom, end: start };
   return (
     `catch-up cut by SYNC_MAX_CATCH_UP (${formatSpan(options.maxCatchUpMs!)}): ${covering}: ${reason}; ` +
-    `${hole.start.toISOString()} → ${hole.end.toISOString()} stays a hole: ${backfillHint(hole, options.agentIds)}`
+    `${hole.start.toISOString()} → ${hole.end.toISOString()} stays a hole: ${backfillHint(hole, options.agentIds, { configured: options.configuredAgents })}`
   );
 }
 
@@ -64,13 +66,21 @@ export function formatSpan(ms: number): string {
   return `${days} day${days === 1 ? '' : 's'}`;
 }
 
+/** Agent lists longer than this are not spelled out in a hint (status --json and the ledger have them). */
+const MAX_HINTED_AGENTS = 5;
+
 /**
  * The backfill command that fills a hole: whole UTC days around it (re-syncing a few stored
- * conversations at its edges is harmless; every write is an idempotent upsert).
+ * conversations at its edges is harmless; every write is an idempotent upsert). With
+ * `configured`, the scope is SYNC_AGENT_IDS, which a backfill uses without `--agents`.
  */
-export function backfillHint(hole: Range, agentIds: readonly string[]): string {
+export function backfillHint(hole: Range, agentIds: readonly string[], options: { configured?: boolean } = {}): string {
   const from = new Date(utcDayFloor(hole.start.getTime())).toISOString().slice(0, 10);
   const to = new Date(Math.ceil(hole.end.getTime() / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-  const agents = agentIds.length > 0 ? ` --agents ${[...new Set(agentIds)].sort().join(',')}` : '';
+  const ids = [...new Set(agentIds)].sort();
+  let agents = '';
+  if (ids.length > 0 && !options.configured) {
+    agents = ids.length <= MAX_HINTED_AGENTS ? ` --agents ${ids.join(',')}` : ` --agents <the ${ids.length} agents of this scope>`;
+  }
   return `npm run backfill -- --from ${from} --to ${to}${agents}`;
 }

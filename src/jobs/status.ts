@@ -207,7 +207,7 @@ export function coverageProblems(worker: WorkerCoverage, agentIds: readonly stri
   const listed = worker.holes.slice(0, 3).map(
     (h) =>
       `the worker's scope ${worker.scopeKey} has a hole in its lookback or catch-up range: ${shortTime(h.start)} → ${shortTime(h.end)} ` +
-      `(${formatSpan(h.end.getTime() - h.start.getTime())}); fill it with \`${backfillHint(h, agentIds)}\``,
+      `(${formatSpan(h.end.getTime() - h.start.getTime())}); fill it with \`${backfillHint(h, agentIds, { configured: true })}\``,
   );
   if (worker.holes.length > 3) listed.push(`… and ${worker.holes.length - 3} more hole(s) in the worker's scope ${worker.scopeKey}`);
   return listed;
@@ -337,7 +337,7 @@ function formatCoverage(report: StatusReport): string[] {
     const covered = s.covered.map(span).join(', ');
     lines.push(`    covered      ${covered || 'nothing yet'}${s.coveredNotListed > 0 ? ` (and ${s.coveredNotListed} older range(s))` : ''}`);
     for (const h of s.holes) {
-      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${backfillHint(h, s.agentIds)}`);
+      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${backfillHint(h, s.agentIds, { configured: s.worker })}`);
     }
     if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
     for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);

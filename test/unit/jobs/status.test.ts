@@ -10,6 +10,7 @@ import {
   type RunRow,
   type StatusReport,
 } from '../../../src/jobs/status.ts';
+import { backfillHint } from '../../../src/jobs/rolling.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
 
 const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0));
@@ -164,6 +165,17 @@ describe('worker coverage', () => {
     expect(assessWorkerCoverage([other], worker, NOW).holes).toEqual([]);
     const listed = assessWorkerCoverage([other], { ...worker, agentIds: ['b', 'a'] }, NOW);
     expect(listed).toMatchObject({ scopeKey: 'agents:a,b', holes });
-    expect(coverageProblems(listed, ['b', 'a'])[0]).toContain('--agents a,b');
+    // The worker's scope is SYNC_AGENT_IDS, which the backfill uses by default.
+    expect(coverageProblems(listed, ['b', 'a'])[0]).toMatch(/npm run backfill -- --from \S+ --to \S+`$/);
+  });
+});
+
+describe('backfillHint', () => {
+  const hole = { start: new Date('2025-05-10T06:30:00Z'), end: new Date('2025-05-12T00:00:00Z') };
+  it('names whole UTC days around the hole and the scope\'s agents unless they are the configured ones', () => {
+    expect(backfillHint(hole, [])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12');
+    expect(backfillHint(hole, ['b', 'a'])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12 --agents a,b');
+    expect(backfillHint(hole, ['b', 'a'], { configured: true })).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12');
+    expect(backfillHint(hole, ['1', '2', '3', '4', '5', '6'])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12 --agents <the 6 agents of this scope>');
   });
 });
