@@ -8,8 +8,9 @@
 import type { Db } from '../db/client.ts';
 import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
 import { formatDuration } from '../duration.ts';
-import { COVERED_WINDOW_STATUSES, holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../sync/coverage.ts';
+import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../sync/coverage.ts';
 import { backfillHint, formatSpan } from './rolling.ts';
+import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
@@ -19,6 +20,8 @@ export const MAX_LISTED_RANGES = 5;
 export const MAX_LISTED_HOLES = 10;
 /** Scopes listed (the newest first; the worker's scope always). */
 export const MAX_LISTED_SCOPES = 10;
+/** Open quarantined records listed at most (sync_rejects has them all). */
+export const MAX_LISTED_REJECTS = 20;
 
 export type DisplayStatus = 'running' | 'abandoned' | 'succeeded' | 'failed' | 'interrupted';
 
@@ -96,6 +99,8 @@ export interface StatusReport {
   coverage: ScopeStatus[];
   scopesNotListed: number;
   workerCoverage: WorkerCoverage;
+  /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
+  rejects: { open: number; listed: OpenReject[] };
   healthy: boolean;
   problems: string[];
 }
@@ -133,7 +138,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     error: r.error,
   }));
   const runIds = runs.map((r) => r.runId);
-  const [windowRows, openCount, newest, lastSuccess, scopes] = await Promise.all([
+  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects] = await Promise.all([
     openWindows(db, runIds, MAX_LISTED_WINDOWS),
     openWindows(db, runIds, null).then((rows) => rows.length),
     db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
@@ -144,6 +149,8 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
       select: { runId: true, kind: true, finishedAt: true },
     }),
     readCoverage(db, { aliveSince: new Date(now.getTime() - ABANDONED_AFTER_MS) }),
+    countOpenRejects(db),
+    listOpenRejects(db, MAX_LISTED_REJECTS),
   ]);
   const freshness: Freshness = {
     newestConversationStart: newest._max.conversationStart,
@@ -153,7 +160,12 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
       : null,
   };
   const workerCoverage = assessWorkerCoverage(scopes, options.worker, now);
-  const problems = [...assessHealth(runs, freshness, options.maxAgeMs), ...coverageProblems(workerCoverage, options.worker.agentIds)];
+  const rejects = { open: openRejects, listed: listedRejects };
+  const problems = [
+    ...assessHealth(runs, freshness, options.maxAgeMs),
+    ...assessRejects(rejects),
+    ...coverageProblems(workerCoverage, options.worker.agentIds),
+  ];
   const listed = scopes.filter((s, i) => i < MAX_LISTED_SCOPES || s.scopeKey === workerCoverage.scopeKey);
   return {
     now,
@@ -165,6 +177,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     coverage: listed.map((s) => scopeStatus(s, s.scopeKey === workerCoverage.scopeKey)),
     scopesNotListed: scopes.length - listed.length,
     workerCoverage,
+    rejects,
     healthy: problems.length === 0,
     problems,
   };
@@ -229,12 +242,11 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
       WHERE w.run_id = ANY($1::uuid[]) AND w.status IN ('failed', 'pending', 'running')
         AND NOT EXISTS (
           SELECT 1 FROM sync_windows d
-           WHERE d.scope_key = w.scope_key AND d.status = ANY($2::text[]) AND d.window_id > w.window_id
+           WHERE d.scope_key = w.scope_key AND d.status IN ('done', 'done_with_rejects') AND d.window_id > w.window_id
              AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
       ORDER BY w.window_start, w.window_id
       ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
     runIds,
-    COVERED_WINDOW_STATUSES,
   );
 }
 
@@ -268,6 +280,16 @@ export function assessHealth(runs: readonly RunRow[], freshness: Freshness, maxA
     );
   }
   return problems;
+}
+
+/** Open rejects keep the sync unhealthy: each is a conversation Genesys has and the tables do not. */
+export function assessRejects(rejects: StatusReport['rejects']): string[] {
+  const first = rejects.listed[0];
+  if (rejects.open === 0 || !first) return [];
+  return [
+    `${rejects.open} record(s) quarantined in sync_rejects and not stored since; newest: conversation ` +
+      `${first.conversationId ?? '(id unreadable)'} (${first.page}): ${first.error}`,
+  ];
 }
 
 /** The report for scripts: ISO dates, stable field names. */
@@ -313,6 +335,18 @@ export function formatStatus(report: StatusReport): string {
     );
   }
   if (report.windowsNotListed > 0) lines.push(`  … and ${report.windowsNotListed} more (see the sync_windows table)`);
+  lines.push('');
+  lines.push('QUARANTINED RECORDS NOT STORED YET (sync_rejects, resolved_at is null)');
+  if (report.rejects.open === 0) lines.push('  none');
+  for (const r of report.rejects.listed) {
+    lines.push(
+      `  ${r.conversationId ?? '(id unreadable)'}  ${r.page}, run ${r.runId.slice(0, 8)}, seen ${r.timesSeen}x, ` +
+        `last ${shortTime(r.lastSeenAt)}: ${oneLine(r.error, 160)}`,
+    );
+  }
+  if (report.rejects.open > report.rejects.listed.length) {
+    lines.push(`  … and ${report.rejects.open - report.rejects.listed.length} more (SELECT * FROM sync_rejects WHERE resolved_at IS NULL)`);
+  }
   lines.push('');
   const f = report.freshness;
   lines.push('FRESHNESS');

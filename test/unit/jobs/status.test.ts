@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { ScopeCoverageRow } from '../../../src/db/coverage.ts';
 import {
   assessHealth,
+  assessRejects,
   assessWorkerCoverage,
   coverageProblems,
   displayStatus,
@@ -73,6 +74,14 @@ describe('assessHealth', () => {
   });
 });
 
+describe('assessRejects', () => {
+  it('is unhealthy while any quarantined record is open, naming the newest', () => {
+    const listed = [{ conversationId: 'c-1', runId: 'r', page: 'page 2', error: 'bad', firstSeenAt: NOW, lastSeenAt: NOW, timesSeen: 1 }];
+    expect(assessRejects({ open: 0, listed: [] })).toEqual([]);
+    expect(assessRejects({ open: 1, listed })[0]).toBe('1 record(s) quarantined in sync_rejects and not stored since; newest: conversation c-1 (page 2): bad');
+  });
+});
+
 describe('formatStatus', () => {
   it('prints the runs table, open windows and the verdict', () => {
     const report: StatusReport = {
@@ -110,10 +119,26 @@ describe('formatStatus', () => {
       ],
       scopesNotListed: 0,
       workerCoverage: { scopeKey: 'all', checked: [], holes: [] },
+      rejects: {
+        open: 3,
+        listed: [
+          {
+            conversationId: 'conv-bad',
+            runId: '00000000-0000-4000-8000-000000000001',
+            page: 'page 4',
+            error: 'participants.0.purpose: Invalid input',
+            firstSeenAt: new Date(Date.UTC(2025, 4, 30)),
+            lastSeenAt: new Date(Date.UTC(2025, 4, 31)),
+            timesSeen: 2,
+          },
+        ],
+      },
       healthy: false,
       problems: ['the last run failed'],
     };
     const text = formatStatus(report);
+    expect(text).toContain('conv-bad  page 4, run 00000000, seen 2x, last 2025-05-31 00:00: participants.0.purpose: Invalid input');
+    expect(text).toContain('… and 2 more');
     expect(text).toContain('STARTED (UTC)     KIND  STATUS  INTERVAL');
     expect(text).toContain('2025-06-01 11:00  sync  failed  2025-05-25 12:00 → 2025-06-01 11:58  2/1/2');
     expect(text).toContain('failed   2025-05-30 00:00 → 2025-05-31 00:00  all  run 00000000, 1 attempt(s): 403 missing permission');
