@@ -16,6 +16,8 @@ const today = Math.floor(Date.now() / DAY_MS) * DAY_MS;
 /** The UTC date `n` days before today, as the CLI takes it. */
 const day = (n: number) => new Date(today - n * DAY_MS).toISOString().slice(0, 10);
 const at = (n: number) => new Date(today - n * DAY_MS);
+/** Each test runs up to ten CLI processes (a few seconds each on a loaded machine). */
+const CLI_HEAVY_MS = 300_000;
 const FAST = { SYNC_WINDOW_DAYS: '1', BACKFILL_WINDOW_DAYS: '1', GENESYS_MAX_RETRIES: '0' };
 
 interface StatusJson {
@@ -81,7 +83,7 @@ describe('coverage, catch-up and holes', () => {
     expect(after.human.code, after.human.stdout).toBe(0);
     expect(after.json.coverage[0]).toMatchObject({ scopeKey: 'all', worker: true, holes: [] });
     expect(after.json.coverage[0]!.covered).toEqual([{ start: at(6).toISOString(), end: at(3).toISOString() }]);
-  });
+  }, CLI_HEAVY_MS);
 
   it('a rolling sync down for longer than its lookback catches up to where coverage ended, losing no day', async () => {
     const { db, handle } = await freshDb();
@@ -106,7 +108,7 @@ describe('coverage, catch-up and holes', () => {
     expect(next.stdout).not.toContain('catching up');
     const latest = await handle.prisma.syncRun.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
     expect(latest.intervalEnd.getTime() - latest.intervalStart.getTime()).toBe(3 * DAY_MS);
-  });
+  }, CLI_HEAVY_MS);
 
   it('SYNC_MAX_CATCH_UP keeps the most recent part; the rest is a hole status reports until a backfill fills it', async () => {
     const { db, handle } = await freshDb();
@@ -131,7 +133,7 @@ describe('coverage, catch-up and holes', () => {
     expect(after.json.coverage[0]!.holes).toEqual([]);
     const stored = (await handle.prisma.conversation.findMany({ select: { conversationId: true } })).map((c) => c.conversationId).sort();
     expect(stored).toEqual(idsOf(sim.expected({ from: at(14), to: run.intervalEnd })));
-  });
+  }, CLI_HEAVY_MS);
 
   it('the worker catches up on its first tick after an outage longer than its lookback', async () => {
     const { db, handle } = await freshDb();
@@ -148,5 +150,5 @@ describe('coverage, catch-up and holes', () => {
     }
     const run = await handle.prisma.syncRun.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
     expect(run).toMatchObject({ status: 'succeeded', intervalStart: at(8), catchUpFrom: at(8) });
-  });
+  }, CLI_HEAVY_MS);
 });
