@@ -75,12 +75,15 @@ function makeClient(overrides: Partial<GenesysClientOptions> = {}): GenesysClien
 
 /**
  * Timing tests run on a virtual clock shared by the client (its gate, retries and token expiry)
- * and the fake server (arrival and reply times, reply delays, token expiry): their assertions are
- * exact in virtual time and cannot flake on a loaded machine. The clock moves only when nothing
- * else progresses; `idleMs` keeps it still while a request or reply is on the loopback socket.
+ * and the fake server (arrival and reply times, reply delays, token expiry), so their assertions
+ * are exact in virtual time: a loaded machine makes them slower in real time, not different.
+ * The clock moves only when nothing else progresses; a request or reply on the loopback socket
+ * shows no clock activity while in transit, so the clock waits 20 quiet event-loop turns and
+ * 5 quiet real ms before moving (with 1 turn and 0 ms the pacing test does fail: time jumps
+ * while the first request is in transit).
  */
 function virtualTime(): { clock: VirtualClock; options: Pick<GenesysClientOptions, 'now' | 'sleep'> } {
-  const clock = new VirtualClock({ startMs: Date.parse('2024-05-01T00:00:00Z'), idleMs: 5 });
+  const clock = new VirtualClock({ startMs: Date.parse('2024-05-01T00:00:00Z'), idleTurns: 20, idleMs: 5 });
   server.useClock(clock);
   return { clock, options: { now: clock.date, sleep: clock.sleep } };
 }
