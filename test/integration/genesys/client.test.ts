@@ -140,12 +140,13 @@ describe('tokens', () => {
   });
 
   it('shares one renewal between concurrent callers', async () => {
-    server.tokenDelayMs = 100;
-    const client = makeClient({ concurrency: 8 });
-    await Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage)));
+    const { clock, options } = virtualTime();
+    server.tokenDelayMs = 100; // every caller's paced start (1 ms apart) falls inside the renewal
+    const client = makeClient({ concurrency: 8, ...options });
+    await clock.drive(Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.tokensIssued).toHaveLength(1);
     server.revokeTokens();
-    await Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage)));
+    await clock.drive(Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.tokensIssued).toHaveLength(2);
     expect(server.seen.filter((r) => r.kind === 'token')).toHaveLength(2);
   });
@@ -230,14 +231,15 @@ describe('rate limits', () => {
   });
 
   it('never has more than `concurrency` requests in flight, token requests included', async () => {
+    const { clock, options } = virtualTime();
     server.tokenDelayMs = 50;
     server.api = () => ({ ...okPage(), delayMs: 15 });
-    const client = makeClient({ concurrency: 3 });
-    await Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage)));
+    const client = makeClient({ concurrency: 3, ...options });
+    await clock.drive(Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.peakInFlight).toBe(3);
     server.revokeTokens();
     server.queueApi(unavailable, unavailable, { drop: true });
-    await Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage)));
+    await clock.drive(Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.peakInFlight).toBe(3);
   });
 
@@ -296,8 +298,11 @@ describe('faults', () => {
   });
 
   it('retries a request that times out', async () => {
-    server.queueApi({ ...okPage(), delayMs: 500 });
-    const client = makeClient({ requestTimeoutMs: 150 });
+    // Real time on purpose: the per-attempt timeout is got's own timer, not the injected clock.
+    // The retry must also answer within the timeout, so the timeout is a generous second (a
+    // loopback reply under heavy load fits) and the first reply comes far after it.
+    server.queueApi({ ...okPage(), delayMs: 3_000 });
+    const client = makeClient({ requestTimeoutMs: 1_000 });
     const page = await client.queryConversationDetailsPage(firstPage);
     expect(page.records).toHaveLength(1);
     expect(client.stats().networkErrors).toBe(1);
@@ -314,10 +319,12 @@ describe('faults', () => {
   });
 
   it('rejects queued and in-flight calls when closed', async () => {
+    const { clock, options } = virtualTime();
     server.api = () => ({ ...okPage(), delayMs: 2_000 });
-    const client = makeClient({ concurrency: 1 });
+    const client = makeClient({ concurrency: 1, ...options });
     const calls = [client.queryConversationDetailsPage(firstPage), client.queryConversationDetailsPage(firstPage)];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await clock.drive(clock.sleep(100)); // the first call is at the server, the second queued
+    expect(server.apiRequests()).toHaveLength(1);
     client.close();
     const results = await Promise.allSettled(calls);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
@@ -409,16 +416,19 @@ describe('logging', () => {
 
 describe('cancellation', () => {
   it('stops a call when the caller aborts, without retrying it', async () => {
+    const { clock, options } = virtualTime();
     server.api = () => ({ ...okPage(), delayMs: 1_000 });
-    const client = makeClient();
+    const client = makeClient(options);
     const controller = new AbortController();
     const call = client.queryConversationDetailsPage({ ...firstPage, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('run cancelled')), 100);
-    const error = await rejection(call);
+    // Aborted at 100 ms while the server holds the request for 1 s: on the virtual clock the
+    // reply cannot win the race however slow the machine is.
+    void clock.sleep(100).then(() => controller.abort(new Error('run cancelled')));
+    const error = await clock.drive(rejection(call));
     expect(error.message).toBe('run cancelled');
     expect(server.apiRequests()).toHaveLength(1);
     // The client stays usable for other callers.
     server.api = () => okPage();
-    expect((await client.queryConversationDetailsPage(firstPage)).records).toHaveLength(1);
+    expect((await clock.drive(client.queryConversationDetailsPage(firstPage))).records).toHaveLength(1);
   });
 });
