@@ -11,7 +11,7 @@ import { setImmediate as nextTurn, setTimeout as realDelay } from 'node:timers/p
  * and, when real I/O is involved (an HTTP server in the same process), for `idleMs` real ms as
  * well, so a reply still travelling over a loopback socket is not overtaken by a jump in time.
  */
-export interface VirtualClockOptions {
+interface VirtualClockOptions {
   /** Virtual time at creation (epoch ms); default 2024-05-01T00:00:00Z. */
   readonly startMs?: number;
   /** Event-loop turns (setImmediate) without clock activity before time may move; default 10. */

@@ -12,7 +12,7 @@ import { setTimeout as delay } from 'node:timers/promises';
  * by default, or the test's virtual clock after `useClock`, so timing tests can read exactly when
  * the server saw each request on the same timeline the client's gate runs on.
  */
-export interface ServerClock {
+interface ServerClock {
   now(): number;
   sleep(ms: number): Promise<void>;
 }
