@@ -19,6 +19,7 @@ import type { Clock } from '../time.ts';
 import { MINUTE_MS, SECOND_MS } from '../time.ts';
 import { fetchWindow } from './fetch-window.ts';
 import { refreshAgents } from './agents.ts';
+import { refreshReferenceLists } from './reference-lists.ts';
 import { describeError } from './describe-error.ts';
 import { SeenConversations } from './seen-conversations.ts';
 
@@ -135,6 +136,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
       runError = `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
+    await refreshReferenceLists(db, genesys, clock(), logger);
     const ids = await ledger.insertWindows(
       db,
       runId,

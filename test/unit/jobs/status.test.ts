@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessHealth, displayStatus, formatStatus, type Freshness, type RunRow, type StatusReport } from '../../../src/jobs/status.ts';
+import { assessHealth, displayStatus, formatStatus, referenceListWarnings, type Freshness, type RunRow, type StatusReport } from '../../../src/jobs/status.ts';
 import { HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
 
 const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0));
@@ -81,13 +81,33 @@ describe('formatStatus', () => {
       ],
       windowsNotListed: 0,
       freshness: fresh(HOUR_MS),
+      referenceLists: [],
       healthy: false,
       problems: ['the last run failed'],
+      warnings: [],
     };
     const text = formatStatus(report);
     expect(text).toContain('STARTED (UTC)     KIND  STATUS  INTERVAL');
     expect(text).toContain('2025-06-01 11:00  sync  failed  2025-05-25 12:00 → 2025-06-01 11:58  2/1/2');
     expect(text).toContain('failed   2025-05-30 00:00 → 2025-05-31 00:00  all  run 00000000, 1 attempt(s): 403 missing permission');
     expect(text).toMatch(/UNHEALTHY\n  - the last run failed$/);
+  });
+
+  it('lists the reference lists and warns about one that could not be read, without calling it unhealthy', () => {
+    const at = new Date(Date.UTC(2025, 5, 1, 11));
+    const lists = [
+      { list: 'queues', status: 'ok', refreshedAt: at, entries: 7, permission: 'routing:queue:view', error: null, lastSuccessAt: at },
+      { list: 'skills', status: 'forbidden', refreshedAt: at, entries: null, permission: 'routing:skill:view', error: 'HTTP 403', lastSuccessAt: null },
+    ];
+    const warnings = referenceListWarnings(lists);
+    expect(warnings).toEqual(['skills could not be read: the OAuth client lacks the permission routing:skill:view']);
+    const text = formatStatus({
+      now: NOW, maxAgeMs: 26 * HOUR_MS, runs: [run({})], windows: [], windowsNotListed: 0, freshness: fresh(HOUR_MS),
+      referenceLists: lists, healthy: true, problems: [], warnings,
+    });
+    expect(text).toContain('queues  ok         7        2025-06-01 11:00  2025-06-01 11:00');
+    expect(text).toContain('skills  forbidden  –        2025-06-01 11:00  never');
+    expect(text).toContain('  warning: skills could not be read: the OAuth client lacks the permission routing:skill:view');
+    expect(text).toMatch(/HEALTHY \(/);
   });
 });
