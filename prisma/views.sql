@@ -2,7 +2,7 @@
 -- Durations come from the session's metrics (milliseconds, as Genesys reports them).
 -- last_segment_end is null while any segment of the session is still open (live).
 -- A metric can repeat within a session (one tHeld per hold, one tTalk per talk stretch): sum.
--- queue_name / wrap_up_name come from the reference tables; a queue or code Genesys deleted
+-- queue_name / wrap_up_name come from the reference tables. A queue or code Genesys deleted
 -- keeps its row there (inactive), so old interactions keep their names.
 CREATE VIEW "agent_interactions" AS
 SELECT

@@ -28,11 +28,12 @@ const { engine, close } = await openSchemaEngine(url, { path: SCHEMA_PATH, conte
 try {
   // Replaying the migrations to diff against them fails in the WASM engine once there is one
   // ("Column type 'char' could not be deserialized" while describing the shadow schema), so the
-  // diff starts from the last committed schema.prisma, which the migrations produce (the
-  // migrations test holds the migrated database to docs/schema.md).
-  const from = migrations.migrationDirectories.length === 0
+  // diff starts from schema.prisma as committed with the newest migration: the schema that
+  // migration was created from (the migrations test holds the result to docs/schema.md).
+  const latest = migrations.migrationDirectories.at(-1)?.path;
+  const from = latest === undefined
     ? { tag: 'empty' as const }
-    : { tag: 'schemaDatamodel' as const, files: [{ path: SCHEMA_PATH, content: committedSchema() }] };
+    : { tag: 'schemaDatamodel' as const, files: [{ path: SCHEMA_PATH, content: schemaCommittedWith(latest) }] };
   const diff = await engine.diff({
     from,
     to: { tag: 'schemaDatamodel', files: [{ path: SCHEMA_PATH, content: schema }] },
@@ -79,8 +80,14 @@ function viewsChange(views: string, dirs: Awaited<ReturnType<typeof readMigratio
   return `${names.map((name) => `DROP VIEW IF EXISTS ${name};`).join('\n')}\n\n${views}`;
 }
 
-/** prisma/schema.prisma as of HEAD: the schema the committed migrations were created from. */
-function committedSchema(): string {
-  const relative = path.relative(execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim(), SCHEMA_PATH);
-  return execFileSync('git', ['show', `HEAD:${relative.split(path.sep).join('/')}`], { encoding: 'utf8' });
+/** prisma/schema.prisma as of the commit that added migration `dir` (committed together). */
+function schemaCommittedWith(dir: string): string {
+  const git = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', cwd: path.dirname(SCHEMA_PATH) }).trim();
+  // Paths below are relative to the top of the work tree: run from there.
+  const top = git('rev-parse', '--show-toplevel');
+  const gitTop = (...args: string[]) => execFileSync('git', args, { encoding: 'utf8', cwd: top }).trim();
+  const rel = (file: string) => path.relative(top, file).split(path.sep).join('/');
+  const commit = gitTop('log', '-1', '--format=%H', '--diff-filter=A', '--', rel(path.join(MIGRATIONS_DIR, dir, 'migration.sql')));
+  if (!commit) throw new Error(`migration ${dir} is not committed yet: commit it with the schema.prisma it was created from first`);
+  return gitTop('show', `${commit}:${rel(SCHEMA_PATH)}`);
 }

@@ -2,6 +2,7 @@ import { SECOND_MS } from '../time.ts';
 import { CALLBACK_DIAL_MS, ConvBuilder, addAgentLeg, addNoAnswerLeg, addTalk, addWrapUp, addressFields, iso, type AgentLeg } from './build.ts';
 import { addAfterCareFields, ivrFlow, mediaEndpointStats } from './extras.ts';
 import type { GenContext } from './generate.ts';
+import { usableAt } from './org.ts';
 import type { Random } from './prng.ts';
 import type { SimConversation, SimUser } from './types.ts';
 
@@ -45,7 +46,7 @@ function customerOf(rng: Random): { name: string; phone: string; email: string }
 
 /** Genesys uses ININ-WRAP-UP-TIMEOUT when the agent let the ACW timer expire. */
 function wrapUpCode(s: Scenario): string {
-  return s.rng.chance(0.03) ? WRAP_UP_TIMEOUT : s.rng.pick(s.ctx.org.wrapUpCodes).id;
+  return s.rng.chance(0.03) ? WRAP_UP_TIMEOUT : s.rng.pick(usableAt(s.ctx.org.wrapUpCodes, s.startMs, s.ctx.nowMs)).id;
 }
 
 function conversationShell(s: Scenario, direction: string, initiator: string, divisionIds: string[], endMs: number): SimConversation {
@@ -66,7 +67,7 @@ export function buildInbound(s: Scenario): Built {
   const b = new ConvBuilder(rng);
   const dur = DURATIONS[media] ?? DURATIONS['voice']!;
   const customer = customerOf(rng);
-  const queue = rng.pick(ctx.org.queues);
+  const queue = rng.pick(usableAt(ctx.org.queues, startMs, ctx.nowMs));
   const addr = addressFields(media, customer, rng.pick(ctx.org.numbers), rng.pick(ctx.org.edgeIds), rng);
   const ivrMs = media === 'voice' && rng.chance(0.7) ? rng.int(10, 90) * SECOND_MS : 0;
   const abandoned = rng.chance(0.06);
@@ -172,7 +173,7 @@ export function buildOutbound(s: Scenario): Built {
   const [agent] = s.pickAgents(1);
   if (!agent) throw new Error('the simulated org has no agents');
   const customer = customerOf(rng);
-  const queue = rng.chance(0.5) ? rng.pick(ctx.org.queues) : undefined;
+  const queue = rng.chance(0.5) ? rng.pick(usableAt(ctx.org.queues, startMs, ctx.nowMs)) : undefined;
   const orgNumber = rng.pick(ctx.org.numbers);
   const addr = {
     ani: `tel:${orgNumber}`, dnis: `tel:${customer.phone}`, addressFrom: `tel:${orgNumber}`, addressTo: `tel:${customer.phone}`,
