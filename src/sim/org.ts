@@ -1,5 +1,6 @@
 import { DAY_MS } from '../time.ts';
 import { Random } from './prng.ts';
+import { RATES } from './variety.ts';
 import type { SimUser, UserState } from './types.ts';
 
 /**
@@ -21,6 +22,12 @@ export interface Org {
   skills: RefEntry[];
   languages: RefEntry[];
   flows: { id: string; name: string; type: string }[];
+  /** Work team of each agent in one (most are). */
+  teamIds: Record<string, string>;
+  /** Outbound dialer campaigns and their contact lists. */
+  campaigns: { id: string; name: string; contactListId: string }[];
+  /** Groups agents can be rung through. */
+  groupIds: string[];
   edgeIds: string[];
   /** Org phone numbers customers dial (dnis). */
   numbers: string[];
@@ -101,7 +108,12 @@ export function generateOrg(seed: number, agentCount: number): Org {
     { id: ref.uuid(), name: 'In-Queue Hold Music', type: 'INQUEUECALL' },
     { id: ref.uuid(), name: 'Messaging Queue Flow', type: 'INQUEUESHORTMESSAGE' },
   );
-  return { agents, divisions, queues, wrapUpCodes, skills, languages, flows, edgeIds, numbers };
+  const teams = [ref.uuid(), ref.uuid(), ref.uuid()];
+  const teamIds: Record<string, string> = {};
+  for (const [i, agent] of agents.entries()) if (ref.chance(RATES.team)) teamIds[agent.id] = teams[i % teams.length]!;
+  const campaigns = ['Renewals Q4', 'Win-back'].map((name) => ({ id: ref.uuid(), name, contactListId: ref.uuid() }));
+  const groupIds = [ref.uuid(), ref.uuid()];
+  return { agents, divisions, queues, wrapUpCodes, skills, languages, flows, teamIds, campaigns, groupIds, edgeIds, numbers };
 }
 
 /** Entries a conversation starting at `atMs` can reference: those not yet deleted by then. */
