@@ -122,3 +122,35 @@ export function callbackScheduledMs(rng: Random, queuedAtMs: number): number {
 export function directFlow(rng: Random, flow: { id: string; name: string; type: string }): Record<string, unknown> {
   return { flowId: flow.id, flowName: flow.name, flowVersion: `${rng.int(1, 40)}.0`, flowType: flow.type, entryType: 'direct' };
 }
+
+/** Share of conversations sent with explicit `null`s for optional fields they do not have. */
+export const EXPLICIT_NULL_RATE = 0.03;
+
+/** Optional fields, per level, that a conversation without them may carry as an explicit null. */
+const NULLABLE = {
+  conversation: ['externalTag'],
+  participant: ['userId', 'teamId', 'externalContactId'],
+  session: ['remote', 'outboundCampaignId', 'selectedAgentId'],
+  segment: ['queueId', 'wrapUpCode', 'errorCode', 'requestedLanguageId'],
+} as const;
+
+/**
+ * Some real responses spell an absent optional field as `"field": null`. In a few
+ * conversations, every absent field of NULLABLE is sent that way; the information is the same,
+ * so readers must treat null as absent. Only fields the simulator's own logic never tests for
+ * presence are used (not conversationEnd/segmentEnd, whose absence means live).
+ */
+export function addExplicitNulls(c: Record<string, unknown>, rng: Random): void {
+  if (!rng.chance(EXPLICIT_NULL_RATE)) return;
+  const fill = (o: Record<string, unknown>, keys: readonly string[]) => {
+    for (const key of keys) if (o[key] === undefined) o[key] = null;
+  };
+  fill(c, NULLABLE.conversation);
+  for (const p of c['participants'] as Array<Record<string, unknown>>) {
+    fill(p, NULLABLE.participant);
+    for (const s of p['sessions'] as Array<Record<string, unknown>>) {
+      fill(s, NULLABLE.session);
+      for (const g of s['segments'] as Array<Record<string, unknown>>) fill(g, NULLABLE.segment);
+    }
+  }
+}

@@ -212,4 +212,23 @@ describe('conversation generation', () => {
     }
     for (const key of ['wrapUpNote', 'requestedLanguageId', 'requestedRoutingSkillIds', 'groupId']) has(`segment ${key}`, segs.some(({ g }) => g[key] !== undefined));
   });
+
+  it('sends explicit nulls for absent optional fields only when asked, deterministically', () => {
+    const org = generateOrg(31, 20);
+    const plain = generateDay(createGenContext(31, org, 300, NOW), TODAY - 2);
+    const nulls = generateDay(createGenContext(31, org, 300, NOW, { explicitNulls: true }), TODAY - 2);
+    expect(generateDay(createGenContext(31, org, 300, NOW, { explicitNulls: true }), TODAY - 2)).toEqual(nulls);
+    const hasNull = (value: unknown): boolean =>
+      value === null || (typeof value === 'object' && Object.values(value as object).some(hasNull));
+    expect(plain.some(hasNull)).toBe(false);
+    const withNulls = nulls.filter(hasNull);
+    expect(withNulls.length).toBeGreaterThan(2);
+    expect(withNulls.length).toBeLessThan(nulls.length / 10);
+    for (const c of withNulls) {
+      expect(c['externalTag'] === null || typeof c['externalTag'] === 'string').toBe(true);
+      // Never the fields whose absence means live.
+      expect(c.conversationEnd).not.toBeNull();
+      for (const { s } of sessions(c)) for (const g of s.segments) expect(g.segmentEnd).not.toBeNull();
+    }
+  });
 });
