@@ -7,10 +7,13 @@
  */
 import type { Db } from '../db/client.ts';
 import { formatDuration } from '../duration.ts';
+import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
 export const MAX_LISTED_WINDOWS = 30;
+/** Open quarantined records listed at most (sync_rejects has them all). */
+export const MAX_LISTED_REJECTS = 20;
 
 export type DisplayStatus = 'running' | 'abandoned' | 'succeeded' | 'failed' | 'interrupted';
 
@@ -71,6 +74,8 @@ export interface StatusReport {
   /** Open or failed windows beyond those listed. */
   windowsNotListed: number;
   freshness: Freshness;
+  /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
+  rejects: { open: number; listed: OpenReject[] };
   /** Reference lists by name; a list never refreshed yet is absent. */
   referenceLists: ReferenceListRow[];
   healthy: boolean;
@@ -110,7 +115,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     error: r.error,
   }));
   const runIds = runs.map((r) => r.runId);
-  const [windowRows, openCount, newest, lastSuccess, referenceLists] = await Promise.all([
+  const [windowRows, openCount, newest, lastSuccess, openRejects, listedRejects, referenceLists] = await Promise.all([
     openWindows(db, runIds, MAX_LISTED_WINDOWS),
     openWindows(db, runIds, null).then((rows) => rows.length),
     db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
@@ -120,6 +125,8 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
       orderBy: { finishedAt: 'desc' },
       select: { runId: true, kind: true, finishedAt: true },
     }),
+    countOpenRejects(db),
+    listOpenRejects(db, MAX_LISTED_REJECTS),
     db.referenceListRefresh.findMany({ orderBy: { list: 'asc' } }),
   ]);
   const freshness: Freshness = {
@@ -129,7 +136,8 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
       ? { runId: lastSuccess.runId, kind: lastSuccess.kind, finishedAt: lastSuccess.finishedAt, ageMs: now.getTime() - lastSuccess.finishedAt.getTime() }
       : null,
   };
-  const problems = assessHealth(runs, freshness, options.maxAgeMs);
+  const rejects = { open: openRejects, listed: listedRejects };
+  const problems = [...assessHealth(runs, freshness, options.maxAgeMs), ...assessRejects(rejects)];
   return {
     now,
     maxAgeMs: options.maxAgeMs,
@@ -137,6 +145,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     windows: windowRows,
     windowsNotListed: Math.max(0, openCount - windowRows.length),
     freshness,
+    rejects,
     referenceLists,
     healthy: problems.length === 0,
     problems,
@@ -171,7 +180,7 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
       WHERE w.run_id = ANY($1::uuid[]) AND w.status IN ('failed', 'pending', 'running')
         AND NOT EXISTS (
           SELECT 1 FROM sync_windows d
-           WHERE d.scope_key = w.scope_key AND d.status = 'done' AND d.window_id > w.window_id
+           WHERE d.scope_key = w.scope_key AND d.status IN ('done', 'done_with_rejects') AND d.window_id > w.window_id
              AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
       ORDER BY w.window_start, w.window_id
       ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
@@ -209,6 +218,16 @@ export function assessHealth(runs: readonly RunRow[], freshness: Freshness, maxA
     );
   }
   return problems;
+}
+
+/** Open rejects keep the sync unhealthy: each is a conversation Genesys has and the tables do not. */
+export function assessRejects(rejects: StatusReport['rejects']): string[] {
+  const first = rejects.listed[0];
+  if (rejects.open === 0 || !first) return [];
+  return [
+    `${rejects.open} record(s) quarantined in sync_rejects and not stored since; newest: conversation ` +
+      `${first.conversationId ?? '(id unreadable)'} (${first.page}): ${first.error}`,
+  ];
 }
 
 /** The report for scripts: ISO dates, stable field names. */
@@ -254,6 +273,18 @@ export function formatStatus(report: StatusReport): string {
     );
   }
   if (report.windowsNotListed > 0) lines.push(`  … and ${report.windowsNotListed} more (see the sync_windows table)`);
+  lines.push('');
+  lines.push('QUARANTINED RECORDS NOT STORED YET (sync_rejects, resolved_at is null)');
+  if (report.rejects.open === 0) lines.push('  none');
+  for (const r of report.rejects.listed) {
+    lines.push(
+      `  ${r.conversationId ?? '(id unreadable)'}  ${r.page}, run ${r.runId.slice(0, 8)}, seen ${r.timesSeen}x, ` +
+        `last ${shortTime(r.lastSeenAt)}: ${oneLine(r.error, 160)}`,
+    );
+  }
+  if (report.rejects.open > report.rejects.listed.length) {
+    lines.push(`  … and ${report.rejects.open - report.rejects.listed.length} more (SELECT * FROM sync_rejects WHERE resolved_at IS NULL)`);
+  }
   lines.push('');
   const f = report.freshness;
   lines.push('FRESHNESS');

@@ -6,6 +6,7 @@ import {
   createGenesysClient,
   FatalApiError,
   InvalidRecordError,
+  InvalidResponseError,
   NetworkError,
   RetriableApiError,
   RetriesExhaustedError,
@@ -103,7 +104,7 @@ describe('tokens', () => {
     await client.queryConversationDetailsPage(firstPage);
     server.revokeTokens();
     const page = await client.queryConversationDetailsPage(firstPage);
-    expect(page.conversations).toHaveLength(1);
+    expect(page.records).toHaveLength(1);
     expect(server.tokensIssued).toHaveLength(2);
     expect(server.apiRequests().map((r) => r.status)).toEqual([200, 401, 200]);
   });
@@ -234,7 +235,7 @@ describe('faults', () => {
     server.queueApi(unavailable, { status: 500, json: { message: 'oops', code: 'internal.server.error', status: 500 } }, { drop: true });
     const client = makeClient();
     const page = await client.queryConversationDetailsPage(firstPage);
-    expect(page.conversations).toHaveLength(1);
+    expect(page.records).toHaveLength(1);
     expect(server.apiRequests().map((r) => r.status)).toEqual([503, 500, 'drop', 200]);
     expect(client.stats()).toMatchObject({ serverErrors: 2, networkErrors: 1, retries: 3, requests: 5 });
   });
@@ -265,7 +266,7 @@ describe('faults', () => {
     server.queueApi({ ...okPage(), delayMs: 500 });
     const client = makeClient({ requestTimeoutMs: 150 });
     const page = await client.queryConversationDetailsPage(firstPage);
-    expect(page.conversations).toHaveLength(1);
+    expect(page.records).toHaveLength(1);
     expect(client.stats().networkErrors).toBe(1);
   });
 
@@ -297,29 +298,27 @@ describe('details query', () => {
     server.queueApi({ status: 200, json: raw });
     const client = makeClient();
     const page = await client.queryConversationDetailsPage({ interval, scope: { kind: 'agents', userIds: ['u-1', 'u-2'] }, pageNumber: 2, pageSize: 50 });
-    expect(JSON.stringify(page.conversations)).toBe(JSON.stringify(raw.conversations));
+    expect(JSON.stringify(page.records)).toBe(JSON.stringify(raw.conversations));
     expect(page.totalHits).toBe(1);
     const body = JSON.parse(server.apiRequests()[0]!.body);
     expect(body).toMatchObject({ interval: '2024-05-01T00:00:00.000Z/2024-05-02T00:00:00.000Z', paging: { pageSize: 50, pageNumber: 2 } });
     expect(body.segmentFilters[0].clauses[0].predicates.map((p: { value: string }) => p.value)).toEqual(['u-1', 'u-2']);
   });
 
-  it('names the malformed record, the window and the page', async () => {
+  it('hands malformed records over as received: the writer checks each one alone', async () => {
     const broken = conversation('c-bad');
     delete broken['conversationStart'];
     server.queueApi({ status: 200, json: { conversations: [conversation('c-ok'), broken], totalHits: 2 } });
-    const client = makeClient();
-    const error = await rejection(client.queryConversationDetailsPage({ ...firstPage, pageNumber: 7 }));
-    expect(error).toBeInstanceOf(InvalidRecordError);
-    expect(error).toMatchObject({ conversationId: 'c-bad', pageNumber: 7, interval: '2024-05-01T00:00:00.000Z/2024-05-02T00:00:00.000Z' });
-    expect(error.message).toContain('c-bad');
-    expect(error.message).toContain('page 7');
-    expect(error.message).toContain('2024-05-01T00:00:00.000Z/2024-05-02T00:00:00.000Z');
+    const page = await makeClient().queryConversationDetailsPage({ ...firstPage, pageNumber: 7 });
+    expect(page.records).toHaveLength(2);
+    expect(page.records[1]).toEqual(broken);
   });
 
-  it('treats an empty body object as an empty page', async () => {
+  it('refuses a 2xx body with neither conversations nor totalHits, naming the page', async () => {
     server.queueApi({ status: 200, json: {} });
-    expect(await makeClient().queryConversationDetailsPage(firstPage)).toEqual({ conversations: [], totalHits: 0 });
+    const error = await rejection(makeClient().queryConversationDetailsPage(firstPage));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain('neither conversations nor totalHits');
   });
 });
 
@@ -387,6 +386,6 @@ describe('cancellation', () => {
     expect(server.apiRequests()).toHaveLength(1);
     // The client stays usable for other callers.
     server.api = () => okPage();
-    expect((await client.queryConversationDetailsPage(firstPage)).conversations).toHaveLength(1);
+    expect((await client.queryConversationDetailsPage(firstPage)).records).toHaveLength(1);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assessHealth, displayStatus, formatStatus, referenceListWarnings, type Freshness, type RunRow, type StatusReport } from '../../../src/jobs/status.ts';
+import { assessHealth, assessRejects, displayStatus, formatStatus, referenceListWarnings, type Freshness, type RunRow, type StatusReport } from '../../../src/jobs/status.ts';
 import { HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
 
 const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0));
@@ -62,6 +62,14 @@ describe('assessHealth', () => {
   });
 });
 
+describe('assessRejects', () => {
+  it('is unhealthy while any quarantined record is open, naming the newest', () => {
+    const listed = [{ conversationId: 'c-1', runId: 'r', page: 'page 2', error: 'bad', firstSeenAt: NOW, lastSeenAt: NOW, timesSeen: 1 }];
+    expect(assessRejects({ open: 0, listed: [] })).toEqual([]);
+    expect(assessRejects({ open: 1, listed })[0]).toBe('1 record(s) quarantined in sync_rejects and not stored since; newest: conversation c-1 (page 2): bad');
+  });
+});
+
 describe('formatStatus', () => {
   it('prints the runs table, open windows and the verdict', () => {
     const report: StatusReport = {
@@ -82,11 +90,27 @@ describe('formatStatus', () => {
       windowsNotListed: 0,
       freshness: fresh(HOUR_MS),
       referenceLists: [],
+      rejects: {
+        open: 3,
+        listed: [
+          {
+            conversationId: 'conv-bad',
+            runId: '00000000-0000-4000-8000-000000000001',
+            page: 'page 4',
+            error: 'participants.0.purpose: Invalid input',
+            firstSeenAt: new Date(Date.UTC(2025, 4, 30)),
+            lastSeenAt: new Date(Date.UTC(2025, 4, 31)),
+            timesSeen: 2,
+          },
+        ],
+      },
       healthy: false,
       problems: ['the last run failed'],
       warnings: [],
     };
     const text = formatStatus(report);
+    expect(text).toContain('conv-bad  page 4, run 00000000, seen 2x, last 2025-05-31 00:00: participants.0.purpose: Invalid input');
+    expect(text).toContain('… and 2 more');
     expect(text).toContain('STARTED (UTC)     KIND  STATUS  INTERVAL');
     expect(text).toContain('2025-06-01 11:00  sync  failed  2025-05-25 12:00 → 2025-06-01 11:58  2/1/2');
     expect(text).toContain('failed   2025-05-30 00:00 → 2025-05-31 00:00  all  run 00000000, 1 attempt(s): 403 missing permission');
@@ -103,7 +127,7 @@ describe('formatStatus', () => {
     expect(warnings).toEqual(['skills could not be read: the OAuth client lacks the permission routing:skill:view']);
     const text = formatStatus({
       now: NOW, maxAgeMs: 26 * HOUR_MS, runs: [run({})], windows: [], windowsNotListed: 0, freshness: fresh(HOUR_MS),
-      referenceLists: lists, healthy: true, problems: [], warnings,
+      rejects: { open: 0, listed: [] }, referenceLists: lists, healthy: true, problems: [], warnings,
     });
     expect(text).toContain('queues  ok         7        2025-06-01 11:00  2025-06-01 11:00');
     expect(text).toContain('skills  forbidden  –        2025-06-01 11:00  never');
