@@ -2,7 +2,7 @@
  * The reference lists that give names to the ids in conversation records (queues, wrap-up
  * codes, divisions, skills, languages): one generic paged lister serves all of them, since
  * they share the entity-listing envelope `{entities, pageSize, pageNumber, total, pageCount,
- * nextUri?}`. Endpoints and permissions: docs/sync.md "Reference lists".
+ * nextUri?}`. Endpoints and permissions: docs/genesys-api-facts.md §8 and docs/sync.md "Reference lists".
  */
 import { z } from 'zod';
 import type { CallApi } from './api.ts';

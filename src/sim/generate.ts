@@ -39,7 +39,7 @@ export function createGenContext(seed: number, org: Org, conversationsPerDay: nu
   for (const agent of org.agents) {
     if (agent.state !== 'active') leftAtMs.set(agent.id, nowMs - rng.int(2, 30) * DAY_MS);
   }
-  return { seed, org, conversationsPerDay, nowMs, idKey: hash32(seed, 'ids'), leftAtMs, explicitNulls: options.explicitNulls ?? false };
+  return { seed, org, conversationsPerDay, nowMs, idKey: hash32(seed, 'ids'), leftAtMs, explicitNulls: options.explicitNulls ?? true };
 }
 
 /** Orders conversations as the API does: conversationStart, then conversationId for ties. */

@@ -52,10 +52,7 @@ export interface GenerationOptions {
   now?: Date;
   /** Generated days kept in memory (LRU). */
   cacheDays?: number;
-  /**
-   * Send a few conversations (3%) with absent optional fields as explicit `null`s, as some real
-   * responses do. Off by default until the response schema accepts null for optional fields.
-   */
+  /** Send a few conversations (3%) with absent optional fields as explicit `null`s, as some real responses do (default true). */
   explicitNulls?: boolean;
 }
 
@@ -133,7 +130,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const nowMs = (gen.now ?? new Date()).getTime();
   const { startMs, endMs } = resolveRange(gen, nowMs);
   const org = generateOrg(seed, gen.agentCount ?? 20);
-  const store = new ConversationStore(createGenContext(seed, org, gen.conversationsPerDay ?? 200, nowMs, { explicitNulls: gen.explicitNulls ?? false }), startMs, endMs, gen.cacheDays);
+  const store = new ConversationStore(createGenContext(seed, org, gen.conversationsPerDay ?? 200, nowMs, { explicitNulls: gen.explicitNulls ?? true }), startMs, endMs, gen.cacheDays);
   const faults = new FaultInjector(seed, {
     ...(options.tokenLifetimeSeconds !== undefined ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),

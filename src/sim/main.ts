@@ -13,7 +13,7 @@ export interface SimulatorCliIo {
 
 const USAGE = `Usage: simulator [--port N] [--host H] [--seed N] [--agents N] [--days N] [--per-day N]
                  [--latency-ms N] [--rate-limit-per-minute N] [--client-id S] [--client-secret S]
-                 [--explicit-nulls]        send a few conversations with absent optional fields as null
+                 [--no-explicit-nulls]     never send absent optional fields as explicit nulls
                  [--forbid-list LIST]...   answer 403 for a reference list (${Object.keys(SIM_REFERENCE_LISTS).join(', ')})`;
 
 function int(value: string | undefined, name: string): number | undefined {
@@ -46,7 +46,7 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, agents: { type: 'string' },
       days: { type: 'string' }, 'per-day': { type: 'string' }, 'latency-ms': { type: 'string' },
       'rate-limit-per-minute': { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
-      'forbid-list': { type: 'string', multiple: true }, 'explicit-nulls': { type: 'boolean' }, help: { type: 'boolean' },
+      'forbid-list': { type: 'string', multiple: true }, 'no-explicit-nulls': { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -71,7 +71,7 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       ...(agentCount !== undefined ? { agentCount } : {}),
       ...(days !== undefined ? { days } : {}),
       ...(conversationsPerDay !== undefined ? { conversationsPerDay } : {}),
-      ...(values['explicit-nulls'] ? { explicitNulls: true } : {}),
+      ...(values['no-explicit-nulls'] ? { explicitNulls: false } : {}),
     },
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),

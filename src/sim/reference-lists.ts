@@ -1,7 +1,7 @@
 /**
  * The reference lists (queues, wrap-up codes, divisions, skills, languages) as entity
  * listings: `{entities, pageSize, pageNumber, total, pageCount, firstUri, nextUri?, lastUri,
- * selfUri}` (/work/shared/genesys-api.md §8). Deleted entries are not listed, while older
+ * selfUri}` (docs/genesys-api-facts.md §8). Deleted entries are not listed, while older
  * conversations still reference them. A list can be made to answer 403, as for an OAuth
  * client without that list's permission.
  */

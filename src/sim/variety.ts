@@ -4,7 +4,7 @@ import type { Org } from './org.ts';
 import type { Random } from './prng.ts';
 
 /*
- * Shapes real recorded details-query responses contain beyond the common path (genesys-api.md
+ * Shapes real recorded details-query responses contain beyond the common path (docs/genesys-api-facts.md
  * §8, and the SDK models AnalyticsParticipant / AnalyticsSession / AnalyticsConversationSegment),
  * at rates meant to look like a real org. Every typed column of the schema is filled by some of
  * these, so the extractor, the tables and the view meet them in every test.

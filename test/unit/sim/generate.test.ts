@@ -213,10 +213,10 @@ describe('conversation generation', () => {
     for (const key of ['wrapUpNote', 'requestedLanguageId', 'requestedRoutingSkillIds', 'groupId']) has(`segment ${key}`, segs.some(({ g }) => g[key] !== undefined));
   });
 
-  it('sends explicit nulls for absent optional fields only when asked, deterministically', () => {
+  it('sends explicit nulls for absent optional fields unless told not to, deterministically', () => {
     const org = generateOrg(31, 20);
-    const plain = generateDay(createGenContext(31, org, 300, NOW), TODAY - 2);
-    const nulls = generateDay(createGenContext(31, org, 300, NOW, { explicitNulls: true }), TODAY - 2);
+    const plain = generateDay(createGenContext(31, org, 300, NOW, { explicitNulls: false }), TODAY - 2);
+    const nulls = generateDay(createGenContext(31, org, 300, NOW), TODAY - 2);
     expect(generateDay(createGenContext(31, org, 300, NOW, { explicitNulls: true }), TODAY - 2)).toEqual(nulls);
     const hasNull = (value: unknown): boolean =>
       value === null || (typeof value === 'object' && Object.values(value as object).some(hasNull));
