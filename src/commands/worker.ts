@@ -1,7 +1,8 @@
 /**
  * `npm start` (`tsx src/cli.ts worker`): the long-running scheduled worker. Wiring only:
  * one database runtime and one Genesys client for the process; each tick resolves the
- * rolling interval with a fresh "now" and runs the same runSync as `npm run sync`.
+ * rolling interval with a fresh "now", caught up to where the configured scope's coverage
+ * ended (planRolling), and runs the same runSync as `npm run sync`.
  */
 import type { Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -10,10 +11,10 @@ import { runSync } from '../jobs/sync.ts';
 import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
-import { resolveInterval } from '../sync/interval.ts';
+import { formatInterval } from '../genesys/index.ts';
 import { HOUR_MS, systemClock } from '../time.ts';
 import { stopSignal } from './signals.ts';
-import { syncOptions } from './sync.ts';
+import { planRolling, syncOptions } from './sync.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
@@ -23,15 +24,19 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   const log = logger.child({ component: 'worker' });
 
   const runOnce = async (signal: AbortSignal): Promise<RunOutcome> => {
-    const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
-    const options = syncOptions('sync', { interval, agentIds: config.sync.agentIds, dryRun: false }, config);
+    // Catch-up: the interval starts where the scope's coverage ended when that is older than
+    // the lookback (jobs/rolling.ts), resolved before the run and passed in as any interval.
+    const plan = await planRolling(runtime.database.prisma, config, config.sync.agentIds, clock());
+    const note = plan.note;
+    if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom.toISOString() }, note);
+    const args = { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds: config.sync.agentIds, dryRun: false };
     const report = await runSync(
       { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
-      options,
+      syncOptions('sync', args, config),
     );
     return {
       status: report.status,
-      summary: formatSummary(report),
+      summary: `${note ? `${note}\n` : ''}${formatSummary(report)}`,
       fields: { runId: report.runId, windowsFailed: report.windowsFailed, conversationsWritten: report.conversationsWritten },
     };
   };

@@ -32,6 +32,8 @@ export interface NewRun {
   intervalEnd: Date;
   agentIds: string[];
   planKey: string;
+  /** Rolling runs only: where the run aimed to start before SYNC_MAX_CATCH_UP (docs/schema.md). */
+  catchUpFrom?: Date;
   host: string;
   pid: number;
   startedAt: Date;

@@ -52,6 +52,8 @@ export interface SyncOptions {
   concurrency: number;
   /** Skip windows finished by earlier runs with the same arguments (backfill). */
   resume: boolean;
+  /** Rolling runs only: where the run aimed to start (recorded in the ledger; see jobs/rolling.ts). */
+  catchUpFrom?: Date;
 }
 
 export interface SyncReport extends ledger.RunCounts {
@@ -99,6 +101,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     intervalEnd: options.interval.end,
     agentIds: options.agentIds,
     planKey,
+    catchUpFrom: options.catchUpFrom,
     host: deps.host ?? 'unknown',
     pid: process.pid,
     startedAt,
