@@ -9,6 +9,7 @@ import { GenesysError } from './errors.ts';
 import { Gate, type Sleep } from './gate.ts';
 import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps } from './request.ts';
 import type { GenesysUser } from './schemas.ts';
+import { listReferenceEntities, type ListReferenceOptions, type ReferenceEntity, type ReferenceListName } from './reference-lists.ts';
 import { listUsers, type ListUsersOptions } from './users.ts';
 
 /**
@@ -48,6 +49,8 @@ export interface GenesysClientOptions {
 export interface GenesysClient {
   /** Every user in a state, all pages. */
   listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
+  /** Every entry of a reference list (queues, wrap-up codes, ...), all pages, or a rejection. */
+  listReferenceEntities(list: ReferenceListName, options?: ListReferenceOptions): Promise<ReferenceEntity[]>;
   /** One validated page of the conversation details query. */
   queryConversationDetailsPage(page: DetailsQueryPage & { readonly signal?: AbortSignal | undefined }): Promise<DetailsPageResult>;
   /**
@@ -108,6 +111,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
 
   return {
     listUsers: (listOptions) => listUsers(callApi, listOptions),
+    listReferenceEntities: (list, listOptions) => listReferenceEntities(callApi, list, listOptions),
     queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
     retryCredentials: () => tokens.forgetRefusal(),
     stats: () => ({ ...stats }),

@@ -67,6 +67,18 @@ export interface Freshness {
   lastSuccess: { runId: string; kind: string; finishedAt: Date; ageMs: number } | null;
 }
 
+/** The last refresh of one reference list (queues, wrap-up codes, ...). */
+export interface ReferenceListRow {
+  list: string;
+  /** ok | forbidden (the OAuth client lacks `permission`) | failed */
+  status: string;
+  refreshedAt: Date;
+  entries: number | null;
+  permission: string;
+  error: string | null;
+  lastSuccessAt: Date | null;
+}
+
 /** A scope's coverage as status shows it: merged ranges, the newest ones listed, the rest counted. */
 export interface ScopeStatus {
   scopeKey: string;
@@ -106,8 +118,12 @@ export interface StatusReport {
   workerCoverage: WorkerCoverage;
   /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
   rejects: { open: number; listed: OpenReject[] };
+  /** Reference lists by name; a list never refreshed yet is absent. */
+  referenceLists: ReferenceListRow[];
   healthy: boolean;
   problems: string[];
+  /** Worth fixing, but not unhealthy: reference lists that could not be read (ids stay unnamed). */
+  warnings: string[];
 }
 
 export interface StatusOptions {
@@ -150,7 +166,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     error: r.error,
   }));
   const runIds = runs.map((r) => r.runId);
-  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects] = await Promise.all([
+  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects, referenceLists] = await Promise.all([
     openWindows(db, runIds, MAX_LISTED_WINDOWS),
     openWindows(db, runIds, null).then((rows) => rows.length),
     db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
@@ -163,6 +179,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     readCoverage(db, { aliveSince: new Date(now.getTime() - ABANDONED_AFTER_MS) }),
     countOpenRejects(db),
     listOpenRejects(db, MAX_LISTED_REJECTS),
+    db.referenceListRefresh.findMany({ orderBy: { list: 'asc' } }),
   ]);
   const freshness: Freshness = {
     newestConversationStart: newest._max.conversationStart,
@@ -190,9 +207,22 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     scopesNotListed: scopes.length - listed.length,
     workerCoverage,
     rejects,
+    referenceLists,
     healthy: problems.length === 0,
     problems,
+    warnings: referenceListWarnings(referenceLists),
   };
+}
+
+/** One line per reference list whose last refresh did not read it, naming the fix. */
+export function referenceListWarnings(lists: readonly ReferenceListRow[]): string[] {
+  return lists
+    .filter((l) => l.status !== 'ok')
+    .map((l) =>
+      l.status === 'forbidden'
+        ? `${l.list} could not be read: the OAuth client lacks the permission ${l.permission}`
+        : `${l.list} could not be read at the last refresh: ${l.error ?? 'unknown error'}`,
+    );
 }
 
 function scopeStatus(s: ScopeCoverageRow, worker: boolean): ScopeStatus {
@@ -370,6 +400,16 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
   lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
   lines.push('');
+  lines.push('REFERENCE LISTS (names for ids)');
+  if (report.referenceLists.length === 0) lines.push('  not refreshed yet');
+  if (report.referenceLists.length > 0) {
+    const header = ['LIST', 'STATUS', 'ENTRIES', 'REFRESHED (UTC)', 'LAST READ (UTC)'];
+    const rows = report.referenceLists.map((l) => [
+      l.list, l.status, l.entries === null ? '–' : String(l.entries), shortTime(l.refreshedAt), l.lastSuccessAt ? shortTime(l.lastSuccessAt) : 'never',
+    ]);
+    lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
+  }
+  for (const w of report.warnings) lines.push(`  warning: ${oneLine(w, 300)}`);
   lines.push(...formatCoverage(report));
   lines.push('');
   if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);

@@ -19,6 +19,7 @@ import type { Clock } from '../time.ts';
 import { SECOND_MS } from '../time.ts';
 import { MAX_REACHABLE_HITS } from '../config.ts';
 import { refreshAgents } from './agents.ts';
+import { refreshReferenceLists } from './reference-lists.ts';
 import { describeError } from './describe-error.ts';
 import type { Lane, LaneName } from './lanes/lane.ts';
 import { createQueryLane } from './lanes/query-lane.ts';
@@ -144,6 +145,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
       runError = `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
+    await refreshReferenceLists(db, genesys, clock(), logger);
     const windowLedger = createWindowLedger(db);
     const ids = await windowLedger.insertWindows(
       runId,

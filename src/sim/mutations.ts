@@ -66,9 +66,11 @@ export function endConversation(c: SimConversation, atMs: number, wrapUpCode: st
     main.segments.push({ segmentStart: at, segmentEnd: iso(atMs + END_ACW_MS), segmentType: 'wrapup', ...(queueId ? { queueId } : {}), wrapUpCode });
     const metrics = (main.metrics ??= []);
     const wrapEnd = iso(atMs + END_ACW_MS);
+    // Talk stretches that ended before emitted their tTalk already: add only the rest.
+    const emitted = metrics.filter((m) => m.name === 'tTalkComplete').reduce((sum, m) => sum + m.value, 0);
     metrics.push(
-      { name: 'tTalk', value: talkMs, emitDate: at },
-      { name: 'tTalkComplete', value: talkMs, emitDate: at },
+      { name: 'tTalk', value: talkMs - emitted, emitDate: at },
+      { name: 'tTalkComplete', value: talkMs - emitted, emitDate: at },
       { name: 'tAcw', value: END_ACW_MS, emitDate: wrapEnd },
       { name: 'tHandle', value: talkMs + heldMs + END_ACW_MS, emitDate: wrapEnd },
     );
