@@ -97,7 +97,7 @@ describe('reference lists', () => {
     });
     try {
       const report = await runSync(
-        { db, genesys: client, logger: pino({ level: 'info' }, sink), clock: () => new Date() },
+        { db, genesys: client, logger: pino({ level: 'info' }, sink), clock: () => new Date(), runLease: h.handle.runLease },
         { kind: 'sync', agentIds: [], agentGroupSize: 25, windowDays: 7, pageSize: 100, windowMaxHits: 10_000, concurrency: 4, resume: false, interval: interval() },
       );
       expect(report.status).toBe('succeeded');
