@@ -17,9 +17,9 @@ import { DAY_MS, MINUTE_MS } from './time.ts';
 
 /** Genesys' documented default is 300 requests/minute per OAuth client; keep headroom for other integrations. */
 export const DEFAULT_RATE_LIMIT_PER_MIN = 250;
-/** The details query accepts at most 100 results per page (peers.md §13: 400 at larger sizes). */
+/** The details query accepts at most 100 results per page (docs/genesys-api-facts.md §1.4: 400 at larger sizes). */
 export const MAX_PAGE_SIZE = 100;
-/** The API refuses paging past 100,000 results (genesys-api.md, peers.md §13). */
+/** The API refuses paging past 100,000 results (docs/genesys-api-facts.md §1.4). */
 export const MAX_REACHABLE_HITS = 100_000;
 
 export class ConfigError extends Error {

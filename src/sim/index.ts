@@ -1,6 +1,6 @@
 /**
  * Genesys Cloud simulator: a real node:http server on loopback that behaves like the parts
- * of Genesys this project uses (/work/shared/genesys-api.md): client-credentials login,
+ * of Genesys this project uses (docs/genesys-api-facts.md): client-credentials login,
  * GET /api/v2/users (+ /users/{id}), the reference lists (queues, wrap-up codes, divisions,
  * skills, languages; see reference-lists.ts) and POST /api/v2/analytics/conversations/details/query.
  * Used by integration tests, `npm run demo`, `npm run sim` and benchmarks.

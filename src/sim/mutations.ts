@@ -4,7 +4,7 @@ import type { SimConversation, SimParticipant, SimSegment } from './types.ts';
 
 /*
  * Late changes the real API shows between two reads of the same conversation
- * (genesys-api.md §1.5): a live conversation ends, a wrap-up code is corrected, the
+ * (docs/genesys-api-facts.md §1.5): a live conversation ends, a wrap-up code is corrected, the
  * nightly reprocessing drops a segment, new fields appear. Each function returns a
  * changed deep copy; the caller stores it as an override.
  */

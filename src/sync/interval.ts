@@ -2,7 +2,7 @@
  * Resolves the interval a run syncs, as pure code with "now" passed in (read once per run).
  * The default is the rolling `[now − lookback, now − lag)`: the lag keeps the end a couple
  * of minutes behind real time, as Genesys advises, because the newest data still moves
- * (genesys-api.md §1.5).
+ * (docs/genesys-api-facts.md §1.5).
  */
 import { parseDuration } from '../duration.ts';
 import { DAY_MS } from '../time.ts';
