@@ -5,6 +5,7 @@
  * (docs/genesys-api-facts.md §1.5).
  */
 import { parseDuration } from '../duration.ts';
+import { InvalidRequestError } from './errors.ts';
 import { DAY_MS } from '../time.ts';
 
 /**
@@ -21,14 +22,6 @@ export interface Interval {
   end: Date;
 }
 
-/** A bad command-line argument: reported with exit code 2 before any request. */
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -44,7 +37,7 @@ export function parseInstant(text: string, flag: string): Date {
   if (DATE_ONLY.test(value)) date = new Date(`${value}T00:00:00.000Z`);
   else if (INSTANT.test(value)) date = new Date(value);
   if (!date || Number.isNaN(date.getTime()) || !sameCalendarDate(value, date)) {
-    throw new UsageError(
+    throw new InvalidRequestError(
       `${flag}: "${value}" is not a date (YYYY-MM-DD, UTC) or an ISO instant with a zone (e.g. 2025-01-01T06:00:00Z)`,
     );
   }
@@ -70,9 +63,9 @@ export function resolveInterval(request: IntervalRequest): Interval {
   const { now, lagMs } = request;
   const latest = new Date(now.getTime() - lagMs);
   if (request.lookback !== undefined && (request.from !== undefined || request.to !== undefined)) {
-    throw new UsageError('--lookback cannot be combined with --from/--to');
+    throw new InvalidRequestError('--lookback cannot be combined with --from/--to');
   }
-  if (request.to !== undefined && request.from === undefined) throw new UsageError('--to needs --from');
+  if (request.to !== undefined && request.from === undefined) throw new InvalidRequestError('--to needs --from');
   let start: Date;
   let end: Date;
   if (request.from !== undefined) {
@@ -82,9 +75,9 @@ export function resolveInterval(request: IntervalRequest): Interval {
     let lookbackMs = request.defaultLookbackMs;
     if (request.lookback !== undefined) {
       const parsed = parseDuration(request.lookback);
-      if (parsed === undefined) throw new UsageError(`--lookback: "${request.lookback}" is not a duration like 7d, 36h or 90m`);
+      if (parsed === undefined) throw new InvalidRequestError(`--lookback: "${request.lookback}" is not a duration like 7d, 36h or 90m`);
       if (parsed > MAX_INTERVAL_MS) {
-        throw new UsageError(`--lookback: "${request.lookback}" is longer than one run may cover (at most ${MAX_INTERVAL_DAYS}d, about ten years)`);
+        throw new InvalidRequestError(`--lookback: "${request.lookback}" is longer than one run may cover (at most ${MAX_INTERVAL_DAYS}d, about ten years)`);
       }
       lookbackMs = parsed;
     }
@@ -92,15 +85,15 @@ export function resolveInterval(request: IntervalRequest): Interval {
     start = new Date(end.getTime() - lookbackMs);
   }
   if (start.getTime() >= end.getTime()) {
-    throw new UsageError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);
+    throw new InvalidRequestError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);
   }
   // Nothing exists after now − lag; clamping keeps the ledger honest about what was covered.
   if (end.getTime() > latest.getTime()) end = latest;
   if (start.getTime() >= end.getTime()) {
-    throw new UsageError(`the interval starts at ${start.toISOString()}, after the latest syncable instant ${latest.toISOString()}`);
+    throw new InvalidRequestError(`the interval starts at ${start.toISOString()}, after the latest syncable instant ${latest.toISOString()}`);
   }
   if (end.getTime() - start.getTime() > MAX_INTERVAL_MS) {
-    throw new UsageError(
+    throw new InvalidRequestError(
       `the interval ${start.toISOString()} → ${end.toISOString()} is longer than one run may cover ` +
         `(at most ${MAX_INTERVAL_DAYS} days, about ten years); backfill it in parts`,
     );

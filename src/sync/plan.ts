@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { QueryScope } from '../genesys/details-query.ts';
-import { UsageError, type Interval } from './interval.ts';
+import { InvalidRequestError } from './errors.ts';
+import type { Interval } from './interval.ts';
 import { planScopes } from './scopes.ts';
 import { MAX_FILTERED_QUERY_DAYS, planWindows, subtractCovered, utcDayFloor, type Window } from './windows.ts';
 import { DAY_MS } from '../time.ts';
@@ -73,7 +74,7 @@ export function countPlannedWindows(options: Omit<PlanOptions, 'done'>): number 
 export function assertPlanSize(options: Omit<PlanOptions, 'done'>): void {
   const count = countPlannedWindows(options);
   if (count > MAX_PLANNED_WINDOWS) {
-    throw new UsageError(
+    throw new InvalidRequestError(
       `this run would plan ${count} query windows (at most ${MAX_PLANNED_WINDOWS}): ` +
         'split the interval into several runs, or use fewer agent groups or longer windows',
     );

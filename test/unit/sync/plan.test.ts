@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/sync/interval.ts';
+import { InvalidRequestError } from '../../../src/sync/errors.ts';
 import { countPlannedWindows, MAX_PLANNED_WINDOWS, planRun } from '../../../src/sync/plan.ts';
 
 const d = (iso: string) => new Date(iso);
@@ -19,7 +19,7 @@ describe('plan size', () => {
     const agentIds = Array.from({ length: 1000 }, (_, i) => `agent-${i}`);
     const options = { interval: { start: d('2016-01-01'), end: d('2025-01-01') }, windowDays: 1, agentIds, agentGroupSize: 1 };
     expect(countPlannedWindows(options)).toBeGreaterThan(MAX_PLANNED_WINDOWS);
-    expect(() => planRun(options)).toThrow(UsageError);
+    expect(() => planRun(options)).toThrow(InvalidRequestError);
     expect(() => planRun(options)).toThrow(/would plan 3288000 query windows \(at most 100000\)/);
     expect(planRun({ ...options, agentGroupSize: 100 })).toHaveLength(3288 * 10);
   });
