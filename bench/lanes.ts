@@ -219,7 +219,7 @@ async function child(input: ChildInput): Promise<ChildResult> {
   try {
     const t0 = performance.now();
     const rep = await runSync(
-      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench' },
+      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench', runLease: handle.runLease },
       {
         kind: 'backfill',
         interval: { start: new Date(input.from), end: new Date(input.to) },

@@ -7,10 +7,16 @@ import type { GenesysClient } from '../genesys/index.ts';
 import { formatSummary } from '../jobs/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
-import { resolveInterval, UsageError, type Interval } from '../sync/interval.ts';
+import { resolveInterval, type Interval } from '../sync/interval.ts';
+import { UsageError } from './usage-error.ts';
+import { assertPlanSize } from '../sync/plan.ts';
 import { isLaneMode, LANE_MODES, splitByLane, type LaneMode } from '../sync/lanes.ts';
-import { systemClock, type Clock } from '../time.ts';
+import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../jobs/progress.ts';
+import { planRollingRun, type RollingPlan } from '../jobs/rolling.ts';
+import type { Db } from '../db/client.ts';
+import { runScopeKey } from '../sync/coverage.ts';
+import { formatInterval } from '../genesys/index.ts';
 import { stopSignal } from './signals.ts';
 
 export interface RunArgs {
@@ -19,6 +25,14 @@ export interface RunArgs {
   dryRun: boolean;
   /** Backfill only: which lane reads the range (--lane, else BACKFILL_LANE). The rolling sync always reads through the query. */
   lane?: LaneMode;
+  /**
+   * `sync` without --from/--to/--lookback: a rolling run, whose start is resolved against the
+   * scope's coverage before the run (planRolling). An explicit --lookback is an explicit
+   * interval: it syncs exactly what was asked (docs/sync.md, "Catch-up").
+   */
+  rolling?: boolean;
+  /** Rolling runs: where the run aimed to start (sync_runs.catch_up_from). */
+  catchUpFrom?: Date;
 }
 
 /** Parses and validates the flags before anything touches the network. */
@@ -63,8 +77,25 @@ export function parseRunArgs(kind: 'sync' | 'backfill', argv: string[], config: 
     if (parsed.ids.length === 0) throw new UsageError('--agents: the list is empty');
     agentIds = parsed.ids;
   }
+  const rolling = kind === 'sync' && values.from === undefined && values.to === undefined && values.lookback === undefined;
   const lane: LaneMode = kind === 'sync' ? 'query' : (laneText as LaneMode | undefined) ?? config.lanes.backfillLane;
-  return { interval, agentIds, dryRun: values['dry-run'] ?? false, lane };
+  return { interval, agentIds, dryRun: values['dry-run'] ?? false, rolling, lane };
+}
+
+/**
+ * A rolling run of these agents (the configured ones for the worker): its interval caught up
+ * to where the scope's coverage ended (jobs/rolling.ts), and the line that says so when it
+ * reaches beyond the lookback.
+ */
+export function planRolling(db: Db, config: Config, agentIds: readonly string[], now: Date): Promise<RollingPlan> {
+  return planRollingRun(db, {
+    now,
+    lagMs: config.sync.lagMs,
+    lookbackMs: config.sync.lookbackMs,
+    maxCatchUpMs: config.sync.maxCatchUpMs,
+    agentIds,
+    configuredAgents: runScopeKey(agentIds) === runScopeKey(config.sync.agentIds),
+  });
 }
 
 export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Config): SyncOptions {
@@ -78,6 +109,7 @@ export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Co
     windowMaxHits: config.sync.windowMaxHits,
     concurrency: config.sync.concurrency,
     resume: kind === 'backfill',
+    catchUpFrom: args.catchUpFrom,
   };
 }
 
@@ -90,38 +122,69 @@ export function exitCodeFor(report: SyncReport): number {
 
 export async function runCommand(kind: 'sync' | 'backfill', argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
-  const args = parseRunArgs(kind, argv, config, clock());
-  const base = syncOptions(kind, args, config);
-  const mode = args.lane ?? 'query';
-  // Lanes other than the query need the jobs API's data-availability date (one request); a
-  // `--lane jobs` range past it is refused here, before anything is recorded (exit 2).
-  const genesys = mode !== 'query' || !args.dryRun ? createGenesys(config, logger) : undefined;
-  let options: SyncOptions = base;
+  const parsed = parseRunArgs(kind, argv, config, clock());
+  const mode = parsed.lane ?? 'query';
+  // Before the database: missing Genesys settings are reported without touching anything. A dry
+  // run calls Genesys only for the data-availability date, when its lanes need it.
+  const genesys = parsed.dryRun && mode === 'query' ? undefined : createGenesys(config, logger);
+  let runtime;
   try {
-    if (kind === 'backfill') {
-      const availability = mode === 'query' ? undefined : await genesys!.getDetailsJobsAvailability();
-      splitByLane(args.interval, mode, availability);
-      options = { ...base, lanes: laneRunOptions(config, mode, availability) };
-    }
+    runtime = await openRuntime(config, logger);
   } catch (error) {
     genesys?.close();
     throw error;
   }
-  if (args.dryRun) {
-    genesys?.close();
-    const { printPlan } = await import('../jobs/dry-run.ts');
-    const runtime = await openRuntime(config, logger);
-    try {
-      process.stdout.write(`${await printPlan(runtime.database.prisma, options)}\n`);
-    } finally {
-      await runtime.close();
+  const stop = parsed.dryRun ? undefined : stopSignal(logger);
+  const progress = !parsed.dryRun && kind === 'backfill' ? createProgressReporter({ logger, stream: process.stderr }) : undefined;
+  try {
+    let args = parsed;
+    let note: string | undefined;
+    if (parsed.rolling) {
+      const plan = await planRolling(runtime.database.prisma, config, parsed.agentIds, clock());
+      args = { ...parsed, interval: plan.interval, catchUpFrom: plan.catchUpFrom };
+      note = plan.note;
     }
-    return EXIT.OK;
+    if (note) logger.info({ interval: formatInterval(args.interval), catchUpFrom: args.catchUpFrom?.toISOString() }, note);
+    let options: SyncOptions = syncOptions(kind, args, config);
+    assertPlanSize(options); // a usage error (exit 2) before anything is planned, written or requested
+    if (kind === 'backfill') {
+      // Lanes other than the query need the jobs API's data-availability date (one request); a
+      // `--lane jobs` range past it is refused here, before anything is recorded (exit 2).
+      const availability = mode === 'query' ? undefined : await genesys!.getDetailsJobsAvailability();
+      splitByLane(options.interval, mode, availability);
+      options = { ...options, lanes: laneRunOptions(config, mode, availability) };
+    }
+    const header = note ? `${note}\n` : '';
+    if (parsed.dryRun || !genesys) {
+      const { printPlan } = await import('../jobs/dry-run.ts');
+      process.stdout.write(`${header}${await printPlan(runtime.database.prisma, options)}\n`);
+      return EXIT.OK;
+    }
+    const report = await runSync(
+      {
+        db: runtime.database.prisma,
+        genesys,
+        logger,
+        clock,
+        signal: stop!.signal,
+        host: config.hostname,
+        runLease: runtime.database.runLease,
+        onProgress: progress ? (p: SyncProgress) => progress.update(p) : undefined,
+      },
+      options,
+    );
+    progress?.finish();
+    process.stdout.write(`${header}${formatSummary(report)}\n`);
+    return exitCodeFor(report);
+  } finally {
+    progress?.finish();
+    stop?.dispose();
+    genesys?.close();
+    await runtime.close();
   }
-  return execute(kind, options, genesys!, config, logger, clock);
 }
 
-/** How a backfill's lanes are set up from the configuration (the mode and date decided by the caller). */
+/** How a run's lanes are set up from the configuration (the mode and date decided by the caller). */
 export function laneRunOptions(config: Config, mode: LaneMode, availability: Date | undefined): LaneRunOptions {
   const l = config.lanes;
   return {
@@ -130,38 +193,4 @@ export function laneRunOptions(config: Config, mode: LaneMode, availability: Dat
     jobWindowDays: l.jobWindowDays,
     jobs: { maxConcurrentJobs: l.maxConcurrentJobs, maxAttempts: l.maxJobAttempts, timeoutMs: l.jobTimeoutMs, pollInitialMs: l.pollInitialMs, pollMaxMs: l.pollMaxMs },
   };
-}
-
-async function execute(kind: 'sync' | 'backfill', options: SyncOptions, genesys: GenesysClient, config: Config, logger: Logger, clock: Clock): Promise<number> {
-  let runtime;
-  try {
-    runtime = await openRuntime(config, logger);
-  } catch (error) {
-    genesys.close();
-    throw error;
-  }
-  const stop = stopSignal(logger);
-  const progress = kind === 'backfill' ? createProgressReporter({ logger, stream: process.stderr }) : undefined;
-  try {
-    const report = await runSync(
-      {
-        db: runtime.database.prisma,
-        genesys,
-        logger,
-        clock,
-        signal: stop.signal,
-        host: config.hostname,
-        onProgress: progress ? (p: SyncProgress) => progress.update(p) : undefined,
-      },
-      options,
-    );
-    progress?.finish();
-    process.stdout.write(`${formatSummary(report)}\n`);
-    return exitCodeFor(report);
-  } finally {
-    progress?.finish();
-    stop.dispose();
-    genesys.close();
-    await runtime.close();
-  }
 }

@@ -1,7 +1,8 @@
 /**
  * `npm start` (`tsx src/cli.ts worker`): the long-running scheduled worker. Wiring only:
  * one database runtime and one Genesys client for the process; each tick resolves the
- * rolling interval with a fresh "now" and runs the same runSync as `npm run sync`.
+ * rolling interval with a fresh "now", caught up to where the configured scope's coverage
+ * ended (planRolling), and runs the same runSync as `npm run sync`.
  */
 import type { Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -10,10 +11,10 @@ import { runSync } from '../jobs/sync.ts';
 import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
-import { resolveInterval } from '../sync/interval.ts';
+import { formatInterval } from '../genesys/index.ts';
 import { HOUR_MS, systemClock } from '../time.ts';
 import { stopSignal } from './signals.ts';
-import { laneRunOptions, syncOptions } from './sync.ts';
+import { laneRunOptions, planRolling, syncOptions } from './sync.ts';
 import { settle, type SettleReport } from '../jobs/settle.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
@@ -24,16 +25,23 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   const log = logger.child({ component: 'worker' });
 
   const runOnce = async (signal: AbortSignal): Promise<RunOutcome> => {
-    const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
-    const options = syncOptions('sync', { interval, agentIds: config.sync.agentIds, dryRun: false }, config);
-    const deps = { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname };
+    // Credentials refused on an earlier tick get a fresh token attempt on this one.
+    genesys.retryCredentials();
+    // Catch-up: the interval starts where the scope's coverage ended when that is older than
+    // the lookback (jobs/rolling.ts), resolved before the run and passed in as any interval.
+    const plan = await planRolling(runtime.database.prisma, config, config.sync.agentIds, clock());
+    const note = plan.note;
+    if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom.toISOString() }, note);
+    const args = { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds: config.sync.agentIds, dryRun: false };
+    const deps = { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname, runLease: runtime.database.runLease };
+    const options = syncOptions('sync', args, config);
     const report = await runSync(deps, options);
     const outcome: RunOutcome = {
       status: report.status,
-      summary: formatSummary(report),
+      summary: `${note ? `${note}\n` : ''}${formatSummary(report)}`,
       fields: { runId: report.runId, windowsFailed: report.windowsFailed, conversationsWritten: report.conversationsWritten },
     };
-    // Settling follows the rolling sync under the same lock (docs/sync.md §13); not after a
+    // Settling follows the rolling sync under the same lock (docs/sync.md §15); not after a
     // sync that was stopped or refused credentials.
     if (!config.settle.enabled || report.status === 'interrupted' || report.authFailed) return outcome;
     const settled = await settle(deps, {

@@ -1,6 +1,6 @@
 /**
  * What the jobs lane and settling read from (and clear in) the ledger: jobs left behind by
- * runs that died, and which UTC days were read through which lane (docs/sync.md §11–13).
+ * runs that died, and which UTC days were read through which lane (docs/sync.md §13–15).
  */
 import type { Db } from './client.ts';
 import { daysCoveredBy, daysTouchedBy } from '../sync/settling.ts';

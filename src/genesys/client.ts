@@ -19,6 +19,7 @@ import { GenesysError } from './errors.ts';
 import { Gate, type Sleep } from './gate.ts';
 import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps } from './request.ts';
 import type { GenesysUser } from './schemas.ts';
+import { listReferenceEntities, type ListReferenceOptions, type ReferenceEntity, type ReferenceListName } from './reference-lists.ts';
 import { listUsers, type ListUsersOptions } from './users.ts';
 
 /**
@@ -58,6 +59,8 @@ export interface GenesysClientOptions {
 export interface GenesysClient {
   /** Every user in a state, all pages. */
   listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
+  /** Every entry of a reference list (queues, wrap-up codes, ...), all pages, or a rejection. */
+  listReferenceEntities(list: ReferenceListName, options?: ListReferenceOptions): Promise<ReferenceEntity[]>;
   /** One validated page of the conversation details query. */
   queryConversationDetailsPage(page: DetailsQueryPage & { readonly signal?: AbortSignal | undefined }): Promise<DetailsPageResult>;
   /** Creates a conversation-details job; returns its id. */
@@ -69,6 +72,11 @@ export interface GenesysClient {
   deleteDetailsJob(jobId: string, signal?: AbortSignal): Promise<void>;
   /** The data-availability date of the jobs' data lake. */
   getDetailsJobsAvailability(signal?: AbortSignal): Promise<Date>;
+  /**
+   * Forgets that Genesys refused the credentials (they are otherwise refused at once for the
+   * client's life): the next request makes a fresh token attempt. Called before each worker run.
+   */
+  retryCredentials(): void;
   /** A snapshot of the counters since the client was created. */
   stats(): GenesysStats;
   /** Aborts requests in flight and rejects queued ones; the client is unusable afterwards. */
@@ -122,12 +130,14 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
 
   return {
     listUsers: (listOptions) => listUsers(callApi, listOptions),
+    listReferenceEntities: (list, listOptions) => listReferenceEntities(callApi, list, listOptions),
     queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
     createDetailsJob: (request) => createDetailsJob(callApi, request),
     getDetailsJob: (jobId, signal) => getDetailsJob(callApi, jobId, signal),
     getDetailsJobResults: (page) => getDetailsJobResults(callApi, page),
     deleteDetailsJob: (jobId, signal) => deleteDetailsJob(callApi, jobId, signal),
     getDetailsJobsAvailability: (signal) => getDetailsJobsAvailability(callApi, signal),
+    retryCredentials: () => tokens.forgetRefusal(),
     stats: () => ({ ...stats }),
     close: () => {
       if (closer.signal.aborted) return;

@@ -16,7 +16,7 @@ export const DETAILS_JOBS_AVAILABILITY_PATH = `${DETAILS_JOBS_PATH}/availability
 export const MAX_JOB_RESULTS_PAGE_SIZE = 1_000;
 /**
  * Longest job interval this client sends. Genesys does not document a maximum for jobs
- * (docs/sync.md §11 "Why 31 days a job"); 31 days is the documented cap of the filtered details
+ * (docs/sync.md §13 "Why 31 days a job"); 31 days is the documented cap of the filtered details
  * query, so it is the longest interval known to be acceptable for detail data.
  */
 export const MAX_JOB_INTERVAL_DAYS = 31;

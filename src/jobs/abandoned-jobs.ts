@@ -1,5 +1,5 @@
 /**
- * Cancels details jobs that runs killed mid-job left behind (docs/sync.md §11): their windows
+ * Cancels details jobs that runs killed mid-job left behind (docs/sync.md §13): their windows
  * still name the job, and nothing will read it again (the window is re-planned and gets a new
  * job). Cancelling frees a slot of the organisation's concurrent-job cap; a job Genesys no
  * longer knows counts as cancelled. Best effort: a job that cannot be cancelled now stays

@@ -1,5 +1,5 @@
 /**
- * What `status` says about settling (docs/sync.md §13): the last settle run and how many days
+ * What `status` says about settling (docs/sync.md §15): the last settle run and how many days
  * the rolling sync read through the query that no details job has read yet. Ledger only: the
  * data-availability date is not asked for, so the count includes the recent days that are
  * waiting for that date to pass them (normally the last day or two).

@@ -1,5 +1,5 @@
 /**
- * Settling (docs/sync.md §13), run by the worker after each rolling sync: days the rolling
+ * Settling (docs/sync.md §15), run by the worker after each rolling sync: days the rolling
  * sync read through the query lane are re-read once through a details job once the jobs API's
  * data-availability date has passed them. Which days is a pure decision
  * (src/sync/settling.ts); each contiguous run of days is one ordinary run of kind `settle`

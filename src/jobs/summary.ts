@@ -25,7 +25,7 @@ export function formatSummary(report: SyncReport): string {
     if (report.recordsRejected > MAX_LISTED_REJECTS) lines.push(`    … and ${report.recordsRejected - MAX_LISTED_REJECTS} more (npm run status)`);
   }
   if (report.failures.length > 0) {
-    lines.push('  failed windows (the next run retries them):');
+    lines.push('  failed windows (holes until a run covers them again; npm run status lists them):');
     for (const f of report.failures.slice(0, MAX_LISTED_FAILURES)) lines.push(`    - ${describeFailure(f)}`);
     if (report.failures.length > MAX_LISTED_FAILURES) lines.push(`    … and ${report.failures.length - MAX_LISTED_FAILURES} more (npm run status)`);
   } else if (report.error && report.recordsRejected === 0) {

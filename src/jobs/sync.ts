@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import * as ledger from '../db/ledger.ts';
+import { markDeadRuns, type RunLease } from '../db/run-liveness.ts';
 import { countOpenRejects } from '../db/rejects.ts';
 import { createConversationSink, createWindowLedger } from '../db/window-ledger.ts';
 import { AuthError, formatInterval, type GenesysClient } from '../genesys/index.ts';
@@ -20,6 +21,7 @@ import type { Clock } from '../time.ts';
 import { SECOND_MS } from '../time.ts';
 import { MAX_REACHABLE_HITS } from '../config.ts';
 import { refreshAgents } from './agents.ts';
+import { refreshReferenceLists } from './reference-lists.ts';
 import { describeError } from './describe-error.ts';
 import type { Lane, LaneName } from './lanes/lane.ts';
 import { JobsLane, type JobsLaneSettings } from './lanes/jobs-lane.ts';
@@ -41,6 +43,8 @@ export interface SyncDeps {
   host?: string;
   /** Lanes besides the query lane (built here from the options), e.g. the jobs lane. */
   lanes?: Partial<Record<LaneName, Lane>>;
+  /** Takes the run's liveness lease (acquireRunLease on a dedicated connection; run-liveness.ts). */
+  runLease: (runId: string) => Promise<RunLease>;
 }
 
 export interface SyncOptions {
@@ -55,7 +59,9 @@ export interface SyncOptions {
   concurrency: number;
   /** Skip windows finished by earlier runs with the same arguments (backfill). */
   resume: boolean;
-  /** Lanes by part of the interval (backfill, settle; docs/sync.md §11). Absent: every window through the query. */
+  /** Rolling runs only: where the run aimed to start (recorded in the ledger; see jobs/rolling.ts). */
+  catchUpFrom?: Date;
+  /** Lanes by part of the interval (backfill, settle; docs/sync.md §13). Absent: every window through the query. */
   lanes?: LaneRunOptions;
 }
 
@@ -101,8 +107,10 @@ export interface SyncReport extends ledger.RunCounts {
 /** How often the run's counters are saved (also its liveness signal). */
 const HEARTBEAT_MS = 15 * SECOND_MS;
 /**
- * A `running` row whose heartbeat is older than this belongs to a dead process (four missed
+ * Where the liveness lease proves nothing (the embedded PGlite database, run-liveness.ts), a
+ * `running` row whose heartbeat is older than this belongs to a dead process (four missed
  * heartbeats: slow enough for a busy database, quick enough that a restart soon sees the truth).
+ * On Postgres a dead run's free lease tells at once.
  */
 export const ABANDONED_AFTER_MS = 4 * HEARTBEAT_MS;
 
@@ -112,13 +120,16 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const runId = randomUUID();
   const logger = deps.logger.child({ runId, kind: options.kind });
   const planKey = makePlanKey(options.kind, options.interval, options.agentIds);
-  await ledger.markAbandonedRuns(db, new Date(startedAt.getTime() - ABANDONED_AFTER_MS), startedAt);
+  await markDeadRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS });
   const usesJobs = options.lanes !== undefined && options.lanes.mode !== 'query';
   // Jobs a killed run left behind are cancelled before this run creates its own (best effort).
   if (usesJobs) await cancelAbandonedJobs(db, genesys, logger, deps.signal).catch((error) => logger.warn({ err: error }, 'could not look for abandoned details jobs'));
   const done = options.resume ? await ledger.findDoneWindows(db, planKey) : undefined;
   const planned = planWindowsOf(options, done);
   const windowsResumed = options.resume ? planWindowsOf(options).length - planned.length : 0;
+  // The lease before the row: a `running` row without it is dead to every checker.
+  const lease = await deps.runLease(runId);
+  lease.on((e) => (e.type === 'lost' ? logger.warn({ err: e.error }, 'run liveness lease lost; taking it again') : logger.info(`run liveness lease ${e.type}`)));
   await ledger.createRun(db, {
     runId,
     kind: options.kind,
@@ -126,9 +137,13 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     intervalEnd: options.interval.end,
     agentIds: options.agentIds,
     planKey,
+    catchUpFrom: options.catchUpFrom,
     host: deps.host ?? 'unknown',
     pid: process.pid,
     startedAt,
+  }).catch(async (error) => {
+    await lease.release();
+    throw error;
   });
   const state = new RunState(genesys.stats());
   state.windowsTotal = planned.length;
@@ -139,7 +154,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   );
   const progress = () => deps.onProgress?.(state.progress(genesys.stats(), clock().getTime() - startedAt.getTime()));
   const heartbeat = setInterval(() => {
-    ledger.heartbeatRun(db, runId, state.counts(genesys.stats()), clock()).catch((error) =>
+    ledger.heartbeatRun(db, runId, state.counts(genesys.stats())).catch((error) =>
       logger.warn({ err: error }, 'could not save run progress'),
     );
     progress();
@@ -158,6 +173,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
       runError = `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
+    await refreshReferenceLists(db, genesys, clock(), logger);
     const windowLedger = createWindowLedger(db);
     const ids = await windowLedger.insertWindows(
       runId,
@@ -228,7 +244,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const counts = state.counts(genesys.stats());
   // The database may be the thing that failed (restarted mid-run): keep trying to record the
   // outcome for a while, so the ledger tells the truth once it is back.
-  await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger);
+  await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger).finally(() => lease.release());
   for (const record of state.unrecordedFailures) {
     await record().catch((e) => logger.error({ err: e }, 'could not record a window failure'));
   }

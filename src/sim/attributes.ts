@@ -3,7 +3,7 @@ import type { SimConversation, SimParticipant } from './types.ts';
 
 /*
  * Participant attributes: the custom data flows and scripts attach to a conversation
- * (docs/sync.md §11: `participants[].attributes`, a string→string map). Genesys serves them
+ * (docs/sync.md §13: `participants[].attributes`, a string→string map). Genesys serves them
  * in details-job results only; the synchronous query never carries them (§8). The simulator
  * derives them from (seed, conversationId) alone, so a job result is the query's record of
  * the same conversation plus these maps, whenever it is read.

@@ -57,8 +57,13 @@ export interface FaultSettings {
   jobConcurrencyLimit: number;
   /** Job creates per token per sliding minute before 429; 0 = unlimited. */
   jobCreatesPerMinute: number;
-  /** Longest job interval accepted (400 above). The real limit is undocumented (docs/sync.md §11). */
+  /** Longest job interval accepted (400 above). The real limit is undocumented (docs/sync.md §13). */
   maxJobIntervalDays: number;
+  /**
+   * Reference lists (`queues`, `wrap_up_codes`, `divisions`, `skills`, `languages`) answered
+   * with 403 missing.any.permissions, as for an OAuth client without that list's permission.
+   */
+  forbiddenLists: string[];
 }
 
 export const DEFAULT_FAULTS: FaultSettings = {
@@ -82,6 +87,7 @@ export const DEFAULT_FAULTS: FaultSettings = {
   jobConcurrencyLimit: 0,
   jobCreatesPerMinute: 0,
   maxJobIntervalDays: 31,
+  forbiddenLists: [],
 };
 
 interface Scripted {

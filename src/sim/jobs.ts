@@ -7,7 +7,7 @@ import type { ConversationStore } from './store.ts';
 import type { SimConversation } from './types.ts';
 
 /*
- * Conversation-details jobs (docs/sync.md §11), served with the semantics the project relies on:
+ * Conversation-details jobs (docs/sync.md §13), served with the semantics the project relies on:
  * - Matching: by default a job returns every conversation whose lifetime overlaps the interval
  *   ("all conversations that had activity during the interval"). With
  *   `startOfDayIntervalMatching: true` the SDK documents an added filter: "only include

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator, type Simulator } from './index.ts';
+import { SIM_REFERENCE_LISTS } from './reference-lists.ts';
 
 export interface SimulatorCliIo {
   write: (text: string) => void;
@@ -12,7 +13,9 @@ export interface SimulatorCliIo {
 
 const USAGE = `Usage: simulator [--port N] [--host H] [--seed N] [--agents N] [--days N] [--per-day N]
                  [--latency-ms N] [--rate-limit-per-minute N] [--client-id S] [--client-secret S]
-                 [--lake-lag-ms N] [--job-queue-ms N] [--job-ms-per-thousand N]`;
+                 [--lake-lag-ms N] [--job-queue-ms N] [--job-ms-per-thousand N]
+                 [--no-explicit-nulls]     never send absent optional fields as explicit nulls
+                 [--forbid-list LIST]...   answer 403 for a reference list (${Object.keys(SIM_REFERENCE_LISTS).join(', ')})`;
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -45,7 +48,7 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       days: { type: 'string' }, 'per-day': { type: 'string' }, 'latency-ms': { type: 'string' },
       'rate-limit-per-minute': { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
       'lake-lag-ms': { type: 'string' }, 'job-queue-ms': { type: 'string' }, 'job-ms-per-thousand': { type: 'string' },
-      help: { type: 'boolean' },
+      'forbid-list': { type: 'string', multiple: true }, 'no-explicit-nulls': { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -61,6 +64,10 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
   const lakeLagMs = int(values['lake-lag-ms'], 'lake-lag-ms');
   const jobQueueMs = int(values['job-queue-ms'], 'job-queue-ms');
   const jobMsPerThousand = int(values['job-ms-per-thousand'], 'job-ms-per-thousand');
+  const forbiddenLists = values['forbid-list'] ?? [];
+  for (const list of forbiddenLists) {
+    if (!(list in SIM_REFERENCE_LISTS)) throw new Error(`--forbid-list: unknown list '${list}'\n${USAGE}`);
+  }
   const sim = await startSimulator({
     port: int(values.port, 'port') ?? 0,
     ...(values.host !== undefined ? { host: values.host } : {}),
@@ -69,6 +76,7 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       ...(agentCount !== undefined ? { agentCount } : {}),
       ...(days !== undefined ? { days } : {}),
       ...(conversationsPerDay !== undefined ? { conversationsPerDay } : {}),
+      ...(values['no-explicit-nulls'] ? { explicitNulls: false } : {}),
     },
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
@@ -78,6 +86,7 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       ...(lakeLagMs !== undefined ? { lakeLagMs } : {}),
       ...(jobQueueMs !== undefined ? { jobQueueMs } : {}),
       ...(jobMsPerThousand !== undefined ? { jobMsPerThousand } : {}),
+      ...(forbiddenLists.length > 0 ? { forbiddenLists } : {}),
     },
   });
   io.onStarted?.(sim);

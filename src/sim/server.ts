@@ -9,11 +9,12 @@ import type { Org } from './org.ts';
 import { QueryError, matchKey, pageOf, parseQuery, selectMatches, type MatchRef } from './query.ts';
 import { sendFault, sendRateLimited } from './responses.ts';
 import type { ConversationStore } from './store.ts';
+import { referenceListAt, referenceListPage } from './reference-lists.ts';
 import type { SimConversation } from './types.ts';
 import { userById, usersPage } from './users.ts';
 
 export interface SimStats {
-  requests: { token: number; users: number; detailsQuery: number; detailsJobs: number; other: number };
+  requests: { token: number; users: number; referenceLists: number; detailsQuery: number; detailsJobs: number; other: number };
   byStatus: Record<number, number>;
   /** API requests (token requests excluded) currently open, latency included. */
   inFlight: number;
@@ -24,7 +25,7 @@ export interface SimStats {
 }
 
 export const emptyStats = (): SimStats => ({
-  requests: { token: 0, users: 0, detailsQuery: 0, detailsJobs: 0, other: 0 },
+  requests: { token: 0, users: 0, referenceLists: 0, detailsQuery: 0, detailsJobs: 0, other: 0 },
   byStatus: {}, inFlight: 0, peakInFlight: 0, tokensIssued: 0, dropped: 0,
 });
 
@@ -54,7 +55,7 @@ export interface PageAnomaly {
   pageNumber?: number;
 }
 
-type Route = 'token' | 'users' | 'user' | 'detailsQuery' | 'jobCreate' | 'jobAvailability' | 'jobStatus' | 'jobResults' | 'jobDelete' | 'other';
+type Route = 'token' | 'users' | 'user' | 'referenceLists' | 'detailsQuery' | 'jobCreate' | 'jobAvailability' | 'jobStatus' | 'jobResults' | 'jobDelete' | 'other';
 const JOB_ROUTES: ReadonlySet<Route> = new Set(['jobCreate', 'jobAvailability', 'jobStatus', 'jobResults', 'jobDelete']);
 
 const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
@@ -68,6 +69,7 @@ function routeOf(method: string | undefined, path: string): Route {
   if (method === 'GET' && path === '/api/v2/users') return 'users';
   if (method === 'GET' && /^\/api\/v2\/users\/[^/]+$/.test(path)) return 'user';
   if (method === 'POST' && path === DETAILS_QUERY_PATH) return 'detailsQuery';
+  if (method === 'GET' && referenceListAt(path) !== undefined) return 'referenceLists';
   if (method === 'POST' && path === JOBS_PATH) return 'jobCreate';
   if (method === 'GET' && path === `${JOBS_PATH}/availability`) return 'jobAvailability';
   const job = JOB_PATH.exec(path);
@@ -109,6 +111,10 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     }
     if (route === 'users') {
       const r = usersPage(state.org.agents, url.searchParams);
+      return r.status === 200 ? sendJson(res, 200, r.body, headers) : sendError(res, r.status, r.code, r.message, headers);
+    }
+    if (route === 'referenceLists') {
+      const r = referenceListPage(state.org, referenceListAt(url.pathname)!, url.searchParams, state.faults.settings.forbiddenLists);
       return r.status === 200 ? sendJson(res, 200, r.body, headers) : sendError(res, r.status, r.code, r.message, headers);
     }
     if (route === 'user') {
@@ -166,7 +172,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const route = routeOf(req.method, url.pathname);
     const { stats } = state;
-    stats.requests[route === 'user' ? 'users' : JOB_ROUTES.has(route) ? 'detailsJobs' : (route as 'token' | 'users' | 'detailsQuery' | 'other')]++;
+    stats.requests[route === 'user' ? 'users' : JOB_ROUTES.has(route) ? 'detailsJobs' : (route as 'token' | 'users' | 'referenceLists' | 'detailsQuery' | 'other')]++;
     const isApi = route !== 'token';
     if (isApi) stats.peakInFlight = Math.max(stats.peakInFlight, ++stats.inFlight);
     open.add(res);

@@ -1,7 +1,7 @@
 /**
  * Which lane reads which part of a backfill (docs/sync.md "Lanes"), as pure functions.
  * The jobs API reads a data lake that is complete only before its `dataAvailabilityDate`
- * (docs/sync.md §11); the synchronous query is complete up to (nearly) now.
+ * (docs/sync.md §13); the synchronous query is complete up to (nearly) now.
  * - `query`: the whole range through the query (the behaviour before lanes existed).
  * - `jobs`: the whole range through jobs; a range that ends after the availability date is
  *   refused rather than read incompletely.
@@ -11,7 +11,7 @@
  */
 import { DAY_MS } from '../time.ts';
 import type { Interval } from './interval.ts';
-import { UsageError } from './interval.ts';
+import { InvalidRequestError } from './errors.ts';
 import { planRun, type LaneName, type PlanOptions, type PlannedWindow } from './plan.ts';
 
 export type { LaneName };
@@ -30,7 +30,7 @@ export function isLaneMode(text: string): text is LaneMode {
 /**
  * Cuts the range by lane. `availability` is the jobs API's data-availability date; it is only
  * needed for `auto` and `jobs` (undefined with those modes is a programming error).
- * Throws UsageError (exit 2) when `jobs` is asked for data the lake does not hold yet.
+ * Throws InvalidRequestError (exit 2) when `jobs` is asked for data the lake does not hold yet.
  */
 export function splitByLane(interval: Interval, mode: LaneMode, availability: Date | undefined): LaneSpan[] {
   if (mode === 'query') return [{ lane: 'query', interval }];
@@ -39,7 +39,7 @@ export function splitByLane(interval: Interval, mode: LaneMode, availability: Da
   const endMs = interval.end.getTime();
   if (mode === 'jobs') {
     if (endMs > availability.getTime()) {
-      throw new UsageError(
+      throw new InvalidRequestError(
         `--lane jobs: the range ends at ${interval.end.toISOString()}, after the jobs API's data-availability date ` +
           `${availability.toISOString()}; conversations after that date are not complete in job results yet. ` +
           `End the range by then, or use --lane auto (jobs before that date, the query after it).`,

@@ -1,7 +1,7 @@
 /**
  * The jobs lane: reads a window through one conversation-details job (docs/sync.md "Lanes").
  * Create the job (`startOfDayIntervalMatching: true`: only conversations that started on or
- * after the window's first UTC midnight, docs/sync.md §11), poll it with backoff through
+ * after the window's first UTC midnight, docs/sync.md §13), poll it with backoff through
  * QUEUED/PENDING, then read its results by cursor, handing each page to the runner (which
  * re-filters [from, to), dedups and writes one transaction per batch of 100). A job that ends FAILED,
  * CANCELLED or EXPIRED, whose results vanish while being read, or that outlives the timeout is
@@ -21,7 +21,7 @@ export type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob
 
 /** The jobs lane's knobs (config: JOBS_*). */
 export interface JobsLaneSettings {
-  /** Jobs this lane keeps at once (Genesys caps concurrent jobs per org; docs/sync.md §11). */
+  /** Jobs this lane keeps at once (Genesys caps concurrent jobs per org; docs/sync.md §13). */
   maxConcurrentJobs: number;
   /** Jobs tried per window before falling back to the query lane. */
   maxAttempts: number;

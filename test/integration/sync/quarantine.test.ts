@@ -35,7 +35,7 @@ describe('one bad record costs only itself', () => {
     const raw = JSON.parse(reject!.rawJson) as { conversationId: string };
     expect(raw.conversationId).toBe(victim);
 
-    let status = await readStatus(h.handle.prisma, { now: new Date(), limit: 10, maxAgeMs: 86_400_000 });
+    let status = await readStatus(h.handle.prisma, { now: new Date(), limit: 10, maxAgeMs: 86_400_000, worker: { agentIds: [], lookbackMs: 7 * 86_400_000, lagMs: 120_000 } });
     expect(status.healthy).toBe(false);
     expect(status.rejects.open).toBe(1);
     expect(status.problems.join('\n')).toContain(victim);
@@ -51,7 +51,7 @@ describe('one bad record costs only itself', () => {
     expect(await h.storedIds()).toEqual(expected);
     const closed = await h.handle.prisma.syncReject.findFirstOrThrow({ where: { conversationId: victim } });
     expect(closed.resolvedAt).not.toBeNull();
-    status = await readStatus(h.handle.prisma, { now: new Date(), limit: 10, maxAgeMs: 86_400_000 });
+    status = await readStatus(h.handle.prisma, { now: new Date(), limit: 10, maxAgeMs: 86_400_000, worker: { agentIds: [], lookbackMs: 7 * 86_400_000, lagMs: 120_000 } });
     expect(status.rejects.open).toBe(0);
     expect(status.problems.join('\n')).not.toContain(victim);
   });

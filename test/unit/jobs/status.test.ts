@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { assessHealth, assessRejects, displayStatus, formatStatus, type Freshness, type RunRow, type StatusReport } from '../../../src/jobs/status.ts';
-import { HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
+import type { ScopeCoverageRow } from '../../../src/db/coverage.ts';
+import {
+  assessHealth,
+  assessRejects,
+  assessWorkerCoverage,
+  coverageProblems,
+  displayStatus,
+  formatStatus,
+  referenceListWarnings,
+  type Freshness,
+  type RunRow,
+  type StatusReport,
+} from '../../../src/jobs/status.ts';
+import { backfillHint } from '../../../src/jobs/rolling.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
 
 const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0));
 
@@ -22,6 +35,8 @@ const run = (over: Partial<RunRow>): RunRow => ({
   conversationsWritten: 1400,
   host: 'h',
   error: null,
+  deadReason: null,
+  heartbeatAgeMs: null,
   ...over,
 });
 
@@ -32,10 +47,10 @@ const fresh = (ageMs: number | null): Freshness => ({
 });
 
 describe('displayStatus', () => {
-  it('shows a running run with an old heartbeat as abandoned', () => {
-    expect(displayStatus('running', new Date(NOW.getTime() - MINUTE_MS), NOW)).toBe('running');
-    expect(displayStatus('running', new Date(NOW.getTime() - HOUR_MS), NOW)).toBe('abandoned');
-    expect(displayStatus('interrupted', new Date(0), NOW)).toBe('interrupted');
+  it('shows a running run whose process is gone as abandoned', () => {
+    expect(displayStatus('running', false)).toBe('running');
+    expect(displayStatus('running', true)).toBe('abandoned');
+    expect(displayStatus('interrupted', true)).toBe('interrupted');
   });
 });
 
@@ -89,6 +104,25 @@ describe('formatStatus', () => {
       ],
       windowsNotListed: 0,
       freshness: fresh(HOUR_MS),
+      referenceLists: [],
+      coverage: [
+        {
+          scopeKey: 'all',
+          agentIds: [],
+          worker: true,
+          newestCoveredEnd: new Date(Date.UTC(2025, 5, 1, 11, 58)),
+          covered: [
+            { start: new Date(Date.UTC(2025, 4, 25, 12)), end: new Date(Date.UTC(2025, 4, 30)) },
+            { start: new Date(Date.UTC(2025, 4, 31)), end: new Date(Date.UTC(2025, 5, 1, 11, 58)) },
+          ],
+          coveredNotListed: 2,
+          holes: [{ start: new Date(Date.UTC(2025, 4, 30)), end: new Date(Date.UTC(2025, 4, 31)) }],
+          holesNotListed: 4,
+          inProgress: [],
+        },
+      ],
+      scopesNotListed: 0,
+      workerCoverage: { scopeKey: 'all', checked: [], holes: [] },
       rejects: {
         open: 3,
         listed: [
@@ -106,6 +140,7 @@ describe('formatStatus', () => {
       settling: { lastRun: { runId: 'r', status: 'succeeded', startedAt: new Date(NOW.getTime() - 2 * HOUR_MS), finishedAt: NOW }, daysAwaiting: 2, oldestAwaiting: '2025-05-30' },
       healthy: false,
       problems: ['the last run failed'],
+      warnings: [],
     };
     const text = formatStatus(report);
     expect(text).toContain('settling                   2 query-read day(s) not yet re-read through a job (oldest 2025-05-30;');
@@ -115,6 +150,84 @@ describe('formatStatus', () => {
     expect(text).toContain('STARTED (UTC)     KIND  STATUS  INTERVAL');
     expect(text).toContain('2025-06-01 11:00  sync  failed  2025-05-25 12:00 → 2025-06-01 11:58  2/1/2');
     expect(text).toContain('failed   2025-05-30 00:00 → 2025-05-31 00:00  all  run 00000000, 1 attempt(s): 403 missing permission');
+    expect(text).toContain(
+      [
+        'COVERAGE (time ranges whose windows are all done, per agent scope)',
+        "  all agents  (the worker's scope)",
+        '    covered      2025-05-25 12:00 → 2025-05-30 00:00, 2025-05-31 00:00 → 2025-06-01 11:58 (and 2 older range(s))',
+        '    hole         2025-05-30 00:00 → 2025-05-31 00:00  (1 day)  npm run backfill -- --from 2025-05-30 --to 2025-05-31',
+        '    … and 4 older hole(s)',
+      ].join('\n'),
+    );
     expect(text).toMatch(/UNHEALTHY\n  - the last run failed$/);
+  });
+
+  it('lists the reference lists and warns about one that could not be read, without calling it unhealthy', () => {
+    const at = new Date(Date.UTC(2025, 5, 1, 11));
+    const lists = [
+      { list: 'queues', status: 'ok', refreshedAt: at, entries: 7, permission: 'routing:queue:view', error: null, lastSuccessAt: at },
+      { list: 'skills', status: 'forbidden', refreshedAt: at, entries: null, permission: 'routing:skill:view', error: 'HTTP 403', lastSuccessAt: null },
+    ];
+    const warnings = referenceListWarnings(lists);
+    expect(warnings).toEqual(['skills could not be read: the OAuth client lacks the permission routing:skill:view']);
+    const text = formatStatus({
+      now: NOW, maxAgeMs: 26 * HOUR_MS, runs: [run({})], windows: [], windowsNotListed: 0, freshness: fresh(HOUR_MS),
+      rejects: { open: 0, listed: [] }, coverage: [], scopesNotListed: 0, workerCoverage: { scopeKey: 'all', checked: [], holes: [] },
+      referenceLists: lists, settling: { lastRun: null, daysAwaiting: 0, oldestAwaiting: null }, healthy: true, problems: [], warnings,
+    });
+    expect(text).toContain('queues  ok         7        2025-06-01 11:00  2025-06-01 11:00');
+    expect(text).toContain('skills  forbidden  –        2025-06-01 11:00  never');
+    expect(text).toContain('  warning: skills could not be read: the OAuth client lacks the permission routing:skill:view');
+    expect(text).toMatch(/HEALTHY \(/);
+  });
+});
+
+describe('worker coverage', () => {
+  const at = (days: number) => new Date(NOW.getTime() - days * DAY_MS);
+  const scope = (over: Partial<ScopeCoverageRow>): ScopeCoverageRow => ({
+    scopeKey: 'all',
+    agentIds: [],
+    lastRunAt: NOW,
+    covered: [],
+    holes: [],
+    inProgress: [],
+    catchUpRanges: [],
+    ...over,
+  });
+  const worker = { agentIds: [] as string[], lookbackMs: 3 * DAY_MS, lagMs: 2 * MINUTE_MS };
+
+  it('fails on a hole inside the lookback, not on an old one nobody asked the worker for', () => {
+    const holes = [{ start: at(40), end: at(39) }, { start: at(2), end: at(1) }];
+    const result = assessWorkerCoverage([scope({ holes })], worker, NOW);
+    expect(result.holes).toEqual([holes[1]]);
+    const [problem] = coverageProblems(result, []);
+    expect(problem).toContain("the worker's scope all has a hole in its lookback or catch-up range: 2025-05-30 12:00 → 2025-05-31 12:00 (1 day)");
+    expect(problem).toContain('npm run backfill -- --from 2025-05-30 --to 2025-06-01');
+  });
+
+  it('fails on a hole inside the catch-up range of a rolling run (SYNC_MAX_CATCH_UP, a failed catch-up window)', () => {
+    const holes = [{ start: at(14), end: at(10) }];
+    const result = assessWorkerCoverage([scope({ holes, catchUpRanges: [{ start: at(14), end: NOW }] })], worker, NOW);
+    expect(result.holes).toEqual(holes);
+  });
+
+  it('checks only the worker\'s own scope', () => {
+    const holes = [{ start: at(2), end: at(1) }];
+    const other = scope({ scopeKey: 'agents:a,b', agentIds: ['a', 'b'], holes });
+    expect(assessWorkerCoverage([other], worker, NOW).holes).toEqual([]);
+    const listed = assessWorkerCoverage([other], { ...worker, agentIds: ['b', 'a'] }, NOW);
+    expect(listed).toMatchObject({ scopeKey: 'agents:a,b', holes });
+    // The worker's scope is SYNC_AGENT_IDS, which the backfill uses by default.
+    expect(coverageProblems(listed, ['b', 'a'])[0]).toMatch(/npm run backfill -- --from \S+ --to \S+`$/);
+  });
+});
+
+describe('backfillHint', () => {
+  const hole = { start: new Date('2025-05-10T06:30:00Z'), end: new Date('2025-05-12T00:00:00Z') };
+  it('names whole UTC days around the hole and the scope\'s agents unless they are the configured ones', () => {
+    expect(backfillHint(hole, [])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12');
+    expect(backfillHint(hole, ['b', 'a'])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12 --agents a,b');
+    expect(backfillHint(hole, ['b', 'a'], { configured: true })).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12');
+    expect(backfillHint(hole, ['1', '2', '3', '4', '5', '6'])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12 --agents <the 6 agents of this scope>');
   });
 });

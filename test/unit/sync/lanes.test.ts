@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/sync/interval.ts';
+import { InvalidRequestError } from '../../../src/sync/errors.ts';
 import { evenJobWindowDays, isLaneMode, planLaneRun, splitByLane } from '../../../src/sync/lanes.ts';
 
 const d = (iso: string) => new Date(iso);
@@ -28,7 +28,7 @@ describe('splitByLane', () => {
   it('jobs: accepted up to the availability date, refused past it with a usage error naming both dates', () => {
     expect(show(splitByLane(range, 'jobs', d('2025-03-01T00:00:00Z')))).toEqual(['jobs 2025-01-01T00..2025-03-01T00']);
     const refuse = () => splitByLane(range, 'jobs', d('2025-02-10T07:30:00Z'));
-    expect(refuse).toThrow(UsageError);
+    expect(refuse).toThrow(InvalidRequestError);
     expect(refuse).toThrow(/2025-03-01T00:00:00.000Z.*2025-02-10T07:30:00.000Z.*--lane auto/s);
   });
 
