@@ -18,6 +18,10 @@ import type { Db } from '../db/client.ts';
 import { runScopeKey } from '../sync/coverage.ts';
 import { formatInterval } from '../genesys/index.ts';
 import { stopSignal } from './signals.ts';
+import type { RunKind } from '../sync/states.ts';
+
+/** The run kinds started from the command line (settle runs are started by the worker). */
+type CommandRunKind = Exclude<RunKind, 'settle'>;
 
 export interface RunArgs {
   interval: Interval;
@@ -36,7 +40,7 @@ export interface RunArgs {
 }
 
 /** Parses and validates the flags before anything touches the network. */
-export function parseRunArgs(kind: 'sync' | 'backfill', argv: string[], config: Config, now: Date): RunArgs {
+export function parseRunArgs(kind: CommandRunKind, argv: string[], config: Config, now: Date): RunArgs {
   let values;
   try {
     ({ values } = parseArgs({
@@ -98,7 +102,7 @@ export function planRolling(db: Db, config: Config, agentIds: readonly string[],
   });
 }
 
-export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Config): SyncOptions {
+export function syncOptions(kind: CommandRunKind, args: RunArgs, config: Config): SyncOptions {
   return {
     kind,
     interval: args.interval,
@@ -120,7 +124,7 @@ export function exitCodeFor(report: SyncReport): number {
   return EXIT.FAILED;
 }
 
-export async function runCommand(kind: 'sync' | 'backfill', argv: string[], config: Config, logger: Logger): Promise<number> {
+export async function runCommand(kind: CommandRunKind, argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
   const parsed = parseRunArgs(kind, argv, config, clock());
   const mode = parsed.lane ?? 'query';

@@ -5,15 +5,14 @@
  */
 import type { Db } from './client.ts';
 import {
-  COVERED_WINDOW_STATUSES,
   runScopeKey,
   scopeCoverage,
-  SPLIT_WINDOW_STATUS,
   type LedgerRun,
   type LedgerWindow,
   type Range,
   type ScopeCoverage,
 } from '../sync/coverage.ts';
+import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS } from '../sync/states.ts';
 
 export interface ScopeCoverageRow extends ScopeCoverage {
   scopeKey: string;
@@ -65,7 +64,7 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
          OR (cardinality($4::text[]) = 0 AND coalesce(cardinality(r.agent_ids), 0) = 0)
          OR (r.agent_ids @> $4::text[] AND r.agent_ids <@ $4::text[])
       ORDER BY r.started_at, r.run_id`,
-    COVERED_WINDOW_STATUSES,
+    [...FINISHED_WINDOW_STATUSES],
     options.aliveSince,
     SPLIT_WINDOW_STATUS,
     options.agentIds === undefined ? null : [...options.agentIds],

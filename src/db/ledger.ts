@@ -5,15 +5,10 @@
  * runs with the same plan key to fetch only what is left.
  */
 import type { Db } from './client.ts';
+import { FINISHED_WINDOW_STATUSES, type FinalRunStatus, type RunKind } from '../sync/states.ts';
 import type { Window } from '../sync/windows.ts';
 import type { NewWindow, WindowDone, WindowFailed } from '../jobs/run-ports.ts';
 
-/** `settle`: the worker re-reading query-read days through jobs (docs/sync.md §15). */
-export type RunKind = 'sync' | 'backfill' | 'settle';
-export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
-export type WindowStatus = 'pending' | 'running' | 'done' | 'done_with_rejects' | 'failed' | 'split';
-/** Window statuses whose conversations are all stored or quarantined (rejects are tracked in sync_rejects). */
-export const FINISHED_WINDOW_STATUSES = ['done', 'done_with_rejects'] as const;
 
 export interface RunCounts {
   windowsTotal: number;
@@ -59,7 +54,7 @@ export async function heartbeatRun(db: Db, runId: string, counts: RunCounts): Pr
 export async function finishRun(
   db: Db,
   runId: string,
-  outcome: { status: Exclude<RunStatus, 'running'>; counts: RunCounts; error?: string; finishedAt: Date; durationMs: number },
+  outcome: { status: FinalRunStatus; counts: RunCounts; error?: string; finishedAt: Date; durationMs: number },
 ): Promise<void> {
   await db.syncRun.update({
     where: { runId },

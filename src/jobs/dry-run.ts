@@ -5,7 +5,7 @@
  * requests and so how long at the rate limit).
  */
 import type { Db } from '../db/client.ts';
-import type { RunKind } from '../db/ledger.ts';
+import type { RunKind } from '../sync/states.ts';
 import { findDoneWindows } from '../db/ledger.ts';
 import type { Interval } from '../sync/interval.ts';
 import { planLaneRun, type LaneMode, type LaneName, type LanePlannedWindow } from '../sync/lanes.ts';

@@ -6,7 +6,7 @@
  */
 import type { RejectedRecord, WriteConversationsResult } from '../db/conversations.ts';
 import type { LaneName } from './lanes/lane.ts';
-import type { FinishedWindowStatus } from '../sync/outcome.ts';
+import type { FinishedWindowStatus } from '../sync/states.ts';
 
 export type { RejectedRecord, WriteConversationsResult };
 

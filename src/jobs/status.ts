@@ -14,6 +14,7 @@ import { backfillHint, formatSpan } from './rolling.ts';
 import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
 import { readSettlingStatus, type SettlingStatus } from './settle-status.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
+import { FINISHED_WINDOW_STATUSES, isRunStatus, sqlList, UNFINISHED_WINDOW_STATUSES, type DisplayStatus } from '../sync/states.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
 export const MAX_LISTED_WINDOWS = 30;
@@ -24,8 +25,6 @@ export const MAX_LISTED_HOLES = 10;
 export const MAX_LISTED_SCOPES = 10;
 /** Open quarantined records listed at most (sync_rejects has them all). */
 export const MAX_LISTED_REJECTS = 20;
-
-export type DisplayStatus = 'running' | 'abandoned' | 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunRow {
   runId: string;
@@ -286,10 +285,10 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
     `SELECT w.run_id::text AS "runId", w.scope_key AS "scopeKey", w.window_start AS "windowStart", w.window_end AS "windowEnd",
             w.status, w.attempts, w.error
        FROM sync_windows w
-      WHERE w.run_id = ANY($1::uuid[]) AND w.status IN ('failed', 'pending', 'running')
+      WHERE w.run_id = ANY($1::uuid[]) AND w.status IN (${sqlList(UNFINISHED_WINDOW_STATUSES)})
         AND NOT EXISTS (
           SELECT 1 FROM sync_windows d
-           WHERE d.scope_key = w.scope_key AND d.status IN ('done', 'done_with_rejects') AND d.window_id > w.window_id
+           WHERE d.scope_key = w.scope_key AND d.status IN (${sqlList(FINISHED_WINDOW_STATUSES)}) AND d.window_id > w.window_id
              AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
       ORDER BY w.window_start, w.window_id
       ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
@@ -303,7 +302,7 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
  */
 export function displayStatus(status: string, dead: boolean): DisplayStatus {
   if (status === 'running' && dead) return 'abandoned';
-  if (status === 'running' || status === 'succeeded' || status === 'failed' || status === 'interrupted') return status;
+  if (isRunStatus(status)) return status;
   return 'failed';
 }
 

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import * as ledger from '../db/ledger.ts';
+import type { FinalRunStatus, RunKind } from '../sync/states.ts';
 import { markDeadRuns, type RunLease } from '../db/run-liveness.ts';
 import { countOpenRejects } from '../db/rejects.ts';
 import { createConversationSink, createWindowLedger } from '../db/window-ledger.ts';
@@ -48,7 +49,7 @@ export interface SyncDeps {
 }
 
 export interface SyncOptions {
-  kind: ledger.RunKind;
+  kind: RunKind;
   interval: Interval;
   agentIds: string[];
   agentGroupSize: number;
@@ -86,8 +87,8 @@ function planWindowsOf(options: SyncOptions, done?: ReadonlyMap<string, readonly
 
 export interface SyncReport extends ledger.RunCounts {
   runId: string;
-  kind: ledger.RunKind;
-  status: Exclude<ledger.RunStatus, 'running'>;
+  kind: RunKind;
+  status: FinalRunStatus;
   interval: Interval;
   windowsResumed: number;
   conversationsChanged: number;

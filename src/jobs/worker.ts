@@ -15,11 +15,11 @@ import { tryHoldAdvisoryLock, type LockEvent } from '../db/advisory-lock.ts';
 import type { Logger } from '../logger.ts';
 import { formatDuration } from '../duration.ts';
 import type { Clock } from '../time.ts';
+import type { FinalRunStatus } from '../sync/states.ts';
 
-export type RunStatus = 'succeeded' | 'failed' | 'interrupted';
 
 export interface RunOutcome {
-  status: RunStatus;
+  status: FinalRunStatus;
   /** The one-screen summary (formatSummary), logged with the outcome. */
   summary: string;
   /** Extra fields for the log line (run id, counts). */

@@ -8,14 +8,6 @@ import type { Interval } from './interval.ts';
 
 export type Range = Interval;
 
-/**
- * Window statuses that mean "every conversation of the window is stored". `done_with_rejects`:
- * done, with the records that could not be stored quarantined and tracked on their own
- * (sync_rejects), so the window is not a hole.
- */
-export const COVERED_WINDOW_STATUSES: readonly string[] = ['done', 'done_with_rejects'];
-/** A window cut into child windows; it covers what its children cover. */
-export const SPLIT_WINDOW_STATUS = 'split';
 
 /** Sorted, non-overlapping, with touching ranges merged and empty ones dropped. */
 export function unionRanges(ranges: readonly Range[]): Range[] {

@@ -5,8 +5,7 @@
  * stop signal cut it short and nothing failed. A rejected credential fails it whatever else
  * happened (the command maps that to exit 3).
  */
-export type FinalRunStatus = 'succeeded' | 'failed' | 'interrupted';
-export type FinishedWindowStatus = 'done' | 'done_with_rejects';
+import type { FinalRunStatus, FinishedWindowStatus } from './states.ts';
 
 export interface RunFacts {
   windowFailures: number;
