@@ -15,6 +15,7 @@ import { createGenesysClient } from '../genesys/index.ts';
 import { formatSummary } from '../jobs/summary.ts';
 import { runSync } from '../jobs/sync.ts';
 import type { Logger } from '../logger.ts';
+import { formatTable } from '../present/table.ts';
 import { redactUrlPasswords } from '../redact.ts';
 import { resolveDatabaseUrl } from '../runtime.ts';
 import { startSimulator } from '../sim/index.ts';
@@ -115,7 +116,7 @@ export async function handleTimePerAgent(db: Db): Promise<string> {
   return [
     'Handle time per agent (top 10):',
     '  SELECT agent_name, count(*), avg(handle_ms), sum(handle_ms) FROM agent_interactions GROUP BY agent_name;',
-    ...formatTable(table, [false, true, true, true]),
+    ...formatTable(table, { numeric: [false, true, true, true], indent: '  ' }),
   ].join('\n');
 }
 
@@ -135,7 +136,7 @@ export async function conversationsPerMediaPerDay(db: Db): Promise<string> {
   return [
     'Conversations per media type per day:',
     '  SELECT date_trunc(\'day\', conversation_start), unnest(media_types), count(*) FROM conversations GROUP BY 1, 2;',
-    ...formatTable(table, [false, ...media.map(() => true)]),
+    ...formatTable(table, { numeric: [false, ...media.map(() => true)], indent: '  ' }),
   ].join('\n');
 }
 
@@ -161,11 +162,6 @@ export async function handleTimePerQueue(db: Db): Promise<string> {
   return [
     'Handle time per queue, with its most used wrap-up code:',
     '  SELECT queue_name, count(*), avg(handle_ms), mode() WITHIN GROUP (ORDER BY wrap_up_name) FROM agent_interactions GROUP BY queue_name;',
-    ...formatTable(table, [false, true, true, false]),
+    ...formatTable(table, { numeric: [false, true, true, false], indent: '  ' }),
   ].join('\n');
-}
-
-function formatTable(rows: string[][], numeric: boolean[]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => `  ${r.map((cell, i) => (numeric[i] ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd()}`);
 }

@@ -7,7 +7,8 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
-import { formatStatus, readStatus, statusJson } from '../jobs/status.ts';
+import { readStatus } from '../jobs/status.ts';
+import { formatStatus, statusJson } from '../present/status.ts';
 import type { Logger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';
 import { UsageError } from './usage-error.ts';

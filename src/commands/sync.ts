@@ -4,7 +4,7 @@ import { parseAgentIds, type Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../jobs/sync.ts';
 import type { GenesysClient } from '../genesys/index.ts';
-import { formatSummary } from '../jobs/summary.ts';
+import { formatSummary } from '../present/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval, type Interval } from '../sync/interval.ts';
@@ -160,8 +160,8 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     }
     const header = note ? `${note}\n` : '';
     if (parsed.dryRun || !genesys) {
-      const { printPlan } = await import('../jobs/dry-run.ts');
-      process.stdout.write(`${header}${await printPlan(runtime.database.prisma, options)}\n`);
+      const [{ buildPlan }, { formatPlan }] = await Promise.all([import('../jobs/dry-run.ts'), import('../present/plan.ts')]);
+      process.stdout.write(`${header}${formatPlan(await buildPlan(runtime.database.prisma, options))}\n`);
       return EXIT.OK;
     }
     const report = await runSync(

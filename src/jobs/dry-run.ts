@@ -2,11 +2,12 @@
  * `--dry-run`: what a run with these arguments would do, read from the plan and the ledger
  * only. Nothing is written and Genesys is not called, so it is safe against production
  * before a large backfill (how many windows, how many already done, roughly how many
- * requests and so how long at the rate limit).
+ * requests and so how long at the rate limit). The screen is src/present/plan.ts.
  */
 import type { Db } from '../db/client.ts';
 import type { RunKind } from '../sync/states.ts';
 import { findDoneWindows } from '../db/ledger.ts';
+import { readSizedWindows } from '../db/status-queries.ts';
 import type { Interval } from '../sync/interval.ts';
 import { planLaneRun, type LaneMode, type LaneName, type LanePlannedWindow } from '../sync/lanes.ts';
 import { planKey as makePlanKey, planRun, type PlannedWindow } from '../sync/plan.ts';
@@ -73,10 +74,7 @@ export interface DryRunPlan {
 }
 
 /** A jobs-lane window costs at least a create, a poll and one results page. */
-const JOB_MIN_REQUESTS = 3;
-
-/** Windows listed one per line by formatPlan; longer plans end with a count of the rest. */
-const LISTED_WINDOWS = 100;
+export const JOB_MIN_REQUESTS = 3;
 
 /** Builds the plan; reads the ledger only. */
 export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunPlan> {
@@ -126,43 +124,6 @@ export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunP
   };
 }
 
-/** The plan as text for the terminal. */
-export function formatPlan(plan: DryRunPlan): string {
-  const lines = [
-    `${plan.kind} DRY RUN  plan ${plan.planKey}  (nothing written, ` +
-      `${plan.availability ? 'Genesys asked only for the data-availability date' : 'Genesys not called'})`,
-    `  interval   ${plan.interval.start.toISOString()} → ${plan.interval.end.toISOString()}`,
-    ...(plan.availability ? [`  lanes      jobs before ${plan.availability.toISOString()} (data-availability date), the query after`] : []),
-    `  windows    ${plan.totalWindows} planned, ${plan.alreadyDone} already done by earlier runs with this plan` +
-      (plan.resume ? `, ${plan.toFetch} to fetch` : ` (a ${plan.kind} run fetches them again: ${plan.toFetch} to fetch)`),
-    `  requests   at least ${plan.requests} (one per query window, pages where earlier runs recorded them, ${JOB_MIN_REQUESTS} per job, ` +
-      `plus ${RUN_OVERHEAD_REQUESTS} for the token and the agent list)`,
-    '  by scope:',
-  ];
-  const width = Math.min(60, Math.max(8, ...plan.scopes.map((s) => s.scopeKey.length)));
-  for (const s of plan.scopes) {
-    const name = s.scopeKey.length > width ? `${s.scopeKey.slice(0, width - 1)}…` : s.scopeKey.padEnd(width);
-    lines.push(
-      `    ${name}  ${String(s.windows).padStart(5)} windows  ${String(s.alreadyDone).padStart(5)} done  ` +
-        `${String(s.toFetch).padStart(5)} to fetch  ≥${s.requests} requests` +
-        (s.sizedFromLedger > 0 ? ` (${s.sizedFromLedger} sized from the ledger)` : ''),
-    );
-  }
-  if (plan.windows.length > 0) {
-    lines.push('  windows to fetch (lane, start → end, scope):');
-    for (const w of plan.windows.slice(0, LISTED_WINDOWS)) {
-      lines.push(`    ${w.lane.padEnd(5)}  ${w.start.toISOString()} → ${w.end.toISOString()}  ${w.scopeKey}`);
-    }
-    if (plan.windows.length > LISTED_WINDOWS) lines.push(`    … and ${plan.windows.length - LISTED_WINDOWS} more`);
-  }
-  return lines.join('\n');
-}
-
-/** `--dry-run` output: the plan of a run with these options, from the ledger only. */
-export async function printPlan(db: Db, options: DryRunOptions): Promise<string> {
-  return formatPlan(await buildPlan(db, options));
-}
-
 function scopeEntry(map: Map<string, ScopePlan>, scopeKey: string): ScopePlan {
   let s = map.get(scopeKey);
   if (!s) {
@@ -185,16 +146,10 @@ async function knownSizes(db: Db, windows: PlannedWindow[], pageSize: number): P
   const out = new Map<string, KnownSize>();
   if (windows.length === 0) return out;
   const wanted = new Set(windows.map(sizeKey));
-  const starts = windows.map((w) => w.start);
-  const rows = await db.syncWindow.findMany({
-    where: {
-      scopeKey: { in: [...new Set(windows.map((w) => w.scopeKey))] },
-      windowStart: { gte: new Date(Math.min(...starts.map((d) => d.getTime()))) },
-      windowEnd: { lte: new Date(Math.max(...windows.map((w) => w.end.getTime()))) },
-      status: { in: ['done', 'split'] },
-    },
-    select: { scopeKey: true, windowStart: true, windowEnd: true, status: true, pages: true, totalHits: true },
-    orderBy: { windowId: 'asc' },
+  const rows = await readSizedWindows(db, {
+    scopeKeys: [...new Set(windows.map((w) => w.scopeKey))],
+    from: new Date(Math.min(...windows.map((w) => w.start.getTime()))),
+    to: new Date(Math.max(...windows.map((w) => w.end.getTime()))),
   });
   for (const row of rows) {
     const key = sizeKey({ scopeKey: row.scopeKey, start: row.windowStart, end: row.windowEnd });

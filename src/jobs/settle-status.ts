@@ -6,6 +6,7 @@
  */
 import type { Db } from '../db/client.ts';
 import { findQueryReadDays, findSettledDays } from '../db/lane-ledger.ts';
+import { readLastRun } from '../db/status-queries.ts';
 import { DAY_MS } from '../time.ts';
 import { SETTLE_HORIZON_DAYS } from '../sync/settling.ts';
 
@@ -20,7 +21,7 @@ export interface SettlingStatus {
 export async function readSettlingStatus(db: Db, now: Date): Promise<SettlingStatus> {
   const since = new Date(now.getTime() - SETTLE_HORIZON_DAYS * DAY_MS);
   const [last, read, settled] = await Promise.all([
-    db.syncRun.findFirst({ where: { kind: 'settle' }, orderBy: { startedAt: 'desc' }, select: { runId: true, status: true, startedAt: true, finishedAt: true } }),
+    readLastRun(db, 'settle'),
     findQueryReadDays(db, since),
     findSettledDays(db, since),
   ]);

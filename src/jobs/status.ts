@@ -3,7 +3,8 @@
  * windows that failed or are still open in those runs (with their error text), and
  * freshness (the newest data stored, the last successful sync and how long ago). Reading
  * only; "now" is passed in, and the health verdict is a pure function of what was read, so
- * scripts and monitors can rely on the exit code.
+ * scripts and monitors can rely on the exit code. The reads are in src/db/status-queries.ts,
+ * the screen in src/present/status.ts.
  */
 import type { Db } from '../db/client.ts';
 import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
@@ -14,7 +15,17 @@ import { backfillHint, formatSpan } from './rolling.ts';
 import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
 import { readSettlingStatus, type SettlingStatus } from './settle-status.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
-import { FINISHED_WINDOW_STATUSES, isRunStatus, sqlList, UNFINISHED_WINDOW_STATUSES, type DisplayStatus } from '../sync/states.ts';
+import { isRunStatus, type DisplayStatus } from '../sync/states.ts';
+import {
+  readLastSuccessfulSync,
+  readNewestConversation,
+  readOpenWindows,
+  readRecentRuns,
+  readReferenceListRefreshes,
+  type ReferenceListRow,
+  type WindowRow,
+} from '../db/status-queries.ts';
+import { shortTime } from '../present/text.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
 export const MAX_LISTED_WINDOWS = 30;
@@ -51,32 +62,10 @@ export interface RunRow {
   error: string | null;
 }
 
-export interface WindowRow {
-  runId: string;
-  scopeKey: string;
-  windowStart: Date;
-  windowEnd: Date;
-  status: string;
-  attempts: number;
-  error: string | null;
-}
-
 export interface Freshness {
   newestConversationStart: Date | null;
   newestLastSyncedAt: Date | null;
   lastSuccess: { runId: string; kind: string; finishedAt: Date; ageMs: number } | null;
-}
-
-/** The last refresh of one reference list (queues, wrap-up codes, ...). */
-export interface ReferenceListRow {
-  list: string;
-  /** ok | forbidden (the OAuth client lacks `permission`) | failed */
-  status: string;
-  refreshedAt: Date;
-  entries: number | null;
-  permission: string;
-  error: string | null;
-  lastSuccessAt: Date | null;
 }
 
 /** A scope's coverage as status shows it: merged ranges, the newest ones listed, the rest counted. */
@@ -141,7 +130,7 @@ export interface StatusOptions {
 export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
   const { now } = options;
   const [runRows, running] = await Promise.all([
-    db.syncRun.findMany({ orderBy: { startedAt: 'desc' }, take: Math.max(1, options.limit) }),
+    readRecentRuns(db, options.limit),
     readRunningRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS }),
   ]);
   const deadReasons = new Map(running.filter((r) => r.dead).map((r) => [r.runId, r.deadReason]));
@@ -169,24 +158,20 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
   }));
   const runIds = runs.map((r) => r.runId);
   const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects, referenceLists] = await Promise.all([
-    openWindows(db, runIds, MAX_LISTED_WINDOWS),
-    openWindows(db, runIds, null).then((rows) => rows.length),
-    db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
+    readOpenWindows(db, runIds, MAX_LISTED_WINDOWS),
+    readOpenWindows(db, runIds, null).then((rows) => rows.length),
+    readNewestConversation(db),
     // Freshness is about the scheduled rolling sync: a backfill of last year says nothing about today.
-    db.syncRun.findFirst({
-      where: { kind: 'sync', status: 'succeeded', finishedAt: { not: null } },
-      orderBy: { finishedAt: 'desc' },
-      select: { runId: true, kind: true, finishedAt: true },
-    }),
+    readLastSuccessfulSync(db),
     readCoverage(db, { aliveSince: new Date(now.getTime() - ABANDONED_AFTER_MS) }),
     countOpenRejects(db),
     listOpenRejects(db, MAX_LISTED_REJECTS),
-    db.referenceListRefresh.findMany({ orderBy: { list: 'asc' } }),
+    readReferenceListRefreshes(db),
   ]);
   const settling = await readSettlingStatus(db, now);
   const freshness: Freshness = {
-    newestConversationStart: newest._max.conversationStart,
-    newestLastSyncedAt: newest._max.lastSyncedAt,
+    newestConversationStart: newest.conversationStart,
+    newestLastSyncedAt: newest.lastSyncedAt,
     lastSuccess: lastSuccess?.finishedAt
       ? { runId: lastSuccess.runId, kind: lastSuccess.kind, finishedAt: lastSuccess.finishedAt, ageMs: now.getTime() - lastSuccess.finishedAt.getTime() }
       : null,
@@ -273,30 +258,6 @@ export function coverageProblems(worker: WorkerCoverage, agentIds: readonly stri
 }
 
 /**
- * Windows of recent runs that are not done (failed, pending, or left running by a killed run),
- * leaving out those a later window of the same scope has since covered and finished: an
- * operator should see the gaps that remain, not the history of gaps already repaired.
- */
-async function openWindows(db: Db, runIds: string[], limit: number | null) {
-  if (runIds.length === 0) return [];
-  return db.$queryRawUnsafe<
-    Array<{ runId: string; scopeKey: string; windowStart: Date; windowEnd: Date; status: string; attempts: number; error: string | null }>
-  >(
-    `SELECT w.run_id::text AS "runId", w.scope_key AS "scopeKey", w.window_start AS "windowStart", w.window_end AS "windowEnd",
-            w.status, w.attempts, w.error
-       FROM sync_windows w
-      WHERE w.run_id = ANY($1::uuid[]) AND w.status IN (${sqlList(UNFINISHED_WINDOW_STATUSES)})
-        AND NOT EXISTS (
-          SELECT 1 FROM sync_windows d
-           WHERE d.scope_key = w.scope_key AND d.status IN (${sqlList(FINISHED_WINDOW_STATUSES)}) AND d.window_id > w.window_id
-             AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
-      ORDER BY w.window_start, w.window_id
-      ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
-    runIds,
-  );
-}
-
-/**
  * A `running` row whose process is gone shows as abandoned: its liveness lease is free, or
  * (embedded database) its heartbeat is older than ABANDONED_AFTER_MS; readRunningRuns decides.
  */
@@ -339,132 +300,4 @@ export function assessRejects(rejects: StatusReport['rejects']): string[] {
     `${rejects.open} record(s) quarantined in sync_rejects and not stored since; newest: conversation ` +
       `${first.conversationId ?? '(id unreadable)'} (${first.page}): ${first.error}`,
   ];
-}
-
-/** The report for scripts: ISO dates, stable field names. */
-export function statusJson(report: StatusReport): unknown {
-  return JSON.parse(JSON.stringify(report));
-}
-
-/** The report for people: a table of runs, the windows needing attention, freshness, the verdict. */
-export function formatStatus(report: StatusReport): string {
-  const { now } = report;
-  const lines: string[] = [];
-  lines.push('RECENT RUNS');
-  if (report.runs.length === 0) {
-    lines.push('  (none yet: run `npm run sync` or start the worker)');
-  } else {
-    const header = ['STARTED (UTC)', 'KIND', 'STATUS', 'INTERVAL', 'WINDOWS d/f/t', 'CONVS', 'REQS', 'DURATION'];
-    const rows = report.runs.map((r) => [
-      shortTime(r.startedAt),
-      r.kind,
-      r.status,
-      `${shortTime(r.intervalStart)} → ${shortTime(r.intervalEnd)}`,
-      `${r.windowsDone}/${r.windowsFailed}/${r.windowsTotal}`,
-      String(r.conversationsWritten),
-      String(r.requests),
-      r.durationMs !== null
-        ? formatDuration(r.durationMs)
-        : r.status === 'running'
-          ? `${formatDuration(now.getTime() - r.startedAt.getTime())}…`
-          : `heartbeat ${formatDuration(r.heartbeatAgeMs ?? now.getTime() - r.heartbeatAt.getTime())} ago`,
-    ]);
-    lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
-    for (const r of report.runs.filter((x) => (x.error && x.status !== 'succeeded') || x.deadReason).slice(0, 5)) {
-      const why = r.deadReason ? `${r.deadReason}; the next run marks it interrupted` : r.error!;
-      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(why, 200)}`);
-    }
-  }
-  lines.push('');
-  lines.push('WINDOWS FAILED OR OPEN IN THESE RUNS');
-  if (report.windows.length === 0) lines.push('  none');
-  for (const w of report.windows) {
-    lines.push(
-      `  ${w.status.padEnd(8)} ${shortTime(w.windowStart)} → ${shortTime(w.windowEnd)}  ${oneLine(w.scopeKey, 40)}` +
-        `  run ${w.runId.slice(0, 8)}, ${w.attempts} attempt(s)${w.error ? `: ${oneLine(w.error, 160)}` : ''}`,
-    );
-  }
-  if (report.windowsNotListed > 0) lines.push(`  … and ${report.windowsNotListed} more (see the sync_windows table)`);
-  lines.push('');
-  lines.push('QUARANTINED RECORDS NOT STORED YET (sync_rejects, resolved_at is null)');
-  if (report.rejects.open === 0) lines.push('  none');
-  for (const r of report.rejects.listed) {
-    lines.push(
-      `  ${r.conversationId ?? '(id unreadable)'}  ${r.page}, run ${r.runId.slice(0, 8)}, seen ${r.timesSeen}x, ` +
-        `last ${shortTime(r.lastSeenAt)}: ${oneLine(r.error, 160)}`,
-    );
-  }
-  if (report.rejects.open > report.rejects.listed.length) {
-    lines.push(`  … and ${report.rejects.open - report.rejects.listed.length} more (SELECT * FROM sync_rejects WHERE resolved_at IS NULL)`);
-  }
-  lines.push('');
-  const f = report.freshness;
-  lines.push('FRESHNESS');
-  lines.push(`  newest conversation start  ${f.newestConversationStart ? ago(f.newestConversationStart, now) : 'no conversations stored'}`);
-  lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
-  lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
-  const st = report.settling;
-  lines.push(
-    `  settling                   ${st.daysAwaiting} query-read day(s) not yet re-read through a job` +
-      (st.oldestAwaiting ? ` (oldest ${st.oldestAwaiting}; the newest wait for the data-availability date)` : '') +
-      `; last settle run ${st.lastRun ? `${st.lastRun.status}, ${ago(st.lastRun.startedAt, now)}` : 'never'}`,
-  );
-  lines.push('');
-  lines.push('REFERENCE LISTS (names for ids)');
-  if (report.referenceLists.length === 0) lines.push('  not refreshed yet');
-  if (report.referenceLists.length > 0) {
-    const header = ['LIST', 'STATUS', 'ENTRIES', 'REFRESHED (UTC)', 'LAST READ (UTC)'];
-    const rows = report.referenceLists.map((l) => [
-      l.list, l.status, l.entries === null ? '–' : String(l.entries), shortTime(l.refreshedAt), l.lastSuccessAt ? shortTime(l.lastSuccessAt) : 'never',
-    ]);
-    lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
-  }
-  for (const w of report.warnings) lines.push(`  warning: ${oneLine(w, 300)}`);
-  lines.push(...formatCoverage(report));
-  lines.push('');
-  if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
-  else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));
-  return lines.join('\n');
-}
-
-/** Per scope: covered ranges and holes, merged, the newest listed and the rest counted. */
-function formatCoverage(report: StatusReport): string[] {
-  const lines = ['COVERAGE (time ranges whose windows are all done, per agent scope)'];
-  if (report.coverage.length === 0) lines.push('  none yet');
-  for (const s of report.coverage) {
-    const name = s.agentIds.length === 0 ? 'all agents' : `${s.agentIds.length} agent(s): ${oneLine(s.agentIds.join(','), 80)}`;
-    lines.push(`  ${name}${s.worker ? '  (the worker\'s scope)' : ''}`);
-    const covered = s.covered.map(span).join(', ');
-    lines.push(`    covered      ${covered || 'nothing yet'}${s.coveredNotListed > 0 ? ` (and ${s.coveredNotListed} older range(s))` : ''}`);
-    for (const h of s.holes) {
-      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${backfillHint(h, s.agentIds, { configured: s.worker })}`);
-    }
-    if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
-    for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);
-  }
-  if (report.scopesNotListed > 0) lines.push(`  … and ${report.scopesNotListed} scope(s) whose newest run is older (agent lists of sync_runs)`);
-  return lines;
-}
-
-function span(r: Range): string {
-  return `${shortTime(r.start)} → ${shortTime(r.end)}`;
-}
-
-function shortTime(d: Date): string {
-  return d.toISOString().slice(0, 16).replace('T', ' ');
-}
-
-function ago(d: Date, now: Date): string {
-  const ms = now.getTime() - d.getTime();
-  return `${d.toISOString()} (${ms >= 0 ? `${formatDuration(ms)} ago` : `in ${formatDuration(-ms)}`})`;
-}
-
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function table(rows: string[][]): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd());
 }

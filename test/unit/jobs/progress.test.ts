@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Writable } from 'node:stream';
+import { createProgressReporter } from '../../../src/jobs/progress.ts';
 import {
   completedFraction,
-  createProgressReporter,
   estimateRemainingMs,
   formatBar,
   formatProgressLine,
   progressFields,
   requestsPerMinute,
-} from '../../../src/jobs/progress.ts';
+} from '../../../src/present/progress.ts';
 import type { SyncProgress } from '../../../src/jobs/sync.ts';
 import { MINUTE_MS, SECOND_MS } from '../../../src/time.ts';
 

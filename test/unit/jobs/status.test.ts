@@ -6,12 +6,12 @@ import {
   assessWorkerCoverage,
   coverageProblems,
   displayStatus,
-  formatStatus,
   referenceListWarnings,
   type Freshness,
   type RunRow,
   type StatusReport,
 } from '../../../src/jobs/status.ts';
+import { formatStatus } from '../../../src/present/status.ts';
 import { backfillHint } from '../../../src/jobs/rolling.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
 

@@ -1,0 +1,106 @@
+/**
+ * The ledger and data reads behind `status` and `--dry-run` (src/jobs/status.ts and
+ * src/jobs/dry-run.ts assemble them): recent runs, windows still open, freshness, reference
+ * list refreshes, and the sizes of windows earlier runs recorded. Reading only.
+ */
+import type { Db } from './client.ts';
+import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS, sqlList, UNFINISHED_WINDOW_STATUSES, type RunKind } from '../sync/states.ts';
+
+export interface WindowRow {
+  runId: string;
+  scopeKey: string;
+  windowStart: Date;
+  windowEnd: Date;
+  status: string;
+  attempts: number;
+  error: string | null;
+}
+
+/** The last refresh of one reference list (queues, wrap-up codes, ...). */
+export interface ReferenceListRow {
+  list: string;
+  /** ok | forbidden (the OAuth client lacks `permission`) | failed */
+  status: string;
+  refreshedAt: Date;
+  entries: number | null;
+  permission: string;
+  error: string | null;
+  lastSuccessAt: Date | null;
+}
+
+/** The newest `limit` runs (at least one), newest first. */
+export function readRecentRuns(db: Db, limit: number) {
+  return db.syncRun.findMany({ orderBy: { startedAt: 'desc' }, take: Math.max(1, limit) });
+}
+
+/**
+ * Windows of the given runs that are not done (failed, pending, or left running by a killed
+ * run), leaving out those a later window of the same scope has since covered and finished:
+ * an operator should see the gaps that remain, not the history of gaps already repaired.
+ */
+export async function readOpenWindows(db: Db, runIds: readonly string[], limit: number | null): Promise<WindowRow[]> {
+  if (runIds.length === 0) return [];
+  return db.$queryRawUnsafe<WindowRow[]>(
+    `SELECT w.run_id::text AS "runId", w.scope_key AS "scopeKey", w.window_start AS "windowStart", w.window_end AS "windowEnd",
+            w.status, w.attempts, w.error
+       FROM sync_windows w
+      WHERE w.run_id = ANY($1::uuid[]) AND w.status IN (${sqlList(UNFINISHED_WINDOW_STATUSES)})
+        AND NOT EXISTS (
+          SELECT 1 FROM sync_windows d
+           WHERE d.scope_key = w.scope_key AND d.status IN (${sqlList(FINISHED_WINDOW_STATUSES)}) AND d.window_id > w.window_id
+             AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
+      ORDER BY w.window_start, w.window_id
+      ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
+    [...runIds],
+  );
+}
+
+/** The newest conversation start and the newest last_synced_at stored (null with no conversations). */
+export async function readNewestConversation(db: Db): Promise<{ conversationStart: Date | null; lastSyncedAt: Date | null }> {
+  const newest = await db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } });
+  return { conversationStart: newest._max.conversationStart, lastSyncedAt: newest._max.lastSyncedAt };
+}
+
+/** The rolling sync that finished successfully last (a backfill of last year says nothing about today). */
+export function readLastSuccessfulSync(db: Db) {
+  return db.syncRun.findFirst({
+    where: { kind: 'sync' satisfies RunKind, status: 'succeeded', finishedAt: { not: null } },
+    orderBy: { finishedAt: 'desc' },
+    select: { runId: true, kind: true, finishedAt: true },
+  });
+}
+
+/** The newest run of a kind, started or finished. */
+export function readLastRun(db: Db, kind: RunKind) {
+  return db.syncRun.findFirst({ where: { kind }, orderBy: { startedAt: 'desc' }, select: { runId: true, status: true, startedAt: true, finishedAt: true } });
+}
+
+export function readReferenceListRefreshes(db: Db): Promise<ReferenceListRow[]> {
+  return db.referenceListRefresh.findMany({ orderBy: { list: 'asc' } });
+}
+
+export interface SizedWindowRow {
+  scopeKey: string;
+  windowStart: Date;
+  windowEnd: Date;
+  status: string;
+  pages: number;
+  totalHits: number | null;
+}
+
+/**
+ * Windows of any run, in the given scopes and inside `[from, to]`, that ended done or split:
+ * their page counts (or hits) size the same windows of a new plan. Oldest first.
+ */
+export function readSizedWindows(db: Db, range: { scopeKeys: readonly string[]; from: Date; to: Date }): Promise<SizedWindowRow[]> {
+  return db.syncWindow.findMany({
+    where: {
+      scopeKey: { in: [...range.scopeKeys] },
+      windowStart: { gte: range.from },
+      windowEnd: { lte: range.to },
+      status: { in: ['done', SPLIT_WINDOW_STATUS] },
+    },
+    select: { scopeKey: true, windowStart: true, windowEnd: true, status: true, pages: true, totalHits: true },
+    orderBy: { windowId: 'asc' },
+  });
+}

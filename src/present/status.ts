@@ -1,0 +1,119 @@
+/**
+ * The `status` screen: the report of src/jobs/status.ts for people (a table of runs, the
+ * windows needing attention, freshness, coverage, the verdict) and for scripts (JSON).
+ */
+import { formatDuration } from '../duration.ts';
+import { backfillHint, formatSpan } from '../jobs/rolling.ts';
+import type { StatusReport } from '../jobs/status.ts';
+import type { Range } from '../sync/coverage.ts';
+import { formatTable } from './table.ts';
+import { ago, oneLine, shortTime } from './text.ts';
+
+/** The report for scripts: ISO dates, stable field names. */
+export function statusJson(report: StatusReport): unknown {
+  return JSON.parse(JSON.stringify(report));
+}
+
+/** The report for people: a table of runs, the windows needing attention, freshness, the verdict. */
+export function formatStatus(report: StatusReport): string {
+  const { now } = report;
+  const lines: string[] = [];
+  lines.push('RECENT RUNS');
+  if (report.runs.length === 0) {
+    lines.push('  (none yet: run `npm run sync` or start the worker)');
+  } else {
+    const header = ['STARTED (UTC)', 'KIND', 'STATUS', 'INTERVAL', 'WINDOWS d/f/t', 'CONVS', 'REQS', 'DURATION'];
+    const rows = report.runs.map((r) => [
+      shortTime(r.startedAt),
+      r.kind,
+      r.status,
+      `${shortTime(r.intervalStart)} → ${shortTime(r.intervalEnd)}`,
+      `${r.windowsDone}/${r.windowsFailed}/${r.windowsTotal}`,
+      String(r.conversationsWritten),
+      String(r.requests),
+      r.durationMs !== null
+        ? formatDuration(r.durationMs)
+        : r.status === 'running'
+          ? `${formatDuration(now.getTime() - r.startedAt.getTime())}…`
+          : `heartbeat ${formatDuration(r.heartbeatAgeMs ?? now.getTime() - r.heartbeatAt.getTime())} ago`,
+    ]);
+    lines.push(...formatTable([header, ...rows], { indent: '  ' }));
+    for (const r of report.runs.filter((x) => (x.error && x.status !== 'succeeded') || x.deadReason).slice(0, 5)) {
+      const why = r.deadReason ? `${r.deadReason}; the next run marks it interrupted` : r.error!;
+      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(why, 200)}`);
+    }
+  }
+  lines.push('');
+  lines.push('WINDOWS FAILED OR OPEN IN THESE RUNS');
+  if (report.windows.length === 0) lines.push('  none');
+  for (const w of report.windows) {
+    lines.push(
+      `  ${w.status.padEnd(8)} ${shortTime(w.windowStart)} → ${shortTime(w.windowEnd)}  ${oneLine(w.scopeKey, 40)}` +
+        `  run ${w.runId.slice(0, 8)}, ${w.attempts} attempt(s)${w.error ? `: ${oneLine(w.error, 160)}` : ''}`,
+    );
+  }
+  if (report.windowsNotListed > 0) lines.push(`  … and ${report.windowsNotListed} more (see the sync_windows table)`);
+  lines.push('');
+  lines.push('QUARANTINED RECORDS NOT STORED YET (sync_rejects, resolved_at is null)');
+  if (report.rejects.open === 0) lines.push('  none');
+  for (const r of report.rejects.listed) {
+    lines.push(
+      `  ${r.conversationId ?? '(id unreadable)'}  ${r.page}, run ${r.runId.slice(0, 8)}, seen ${r.timesSeen}x, ` +
+        `last ${shortTime(r.lastSeenAt)}: ${oneLine(r.error, 160)}`,
+    );
+  }
+  if (report.rejects.open > report.rejects.listed.length) {
+    lines.push(`  … and ${report.rejects.open - report.rejects.listed.length} more (SELECT * FROM sync_rejects WHERE resolved_at IS NULL)`);
+  }
+  lines.push('');
+  const f = report.freshness;
+  lines.push('FRESHNESS');
+  lines.push(`  newest conversation start  ${f.newestConversationStart ? ago(f.newestConversationStart, now) : 'no conversations stored'}`);
+  lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
+  lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
+  const st = report.settling;
+  lines.push(
+    `  settling                   ${st.daysAwaiting} query-read day(s) not yet re-read through a job` +
+      (st.oldestAwaiting ? ` (oldest ${st.oldestAwaiting}; the newest wait for the data-availability date)` : '') +
+      `; last settle run ${st.lastRun ? `${st.lastRun.status}, ${ago(st.lastRun.startedAt, now)}` : 'never'}`,
+  );
+  lines.push('');
+  lines.push('REFERENCE LISTS (names for ids)');
+  if (report.referenceLists.length === 0) lines.push('  not refreshed yet');
+  if (report.referenceLists.length > 0) {
+    const header = ['LIST', 'STATUS', 'ENTRIES', 'REFRESHED (UTC)', 'LAST READ (UTC)'];
+    const rows = report.referenceLists.map((l) => [
+      l.list, l.status, l.entries === null ? '–' : String(l.entries), shortTime(l.refreshedAt), l.lastSuccessAt ? shortTime(l.lastSuccessAt) : 'never',
+    ]);
+    lines.push(...formatTable([header, ...rows], { indent: '  ' }));
+  }
+  for (const w of report.warnings) lines.push(`  warning: ${oneLine(w, 300)}`);
+  lines.push(...formatCoverage(report));
+  lines.push('');
+  if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
+  else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));
+  return lines.join('\n');
+}
+
+/** Per scope: covered ranges and holes, merged, the newest listed and the rest counted. */
+function formatCoverage(report: StatusReport): string[] {
+  const lines = ['COVERAGE (time ranges whose windows are all done, per agent scope)'];
+  if (report.coverage.length === 0) lines.push('  none yet');
+  for (const s of report.coverage) {
+    const name = s.agentIds.length === 0 ? 'all agents' : `${s.agentIds.length} agent(s): ${oneLine(s.agentIds.join(','), 80)}`;
+    lines.push(`  ${name}${s.worker ? '  (the worker\'s scope)' : ''}`);
+    const covered = s.covered.map(span).join(', ');
+    lines.push(`    covered      ${covered || 'nothing yet'}${s.coveredNotListed > 0 ? ` (and ${s.coveredNotListed} older range(s))` : ''}`);
+    for (const h of s.holes) {
+      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${backfillHint(h, s.agentIds, { configured: s.worker })}`);
+    }
+    if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
+    for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);
+  }
+  if (report.scopesNotListed > 0) lines.push(`  … and ${report.scopesNotListed} scope(s) whose newest run is older (agent lists of sync_runs)`);
+  return lines;
+}
+
+function span(r: Range): string {
+  return `${shortTime(r.start)} → ${shortTime(r.end)}`;
+}
