@@ -10,7 +10,14 @@ import dotenv from 'dotenv';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
-import { MAX_JOB_INTERVAL_DAYS } from './genesys/details-jobs.ts';
+import {
+  DEFAULT_MAX_RETRIES,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  MAX_DETAILS_INTERVAL_DAYS,
+  MAX_DETAILS_PAGE_SIZE,
+  MAX_JOB_INTERVAL_DAYS,
+  MAX_REACHABLE_HITS,
+} from './genesys/limits.ts';
 import { KNOWN_REGIONS, regionDomain, resolveHosts } from './genesys/regions.ts';
 import { isLaneMode, LANE_MODES, type LaneMode } from './sync/lanes.ts';
 import { redactText, registerSecret } from './redact.ts';
@@ -19,10 +26,6 @@ import { DAY_MS, MINUTE_MS } from './time.ts';
 
 /** Genesys' documented default is 300 requests/minute per OAuth client; keep headroom for other integrations. */
 export const DEFAULT_RATE_LIMIT_PER_MIN = 250;
-/** The details query accepts at most 100 results per page (docs/genesys-api-facts.md §1.4: 400 at larger sizes). */
-export const MAX_PAGE_SIZE = 100;
-/** The API refuses paging past 100,000 results (docs/genesys-api-facts.md §1.4). */
-export const MAX_REACHABLE_HITS = 100_000;
 
 export class ConfigError extends Error {
   readonly code = 'CONFIG';
@@ -126,8 +129,8 @@ const envSchema = z.object({
   GENESYS_CLIENT_ID: optionalText,
   GENESYS_CLIENT_SECRET: optionalText,
   GENESYS_RATE_LIMIT_PER_MIN: intVar(1, 100_000, DEFAULT_RATE_LIMIT_PER_MIN),
-  GENESYS_REQUEST_TIMEOUT_MS: intVar(1_000, 10 * MINUTE_MS, MINUTE_MS),
-  GENESYS_MAX_RETRIES: intVar(0, 20, 5),
+  GENESYS_REQUEST_TIMEOUT_MS: intVar(1_000, 10 * MINUTE_MS, DEFAULT_REQUEST_TIMEOUT_MS),
+  GENESYS_MAX_RETRIES: intVar(0, 20, DEFAULT_MAX_RETRIES),
   DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
     message: 'must be a postgresql:// URL',
   }),
@@ -153,10 +156,10 @@ const envSchema = z.object({
     return parsed.ids;
   }),
   SYNC_AGENT_GROUP_SIZE: intVar(1, 100, 25),
-  SYNC_WINDOW_DAYS: intVar(1, 31, 7),
-  BACKFILL_WINDOW_DAYS: intVar(1, 31, 1),
+  SYNC_WINDOW_DAYS: intVar(1, MAX_DETAILS_INTERVAL_DAYS, 7),
+  BACKFILL_WINDOW_DAYS: intVar(1, MAX_DETAILS_INTERVAL_DAYS, 1),
   SYNC_CONCURRENCY: intVar(1, 64, 4),
-  SYNC_PAGE_SIZE: intVar(1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
+  SYNC_PAGE_SIZE: intVar(1, MAX_DETAILS_PAGE_SIZE, MAX_DETAILS_PAGE_SIZE),
   SYNC_WINDOW_MAX_HITS: intVar(100, MAX_REACHABLE_HITS, 10_000),
   // Node's timers overflow past ~24.8 days (and then fire at once): a day is plenty.
   SYNC_SHUTDOWN_TIMEOUT: durationVar('2m', { ms: DAY_MS, label: '1d' }),

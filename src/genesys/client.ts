@@ -1,7 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import got from 'got';
 import type { Logger } from 'pino';
-import { sleep as realSleep, SECOND_MS, systemClock, type Clock } from '../time.ts';
+import { sleep as realSleep, systemClock, type Clock } from '../time.ts';
 import { createApiCaller } from './api.ts';
 import { TokenProvider } from './auth.ts';
 import {
@@ -17,16 +17,12 @@ import {
 import { queryConversationDetailsPage, type DetailsPageResult, type DetailsQueryPage } from './details-query.ts';
 import { GenesysError } from './errors.ts';
 import { Gate, type Sleep } from './gate.ts';
+import { DEFAULT_REQUEST_TIMEOUT_MS } from './limits.ts';
 import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps } from './request.ts';
 import type { GenesysUser } from './schemas.ts';
 import { listReferenceEntities, type ListReferenceOptions, type ReferenceEntity, type ReferenceListName } from './reference-lists.ts';
 import { listUsers, type ListUsersOptions } from './users.ts';
 
-/**
- * Analytics queries can take well over the SDK's 16 s default; a minute is generous without
- * letting a stuck socket hold a slot forever.
- */
-export const DEFAULT_REQUEST_TIMEOUT_MS = 60 * SECOND_MS;
 
 export interface GenesysClientOptions {
   /** `https://api.<region>` (see resolveHosts); no trailing slash needed. */

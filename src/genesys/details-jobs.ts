@@ -7,19 +7,12 @@
 import { z } from 'zod';
 import { DAY_MS } from '../time.ts';
 import type { CallApi } from './api.ts';
+import { MAX_JOB_INTERVAL_DAYS, MAX_JOB_RESULTS_PAGE_SIZE } from './limits.ts';
 import { formatInterval, scopeSegmentFilters, type QueryScope, type SegmentFilter } from './details-query.ts';
 import { GenesysApiError, InvalidResponseError } from './errors.ts';
 
 export const DETAILS_JOBS_PATH = '/api/v2/analytics/conversations/details/jobs';
 export const DETAILS_JOBS_AVAILABILITY_PATH = `${DETAILS_JOBS_PATH}/availability`;
-/** Largest results page this project asks for (the API's own maximum is undocumented; 1,000 is what it is known to serve). */
-export const MAX_JOB_RESULTS_PAGE_SIZE = 1_000;
-/**
- * Longest job interval this client sends. Genesys does not document a maximum for jobs
- * (docs/sync.md §13 "Why 31 days a job"); 31 days is the documented cap of the filtered details
- * query, so it is the longest interval known to be acceptable for detail data.
- */
-export const MAX_JOB_INTERVAL_DAYS = 31;
 
 /** `AsyncQueryStatus.state`; Genesys may add values, so any other string is kept as is. */
 export type DetailsJobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED';

@@ -1,18 +1,9 @@
 import { DAY_MS } from '../time.ts';
 import type { CallApi } from './api.ts';
+import { MAX_DETAILS_INTERVAL_DAYS } from './limits.ts';
 import { parseDetailsPage } from './schemas.ts';
 
 export const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
-
-/**
- * Longest interval the details query accepts when any filter is present (ours always has the
- * `purpose` filter); 7 days without filters.
- * https://developer.genesys.cloud/analyticsdatamanagement/analytics/detail/index
- */
-export const MAX_DETAILS_INTERVAL_DAYS = 31;
-
-/** Default page size used by nearly all public code; the real maximum is undocumented (100 or 200). */
-export const DEFAULT_DETAILS_PAGE_SIZE = 100;
 
 /** Which agents' conversations to fetch: every conversation with an agent, or those of some agents. */
 export type QueryScope = { kind: 'all' } | { kind: 'agents'; userIds: readonly string[] };

@@ -1,12 +1,11 @@
 /** Genesys Cloud API client: auth, rate-limited requests, users and conversation details. */
-export { createGenesysClient, DEFAULT_REQUEST_TIMEOUT_MS, type GenesysClient, type GenesysClientOptions } from './client.ts';
+export { createGenesysClient, type GenesysClient, type GenesysClientOptions } from './client.ts';
 export { KNOWN_REGIONS, regionDomain, resolveHosts, type HostOptions, type Hosts, type RegionKey, type RegionDomain } from './regions.ts';
+export * from './limits.ts';
 export {
   buildDetailsQueryBody,
   formatInterval,
-  DEFAULT_DETAILS_PAGE_SIZE,
   DETAILS_QUERY_PATH,
-  MAX_DETAILS_INTERVAL_DAYS,
   type DetailsPageResult,
   type DetailsQueryBody,
   type DetailsQueryPage,
@@ -16,8 +15,6 @@ export {
   buildDetailsJobBody,
   isJobGone,
   DETAILS_JOBS_PATH,
-  MAX_JOB_INTERVAL_DAYS,
-  MAX_JOB_RESULTS_PAGE_SIZE,
   type DetailsJobBody,
   type DetailsJobRequest,
   type DetailsJobResultsPage,
@@ -32,7 +29,7 @@ export {
   type ReferenceListName,
   type ReferenceListSpec,
 } from './reference-lists.ts';
-export { DEFAULT_USERS_PAGE_SIZE, type ListUsersOptions, type UserState } from './users.ts';
+export { type ListUsersOptions, type UserState } from './users.ts';
 export type { GenesysConversation, GenesysParticipant, GenesysSession, GenesysSegment, GenesysMetric, GenesysUser } from './schemas.ts';
 export type { GenesysStats } from './request.ts';
 export {

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { CallApi } from './api.ts';
 import { GenesysError, InvalidResponseError } from './errors.ts';
+import { DEFAULT_REFERENCE_PAGE_SIZE } from './limits.ts';
 import { isLastUsersPage } from './users.ts';
 
 /** Named after the tables they fill. */
@@ -29,8 +30,6 @@ export const REFERENCE_LISTS: Readonly<Record<ReferenceListName, ReferenceListSp
   languages: { name: 'languages', path: '/api/v2/routing/languages', permission: 'routing:language:view' },
 };
 
-/** 100 is accepted by every one of these endpoints; a larger size is not documented for all. */
-export const DEFAULT_REFERENCE_PAGE_SIZE = 100;
 
 /** Loop guard: 10,000 pages × 100 entries is far beyond any org's queues or codes. */
 export const MAX_REFERENCE_PAGES = 10_000;

@@ -5,6 +5,7 @@ import { SECOND_MS } from '../time.ts';
 import { classify, type Outcome } from './classify.ts';
 import { InvalidResponseError, RetriesExhaustedError, type GenesysError } from './errors.ts';
 import type { Sleep } from './gate.ts';
+import { DEFAULT_MAX_RETRIES } from './limits.ts';
 
 /** Counters for the run ledger; every field only grows. */
 export interface GenesysStats {
@@ -40,7 +41,7 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
-  maxRetries: 5,
+  maxRetries: DEFAULT_MAX_RETRIES,
   maxRateLimitRetries: 20,
   baseDelayMs: 500,
   maxDelayMs: 30 * SECOND_MS,

@@ -1,11 +1,10 @@
 import type { CallApi } from './api.ts';
+import { DEFAULT_USERS_PAGE_SIZE } from './limits.ts';
 import { GenesysError } from './errors.ts';
 import { parseUsersPage, type GenesysUser } from './schemas.ts';
 
 export const USERS_PATH = '/api/v2/users';
 
-/** Page size widely used with `GET /api/v2/users`; the documented default is 25, the maximum is undocumented. */
-export const DEFAULT_USERS_PAGE_SIZE = 500;
 
 /** Loop guard: far beyond any real org (10,000 pages × 500 users). */
 export const MAX_USERS_PAGES = 10_000;

@@ -20,7 +20,7 @@ import { planKey as makePlanKey, planRun, type PlannedWindow } from '../sync/pla
 import type { Window } from '../sync/windows.ts';
 import type { Clock } from '../time.ts';
 import { SECOND_MS } from '../time.ts';
-import { MAX_REACHABLE_HITS } from '../config.ts';
+import { MAX_REACHABLE_HITS } from '../genesys/limits.ts';
 import { refreshAgents } from './agents.ts';
 import { refreshReferenceLists } from './reference-lists.ts';
 import { describeError } from './describe-error.ts';

@@ -7,7 +7,8 @@ import type { QueryScope } from '../genesys/details-query.ts';
 import { InvalidRequestError } from './errors.ts';
 import type { Interval } from './interval.ts';
 import { planScopes } from './scopes.ts';
-import { MAX_FILTERED_QUERY_DAYS, planWindows, subtractCovered, utcDayFloor, type Window } from './windows.ts';
+import { planWindows, subtractCovered, utcDayFloor, type Window } from './windows.ts';
+import { MAX_DETAILS_INTERVAL_DAYS } from '../genesys/limits.ts';
 import { DAY_MS } from '../time.ts';
 
 /**
@@ -64,7 +65,7 @@ export function planKey(kind: string, interval: Interval, agentIds: readonly str
 export function countPlannedWindows(options: Omit<PlanOptions, 'done'>): number {
   const { start, end } = options.interval;
   if (!(end.getTime() > start.getTime())) return 0;
-  const days = Math.max(1, Math.min(options.windowDays, MAX_FILTERED_QUERY_DAYS));
+  const days = Math.max(1, Math.min(options.windowDays, MAX_DETAILS_INTERVAL_DAYS));
   // planWindows cuts on utcDayFloor(start) + k·days: the count is that span over the window length.
   const windows = Math.ceil((end.getTime() - utcDayFloor(start.getTime())) / (days * DAY_MS));
   return windows * planScopes(options.agentIds, options.agentGroupSize).length;

@@ -8,13 +8,8 @@
  */
 import { DAY_MS } from '../time.ts';
 import type { Interval } from './interval.ts';
+import { MAX_DETAILS_INTERVAL_DAYS } from '../genesys/limits.ts';
 
-/**
- * The longest interval a details query may span when it has a filter (ours always filters
- * on `purpose = agent`): 31 days; 7 without filters.
- * https://developer.genesys.cloud/analyticsdatamanagement/analytics/detail/index
- */
-export const MAX_FILTERED_QUERY_DAYS = 31;
 
 export type Window = Interval;
 
@@ -33,7 +28,7 @@ export function daysTouched(window: Window): number {
 
 /** Cuts `[start, end)` into windows aligned to UTC midnights, each touching at most `maxDays` days. */
 export function planWindows(interval: Interval, maxDays: number): Window[] {
-  const days = Math.max(1, Math.min(maxDays, MAX_FILTERED_QUERY_DAYS));
+  const days = Math.max(1, Math.min(maxDays, MAX_DETAILS_INTERVAL_DAYS));
   const windows: Window[] = [];
   const end = interval.end.getTime();
   let cursor = interval.start.getTime();
