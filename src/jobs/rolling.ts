@@ -6,12 +6,10 @@
  */
 import { readCoverage } from '../db/coverage.ts';
 import type { Db } from '../db/client.ts';
-import { formatDuration } from '../duration.ts';
-import { newestCoveredEnd, runScopeKey, type Range } from '../sync/coverage.ts';
+import { newestCoveredEnd, runScopeKey } from '../sync/coverage.ts';
 import { resolveRollingInterval, type RollingInterval } from '../sync/interval.ts';
-import { utcDayFloor } from '../sync/windows.ts';
-import { DAY_MS } from '../time.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
+import { backfillHint, formatSpan } from '../present/text.ts';
 
 export interface RollingPlanOptions {
   now: Date;
@@ -57,30 +55,4 @@ function describeRollingPlan(plan: RollingInterval, scopeKey: string, options: R
     `catch-up cut by SYNC_MAX_CATCH_UP (${formatSpan(options.maxCatchUpMs!)}): ${covering}: ${reason}; ` +
     `${hole.start.toISOString()} → ${hole.end.toISOString()} stays a hole: ${backfillHint(hole, options.agentIds, { configured: options.configuredAgents })}`
   );
-}
-
-/** "14 days", "1.5 days", or a shorter duration as formatDuration writes it. */
-export function formatSpan(ms: number): string {
-  if (ms < DAY_MS) return formatDuration(ms);
-  const days = Math.round((ms / DAY_MS) * 10) / 10;
-  return `${days} day${days === 1 ? '' : 's'}`;
-}
-
-/** Agent lists longer than this are not spelled out in a hint (status --json and the ledger have them). */
-const MAX_HINTED_AGENTS = 5;
-
-/**
- * The backfill command that fills a hole: whole UTC days around it (re-syncing a few stored
- * conversations at its edges is harmless; every write is an idempotent upsert). With
- * `configured`, the scope is SYNC_AGENT_IDS, which a backfill uses without `--agents`.
- */
-export function backfillHint(hole: Range, agentIds: readonly string[], options: { configured?: boolean } = {}): string {
-  const from = new Date(utcDayFloor(hole.start.getTime())).toISOString().slice(0, 10);
-  const to = new Date(Math.ceil(hole.end.getTime() / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
-  const ids = [...new Set(agentIds)].sort();
-  let agents = '';
-  if (ids.length > 0 && !options.configured) {
-    agents = ids.length <= MAX_HINTED_AGENTS ? ` --agents ${ids.join(',')}` : ` --agents <the ${ids.length} agents of this scope>`;
-  }
-  return `npm run backfill -- --from ${from} --to ${to}${agents}`;
 }

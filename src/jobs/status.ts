@@ -11,7 +11,6 @@ import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
 import { readRunningRuns } from '../db/run-liveness.ts';
 import { formatDuration } from '../duration.ts';
 import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../sync/coverage.ts';
-import { backfillHint, formatSpan } from './rolling.ts';
 import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
 import { readSettlingStatus, type SettlingStatus } from './settle-status.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
@@ -25,7 +24,7 @@ import {
   type ReferenceListRow,
   type WindowRow,
 } from '../db/status-queries.ts';
-import { shortTime } from '../present/text.ts';
+import { backfillHint, formatSpan, shortTime } from '../present/text.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
 export const MAX_LISTED_WINDOWS = 30;

@@ -3,11 +3,10 @@
  * windows needing attention, freshness, coverage, the verdict) and for scripts (JSON).
  */
 import { formatDuration } from '../duration.ts';
-import { backfillHint, formatSpan } from '../jobs/rolling.ts';
 import type { StatusReport } from '../jobs/status.ts';
 import type { Range } from '../sync/coverage.ts';
 import { formatTable } from './table.ts';
-import { ago, oneLine, shortTime } from './text.ts';
+import { ago, backfillHint, formatSpan, oneLine, shortTime } from './text.ts';
 
 /** The report for scripts: ISO dates, stable field names. */
 export function statusJson(report: StatusReport): unknown {
