@@ -5,7 +5,14 @@
  * runs with the same plan key to fetch only what is left.
  */
 import type { Db } from './client.ts';
-import { FINISHED_WINDOW_STATUSES, type FinalRunStatus, type RunKind } from '../sync/states.ts';
+import {
+  FINISHED_WINDOW_STATUSES,
+  SPLIT_WINDOW_STATUS,
+  type FinalRunStatus,
+  type RunKind,
+  type RunStatus,
+  type WindowStatus,
+} from '../sync/states.ts';
 import type { Window } from '../sync/windows.ts';
 import type { NewWindow, WindowDone, WindowFailed } from '../jobs/run-ports.ts';
 
@@ -37,7 +44,7 @@ export interface NewRun {
 
 /** The first heartbeat is the column's default, now() on the database's clock (see heartbeatRun). */
 export async function createRun(db: Db, run: NewRun): Promise<void> {
-  await db.syncRun.create({ data: { ...run, status: 'running' } });
+  await db.syncRun.create({ data: { ...run, status: 'running' satisfies RunStatus } });
 }
 
 /**
@@ -77,7 +84,7 @@ export async function insertWindows(db: Db, runId: string, windows: readonly New
       scopeAgentIds: w.scopeAgentIds,
       windowStart: w.start,
       windowEnd: w.end,
-      status: 'pending',
+      status: 'pending' satisfies WindowStatus,
       lane: w.lane,
       parentWindowId: w.parentWindowId ?? null,
     })),
@@ -89,7 +96,7 @@ export async function insertWindows(db: Db, runId: string, windows: readonly New
 export async function markWindowRunning(db: Db, windowId: bigint, at: Date): Promise<void> {
   await db.syncWindow.update({
     where: { windowId },
-    data: { status: 'running', attempts: { increment: 1 }, startedAt: at, error: null },
+    data: { status: 'running' satisfies WindowStatus, attempts: { increment: 1 }, startedAt: at, error: null },
   });
 }
 
@@ -119,7 +126,7 @@ export async function markWindowFailed(db: Db, windowId: bigint, result: WindowF
   await db.syncWindow.update({
     where: { windowId },
     data: {
-      status: 'failed',
+      status: 'failed' satisfies WindowStatus,
       error: result.error.slice(0, 4000),
       pages: result.pages,
       conversationsWritten: result.conversationsWritten,
@@ -130,7 +137,7 @@ export async function markWindowFailed(db: Db, windowId: bigint, result: WindowF
 }
 
 export async function markWindowSplit(db: Db, windowId: bigint, totalHits: number, at: Date): Promise<void> {
-  await db.syncWindow.update({ where: { windowId }, data: { status: 'split', totalHits, finishedAt: at } });
+  await db.syncWindow.update({ where: { windowId }, data: { status: SPLIT_WINDOW_STATUS, totalHits, finishedAt: at } });
 }
 
 /** Windows still pending or running when a run stops (killed, interrupted) are left as they are:

@@ -4,7 +4,7 @@
  * list refreshes, and the sizes of windows earlier runs recorded. Reading only.
  */
 import type { Db } from './client.ts';
-import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS, sqlList, UNFINISHED_WINDOW_STATUSES, type RunKind } from '../sync/states.ts';
+import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS, sqlList, UNFINISHED_WINDOW_STATUSES, type RunKind, type RunStatus, type WindowStatus } from '../sync/states.ts';
 
 export interface WindowRow {
   runId: string;
@@ -64,7 +64,7 @@ export async function readNewestConversation(db: Db): Promise<{ conversationStar
 /** The rolling sync that finished successfully last (a backfill of last year says nothing about today). */
 export function readLastSuccessfulSync(db: Db) {
   return db.syncRun.findFirst({
-    where: { kind: 'sync' satisfies RunKind, status: 'succeeded', finishedAt: { not: null } },
+    where: { kind: 'sync' satisfies RunKind, status: 'succeeded' satisfies RunStatus, finishedAt: { not: null } },
     orderBy: { finishedAt: 'desc' },
     select: { runId: true, kind: true, finishedAt: true },
   });
@@ -98,7 +98,7 @@ export function readSizedWindows(db: Db, range: { scopeKeys: readonly string[]; 
       scopeKey: { in: [...range.scopeKeys] },
       windowStart: { gte: range.from },
       windowEnd: { lte: range.to },
-      status: { in: ['done', SPLIT_WINDOW_STATUS] },
+      status: { in: ['done' satisfies WindowStatus, SPLIT_WINDOW_STATUS] },
     },
     select: { scopeKey: true, windowStart: true, windowEnd: true, status: true, pages: true, totalHits: true },
     orderBy: { windowId: 'asc' },
