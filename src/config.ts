@@ -118,6 +118,15 @@ const envSchema = z.object({
   SYNC_WINDOW_MAX_HITS: intVar(100, MAX_REACHABLE_HITS, 10_000),
   SYNC_SHUTDOWN_TIMEOUT: durationVar('2m'),
   STATUS_MAX_AGE: durationVar('26h'),
+  METRICS_PORT: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `must be a TCP port from 1 to 65535, or empty for no metrics server (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  }),
   LOG_LEVEL: optionalText
     .transform((v) => (v ?? 'info').toLowerCase())
     .refine((v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
@@ -175,6 +184,8 @@ export interface Config {
   database: { url: string | undefined; poolSize: number; embeddedDir: string; embeddedPort: number };
   sync: SyncConfig;
   statusMaxAgeMs: number;
+  /** The worker's HTTP server for /metrics, /healthz and /readyz; off when port is undefined. */
+  metrics: { port: number | undefined };
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
   hostname: string;
 }
@@ -236,6 +247,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       shutdownTimeoutMs: e.SYNC_SHUTDOWN_TIMEOUT,
     },
     statusMaxAgeMs: e.STATUS_MAX_AGE,
+    metrics: { port: e.METRICS_PORT },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT as 'auto' | 'json' | 'pretty' },
     hostname: hostname(),
   });

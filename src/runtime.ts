@@ -10,7 +10,7 @@ import { describeTarget } from './db/errors.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { assertSchemaCurrent } from './db/schema-check.ts';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
-import { createGenesysClient, type GenesysClient } from './genesys/index.ts';
+import { createGenesysClient, type GenesysClient, type RequestObserver } from './genesys/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -64,7 +64,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   };
 }
 
-export function createGenesys(config: Config, logger: Logger): GenesysClient {
+/** The Genesys client; `observer` sees every HTTP attempt, retry and 429 (the worker's metrics). */
+export function createGenesys(config: Config, logger: Logger, observer?: RequestObserver): GenesysClient {
   const g = requireGenesys(config);
   return createGenesysClient({
     apiUrl: g.apiUrl,
@@ -76,5 +77,6 @@ export function createGenesys(config: Config, logger: Logger): GenesysClient {
     maxRetries: g.maxRetries,
     requestTimeoutMs: g.requestTimeoutMs,
     logger,
+    ...(observer ? { observer } : {}),
   });
 }

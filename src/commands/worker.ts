@@ -1,14 +1,20 @@
 /**
- * `npm start` (`tsx src/cli.ts worker`): the long-running scheduled worker. Wiring only:
- * one database runtime and one Genesys client for the process; each tick resolves the
- * rolling interval with a fresh "now" and runs the same runSync as `npm run sync`.
+ * `npm start` (`node dist/cli.js worker` in production): the long-running scheduled worker.
+ * Wiring only: one database runtime and one Genesys client for the process; each tick
+ * resolves the rolling interval with a fresh "now" and runs the same runSync as
+ * `npm run sync`. With METRICS_PORT set, an HTTP server serves /metrics, /healthz and /readyz.
  */
+import { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
+import type { DatabaseHandle } from '../db/client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatSummary } from '../jobs/summary.ts';
-import { runSync } from '../jobs/sync.ts';
+import { runSync, type SyncReport } from '../jobs/sync.ts';
 import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
+import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
+import { createSyncMetrics, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
+import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval } from '../sync/interval.ts';
 import { HOUR_MS, systemClock } from '../time.ts';
@@ -17,18 +23,37 @@ import { syncOptions } from './sync.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
-  const genesys = createGenesys(config, logger);
+  const metrics = config.metrics.port === undefined ? undefined : createSyncMetrics(new Registry());
+  const genesys = createGenesys(config, logger, metrics?.requestObserver);
   const runtime = await openRuntime(config, logger);
   const stop = stopSignal(logger);
   const log = logger.child({ component: 'worker' });
+  let lastRunStatus: RunOutcomeStatus | undefined;
 
   const runOnce = async (signal: AbortSignal): Promise<RunOutcome> => {
-    const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
+    const startedAt = clock();
+    const interval = resolveInterval({ now: startedAt, lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
     const options = syncOptions('sync', { interval, agentIds: config.sync.agentIds, dryRun: false }, config);
-    const report = await runSync(
-      { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
-      options,
-    );
+    let report: SyncReport;
+    try {
+      report = await runSync(
+        { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
+        options,
+      );
+    } catch (error) {
+      lastRunStatus = 'error';
+      const finishedAt = clock();
+      metrics?.observeRun({
+        kind: 'sync', status: 'error', finishedAt, durationSeconds: (finishedAt.getTime() - startedAt.getTime()) / 1000,
+        conversationsWritten: 0, windowsFailed: 0,
+      });
+      throw error;
+    }
+    lastRunStatus = report.status;
+    metrics?.observeRun({
+      kind: report.kind, status: report.status, finishedAt: clock(), durationSeconds: report.durationMs / 1000,
+      conversationsWritten: report.conversationsWritten, windowsFailed: report.windowsFailed,
+    });
     return {
       status: report.status,
       summary: formatSummary(report),
@@ -36,17 +61,19 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     };
   };
 
-  const worker = createWorker(
-    { runOnce, scheduler: nodeCronScheduler, lock: postgresRunLock(runtime.database.url), logger: log, clock },
-    {
-      schedule: config.sync.schedule,
-      timezone: config.sync.timezone,
-      runOnStart: config.sync.runOnStart,
-      shutdownTimeoutMs: config.sync.shutdownTimeoutMs,
-    },
-  );
+  let server: MetricsServer | undefined;
   let abandonRun = false;
   try {
+    if (metrics) server = await serveMetrics(metrics, config.metrics.port!, runtime.database, () => lastRunStatus, log);
+    const worker = createWorker(
+      { runOnce, scheduler: nodeCronScheduler, lock: postgresRunLock(runtime.database.url), logger: log, clock },
+      {
+        schedule: config.sync.schedule,
+        timezone: config.sync.timezone,
+        runOnStart: config.sync.runOnStart,
+        shutdownTimeoutMs: config.sync.shutdownTimeoutMs,
+      },
+    );
     worker.start();
     // Keep the process alive between ticks on our own terms rather than relying on the
     // scheduler's timers being referenced.
@@ -60,7 +87,47 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     return result.interruptedRun ? EXIT.INTERRUPTED : EXIT.OK;
   } finally {
     stop.dispose();
+    await server?.close();
     genesys.close();
     if (!abandonRun) await runtime.close();
+  }
+}
+
+/**
+ * Starts the HTTP server. The last-success gauge starts from the ledger (the newest succeeded
+ * `sync` run), so a restart does not make it read "never".
+ */
+async function serveMetrics(
+  metrics: SyncMetrics,
+  port: number,
+  database: DatabaseHandle,
+  lastRunStatus: () => string | undefined,
+  logger: Logger,
+): Promise<MetricsServer> {
+  const last = await database.prisma.syncRun.findFirst({
+    where: { kind: 'sync', status: 'succeeded', finishedAt: { not: null } },
+    orderBy: { finishedAt: 'desc' },
+    select: { finishedAt: true },
+  });
+  if (last?.finishedAt) metrics.seedLastSuccess(last.finishedAt);
+  const loop = nodeLoopDelaySource();
+  try {
+    const server = await startMetricsServer({
+      port,
+      registry: metrics.registry,
+      live: liveness(loop),
+      ready: readiness({ pingDatabase: async () => void (await database.prisma.$queryRawUnsafe('SELECT 1')), lastRunStatus }),
+      logger,
+    });
+    return {
+      port: server.port,
+      close: async () => {
+        loop.stop();
+        await server.close();
+      },
+    };
+  } catch (error) {
+    loop.stop();
+    throw new Error(`METRICS_PORT: cannot serve metrics on port ${port}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
