@@ -9,7 +9,7 @@ import { openDatabase, type DatabaseHandle } from './db/client.ts';
 import { describeTarget } from './db/errors.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { assertSchemaCurrent } from './db/schema-check.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
+import { EMBEDDED_POOL_SIZE, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
 import { createGenesysClient, type GenesysClient, type RequestObserver } from './genesys/index.ts';
 
 export interface Runtime {
@@ -41,7 +41,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   try {
     if (embedded) await applyMigrations(url);
     database = await openDatabase(url, {
-      poolSize: config.database.poolSize,
+      poolSize: embedded ? EMBEDDED_POOL_SIZE : config.database.poolSize,
       onPoolError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
     });
     await assertSchemaCurrent(database.prisma, describeTarget(url)).catch(async (error) => {
