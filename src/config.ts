@@ -64,6 +64,17 @@ function durationVar(fallback: string) {
   });
 }
 
+/** A duration that may be unset (undefined: the feature it bounds is unbounded). */
+const optionalDurationVar = optionalText.transform((v, ctx) => {
+  if (v === undefined) return undefined;
+  const ms = parseDuration(v);
+  if (ms === undefined) {
+    ctx.addIssue({ code: 'custom', message: `must be a duration like 30d, 36h or 90m, or unset for no cap (got "${v}")` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
 function boolVar(fallback: boolean) {
   return optionalText.transform((v, ctx) => {
     if (v === undefined) return fallback;
@@ -102,6 +113,7 @@ const envSchema = z.object({
   SYNC_RUN_ON_START: boolVar(false),
   SYNC_LOOKBACK: durationVar('7d'),
   SYNC_LAG: durationVar('2m'),
+  SYNC_MAX_CATCH_UP: optionalDurationVar,
   SYNC_AGENT_IDS: optionalText.transform((v, ctx) => {
     const parsed = parseAgentIds(v);
     if ('error' in parsed) {
@@ -165,6 +177,11 @@ export interface SyncConfig {
   runOnStart: boolean;
   lookbackMs: number;
   lagMs: number;
+  /**
+   * The longest span one rolling run may cover when it catches up (SYNC_MAX_CATCH_UP);
+   * undefined = no cap. See src/sync/interval.ts, resolveRollingInterval.
+   */
+  maxCatchUpMs: number | undefined;
   agentIds: string[];
   agentGroupSize: number;
   /** Days a rolling-sync query window may touch (the API allows up to 31 with our filter). */
@@ -237,6 +254,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
       runOnStart: e.SYNC_RUN_ON_START,
       lookbackMs: e.SYNC_LOOKBACK,
       lagMs: e.SYNC_LAG,
+      maxCatchUpMs: e.SYNC_MAX_CATCH_UP,
       agentIds: e.SYNC_AGENT_IDS,
       agentGroupSize: e.SYNC_AGENT_GROUP_SIZE,
       windowDays: e.SYNC_WINDOW_DAYS,

@@ -1,7 +1,8 @@
 /**
  * `npm run status [-- --json] [--limit N]`: the sync's health from the ledger. Exit 0 when
- * healthy, 1 (EXIT.FAILED) when the last run failed or the last successful sync is older
- * than STATUS_MAX_AGE, so it doubles as a monitoring check. Wiring only.
+ * healthy, 1 (EXIT.FAILED) when the last run failed, the last successful sync is older than
+ * STATUS_MAX_AGE, or the worker's scope has a hole in its lookback or catch-up range, so it
+ * doubles as a monitoring check. Wiring only.
  */
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
@@ -47,6 +48,7 @@ export async function statusCommand(argv: string[], config: Config, logger: Logg
       now: systemClock(),
       limit: args.limit,
       maxAgeMs: config.statusMaxAgeMs,
+      worker: { agentIds: config.sync.agentIds, lookbackMs: config.sync.lookbackMs, lagMs: config.sync.lagMs },
     });
     process.stdout.write(args.json ? `${JSON.stringify(statusJson(report), null, 2)}\n` : `${formatStatus(report)}\n`);
     return report.healthy ? EXIT.OK : EXIT.FAILED;

@@ -9,12 +9,24 @@ import { createGenesys, openRuntime } from '../runtime.ts';
 import { resolveInterval, UsageError, type Interval } from '../sync/interval.ts';
 import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../jobs/progress.ts';
+import { planRollingRun, type RollingPlan } from '../jobs/rolling.ts';
+import type { Db } from '../db/client.ts';
+import { runScopeKey } from '../sync/coverage.ts';
+import { formatInterval } from '../genesys/index.ts';
 import { stopSignal } from './signals.ts';
 
 export interface RunArgs {
   interval: Interval;
   agentIds: string[];
   dryRun: boolean;
+  /**
+   * `sync` without --from/--to/--lookback: a rolling run, whose start is resolved against the
+   * scope's coverage before the run (planRolling). An explicit --lookback is an explicit
+   * interval: it syncs exactly what was asked (docs/sync.md, "Catch-up").
+   */
+  rolling?: boolean;
+  /** Rolling runs: where the run aimed to start (sync_runs.catch_up_from). */
+  catchUpFrom?: Date;
 }
 
 /** Parses and validates the flags before anything touches the network. */
@@ -55,7 +67,24 @@ export function parseRunArgs(kind: 'sync' | 'backfill', argv: string[], config: 
     if (parsed.ids.length === 0) throw new UsageError('--agents: the list is empty');
     agentIds = parsed.ids;
   }
-  return { interval, agentIds, dryRun: values['dry-run'] ?? false };
+  const rolling = kind === 'sync' && values.from === undefined && values.to === undefined && values.lookback === undefined;
+  return { interval, agentIds, dryRun: values['dry-run'] ?? false, rolling };
+}
+
+/**
+ * A rolling run of these agents (the configured ones for the worker): its interval caught up
+ * to where the scope's coverage ended (jobs/rolling.ts), and the line that says so when it
+ * reaches beyond the lookback.
+ */
+export function planRolling(db: Db, config: Config, agentIds: readonly string[], now: Date): Promise<RollingPlan> {
+  return planRollingRun(db, {
+    now,
+    lagMs: config.sync.lagMs,
+    lookbackMs: config.sync.lookbackMs,
+    maxCatchUpMs: config.sync.maxCatchUpMs,
+    agentIds,
+    configuredAgents: runScopeKey(agentIds) === runScopeKey(config.sync.agentIds),
+  });
 }
 
 export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Config) {
@@ -69,6 +98,7 @@ export function syncOptions(kind: 'sync' | 'backfill', args: RunArgs, config: Co
     windowMaxHits: config.sync.windowMaxHits,
     concurrency: config.sync.concurrency,
     resume: kind === 'backfill',
+    catchUpFrom: args.catchUpFrom,
   };
 }
 
@@ -81,42 +111,53 @@ export function exitCodeFor(report: SyncReport): number {
 
 export async function runCommand(kind: 'sync' | 'backfill', argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
-  const args = parseRunArgs(kind, argv, config, clock());
-  const options = syncOptions(kind, args, config);
-  if (args.dryRun) {
-    const { printPlan } = await import('../jobs/dry-run.ts');
-    const runtime = await openRuntime(config, logger);
-    try {
-      process.stdout.write(`${await printPlan(runtime.database.prisma, options)}\n`);
-    } finally {
-      await runtime.close();
-    }
-    return EXIT.OK;
-  }
-  const genesys = createGenesys(config, logger);
-  const runtime = await openRuntime(config, logger);
-  const stop = stopSignal(logger);
-  const progress = kind === 'backfill' ? createProgressReporter({ logger, stream: process.stderr }) : undefined;
+  const parsed = parseRunArgs(kind, argv, config, clock());
+  // Before the database: missing Genesys settings are reported without touching anything.
+  const genesys = parsed.dryRun ? undefined : createGenesys(config, logger);
+  let runtime;
   try {
+    runtime = await openRuntime(config, logger);
+  } catch (error) {
+    genesys?.close();
+    throw error;
+  }
+  const stop = genesys ? stopSignal(logger) : undefined;
+  const progress = genesys && kind === 'backfill' ? createProgressReporter({ logger, stream: process.stderr }) : undefined;
+  try {
+    let args = parsed;
+    let note: string | undefined;
+    if (parsed.rolling) {
+      const plan = await planRolling(runtime.database.prisma, config, parsed.agentIds, clock());
+      args = { ...parsed, interval: plan.interval, catchUpFrom: plan.catchUpFrom };
+      note = plan.note;
+    }
+    if (note) logger.info({ interval: formatInterval(args.interval), catchUpFrom: args.catchUpFrom?.toISOString() }, note);
+    const options = syncOptions(kind, args, config);
+    const header = note ? `${note}\n` : '';
+    if (!genesys) {
+      const { printPlan } = await import('../jobs/dry-run.ts');
+      process.stdout.write(`${header}${await printPlan(runtime.database.prisma, options)}\n`);
+      return EXIT.OK;
+    }
     const report = await runSync(
       {
         db: runtime.database.prisma,
         genesys,
         logger,
         clock,
-        signal: stop.signal,
+        signal: stop!.signal,
         host: config.hostname,
         onProgress: progress ? (p: SyncProgress) => progress.update(p) : undefined,
       },
       options,
     );
     progress?.finish();
-    process.stdout.write(`${formatSummary(report)}\n`);
+    process.stdout.write(`${header}${formatSummary(report)}\n`);
     return exitCodeFor(report);
   } finally {
     progress?.finish();
-    stop.dispose();
-    genesys.close();
+    stop?.dispose();
+    genesys?.close();
     await runtime.close();
   }
 }

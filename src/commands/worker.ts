@@ -1,8 +1,9 @@
 /**
  * `npm start` (`node dist/cli.js worker` in production): the long-running scheduled worker.
  * Wiring only: one database runtime and one Genesys client for the process; each tick
- * resolves the rolling interval with a fresh "now" and runs the same runSync as
- * `npm run sync`. With METRICS_PORT set, an HTTP server serves /metrics, /healthz and /readyz.
+ * resolves the rolling interval with a fresh "now", caught up to where the configured scope's
+ * coverage ended (planRolling), and runs the same runSync as `npm run sync`. With METRICS_PORT
+ * set, an HTTP server serves /metrics, /healthz and /readyz.
  */
 import { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
@@ -16,10 +17,10 @@ import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
 import { createSyncMetrics, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
-import { resolveInterval } from '../sync/interval.ts';
+import { formatInterval } from '../genesys/index.ts';
 import { HOUR_MS, systemClock } from '../time.ts';
 import { stopSignal } from './signals.ts';
-import { syncOptions } from './sync.ts';
+import { planRolling, syncOptions } from './sync.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
@@ -32,13 +33,18 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
 
   const runOnce = async (signal: AbortSignal): Promise<RunOutcome> => {
     const startedAt = clock();
-    const interval = resolveInterval({ now: startedAt, lagMs: config.sync.lagMs, defaultLookbackMs: config.sync.lookbackMs });
-    const options = syncOptions('sync', { interval, agentIds: config.sync.agentIds, dryRun: false }, config);
     let report: SyncReport;
+    let note: string | undefined;
     try {
+      // Catch-up: the interval starts where the scope's coverage ended when that is older than
+      // the lookback (jobs/rolling.ts), resolved before the run and passed in as any interval.
+      const plan = await planRolling(runtime.database.prisma, config, config.sync.agentIds, startedAt);
+      note = plan.note;
+      if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom.toISOString() }, note);
+      const args = { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds: config.sync.agentIds, dryRun: false };
       report = await runSync(
         { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
-        options,
+        syncOptions('sync', args, config),
       );
     } catch (error) {
       lastRunStatus = 'error';
@@ -56,7 +62,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     });
     return {
       status: report.status,
-      summary: formatSummary(report),
+      summary: `${note ? `${note}\n` : ''}${formatSummary(report)}`,
       fields: { runId: report.runId, windowsFailed: report.windowsFailed, conversationsWritten: report.conversationsWritten },
     };
   };

@@ -11,15 +11,24 @@
  *      this: an id that does not exist yet has no row to lock, and two runs inserting the same
  *      new ids while holding locks on older ones deadlock (seen under a stress test). With the
  *      advisory locks, two sync runs writing overlapping pages simply queue;
- *   2. unchanged conversations (same raw_hash) only get last_synced_at: no raw, no children
+ *   2. a record fetched before the stored version was (fetched_at) is stale and skipped: a page
+ *      fetched earlier but committed later never replaces a newer version or its children;
+ *   3. unchanged conversations (same raw_hash) only get last_synced_at: no raw, no children
  *      are even sent, which is what makes nightly re-syncs cheap;
- *   3. new and changed ones are upserted (raw replaced, first_synced_at kept, last_changed_at
- *      moved), the children of those that existed are deleted, and all their children are
- *      inserted: a segment that vanished from the API vanishes from the tables too.
+ *   4. new and changed ones are checked against the one contract (parseConversation), upserted
+ *      (raw replaced, first_synced_at kept, last_changed_at moved), the children of those that
+ *      existed are deleted, and all their children are inserted: a segment that vanished from
+ *      the API vanishes from the tables too. Participant attributes, which only the jobs API
+ *      sends, are carried over when the new version has none (a query-lane read).
+ *
+ * A record that fails the contract, or that Postgres cannot store, is not written and is
+ * returned in `rejected` with its problem; the rest of the batch is written (the caller
+ * quarantines the rejects). Nothing good is thrown away with the bad.
  */
 import { arrayLiteral, ColumnLiterals } from './array-literal.ts';
 import { poolOf, type Db } from './client.ts';
-import { extractConversation, hashRawJson, type ConversationRecord, type ExtractedConversation } from './extract.ts';
+import { parseConversation, readConversationId } from '../genesys/schemas.ts';
+import { extractConversation, findUnstorableCharacter, hashRawJson, type ExtractedConversation } from './extract.ts';
 import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
 
 /**
@@ -32,6 +41,11 @@ export type Tx = SqlTx;
 export interface WriteConversationsOptions {
   /** The run's clock reading for this batch: last_synced_at, and first_synced_at / last_changed_at when they move. */
   syncedAt: Date;
+  /**
+   * When the records were fetched from Genesys (default: syncedAt). A stored version fetched
+   * later wins: these records are then skipped as stale.
+   */
+  fetchedAt?: Date;
   /**
    * Runs in the same transaction after the rows are written, e.g. to mark the ledger window
    * done, so the window and its rows commit (or roll back) together. It runs again if the
@@ -47,12 +61,23 @@ export interface WriteConversationsOptions {
 }
 
 export interface WriteConversationsResult {
-  /** Distinct conversations in the batch (an id repeated in the batch counts once) = changed + unchanged. */
+  /** Distinct conversations stored from the batch (an id repeated in the batch counts once) = changed + unchanged. */
   written: number;
   /** New, or stored with a different raw_hash: raw, columns and children rewritten. */
   changed: number;
   /** Stored with the same raw_hash: only last_synced_at moved. */
   unchanged: number;
+  /** Skipped: the stored version was fetched later than these records. */
+  stale: number;
+  /** Not written: each record with its id (when readable) and what is wrong with it. */
+  rejected: RejectedRecord[];
+}
+
+export interface RejectedRecord {
+  conversationId: string | undefined;
+  /** The record exactly as received. */
+  record: unknown;
+  problem: string;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 4;
@@ -68,27 +93,28 @@ const RETRY_BASE_DELAY_MS = 20;
 export const MAX_BATCH_CONVERSATIONS = 1_000;
 
 /**
- * Writes one batch (typically one API page of up to 100) of conversation records in ONE
- * transaction. Duplicate ids within the batch: the later record wins. A record the tables
- * cannot hold fails the whole batch with InvalidConversationError (naming the conversation)
- * and nothing is written. Retries the transaction on deadlock / serialization failure.
+ * Writes one batch (typically one API page of up to 100) of conversation records, as received,
+ * in ONE transaction. Duplicate ids within the batch: the later record wins. Records that fail
+ * the contract or cannot be stored come back in `rejected`; the others are written. Retries
+ * the transaction on deadlock / serialization failure.
  */
 export async function writeConversations(
   db: Db,
-  records: readonly ConversationRecord[],
+  records: readonly unknown[],
   options: WriteConversationsOptions,
 ): Promise<WriteConversationsResult> {
-  const batch = prepareBatch(records);
+  const { batch, rejected } = prepareBatch(records, (options.fetchedAt ?? options.syncedAt).getTime());
   if (batch.length > MAX_BATCH_CONVERSATIONS) {
     throw new RangeError(`writeConversations takes at most ${MAX_BATCH_CONVERSATIONS} conversations per call, got ${batch.length}: split the batch`);
   }
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await inSqlTransaction(poolOf(db), (tx) => writeBatch(tx, batch, options), {
+      const result = await inSqlTransaction(poolOf(db), (tx) => writeBatch(tx, batch, options), {
         maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
         statementTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
+      return { ...result, rejected: [...rejected, ...result.rejected] };
     } catch (error) {
       if (attempt >= maxAttempts || !isTransientConflict(error)) throw error;
       await new Promise((resolve) => setTimeout(resolve, RETRY_BASE_DELAY_MS * attempt * (0.5 + Math.random())));
@@ -99,26 +125,48 @@ export async function writeConversations(
 /** One conversation of a batch, before we know whether it changed. */
 interface Pending {
   id: string;
-  record: ConversationRecord;
+  record: unknown;
   rawJson: string;
   rawHash: string;
-  /** Filled lazily: unchanged conversations are never extracted. Kept across retries. */
-  extracted?: ExtractedConversation;
+  fetchedAt: number;
+  /** Filled lazily: unchanged conversations are never validated or extracted. Kept across retries. */
+  extracted?: ExtractedConversation | { problem: string };
 }
 
-/** Dedupes (last wins), sorts by id (rows are written in a stable order) and hashes; pure CPU, outside the transaction. */
-function prepareBatch(records: readonly ConversationRecord[]): Pending[] {
-  const byId = new Map<string, ConversationRecord>();
+/**
+ * Dedupes (last wins), sorts by id (rows are written in a stable order) and hashes; pure CPU,
+ * outside the transaction. A record without a readable id, or whose text Postgres cannot
+ * store, is rejected here.
+ */
+function prepareBatch(records: readonly unknown[], fetchedAt: number): { batch: Pending[]; rejected: RejectedRecord[] } {
+  const rejected: RejectedRecord[] = [];
+  const byId = new Map<string, unknown>();
   for (const record of records) {
-    const id = (record as { conversationId?: unknown } | null)?.conversationId;
-    if (typeof id !== 'string' || id === '') extractConversation(record); // throws, naming the problem
-    byId.set(id as string, record);
+    const id = readConversationId(record);
+    if (id === undefined) {
+      const parsed = parseConversation(record);
+      rejected.push({ conversationId: undefined, record, problem: parsed.ok ? 'conversationId: required' : parsed.problem });
+    } else byId.set(id, record);
   }
-  return [...byId.keys()].sort(compareCodeUnits).map((id) => {
-    const record = byId.get(id)!;
+  const batch: Pending[] = [];
+  for (const id of [...byId.keys()].sort(compareCodeUnits)) {
+    const record = byId.get(id);
     const rawJson = JSON.stringify(record);
-    return { id, record, rawJson, rawHash: hashRawJson(rawJson) };
-  });
+    // Refused here, where the record can be named, rather than by Postgres for the whole batch.
+    const unstorable = findUnstorableCharacter(rawJson);
+    if (unstorable) rejected.push({ conversationId: id, record, problem: unstorable });
+    else batch.push({ id, record, rawJson, rawHash: hashRawJson(rawJson), fetchedAt });
+  }
+  return { batch, rejected };
+}
+
+/** Checks the contract once per record (kept across transaction retries), then extracts. */
+function validate(p: Pending): ExtractedConversation | { problem: string } {
+  if (!p.extracted) {
+    const parsed = parseConversation(p.record);
+    p.extracted = parsed.ok ? extractConversation(parsed.conversation, p) : { problem: parsed.problem };
+  }
+  return p.extracted;
 }
 
 /** Plain code-unit order: the same as Postgres' "C" collation for the ASCII ids Genesys uses. */
@@ -126,48 +174,74 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-async function writeBatch(tx: Tx, batch: Pending[], options: WriteConversationsOptions): Promise<WriteConversationsResult> {
+type BatchResult = Omit<WriteConversationsResult, 'rejected'> & { rejected: RejectedRecord[] };
+
+async function writeBatch(tx: Tx, batch: Pending[], options: WriteConversationsOptions): Promise<BatchResult> {
   const syncedAt = options.syncedAt.getTime();
-  const stored = new Map<string, string>();
+  const stored = new Map<string, { hash: string; fetchedAt: number | null }>();
   if (batch.length > 0) {
     const ids = arrayLiteral(batch.map((p) => p.id));
     await lockConversationIds(tx, ids);
     // A new statement, so a new snapshot: it sees whatever the writers we waited for committed.
-    const rows = await tx.$queryRawUnsafe<{ conversation_id: string; raw_hash: string }[]>(
-      `SELECT conversation_id, raw_hash FROM conversations WHERE conversation_id = ANY($1::text[])`,
+    const rows = await tx.$queryRawUnsafe<{ conversation_id: string; raw_hash: string; fetched_ms: number | null }[]>(
+      `SELECT conversation_id, raw_hash, (extract(epoch FROM fetched_at) * 1000)::float8 AS fetched_ms
+         FROM conversations WHERE conversation_id = ANY($1::text[])`,
       ids,
     );
-    for (const row of rows) stored.set(row.conversation_id, row.raw_hash);
+    for (const row of rows) stored.set(row.conversation_id, { hash: row.raw_hash, fetchedAt: row.fetched_ms });
   }
 
   const unchanged: string[] = [];
   const changed: Pending[] = [];
+  const rejected: RejectedRecord[] = [];
+  let stale = 0;
   for (const p of batch) {
-    if (stored.get(p.id) === p.rawHash) unchanged.push(p.id);
-    else changed.push(p);
+    const before = stored.get(p.id);
+    if (before?.fetchedAt != null && before.fetchedAt > p.fetchedAt) stale += 1;
+    else if (before?.hash === p.rawHash) unchanged.push(p.id);
+    else {
+      const result = validate(p);
+      if ('problem' in result) rejected.push({ conversationId: p.id, record: p.record, problem: result.problem });
+      else changed.push(p);
+    }
   }
-  // Validates: an InvalidConversationError here rolls the transaction back, nothing is written.
-  for (const p of changed) p.extracted ??= extractConversation(p.record, p);
+  const fetchedAt = batch[0]?.fetchedAt ?? syncedAt;
 
   if (unchanged.length > 0) {
     await tx.$executeRawUnsafe(
-      `UPDATE conversations SET last_synced_at = to_timestamp($2::float8 / 1000)
+      `UPDATE conversations SET last_synced_at = to_timestamp($2::float8 / 1000),
+              fetched_at = GREATEST(fetched_at, to_timestamp($3::float8 / 1000))
         WHERE conversation_id = ANY($1::text[])`,
       arrayLiteral(unchanged),
       syncedAt,
+      fetchedAt,
     );
   }
   if (changed.length > 0) {
-    const extracted = changed.map((p) => p.extracted!);
-    await upsertConversations(tx, extracted, syncedAt);
+    const extracted = changed.map((p) => p.extracted as ExtractedConversation);
+    await upsertConversations(tx, extracted, syncedAt, fetchedAt);
     // Their old children go (the advisory locks make `stored` exact: no writer can have
     // inserted one of these conversations since we read it).
     const existed = changed.filter((p) => stored.has(p.id)).map((p) => p.id);
-    if (existed.length > 0) await deleteChildren(tx, existed);
+    if (existed.length > 0) carryAttributesOver(extracted, await deleteChildren(tx, existed));
     await insertChildren(tx, extracted);
   }
   if (options.afterWrite) await options.afterWrite(tx);
-  return { written: batch.length, changed: changed.length, unchanged: unchanged.length };
+  return { written: changed.length + unchanged.length, changed: changed.length, unchanged: unchanged.length, stale, rejected };
+}
+
+/**
+ * The query never carries participant attributes; only job results do. A version without
+ * them keeps the attributes stored for the same participant (the custom data did not vanish,
+ * the query just does not send it).
+ */
+function carryAttributesOver(extracted: ExtractedConversation[], previous: Map<string, string>): void {
+  if (previous.size === 0) return;
+  for (const e of extracted) {
+    for (const p of e.participants) {
+      if (p.attributesJson === null) p.attributesJson = previous.get(`${p.conversationId} ${p.participantId}`) ?? null;
+    }
+  }
 }
 
 /** Namespace (first key) of our advisory locks, so they cannot collide with other features' locks. */
@@ -196,7 +270,7 @@ async function lockConversationIds(tx: Tx, idsLiteral: string): Promise<void> {
 const msToTs = (expr: string): string => `to_timestamp(${expr}::float8 / 1000)`;
 const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
 
-async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], syncedAt: number): Promise<void> {
+async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], syncedAt: number, fetchedAt: number): Promise<void> {
   const cols = new ColumnLiterals(10);
   for (const { conversation: c } of extracted) {
     cols.row([c.conversationId, c.conversationStart.getTime(), ms(c.conversationEnd), c.originatingDirection,
@@ -205,14 +279,14 @@ async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], s
   }
   // raw: one parameter per conversation, parsed once by Postgres straight into jsonb (inside
   // an array literal it would be escaped, then unescaped, for nothing).
-  const rawValues = extracted.map((_, i) => `(${i + 1}, $${i + 12}::jsonb)`).join(', ');
+  const rawValues = extracted.map((_, i) => `(${i + 1}, $${i + 13}::jsonb)`).join(', ');
   await tx.$executeRawUnsafe(
     `INSERT INTO conversations AS c (
        conversation_id, conversation_start, conversation_end, originating_direction,
        conversation_initiator, external_tag, division_ids, media_types, agent_user_ids,
-       raw, raw_hash, first_synced_at, last_synced_at, last_changed_at)
+       raw, raw_hash, first_synced_at, last_synced_at, last_changed_at, fetched_at)
      SELECT u.id, ${msToTs('u.cs')}, ${msToTs('u.ce')}, u.od, u.ci, u.et, u.dv::text[], u.mt::text[], u.au::text[],
-            r.raw, u.hash, ${msToTs('$11')}, ${msToTs('$11')}, ${msToTs('$11')}
+            r.raw, u.hash, ${msToTs('$11')}, ${msToTs('$11')}, ${msToTs('$11')}, ${msToTs('$12')}
        FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[], $5::text[], $6::text[],
                    $7::text[], $8::text[], $9::text[], $10::text[])
             WITH ORDINALITY AS u(id, cs, ce, od, ci, et, dv, mt, au, hash, ord)
@@ -230,19 +304,24 @@ async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], s
        raw = EXCLUDED.raw,
        raw_hash = EXCLUDED.raw_hash,
        last_synced_at = EXCLUDED.last_synced_at,
+       fetched_at = EXCLUDED.fetched_at,
        last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END`,
-    ...cols.literals(), syncedAt, ...extracted.map((e) => e.rawJson),
+    ...cols.literals(), syncedAt, fetchedAt, ...extracted.map((e) => e.rawJson),
   );
 }
 
-async function deleteChildren(tx: Tx, ids: string[]): Promise<void> {
-  await tx.$executeRawUnsafe(
-    `WITH p AS (DELETE FROM participants WHERE conversation_id = ANY($1::text[])),
+/** Deletes the children of `ids`; returns the stored participant attributes, by conversation and participant id. */
+async function deleteChildren(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  const kept = await tx.$queryRawUnsafe<{ k: string; a: string }[]>(
+    `WITH p AS (DELETE FROM participants WHERE conversation_id = ANY($1::text[])
+                RETURNING conversation_id, participant_id, attributes),
           s AS (DELETE FROM sessions WHERE conversation_id = ANY($1::text[])),
-          g AS (DELETE FROM segments WHERE conversation_id = ANY($1::text[]))
-     DELETE FROM session_metrics WHERE conversation_id = ANY($1::text[])`,
+          g AS (DELETE FROM segments WHERE conversation_id = ANY($1::text[])),
+          m AS (DELETE FROM session_metrics WHERE conversation_id = ANY($1::text[]))
+     SELECT conversation_id || ' ' || participant_id AS k, attributes::text AS a FROM p WHERE attributes IS NOT NULL`,
     arrayLiteral(ids),
   );
+  return new Map(kept.map((r) => [r.k, r.a]));
 }
 
 /** `$n::type[], ...` for `types`, numbering on from `first`. */
@@ -251,7 +330,7 @@ function arrayParams(types: readonly string[], first: number): string {
 }
 
 const T = 'text';
-const PARTICIPANT_TYPES = [T, T, 'int4', T, T, T, T, T, T, T, 'bool'];
+const PARTICIPANT_TYPES = [T, T, 'int4', T, T, T, T, T, T, T, 'bool', T];
 const SESSION_TYPES = [T, T, T, 'int4', T, T, T, T, T, T, T, T, T, T, T, T, T, T, 'bool', T, T, T, T, T];
 const SEGMENT_TYPES = [T, T, 'int4', T, 'int8', 'int8', T, T, T, T, T, T, T, 'bool', T, T];
 const METRIC_TYPES = [T, T, 'int4', T, 'int8', 'int8'];
@@ -264,8 +343,10 @@ const INSERT_CHILDREN_SQL = (() => {
   return `
     WITH p AS (
       INSERT INTO participants (conversation_id, participant_id, participant_index, purpose, user_id,
-        participant_name, team_id, external_contact_id, external_organization_id, flagged_reason, screen_recording)
-      SELECT * FROM unnest(${arrayParams(PARTICIPANT_TYPES, 1)})
+        participant_name, team_id, external_contact_id, external_organization_id, flagged_reason, screen_recording,
+        attributes)
+      SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12::jsonb
+        FROM unnest(${arrayParams(PARTICIPANT_TYPES, 1)}) AS x(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12)
     ), s AS (
       INSERT INTO sessions (conversation_id, participant_id, session_id, session_index, media_type, direction, ani,
         dnis, session_dnis, address_from, address_to, address_self, address_other, remote, provider, message_type,
@@ -291,7 +372,7 @@ async function insertChildren(tx: Tx, extracted: ExtractedConversation[]): Promi
   for (const e of extracted) {
     for (const p of e.participants) {
       P.row([p.conversationId, p.participantId, p.participantIndex, p.purpose, p.userId, p.participantName,
-        p.teamId, p.externalContactId, p.externalOrganizationId, p.flaggedReason, p.screenRecording]);
+        p.teamId, p.externalContactId, p.externalOrganizationId, p.flaggedReason, p.screenRecording, p.attributesJson]);
     }
     for (const s of e.sessions) {
       S.row([s.conversationId, s.participantId, s.sessionId, s.sessionIndex, s.mediaType, s.direction, s.ani,

@@ -2,92 +2,24 @@
  * Pure extraction of one conversation detail record into the rows of every analyst table.
  * The record is stored whole in `conversations.raw`; the typed columns are a projection of
  * it, so a field Genesys adds tomorrow is kept (in raw) without a schema change.
- * Every check here runs before the database is touched, so bad data fails the batch with
- * the conversation id and the JSON path of the bad field, and nothing is written.
+ * The record has already passed the one boundary contract (`parseConversation` in
+ * src/genesys/schemas.ts): this file checks nothing again, it only maps. What Postgres itself
+ * cannot store (NUL characters, unpaired surrogates) is found here, from the JSON text.
  */
 import { createHash } from 'node:crypto';
+import type { GenesysConversation, GenesysParticipant, GenesysSession } from '../genesys/schemas.ts';
 
-/** A segment as the details query returns it (`AnalyticsConversationSegment`). */
-export interface SegmentRecord {
-  segmentStart: string;
-  segmentEnd?: string;
-  segmentType?: string;
-  queueId?: string;
-  groupId?: string;
-  wrapUpCode?: string;
-  wrapUpNote?: string;
-  disconnectType?: string;
-  errorCode?: string;
-  conference?: boolean;
-  subject?: string;
-  requestedLanguageId?: string;
-  [key: string]: unknown;
-}
-
-/** `AnalyticsSessionMetric`: `t*` values are milliseconds, `n*` values are counts. */
-export interface MetricRecord {
-  name: string;
-  value: number;
-  emitDate?: string;
-  [key: string]: unknown;
-}
-
-export interface SessionRecord {
-  sessionId: string;
-  mediaType?: string;
-  direction?: string;
-  ani?: string;
-  dnis?: string;
-  sessionDnis?: string;
-  addressFrom?: string;
-  addressTo?: string;
-  addressSelf?: string;
-  addressOther?: string;
-  remote?: string;
-  provider?: string;
-  messageType?: string;
-  edgeId?: string;
-  protocolCallId?: string;
-  recording?: boolean;
-  selectedAgentId?: string;
-  usedRouting?: string;
-  outboundCampaignId?: string;
-  flow?: { flowId?: string; flowName?: string; [key: string]: unknown };
-  segments?: SegmentRecord[];
-  metrics?: MetricRecord[];
-  [key: string]: unknown;
-}
-
-export interface ParticipantRecord {
-  participantId: string;
-  purpose: string;
-  userId?: string;
-  participantName?: string;
-  teamId?: string;
-  externalContactId?: string;
-  externalOrganizationId?: string;
-  flaggedReason?: string;
-  screenRecording?: boolean;
-  sessions?: SessionRecord[];
-  [key: string]: unknown;
-}
+/** A conversation record that passed the contract (the API's object, unknown fields included). */
+export type ConversationRecord = GenesysConversation;
+export type ParticipantRecord = GenesysParticipant;
+export type SessionRecord = GenesysSession;
 
 /**
- * One conversation of the analytics details query (`AnalyticsConversationWithoutAttributes`),
- * reduced to the fields the tables project; everything else rides along in the index signature.
- * https://developer.genesys.cloud/analyticsdatamanagement/analytics/detail/index
+ * Bumped whenever extraction changes what it writes (a new typed column, a fixed mapping). It
+ * is folded into raw_hash, so the first sync after an upgrade rewrites each conversation once
+ * even where Genesys' record did not change, and no row keeps the older projection.
  */
-export interface ConversationRecord {
-  conversationId: string;
-  conversationStart: string;
-  conversationEnd?: string;
-  originatingDirection?: string;
-  conversationInitiator?: string;
-  externalTag?: string;
-  divisionIds?: string[];
-  participants?: ParticipantRecord[];
-  [key: string]: unknown;
-}
+export const EXTRACTOR_VERSION = 2;
 
 /* Row shapes: field names are the Prisma model's, so the rows also feed Prisma directly. */
 
@@ -105,7 +37,7 @@ export interface ConversationRow {
   agentUserIds: string[];
   /** The record itself (not a copy). */
   raw: ConversationRecord;
-  /** md5 hex of `rawJson`. */
+  /** md5 hex of the extractor version and `rawJson` (see hashRawJson). */
   rawHash: string;
 }
 
@@ -121,6 +53,8 @@ export interface ParticipantRow {
   externalOrganizationId: string | null;
   flaggedReason: string | null;
   screenRecording: boolean | null;
+  /** JSON text of the participant's attributes map; null when the record carries none. */
+  attributesJson: string | null;
 }
 
 export interface SessionRow {
@@ -188,16 +122,15 @@ export interface ExtractedConversation {
   rawJson: string;
 }
 
-/** A record that cannot be stored as it is; the whole batch containing it is refused. */
+/** A record the tables cannot hold (it fails the contract, or Postgres cannot store its text). */
 export class InvalidConversationError extends Error {
   override readonly name = 'InvalidConversationError';
   readonly code = 'INVALID_CONVERSATION';
   constructor(
     readonly conversationId: string | undefined,
-    readonly path: string,
     readonly problem: string,
   ) {
-    super(`conversation ${conversationId ?? '(no id)'}: ${path}: ${problem}`);
+    super(`conversation ${conversationId ?? '(no id)'}: ${problem}`);
   }
 }
 
@@ -218,228 +151,122 @@ export function findUnstorableCharacter(json: string): string | undefined {
     : `contains an unpaired UTF-16 surrogate (\\u${match[1]}), which Postgres cannot store`;
 }
 
-/** md5 hex of a JSON text: the change detector of re-syncs (not a security boundary). */
+/**
+ * md5 hex of the extractor version and a JSON text: the change detector of re-syncs (not a
+ * security boundary). The version makes an upgrade's first sync rewrite every conversation once.
+ */
 export function hashRawJson(rawJson: string): string {
-  return createHash('md5').update(rawJson).digest('hex');
+  return createHash('md5').update(`v${EXTRACTOR_VERSION}:`).update(rawJson).digest('hex');
 }
 
-type Obj = Record<string, unknown>;
-
-/** Reads typed fields of one object, throwing InvalidConversationError with the full path. */
-class Reader {
-  constructor(readonly conversationId: string | undefined) {}
-
-  fail(path: string, problem: string): never {
-    throw new InvalidConversationError(this.conversationId, path, problem);
-  }
-
-  object(value: unknown, path: string): Obj {
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(path, `expected an object, got ${describe(value)}`);
-    return value as Obj;
-  }
-
-  array(value: unknown, path: string): unknown[] {
-    if (value === undefined || value === null) return [];
-    if (!Array.isArray(value)) this.fail(path, `expected an array, got ${describe(value)}`);
-    return value;
-  }
-
-  str(o: Obj, key: string, path: string): string | null {
-    const value = o[key];
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'string') this.fail(`${path}.${key}`, `expected a string, got ${describe(value)}`);
-    return value;
-  }
-
-  requiredStr(o: Obj, key: string, path: string): string {
-    const value = this.str(o, key, path);
-    if (value === null || value === '') this.fail(`${path}.${key}`, 'is required');
-    return value;
-  }
-
-  bool(o: Obj, key: string, path: string): boolean | null {
-    const value = o[key];
-    if (value === undefined || value === null) return null;
-    if (typeof value !== 'boolean') this.fail(`${path}.${key}`, `expected a boolean, got ${describe(value)}`);
-    return value;
-  }
-
-  date(o: Obj, key: string, path: string): Date | null {
-    const text = this.str(o, key, path);
-    if (text === null) return null;
-    const ms = Date.parse(text);
-    // Postgres timestamptz stops at 294276 AD; Date goes further. Years 0..9999 are the sane range.
-    if (Number.isNaN(ms) || ms < -62_167_219_200_000 || ms > 253_402_300_799_999) {
-      this.fail(`${path}.${key}`, `not a valid ISO-8601 date-time: ${JSON.stringify(text.slice(0, 40))}`);
-    }
-    return new Date(ms);
-  }
-
-  requiredDate(o: Obj, key: string, path: string): Date {
-    const value = this.date(o, key, path);
-    if (value === null) this.fail(`${path}.${key}`, 'is required');
-    return value;
-  }
-
-  stringArray(o: Obj, key: string, path: string): string[] {
-    const values = this.array(o[key], `${path}.${key}`);
-    values.forEach((v, i) => {
-      if (typeof v !== 'string') this.fail(`${path}.${key}[${i}]`, `expected a string, got ${describe(v)}`);
-    });
-    return values as string[];
-  }
-}
-
-function describe(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'string') return `string ${JSON.stringify(value.slice(0, 40))}`;
-  if (typeof value === 'object') return 'an object';
-  return `${typeof value} ${String(value)}`;
-}
+const date = (text: string): Date => new Date(Date.parse(text));
+const dateOrNull = (text: string | null | undefined): Date | null => (text == null ? null : date(text));
+const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
 
 /**
  * Projects one record onto the rows of conversations, participants, sessions, segments and
  * session_metrics. Indexes (participant_index, session_index, segment_index, metric_index) are
  * 0-based positions in the API's arrays, so the order Genesys listed things in is kept.
- * Throws InvalidConversationError (naming the conversation and the JSON path) for anything
- * the tables cannot hold: a missing id, an unparseable date, a non-integer metric value,
- * a participant or session id repeated within the conversation, a character Postgres cannot
- * store (NUL, an unpaired surrogate).
  */
 export function extractConversation(
   record: ConversationRecord,
   /** The record's JSON text and its hash when the caller computed them already (the writer does). */
   precomputed?: { rawJson: string; rawHash: string },
 ): ExtractedConversation {
-  const idValue = (record as Obj | null)?.conversationId;
-  const r: Reader = new Reader(typeof idValue === 'string' && idValue !== '' ? idValue : undefined);
-  const c = r.object(record, '$');
-  const conversationId = r.requiredStr(c, 'conversationId', '$');
+  const { conversationId } = record;
   const rawJson = precomputed?.rawJson ?? JSON.stringify(record);
-  // Refuse here, where we can name the record, what Postgres would reject for the whole batch.
-  const unstorable = findUnstorableCharacter(rawJson);
-  if (unstorable) r.fail('$', unstorable);
-
   const participants: ParticipantRow[] = [];
   const sessions: SessionRow[] = [];
   const segments: SegmentRow[] = [];
   const sessionMetrics: SessionMetricRow[] = [];
   const mediaTypes = new Set<string>();
   const agentUserIds = new Set<string>();
-  const participantIds = new Set<string>();
-  const sessionIds = new Set<string>();
 
-  r.array(c.participants, '$.participants').forEach((pValue, participantIndex) => {
-    const pPath = `$.participants[${participantIndex}]`;
-    const p = r.object(pValue, pPath);
-    const participantId = r.requiredStr(p, 'participantId', pPath);
-    if (participantIds.has(participantId)) r.fail(`${pPath}.participantId`, `duplicate participantId ${participantId}`);
-    participantIds.add(participantId);
-    const purpose = r.requiredStr(p, 'purpose', pPath);
-    const userId = r.str(p, 'userId', pPath);
-    if (purpose === 'agent' && userId !== null) agentUserIds.add(userId);
+  (record.participants ?? []).forEach((p, participantIndex) => {
+    const { participantId } = p;
+    const userId = orNull(p.userId);
+    if (p.purpose === 'agent' && userId !== null) agentUserIds.add(userId);
     participants.push({
       conversationId,
       participantId,
       participantIndex,
-      purpose,
+      purpose: p.purpose,
       userId,
-      participantName: r.str(p, 'participantName', pPath),
-      teamId: r.str(p, 'teamId', pPath),
-      externalContactId: r.str(p, 'externalContactId', pPath),
-      externalOrganizationId: r.str(p, 'externalOrganizationId', pPath),
-      flaggedReason: r.str(p, 'flaggedReason', pPath),
-      screenRecording: r.bool(p, 'screenRecording', pPath),
+      participantName: orNull(p.participantName),
+      teamId: orNull(p.teamId),
+      externalContactId: orNull(p.externalContactId),
+      externalOrganizationId: orNull(p.externalOrganizationId),
+      flaggedReason: orNull(p.flaggedReason),
+      screenRecording: orNull(p.screenRecording),
+      attributesJson: p.attributes == null ? null : JSON.stringify(p.attributes),
     });
 
-    r.array(p.sessions, `${pPath}.sessions`).forEach((sValue, sessionIndex) => {
-      const sPath = `${pPath}.sessions[${sessionIndex}]`;
-      const s = r.object(sValue, sPath);
-      const sessionId = r.requiredStr(s, 'sessionId', sPath);
-      if (sessionIds.has(sessionId)) r.fail(`${sPath}.sessionId`, `duplicate sessionId ${sessionId}`);
-      sessionIds.add(sessionId);
-      const mediaType = r.str(s, 'mediaType', sPath);
+    (p.sessions ?? []).forEach((s, sessionIndex) => {
+      const { sessionId } = s;
+      const mediaType = orNull(s.mediaType);
       if (mediaType !== null) mediaTypes.add(mediaType);
-      const flow = s.flow === undefined || s.flow === null ? undefined : r.object(s.flow, `${sPath}.flow`);
       sessions.push({
         conversationId,
         participantId,
         sessionId,
         sessionIndex,
         mediaType,
-        direction: r.str(s, 'direction', sPath),
-        ani: r.str(s, 'ani', sPath),
-        dnis: r.str(s, 'dnis', sPath),
-        sessionDnis: r.str(s, 'sessionDnis', sPath),
-        addressFrom: r.str(s, 'addressFrom', sPath),
-        addressTo: r.str(s, 'addressTo', sPath),
-        addressSelf: r.str(s, 'addressSelf', sPath),
-        addressOther: r.str(s, 'addressOther', sPath),
-        remote: r.str(s, 'remote', sPath),
-        provider: r.str(s, 'provider', sPath),
-        messageType: r.str(s, 'messageType', sPath),
-        edgeId: r.str(s, 'edgeId', sPath),
-        protocolCallId: r.str(s, 'protocolCallId', sPath),
-        recording: r.bool(s, 'recording', sPath),
-        selectedAgentId: r.str(s, 'selectedAgentId', sPath),
-        usedRouting: r.str(s, 'usedRouting', sPath),
-        outboundCampaignId: r.str(s, 'outboundCampaignId', sPath),
-        flowId: flow ? r.str(flow, 'flowId', `${sPath}.flow`) : null,
-        flowName: flow ? r.str(flow, 'flowName', `${sPath}.flow`) : null,
+        direction: orNull(s.direction),
+        ani: orNull(s.ani),
+        dnis: orNull(s.dnis),
+        sessionDnis: orNull(s.sessionDnis),
+        addressFrom: orNull(s.addressFrom),
+        addressTo: orNull(s.addressTo),
+        addressSelf: orNull(s.addressSelf),
+        addressOther: orNull(s.addressOther),
+        remote: orNull(s.remote),
+        provider: orNull(s.provider),
+        messageType: orNull(s.messageType),
+        edgeId: orNull(s.edgeId),
+        protocolCallId: orNull(s.protocolCallId),
+        recording: orNull(s.recording),
+        selectedAgentId: orNull(s.selectedAgentId),
+        usedRouting: orNull(s.usedRouting),
+        outboundCampaignId: orNull(s.outboundCampaignId),
+        flowId: orNull(s.flow?.flowId),
+        flowName: orNull(s.flow?.flowName),
       });
 
-      r.array(s.segments, `${sPath}.segments`).forEach((gValue, segmentIndex) => {
-        const gPath = `${sPath}.segments[${segmentIndex}]`;
-        const g = r.object(gValue, gPath);
+      (s.segments ?? []).forEach((g, segmentIndex) => {
         segments.push({
           conversationId,
           sessionId,
           segmentIndex,
           participantId,
-          segmentStart: r.requiredDate(g, 'segmentStart', gPath),
-          segmentEnd: r.date(g, 'segmentEnd', gPath),
-          segmentType: r.str(g, 'segmentType', gPath),
-          queueId: r.str(g, 'queueId', gPath),
-          groupId: r.str(g, 'groupId', gPath),
-          wrapUpCode: r.str(g, 'wrapUpCode', gPath),
-          wrapUpNote: r.str(g, 'wrapUpNote', gPath),
-          disconnectType: r.str(g, 'disconnectType', gPath),
-          errorCode: r.str(g, 'errorCode', gPath),
-          conference: r.bool(g, 'conference', gPath),
-          subject: r.str(g, 'subject', gPath),
-          requestedLanguageId: r.str(g, 'requestedLanguageId', gPath),
+          segmentStart: date(g.segmentStart),
+          segmentEnd: dateOrNull(g.segmentEnd),
+          segmentType: orNull(g.segmentType),
+          queueId: orNull(g.queueId),
+          groupId: orNull(g.groupId),
+          wrapUpCode: orNull(g.wrapUpCode),
+          wrapUpNote: orNull(g.wrapUpNote),
+          disconnectType: orNull(g.disconnectType),
+          errorCode: orNull(g.errorCode),
+          conference: orNull(g.conference),
+          subject: orNull(g.subject),
+          requestedLanguageId: orNull(g.requestedLanguageId),
         });
       });
 
-      r.array(s.metrics, `${sPath}.metrics`).forEach((mValue, metricIndex) => {
-        const mPath = `${sPath}.metrics[${metricIndex}]`;
-        const m = r.object(mValue, mPath);
-        const value = m.value;
-        // session_metrics.value is bigint; JSON numbers beyond 2^53 would already have lost precision.
-        if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
-          r.fail(`${mPath}.value`, `expected an integer, got ${describe(value)}`);
-        }
-        sessionMetrics.push({
-          conversationId,
-          sessionId,
-          metricIndex,
-          name: r.requiredStr(m, 'name', mPath),
-          value,
-          emitDate: r.date(m, 'emitDate', mPath),
-        });
+      (s.metrics ?? []).forEach((m, metricIndex) => {
+        sessionMetrics.push({ conversationId, sessionId, metricIndex, name: m.name, value: m.value, emitDate: dateOrNull(m.emitDate) });
       });
     });
   });
 
   const conversation: ConversationRow = {
     conversationId,
-    conversationStart: r.requiredDate(c, 'conversationStart', '$'),
-    conversationEnd: r.date(c, 'conversationEnd', '$'),
-    originatingDirection: r.str(c, 'originatingDirection', '$'),
-    conversationInitiator: r.str(c, 'conversationInitiator', '$'),
-    externalTag: r.str(c, 'externalTag', '$'),
-    divisionIds: r.stringArray(c, 'divisionIds', '$'),
+    conversationStart: date(record.conversationStart),
+    conversationEnd: dateOrNull(record.conversationEnd),
+    originatingDirection: orNull(record.originatingDirection),
+    conversationInitiator: orNull(record.conversationInitiator),
+    externalTag: orNull(record.externalTag),
+    divisionIds: record.divisionIds ?? [],
     mediaTypes: [...mediaTypes].sort(),
     agentUserIds: [...agentUserIds].sort(),
     raw: record,

@@ -6,10 +6,13 @@
  */
 import type { Db } from './client.ts';
 import type { Window } from '../sync/windows.ts';
+import type { NewWindow, WindowDone, WindowFailed } from '../jobs/run-ports.ts';
 
 export type RunKind = 'sync' | 'backfill';
 export type RunStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
-export type WindowStatus = 'pending' | 'running' | 'done' | 'failed' | 'split';
+export type WindowStatus = 'pending' | 'running' | 'done' | 'done_with_rejects' | 'failed' | 'split';
+/** Window statuses whose conversations are all stored or quarantined (rejects are tracked in sync_rejects). */
+export const FINISHED_WINDOW_STATUSES = ['done', 'done_with_rejects'] as const;
 
 export interface RunCounts {
   windowsTotal: number;
@@ -29,6 +32,8 @@ export interface NewRun {
   intervalEnd: Date;
   agentIds: string[];
   planKey: string;
+  /** Rolling runs only: where the run aimed to start before SYNC_MAX_CATCH_UP (docs/schema.md). */
+  catchUpFrom?: Date;
   host: string;
   pid: number;
   startedAt: Date;
@@ -61,15 +66,7 @@ export async function finishRun(
   });
 }
 
-export interface NewWindow {
-  scopeKey: string;
-  scopeAgentIds: string[];
-  start: Date;
-  end: Date;
-  parentWindowId?: bigint;
-}
-
-export async function insertWindows(db: Db, runId: string, windows: NewWindow[]): Promise<bigint[]> {
+export async function insertWindows(db: Db, runId: string, windows: readonly NewWindow[]): Promise<bigint[]> {
   const rows = await db.syncWindow.createManyAndReturn({
     data: windows.map((w) => ({
       runId,
@@ -78,6 +75,7 @@ export async function insertWindows(db: Db, runId: string, windows: NewWindow[])
       windowStart: w.start,
       windowEnd: w.end,
       status: 'pending',
+      lane: w.lane,
       parentWindowId: w.parentWindowId ?? null,
     })),
     select: { windowId: true },
@@ -92,29 +90,29 @@ export async function markWindowRunning(db: Db, windowId: bigint, at: Date): Pro
   });
 }
 
-export async function markWindowDone(
-  db: Db,
-  windowId: bigint,
-  result: { totalHits: number; pages: number; conversationsWritten: number; at: Date },
-): Promise<void> {
+export async function setWindowJob(db: Db, windowId: bigint, jobId: string | null): Promise<void> {
+  await db.syncWindow.update({ where: { windowId }, data: { jobId } });
+}
+
+export async function markWindowDone(db: Db, windowId: bigint, result: WindowDone): Promise<void> {
   await db.syncWindow.update({
     where: { windowId },
     data: {
-      status: 'done',
+      status: result.status,
+      lane: result.lane,
+      laneNote: result.laneNote ?? null,
       totalHits: result.totalHits,
+      idsReceived: result.idsReceived,
       pages: result.pages,
       conversationsWritten: result.conversationsWritten,
+      recordsRejected: result.recordsRejected,
       finishedAt: result.at,
       error: null,
     },
   });
 }
 
-export async function markWindowFailed(
-  db: Db,
-  windowId: bigint,
-  result: { error: string; pages: number; conversationsWritten: number; at: Date },
-): Promise<void> {
+export async function markWindowFailed(db: Db, windowId: bigint, result: WindowFailed): Promise<void> {
   await db.syncWindow.update({
     where: { windowId },
     data: {
@@ -122,6 +120,7 @@ export async function markWindowFailed(
       error: result.error.slice(0, 4000),
       pages: result.pages,
       conversationsWritten: result.conversationsWritten,
+      recordsRejected: result.recordsRejected,
       finishedAt: result.at,
     },
   });
@@ -140,7 +139,7 @@ export async function markWindowSplit(db: Db, windowId: bigint, totalHits: numbe
  */
 export async function findDoneWindows(db: Db, planKey: string): Promise<Map<string, Window[]>> {
   const rows = await db.syncWindow.findMany({
-    where: { status: 'done', run: { planKey } },
+    where: { status: { in: [...FINISHED_WINDOW_STATUSES] }, run: { planKey } },
     select: { scopeKey: true, windowStart: true, windowEnd: true },
     orderBy: { windowStart: 'asc' },
   });

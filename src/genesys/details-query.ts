@@ -1,6 +1,6 @@
 import { DAY_MS } from '../time.ts';
 import type { CallApi } from './api.ts';
-import { parseDetailsPage, type GenesysConversation } from './schemas.ts';
+import { parseDetailsPage } from './schemas.ts';
 
 export const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
 
@@ -74,13 +74,13 @@ export function buildDetailsQueryBody(page: DetailsQueryPage): DetailsQueryBody 
 }
 
 export interface DetailsPageResult {
-  /** Validated records, each the original object the API returned. */
-  readonly conversations: GenesysConversation[];
-  /** Approximate total across pages (it moves while the window still receives data). */
-  readonly totalHits: number;
+  /** The records as the API returned them, not validated yet (the writer checks each one alone). */
+  readonly records: unknown[];
+  /** Approximate total across pages (it moves while the window still receives data); undefined when the page had none. */
+  readonly totalHits: number | undefined;
 }
 
-/** Fetches and validates one page of `POST /api/v2/analytics/conversations/details/query`. */
+/** Fetches one page of `POST /api/v2/analytics/conversations/details/query` and validates its envelope. */
 export async function queryConversationDetailsPage(
   callApi: CallApi,
   page: DetailsQueryPage & { readonly signal?: AbortSignal | undefined },

@@ -2,53 +2,119 @@ import { z } from 'zod';
 import { InvalidRecordError, InvalidResponseError } from './errors.ts';
 
 /*
- * Response schemas. Only the fields the sync relies on are checked; everything else (including
- * fields Genesys has not invented yet) passes through untouched, because the raw record is
- * stored as returned. Enum-like fields are plain strings: Genesys adds values often.
- * Validators return the ORIGINAL parsed JSON objects, not zod's copies, so key order and
- * unknown fields survive byte for byte.
- * Models: AnalyticsConversationWithoutAttributes & co. in the official SDKs,
- * https://developer.genesys.cloud/analyticsdatamanagement/analytics/detail/index
+ * Response schemas. This file is the one boundary contract for a conversation record: the
+ * writer (src/db/conversations.ts) validates every new or changed record with
+ * `parseConversation` and the extractor (src/db/extract.ts) maps the typed result onto rows
+ * without checking anything again. The contract is as loose as the tables allow: only what a
+ * row cannot be written without is required (the conversation's id and start, each
+ * participant's id and purpose, each session's id, each segment's start, each metric's name
+ * and integer value); every other projected field is optional AND may be an explicit `null`
+ * (Genesys sends both). Fields nobody projects are not checked at all and pass through
+ * untouched, because the raw record is stored as returned. Enum-like fields are plain
+ * strings: Genesys adds values often. Validators return the ORIGINAL parsed JSON objects, not
+ * zod's copies, so key order and unknown fields survive byte for byte.
+ * Models: AnalyticsConversation & co. in the official SDKs (docs/genesys-api-facts.md).
  */
 
 /** `yyyy-MM-ddTHH:mm:ss[.SSS]Z` as Genesys sends it (offsets accepted too). */
 const isoDateTime = z.iso.datetime({ offset: true });
+const id = z.string().min(1);
+const text = z.string().nullish();
+const flag = z.boolean().nullish();
+const when = isoDateTime.nullish();
+const texts = z.array(z.string()).nullish();
 
 export const MetricSchema = z.looseObject({
-  name: z.string().min(1),
-  value: z.number(),
-  emitDate: isoDateTime,
+  name: id,
+  /** `t*` metrics are milliseconds, `n*` counts; stored as bigint. */
+  value: z.number().int().refine(Number.isSafeInteger, 'expected a safe integer'),
+  emitDate: when,
 });
 
 export const SegmentSchema = z.looseObject({
   segmentStart: isoDateTime,
-  segmentEnd: isoDateTime.optional(),
-  segmentType: z.string().optional(),
+  segmentEnd: when,
+  segmentType: text,
+  queueId: text,
+  groupId: text,
+  wrapUpCode: text,
+  wrapUpNote: text,
+  disconnectType: text,
+  errorCode: text,
+  conference: flag,
+  subject: text,
+  requestedLanguageId: text,
 });
 
 export const SessionSchema = z.looseObject({
-  sessionId: z.string().min(1),
-  mediaType: z.string().optional(),
-  direction: z.string().optional(),
-  segments: z.array(SegmentSchema).optional(),
-  metrics: z.array(MetricSchema).optional(),
+  sessionId: id,
+  mediaType: text,
+  direction: text,
+  ani: text,
+  dnis: text,
+  sessionDnis: text,
+  addressFrom: text,
+  addressTo: text,
+  addressSelf: text,
+  addressOther: text,
+  remote: text,
+  provider: text,
+  messageType: text,
+  edgeId: text,
+  protocolCallId: text,
+  recording: flag,
+  selectedAgentId: text,
+  usedRouting: text,
+  outboundCampaignId: text,
+  flow: z.looseObject({ flowId: text, flowName: text }).nullish(),
+  segments: z.array(SegmentSchema).nullish(),
+  metrics: z.array(MetricSchema).nullish(),
 });
 
 export const ParticipantSchema = z.looseObject({
-  participantId: z.string().min(1),
-  purpose: z.string().min(1),
-  userId: z.string().optional(),
-  participantName: z.string().optional(),
-  sessions: z.array(SessionSchema).optional(),
+  participantId: id,
+  purpose: id,
+  userId: text,
+  participantName: text,
+  teamId: text,
+  externalContactId: text,
+  externalOrganizationId: text,
+  flaggedReason: text,
+  screenRecording: flag,
+  /** Custom data from flows and scripts; only job results carry it (genesys-api-facts.md §2). */
+  attributes: z.record(z.string(), z.unknown()).nullish(),
+  sessions: z.array(SessionSchema).nullish(),
 });
 
-export const ConversationSchema = z.looseObject({
-  conversationId: z.string().min(1),
-  conversationStart: isoDateTime,
-  /** Absent while the conversation is live. */
-  conversationEnd: isoDateTime.optional(),
-  participants: z.array(ParticipantSchema),
-});
+export const ConversationSchema = z
+  .looseObject({
+    conversationId: id,
+    conversationStart: isoDateTime,
+    /** Absent while the conversation is live. */
+    conversationEnd: when,
+    originatingDirection: text,
+    conversationInitiator: text,
+    externalTag: text,
+    divisionIds: texts,
+    participants: z.array(ParticipantSchema).nullish(),
+  })
+  .superRefine((conversation, ctx) => {
+    // Participant and session ids key the child tables: a repeat cannot be stored.
+    const participants = new Set<string>();
+    const sessions = new Set<string>();
+    conversation.participants?.forEach((p, i) => {
+      if (participants.has(p.participantId)) {
+        ctx.addIssue({ code: 'custom', path: ['participants', i, 'participantId'], message: `duplicate participantId ${p.participantId}` });
+      }
+      participants.add(p.participantId);
+      p.sessions?.forEach((s, j) => {
+        if (sessions.has(s.sessionId)) {
+          ctx.addIssue({ code: 'custom', path: ['participants', i, 'sessions', j, 'sessionId'], message: `duplicate sessionId ${s.sessionId}` });
+        }
+        sessions.add(s.sessionId);
+      });
+    });
+  });
 
 /** One conversation detail record exactly as the API returned it (unknown fields included). */
 export type GenesysConversation = z.infer<typeof ConversationSchema>;
@@ -57,7 +123,26 @@ export type GenesysSession = z.infer<typeof SessionSchema>;
 export type GenesysSegment = z.infer<typeof SegmentSchema>;
 export type GenesysMetric = z.infer<typeof MetricSchema>;
 
-/** `AnalyticsConversationQueryResponse`: both keys are absent on an empty page. */
+export type ParsedConversation =
+  | { ok: true; conversation: GenesysConversation }
+  | { ok: false; conversationId: string | undefined; problem: string };
+
+/**
+ * Checks one record against the contract. On success the ORIGINAL object comes back, typed;
+ * on failure, the record's id when readable and the first problems with their JSON paths.
+ */
+export function parseConversation(record: unknown): ParsedConversation {
+  const result = ConversationSchema.safeParse(record);
+  if (result.success) return { ok: true, conversation: record as GenesysConversation };
+  return { ok: false, conversationId: readConversationId(record), problem: describeIssues(result.error) };
+}
+
+/** The record's `conversationId` when it is a non-empty string (what dedup and quarantine key on). */
+export function readConversationId(record: unknown): string | undefined {
+  return readId(record, 'conversationId');
+}
+
+/** `AnalyticsConversationQueryResponse`: `conversations` is absent on an empty page. */
 const DetailsPageSchema = z.looseObject({
   conversations: z.array(z.unknown()).optional(),
   totalHits: z.number().int().nonnegative().optional(),
@@ -85,25 +170,21 @@ interface PageContext {
 }
 
 /**
- * Validates one details-query page. A page without `conversations` is empty. Throws
- * InvalidResponseError for a broken envelope and InvalidRecordError (naming the conversation,
- * window and page) for the first malformed conversation.
+ * Validates one details-query page's envelope. Records are NOT validated here: each is
+ * checked alone by the writer (parseConversation), so one bad record costs only itself. A
+ * page with neither key is empty only when Genesys says so; a 2xx body with neither
+ * `conversations` nor `totalHits` is refused (it proves nothing about the window).
  */
 export function parseDetailsPage(
   json: unknown,
   context: PageContext & { readonly interval: string },
-): { conversations: GenesysConversation[]; totalHits: number } {
+): { records: unknown[]; totalHits: number | undefined } {
   const page = DetailsPageSchema.safeParse(json);
   if (!page.success) throw new InvalidResponseError({ ...context, problem: describeIssues(page.error) });
-  const records = page.data.conversations ?? [];
-  records.forEach((record, index) => {
-    const result = ConversationSchema.safeParse(record);
-    if (!result.success) {
-      throw invalidRecord('conversation', readId(record, 'conversationId'), index, context, result.error);
-    }
-  });
-  const conversations = records as GenesysConversation[];
-  return { conversations, totalHits: page.data.totalHits ?? conversations.length };
+  if (page.data.conversations === undefined && page.data.totalHits === undefined) {
+    throw new InvalidResponseError({ ...context, problem: 'neither conversations nor totalHits in a 2xx response' });
+  }
+  return { records: page.data.conversations ?? [], totalHits: page.data.totalHits };
 }
 
 /** Validates one `GET /api/v2/users` page; every user needs an `id`. */
@@ -120,10 +201,10 @@ export function parseUsersPage(json: unknown, context: PageContext): UsersPage {
 }
 
 function invalidRecord(
-  entity: 'conversation' | 'user',
+  entity: 'user',
   recordId: string | undefined,
   index: number,
-  context: PageContext & { readonly interval?: string },
+  context: PageContext,
   error: z.ZodError,
 ): InvalidRecordError {
   const first = error.issues[0];
@@ -132,7 +213,6 @@ function invalidRecord(
     recordId,
     index,
     pageNumber: context.pageNumber,
-    interval: context.interval,
     fieldPath: first ? formatPath(first.path) : '',
     problem: describeIssues(error),
   });

@@ -6,11 +6,22 @@
  * scripts and monitors can rely on the exit code.
  */
 import type { Db } from '../db/client.ts';
+import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
 import { formatDuration } from '../duration.ts';
+import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../sync/coverage.ts';
+import { backfillHint, formatSpan } from './rolling.ts';
+import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
 export const MAX_LISTED_WINDOWS = 30;
+/** Per scope, the newest covered ranges and holes listed (the rest are counted). */
+export const MAX_LISTED_RANGES = 5;
+export const MAX_LISTED_HOLES = 10;
+/** Scopes listed (the newest first; the worker's scope always). */
+export const MAX_LISTED_SCOPES = 10;
+/** Open quarantined records listed at most (sync_rejects has them all). */
+export const MAX_LISTED_REJECTS = 20;
 
 export type DisplayStatus = 'running' | 'abandoned' | 'succeeded' | 'failed' | 'interrupted';
 
@@ -51,6 +62,32 @@ export interface Freshness {
   lastSuccess: { runId: string; kind: string; finishedAt: Date; ageMs: number } | null;
 }
 
+/** A scope's coverage as status shows it: merged ranges, the newest ones listed, the rest counted. */
+export interface ScopeStatus {
+  scopeKey: string;
+  /** Empty for 'all'. */
+  agentIds: string[];
+  /** The scope the worker syncs (SYNC_AGENT_IDS, or every agent). */
+  worker: boolean;
+  newestCoveredEnd: Date | null;
+  covered: Range[];
+  coveredNotListed: number;
+  /** Gaps between covered ranges (failed or unfinished windows, a capped catch-up): a backfill fills them. */
+  holes: Range[];
+  holesNotListed: number;
+  /** Ranges a live run is still working on. */
+  inProgress: Range[];
+}
+
+/** What decides the exit code about coverage: the worker's scope has no hole in the ranges it answers for. */
+export interface WorkerCoverage {
+  scopeKey: string;
+  /** Its lookback `[now − lag − SYNC_LOOKBACK, now)` and the catch-up ranges of its rolling runs. */
+  checked: Range[];
+  /** Holes of the worker's scope overlapping `checked` (listed whole). */
+  holes: Range[];
+}
+
 export interface StatusReport {
   now: Date;
   maxAgeMs: number;
@@ -59,6 +96,11 @@ export interface StatusReport {
   /** Open or failed windows beyond those listed. */
   windowsNotListed: number;
   freshness: Freshness;
+  coverage: ScopeStatus[];
+  scopesNotListed: number;
+  workerCoverage: WorkerCoverage;
+  /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
+  rejects: { open: number; listed: OpenReject[] };
   healthy: boolean;
   problems: string[];
 }
@@ -69,6 +111,8 @@ export interface StatusOptions {
   limit: number;
   /** The last successful sync may be at most this old (STATUS_MAX_AGE). */
   maxAgeMs: number;
+  /** The worker's configuration: its scope (SYNC_AGENT_IDS), SYNC_LOOKBACK and SYNC_LAG. */
+  worker: { agentIds: readonly string[]; lookbackMs: number; lagMs: number };
 }
 
 export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
@@ -94,7 +138,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     error: r.error,
   }));
   const runIds = runs.map((r) => r.runId);
-  const [windowRows, openCount, newest, lastSuccess] = await Promise.all([
+  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects] = await Promise.all([
     openWindows(db, runIds, MAX_LISTED_WINDOWS),
     openWindows(db, runIds, null).then((rows) => rows.length),
     db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
@@ -104,6 +148,9 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
       orderBy: { finishedAt: 'desc' },
       select: { runId: true, kind: true, finishedAt: true },
     }),
+    readCoverage(db, { aliveSince: new Date(now.getTime() - ABANDONED_AFTER_MS) }),
+    countOpenRejects(db),
+    listOpenRejects(db, MAX_LISTED_REJECTS),
   ]);
   const freshness: Freshness = {
     newestConversationStart: newest._max.conversationStart,
@@ -112,7 +159,14 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
       ? { runId: lastSuccess.runId, kind: lastSuccess.kind, finishedAt: lastSuccess.finishedAt, ageMs: now.getTime() - lastSuccess.finishedAt.getTime() }
       : null,
   };
-  const problems = assessHealth(runs, freshness, options.maxAgeMs);
+  const workerCoverage = assessWorkerCoverage(scopes, options.worker, now);
+  const rejects = { open: openRejects, listed: listedRejects };
+  const problems = [
+    ...assessHealth(runs, freshness, options.maxAgeMs),
+    ...assessRejects(rejects),
+    ...coverageProblems(workerCoverage, options.worker.agentIds),
+  ];
+  const listed = scopes.filter((s, i) => i < MAX_LISTED_SCOPES || s.scopeKey === workerCoverage.scopeKey);
   return {
     now,
     maxAgeMs: options.maxAgeMs,
@@ -120,9 +174,56 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     windows: windowRows,
     windowsNotListed: Math.max(0, openCount - windowRows.length),
     freshness,
+    coverage: listed.map((s) => scopeStatus(s, s.scopeKey === workerCoverage.scopeKey)),
+    scopesNotListed: scopes.length - listed.length,
+    workerCoverage,
+    rejects,
     healthy: problems.length === 0,
     problems,
   };
+}
+
+function scopeStatus(s: ScopeCoverageRow, worker: boolean): ScopeStatus {
+  return {
+    scopeKey: s.scopeKey,
+    agentIds: s.agentIds,
+    worker,
+    newestCoveredEnd: newestCoveredEnd(s.covered) ?? null,
+    covered: s.covered.slice(-MAX_LISTED_RANGES),
+    coveredNotListed: Math.max(0, s.covered.length - MAX_LISTED_RANGES),
+    holes: s.holes.slice(-MAX_LISTED_HOLES),
+    holesNotListed: Math.max(0, s.holes.length - MAX_LISTED_HOLES),
+    inProgress: s.inProgress,
+  };
+}
+
+/**
+ * The holes the worker answers for: those of its scope overlapping its lookback or the
+ * catch-up range of any of its rolling runs (sync_runs.catch_up_from → interval_end). Older
+ * holes elsewhere (between two backfills, say) are listed but do not fail the check: nobody
+ * asked the worker for them.
+ */
+export function assessWorkerCoverage(
+  scopes: readonly ScopeCoverageRow[],
+  worker: StatusOptions['worker'],
+  now: Date,
+): WorkerCoverage {
+  const scopeKey = runScopeKey(worker.agentIds);
+  const scope = scopes.find((s) => s.scopeKey === scopeKey);
+  const lookback = { start: new Date(now.getTime() - worker.lagMs - worker.lookbackMs), end: now };
+  const checked = unionRanges([lookback, ...(scope?.catchUpRanges ?? [])]);
+  return { scopeKey, checked, holes: scope ? holesOverlapping(scope.holes, checked) : [] };
+}
+
+/** One problem per hole (the oldest few), each with the backfill that fills it. */
+export function coverageProblems(worker: WorkerCoverage, agentIds: readonly string[]): string[] {
+  const listed = worker.holes.slice(0, 3).map(
+    (h) =>
+      `the worker's scope ${worker.scopeKey} has a hole in its lookback or catch-up range: ${shortTime(h.start)} → ${shortTime(h.end)} ` +
+      `(${formatSpan(h.end.getTime() - h.start.getTime())}); fill it with \`${backfillHint(h, agentIds, { configured: true })}\``,
+  );
+  if (worker.holes.length > 3) listed.push(`… and ${worker.holes.length - 3} more hole(s) in the worker's scope ${worker.scopeKey}`);
+  return listed;
 }
 
 /**
@@ -141,7 +242,7 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
       WHERE w.run_id = ANY($1::uuid[]) AND w.status IN ('failed', 'pending', 'running')
         AND NOT EXISTS (
           SELECT 1 FROM sync_windows d
-           WHERE d.scope_key = w.scope_key AND d.status = 'done' AND d.window_id > w.window_id
+           WHERE d.scope_key = w.scope_key AND d.status IN ('done', 'done_with_rejects') AND d.window_id > w.window_id
              AND d.window_start <= w.window_start AND d.window_end >= w.window_end)
       ORDER BY w.window_start, w.window_id
       ${limit === null ? '' : `LIMIT ${Number(limit)}`}`,
@@ -179,6 +280,16 @@ export function assessHealth(runs: readonly RunRow[], freshness: Freshness, maxA
     );
   }
   return problems;
+}
+
+/** Open rejects keep the sync unhealthy: each is a conversation Genesys has and the tables do not. */
+export function assessRejects(rejects: StatusReport['rejects']): string[] {
+  const first = rejects.listed[0];
+  if (rejects.open === 0 || !first) return [];
+  return [
+    `${rejects.open} record(s) quarantined in sync_rejects and not stored since; newest: conversation ` +
+      `${first.conversationId ?? '(id unreadable)'} (${first.page}): ${first.error}`,
+  ];
 }
 
 /** The report for scripts: ISO dates, stable field names. */
@@ -225,15 +336,52 @@ export function formatStatus(report: StatusReport): string {
   }
   if (report.windowsNotListed > 0) lines.push(`  … and ${report.windowsNotListed} more (see the sync_windows table)`);
   lines.push('');
+  lines.push('QUARANTINED RECORDS NOT STORED YET (sync_rejects, resolved_at is null)');
+  if (report.rejects.open === 0) lines.push('  none');
+  for (const r of report.rejects.listed) {
+    lines.push(
+      `  ${r.conversationId ?? '(id unreadable)'}  ${r.page}, run ${r.runId.slice(0, 8)}, seen ${r.timesSeen}x, ` +
+        `last ${shortTime(r.lastSeenAt)}: ${oneLine(r.error, 160)}`,
+    );
+  }
+  if (report.rejects.open > report.rejects.listed.length) {
+    lines.push(`  … and ${report.rejects.open - report.rejects.listed.length} more (SELECT * FROM sync_rejects WHERE resolved_at IS NULL)`);
+  }
+  lines.push('');
   const f = report.freshness;
   lines.push('FRESHNESS');
   lines.push(`  newest conversation start  ${f.newestConversationStart ? ago(f.newestConversationStart, now) : 'no conversations stored'}`);
   lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
   lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
   lines.push('');
+  lines.push(...formatCoverage(report));
+  lines.push('');
   if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
   else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));
   return lines.join('\n');
+}
+
+/** Per scope: covered ranges and holes, merged, the newest listed and the rest counted. */
+function formatCoverage(report: StatusReport): string[] {
+  const lines = ['COVERAGE (time ranges whose windows are all done, per agent scope)'];
+  if (report.coverage.length === 0) lines.push('  none yet');
+  for (const s of report.coverage) {
+    const name = s.agentIds.length === 0 ? 'all agents' : `${s.agentIds.length} agent(s): ${oneLine(s.agentIds.join(','), 80)}`;
+    lines.push(`  ${name}${s.worker ? '  (the worker\'s scope)' : ''}`);
+    const covered = s.covered.map(span).join(', ');
+    lines.push(`    covered      ${covered || 'nothing yet'}${s.coveredNotListed > 0 ? ` (and ${s.coveredNotListed} older range(s))` : ''}`);
+    for (const h of s.holes) {
+      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${backfillHint(h, s.agentIds, { configured: s.worker })}`);
+    }
+    if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
+    for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);
+  }
+  if (report.scopesNotListed > 0) lines.push(`  … and ${report.scopesNotListed} scope(s) whose newest run is older (agent lists of sync_runs)`);
+  return lines;
+}
+
+function span(r: Range): string {
+  return `${shortTime(r.start)} → ${shortTime(r.end)}`;
 }
 
 function shortTime(d: Date): string {

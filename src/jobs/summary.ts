@@ -1,8 +1,10 @@
 /** The one-screen summary printed at the end of a sync or backfill. */
 import { formatDuration } from '../duration.ts';
+import { describeReject } from './run-state.ts';
 import { describeFailure, type SyncReport } from './sync.ts';
 
 const MAX_LISTED_FAILURES = 10;
+const MAX_LISTED_REJECTS = 10;
 
 export function formatSummary(report: SyncReport): string {
   const lines = [
@@ -11,14 +13,22 @@ export function formatSummary(report: SyncReport): string {
     `  windows        ${report.windowsDone} done, ${report.windowsFailed} failed, ${report.windowsTotal} planned` +
       (report.windowsResumed > 0 ? ` (${report.windowsResumed} already done by an earlier run, skipped)` : ''),
     `  requests       ${report.requests} (${report.pages} pages, ${report.retries} retries, ${report.rateLimited} rate-limited)`,
-    `  conversations  ${report.conversationsWritten} written (${report.conversationsChanged} new or changed)`,
+    `  conversations  ${report.conversationsWritten} written (${report.conversationsChanged} new or changed` +
+      (report.conversationsStale > 0 ? `, ${report.conversationsStale} older than the stored version, skipped` : '') +
+      (report.recordsRejected > 0 ? `; ${report.recordsRejected} quarantined` : '') +
+      ')',
     `  duration       ${formatDuration(report.durationMs)}`,
   ];
+  if (report.recordsRejected > 0) {
+    lines.push('  quarantined records (in sync_rejects with their raw JSON; a later run that stores them closes them):');
+    for (const r of report.rejects.slice(0, MAX_LISTED_REJECTS)) lines.push(`    - ${describeReject(r)}`);
+    if (report.recordsRejected > MAX_LISTED_REJECTS) lines.push(`    … and ${report.recordsRejected - MAX_LISTED_REJECTS} more (npm run status)`);
+  }
   if (report.failures.length > 0) {
-    lines.push('  failed windows (the next run retries them):');
+    lines.push('  failed windows (holes until a run covers them again; npm run status lists them):');
     for (const f of report.failures.slice(0, MAX_LISTED_FAILURES)) lines.push(`    - ${describeFailure(f)}`);
     if (report.failures.length > MAX_LISTED_FAILURES) lines.push(`    … and ${report.failures.length - MAX_LISTED_FAILURES} more (npm run status)`);
-  } else if (report.error) {
+  } else if (report.error && report.recordsRejected === 0) {
     lines.push(`  error          ${report.error}`);
   }
   return lines.join('\n');

@@ -1,26 +1,30 @@
 /**
- * One run of the sync (or of a backfill): plan the windows, refresh the agents table, fetch
- * and write every window, and keep the ledger true at every step. Composes the pure planner
- * (src/sync), the Genesys client (src/genesys) and the writers (src/db); everything with a
- * side effect is passed in.
+ * One run of the sync (or of a backfill): plan the windows, refresh the agents table, hand
+ * the windows to the window runner, and keep the run's ledger row true at every step.
+ * Composes the pure planner and outcome (src/sync), the Genesys client (src/genesys) and the
+ * ledger and writers (src/db); everything with a side effect is passed in.
  */
 import { randomUUID } from 'node:crypto';
-import pLimit from 'p-limit';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
-import { writeConversations } from '../db/conversations.ts';
 import * as ledger from '../db/ledger.ts';
-import { AuthError, formatInterval, type GenesysClient, type GenesysStats, type QueryScope } from '../genesys/index.ts';
+import { countOpenRejects } from '../db/rejects.ts';
+import { createConversationSink, createWindowLedger } from '../db/window-ledger.ts';
+import { AuthError, formatInterval, type GenesysClient } from '../genesys/index.ts';
 import type { Interval } from '../sync/interval.ts';
+import { decideRunOutcome } from '../sync/outcome.ts';
 import { planKey as makePlanKey, planRun } from '../sync/plan.ts';
-import { scopeKey, splitScope } from '../sync/scopes.ts';
-import { splitWindow, type Window } from '../sync/windows.ts';
 import type { Clock } from '../time.ts';
-import { MINUTE_MS, SECOND_MS } from '../time.ts';
-import { fetchWindow } from './fetch-window.ts';
+import { SECOND_MS } from '../time.ts';
+import { MAX_REACHABLE_HITS } from '../config.ts';
 import { refreshAgents } from './agents.ts';
 import { describeError } from './describe-error.ts';
-import { SeenConversations } from './seen-conversations.ts';
+import type { Lane, LaneName } from './lanes/lane.ts';
+import { createQueryLane } from './lanes/query-lane.ts';
+import { describeReject, RunState, type RejectNotice, type SyncProgress, type WindowFailure } from './run-state.ts';
+import { agentIdsOf, runWindows } from './window-runner.ts';
+
+export type { SyncProgress, WindowFailure };
 
 export interface SyncDeps {
   db: Db;
@@ -31,6 +35,8 @@ export interface SyncDeps {
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
   host?: string;
+  /** Lanes besides the query lane (built here from the options), e.g. the jobs lane. */
+  lanes?: Partial<Record<LaneName, Lane>>;
 }
 
 export interface SyncOptions {
@@ -45,22 +51,8 @@ export interface SyncOptions {
   concurrency: number;
   /** Skip windows finished by earlier runs with the same arguments (backfill). */
   resume: boolean;
-}
-
-export interface WindowFailure {
-  scopeKey: string;
-  start: Date;
-  end: Date;
-  error: string;
-}
-
-export interface SyncProgress {
-  windowsTotal: number;
-  windowsDone: number;
-  windowsFailed: number;
-  conversationsWritten: number;
-  requests: number;
-  elapsedMs: number;
+  /** Rolling runs only: where the run aimed to start (recorded in the ledger; see jobs/rolling.ts). */
+  catchUpFrom?: Date;
 }
 
 export interface SyncReport extends ledger.RunCounts {
@@ -70,6 +62,12 @@ export interface SyncReport extends ledger.RunCounts {
   interval: Interval;
   windowsResumed: number;
   conversationsChanged: number;
+  /** Records skipped because a version fetched later was already stored. */
+  conversationsStale: number;
+  /** Records quarantined in sync_rejects by this run, and the first of them by name. */
+  recordsRejected: number;
+  rejects: RejectNotice[];
+  laneFallbacks: number;
   durationMs: number;
   failures: WindowFailure[];
   error?: string;
@@ -90,7 +88,6 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const startedAt = clock();
   const runId = randomUUID();
   const logger = deps.logger.child({ runId, kind: options.kind });
-  const statsAtStart = genesys.stats();
   const planKey = makePlanKey(options.kind, options.interval, options.agentIds);
   await ledger.markAbandonedRuns(db, new Date(startedAt.getTime() - ABANDONED_AFTER_MS), startedAt);
   const done = options.resume ? await ledger.findDoneWindows(db, planKey) : undefined;
@@ -103,23 +100,24 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     intervalEnd: options.interval.end,
     agentIds: options.agentIds,
     planKey,
+    catchUpFrom: options.catchUpFrom,
     host: deps.host ?? 'unknown',
     pid: process.pid,
     startedAt,
   });
-  const state = new RunState(statsAtStart);
+  const state = new RunState(genesys.stats());
   state.windowsTotal = planned.length;
   for (const w of planned) state.seen.open(w);
   logger.info(
     { interval: formatInterval(options.interval), windows: planned.length, resumed: windowsResumed },
     `${options.kind} run started`,
   );
-
+  const progress = () => deps.onProgress?.(state.progress(genesys.stats(), clock().getTime() - startedAt.getTime()));
   const heartbeat = setInterval(() => {
     ledger.heartbeatRun(db, runId, state.counts(genesys.stats()), clock()).catch((error) =>
       logger.warn({ err: error }, 'could not save run progress'),
     );
-    deps.onProgress?.(state.progress(genesys.stats(), clock().getTime() - startedAt.getTime()));
+    progress();
   }, HEARTBEAT_MS);
   heartbeat.unref();
 
@@ -135,19 +133,35 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
       runError = `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
-    const ids = await ledger.insertWindows(
-      db,
+    const windowLedger = createWindowLedger(db);
+    const ids = await windowLedger.insertWindows(
       runId,
-      planned.map((w) => ({ scopeKey: w.scopeKey, scopeAgentIds: agentIdsOf(w.scope), start: w.start, end: w.end })),
+      planned.map((w) => ({ scopeKey: w.scopeKey, scopeAgentIds: agentIdsOf(w.scope), start: w.start, end: w.end, lane: w.lane })),
     );
-    // Two windows at a time keep the request pipeline full while bounding pages in memory.
-    const windowLimit = pLimit(Math.max(1, Math.min(2, options.concurrency)));
-    await Promise.all(
-      planned.map((w, i) =>
-        windowLimit(() =>
-          runWindow({ ...ctx(), windowId: ids[i]!, scope: w.scope, window: w, parentId: undefined }),
-        ),
-      ),
+    const queryLane = createQueryLane({
+      client: genesys,
+      pageSize: options.pageSize,
+      maxHits: options.windowMaxHits,
+      maxReachableHits: MAX_REACHABLE_HITS,
+      pageConcurrency: options.concurrency,
+      logger,
+    });
+    await runWindows(
+      {
+        runId,
+        ledger: windowLedger,
+        sink: createConversationSink(db),
+        lanes: { query: queryLane, ...deps.lanes },
+        clock,
+        logger,
+        state,
+        signal: abort.signal,
+        abortRun: (reason) => abort.abort(reason),
+        onProgress: progress,
+        rejectsMayBeOpen: { value: (await countOpenRejects(db)) > 0 },
+      },
+      planned.map((w, i) => ({ windowId: ids[i]!, scope: w.scope, window: w, lane: w.lane })),
+      options.concurrency,
     );
   } catch (error) {
     runError = describeError(error);
@@ -161,15 +175,15 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
 
   const finishedAt = clock();
   const durationMs = finishedAt.getTime() - startedAt.getTime();
-  const interrupted = abort.signal.aborted && !(abort.signal.reason instanceof AuthError);
-  const status = state.failures.length > 0 || (runError && !interrupted) ? 'failed' : interrupted ? 'interrupted' : 'succeeded';
-  const error =
-    runError ??
-    (state.failures.length > 0
-      ? `${state.failures.length} window(s) failed; first: ${describeFailure(state.failures[0]!)}`
-      : interrupted
-        ? 'interrupted by a stop signal before the run finished'
-        : undefined);
+  const authFailed = abort.signal.reason instanceof AuthError;
+  const { status, error } = decideRunOutcome({
+    windowFailures: state.failures.length,
+    firstWindowFailure: state.failures[0] && describeFailure(state.failures[0]),
+    recordsRejected: state.recordsRejected,
+    firstReject: state.rejects[0] && describeReject(state.rejects[0]),
+    runError,
+    interrupted: abort.signal.aborted && !authFailed,
+  });
   const counts = state.counts(genesys.stats());
   // The database may be the thing that failed (restarted mid-run): keep trying to record the
   // outcome for a while, so the ledger tells the truth once it is back.
@@ -186,131 +200,15 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     ...counts,
     windowsResumed,
     conversationsChanged: state.changed,
+    conversationsStale: state.stale,
+    recordsRejected: state.recordsRejected,
+    rejects: state.rejects,
+    laneFallbacks: state.laneFallbacks,
     durationMs,
     failures: state.failures,
     ...(error ? { error } : {}),
-    authFailed: abort.signal.reason instanceof AuthError,
+    authFailed,
   };
-
-  function ctx() {
-    const progress = () => deps.onProgress?.(state.progress(genesys.stats(), clock().getTime() - startedAt.getTime()));
-    return { db, genesys, clock, logger, options, state, runId, progress, signal: abort.signal, abortRun: (e: unknown) => abort.abort(e) };
-  }
-}
-
-interface WindowContext {
-  runId: string;
-  progress: () => void;
-  db: Db;
-  genesys: GenesysClient;
-  clock: Clock;
-  logger: Logger;
-  options: SyncOptions;
-  state: RunState;
-  signal: AbortSignal;
-  abortRun: (reason: unknown) => void;
-  windowId: bigint;
-  scope: QueryScope;
-  window: Window;
-  parentId: bigint | undefined;
-}
-
-/** Runs one window to done, failed or split; never throws (failures are recorded). */
-async function runWindow(c: WindowContext): Promise<void> {
-  const { db, clock, state, window, scope } = c;
-  if (c.signal.aborted) return; // stays pending: a restart plans it again
-  const key = scopeKey(scope);
-  const log = c.logger.child({ scope: key, window: formatInterval(window) });
-  let written = 0;
-  let pages = 0;
-  let closed = false;
-  const closeWindow = () => {
-    if (!closed) state.seen.close(window);
-    closed = true;
-  };
-  try {
-    await ledger.markWindowRunning(db, c.windowId, clock());
-    const split = splitWindow(window);
-    const scopes = split ? undefined : splitScope(scope);
-    const result = await fetchWindow({
-      client: c.genesys,
-      window,
-      scope,
-      pageSize: c.options.pageSize,
-      maxHits: c.options.windowMaxHits,
-      pageConcurrency: c.options.concurrency,
-      unsplittable: !split && !scopes,
-      signal: c.signal,
-      sink: async (conversations) => {
-        pages += 1;
-        state.pages += 1;
-        const fresh = conversations.filter((conv) => !state.seen.has(conv));
-        if (fresh.length === 0) return 0;
-        // Claimed before the write, so a page of another window arriving meanwhile skips them.
-        for (const conv of fresh) state.seen.add(conv);
-        let out;
-        try {
-          out = await writeConversations(db, fresh, { syncedAt: clock() });
-        } catch (error) {
-          for (const conv of fresh) state.seen.delete(conv);
-          throw error;
-        }
-        state.changed += out.changed;
-        state.conversationsWritten += fresh.length;
-        written += fresh.length;
-        c.progress();
-        return fresh.length;
-      },
-    });
-    if (result.kind === 'too-many') {
-      const children: Array<{ scope: QueryScope; window: Window }> = split
-        ? split.map((w) => ({ scope, window: w }))
-        : scopes!.map((s) => ({ scope: s, window }));
-      log.info({ totalHits: result.totalHits, parts: children.length }, 'window has too many conversations; splitting');
-      await ledger.markWindowSplit(db, c.windowId, result.totalHits, clock());
-      const ids = await ledger.insertWindows(
-        db,
-        c.runId,
-        children.map((ch) => ({
-          scopeKey: scopeKey(ch.scope),
-          scopeAgentIds: agentIdsOf(ch.scope),
-          start: ch.window.start,
-          end: ch.window.end,
-          parentWindowId: c.windowId,
-        })),
-      );
-      state.windowsTotal += children.length - 1;
-      for (const ch of children) state.seen.open(ch.window);
-      closeWindow();
-      // Sequential on purpose: the parent already holds a window slot, and re-entering the
-      // window limiter from inside it could deadlock.
-      for (const [i, ch] of children.entries()) {
-        await runWindow({ ...c, windowId: ids[i]!, scope: ch.scope, window: ch.window, parentId: c.windowId });
-      }
-      return;
-    }
-    closeWindow();
-    await ledger.markWindowDone(db, c.windowId, { totalHits: result.totalHits, pages: result.pages, conversationsWritten: written, at: clock() });
-    state.windowsDone += 1;
-    c.progress();
-    log.debug({ totalHits: result.totalHits, pages: result.pages, written }, 'window done');
-  } catch (error) {
-    closeWindow();
-    if (error instanceof AuthError) c.abortRun(error);
-    const interrupted = c.signal.aborted && !(error instanceof AuthError);
-    const message = interrupted ? 'interrupted before the window finished' : describeError(error);
-    const failedAt = clock();
-    const record = () => ledger.markWindowFailed(db, c.windowId, { error: message, pages, conversationsWritten: written, at: failedAt });
-    await record().catch((e) => {
-      // The database may be what failed (restarted): record it with the run's outcome instead.
-      log.error({ err: e }, 'could not record the window failure; will retry when the run ends');
-      state.unrecordedFailures.push(record);
-    });
-    if (interrupted) return;
-    state.windowsFailed += 1;
-    state.failures.push({ scopeKey: key, start: window.start, end: window.end, error: message });
-    log.error({ err: error }, 'window failed');
-  }
 }
 
 const FINISH_ATTEMPTS = 12;
@@ -326,42 +224,6 @@ async function withRetries(fn: () => Promise<void>, logger: Logger): Promise<voi
       await new Promise((r) => setTimeout(r, FINISH_RETRY_MS));
     }
   }
-}
-
-class RunState {
-  windowsTotal = 0;
-  windowsDone = 0;
-  windowsFailed = 0;
-  pages = 0;
-  conversationsWritten = 0;
-  changed = 0;
-  readonly seen = new SeenConversations();
-  readonly failures: WindowFailure[] = [];
-  /** Window failures the database refused to record; retried once the run's outcome is recorded. */
-  readonly unrecordedFailures: Array<() => Promise<void>> = [];
-  constructor(private readonly statsAtStart: GenesysStats) {}
-
-  counts(now: GenesysStats): ledger.RunCounts {
-    return {
-      windowsTotal: this.windowsTotal,
-      windowsDone: this.windowsDone,
-      windowsFailed: this.windowsFailed,
-      requests: now.requests - this.statsAtStart.requests,
-      retries: now.retries - this.statsAtStart.retries,
-      rateLimited: now.rateLimited - this.statsAtStart.rateLimited,
-      pages: this.pages,
-      conversationsWritten: this.conversationsWritten,
-    };
-  }
-
-  progress(now: GenesysStats, elapsedMs: number): SyncProgress {
-    const c = this.counts(now);
-    return { windowsTotal: c.windowsTotal, windowsDone: c.windowsDone, windowsFailed: c.windowsFailed, conversationsWritten: c.conversationsWritten, requests: c.requests, elapsedMs };
-  }
-}
-
-function agentIdsOf(scope: QueryScope): string[] {
-  return scope.kind === 'agents' ? [...scope.userIds] : [];
 }
 
 export function describeFailure(f: WindowFailure): string {

@@ -24,7 +24,7 @@ import { createGenContext } from './generate.ts';
 import * as mut from './mutations.ts';
 import { generateOrg, type Org } from './org.ts';
 import { hash32 } from './prng.ts';
-import { createSimServer, emptyStats, type ServerState, type SimStats } from './server.ts';
+import { createSimServer, emptyStats, type PageAnomaly, type ServerState, type SimStats } from './server.ts';
 import { ConversationStore, dayNumberOf } from './store.ts';
 import type { Conversation, SimUser } from './types.ts';
 import { usersInState, type UsersStateParam } from './users.ts';
@@ -33,7 +33,7 @@ export type { Conversation, ErrorBody, SimUser, UserState } from './types.ts';
 export type { FaultKind, FaultSettings, RateLimitStyle } from './faults.ts';
 export type { CorruptionKind } from './mutations.ts';
 export type { Org } from './org.ts';
-export type { SimStats } from './server.ts';
+export type { PageAnomaly, SimStats } from './server.ts';
 export type { UsersStateParam } from './users.ts';
 
 /** What data to generate. Everything is derived from the seed and these values. */
@@ -85,6 +85,8 @@ export interface Simulator {
   expireTokens(): void;
   corrupt(conversationId: string, kind: mut.CorruptionKind): void;
   clearCorruption(): void;
+  /** Serves one coming details-query page wrong, as live data can (see PageAnomaly). */
+  queuePageAnomaly(anomaly: PageAnomaly): void;
   endConversation(conversationId: string, at?: Date): Conversation;
   recodeWrapUp(conversationId: string, wrapUpCode: string): Conversation;
   dropSegment(conversationId: string): Conversation;
@@ -130,7 +132,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const state: ServerState = {
     store, org, faults, tokens: new TokenStore(), limiter: new RateLimiter(),
     creds: { clientId: options.clientId ?? 'sim-client', clientSecret: options.clientSecret ?? 'sim-secret' },
-    corruption: new Map(), stats: emptyStats(),
+    corruption: new Map(), pageAnomalies: [], stats: emptyStats(),
   };
   const { server, abortAll } = createSimServer(state);
   await new Promise<void>((resolve, reject) => {
@@ -173,6 +175,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       state.corruption.set(id, kind);
     },
     clearCorruption: () => state.corruption.clear(),
+    queuePageAnomaly: (anomaly) => void state.pageAnomalies.push(anomaly),
     endConversation: (id, at) => mutate(id, (c) => {
       // Default end: the simulated now, or just after the last segment start if later.
       const atMs = at?.getTime() ?? Math.max(nowMs, mut.latestSegmentStartMs(c) + SECOND_MS);

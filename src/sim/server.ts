@@ -8,6 +8,7 @@ import type { Org } from './org.ts';
 import { QueryError, matchKey, pageOf, parseQuery, selectMatches, type MatchRef } from './query.ts';
 import { sendFault, sendRateLimited } from './responses.ts';
 import type { ConversationStore } from './store.ts';
+import type { SimConversation } from './types.ts';
 import { userById, usersPage } from './users.ts';
 
 export interface SimStats {
@@ -35,7 +36,20 @@ export interface ServerState {
   limiter: RateLimiter;
   creds: { clientId: string; clientSecret: string };
   corruption: Map<string, CorruptionKind>;
+  /** Paging anomalies for coming details-query pages, each used once (see PageAnomaly). */
+  pageAnomalies: PageAnomaly[];
   stats: SimStats;
+}
+
+/**
+ * A page served wrong in a way live data can make it: 'omit-total-hits' leaves `totalHits`
+ * out of a page that has conversations; 'shift' serves the page without its first record, as
+ * if that record had moved to the previous page (already fetched) between two requests.
+ */
+export interface PageAnomaly {
+  kind: 'omit-total-hits' | 'shift';
+  /** Only a page with this number takes it; any page when absent. */
+  pageNumber?: number;
 }
 
 type Route = 'token' | 'users' | 'user' | 'detailsQuery' | 'other';
@@ -110,7 +124,11 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
       if (err instanceof QueryError) return sendError(res, 400, err.code, err.message, headers);
       throw err;
     }
-    const page = pageOf(matchesFor(query), query.pageSize, query.pageNumber, (ref) => state.store.at(ref.day, ref.index));
+    const page: { totalHits?: number; conversations?: SimConversation[] } = pageOf(
+      matchesFor(query), query.pageSize, query.pageNumber, (ref) => state.store.at(ref.day, ref.index));
+    const anomaly = takeAnomaly(query.pageNumber, page.conversations !== undefined);
+    if (anomaly === 'omit-total-hits') delete page.totalHits;
+    if (anomaly === 'shift') page.conversations = page.conversations!.slice(1);
     if (page.conversations && state.corruption.size > 0) {
       const served = page.conversations.map((c) => {
         const kind = state.corruption.get(c.conversationId);
@@ -119,6 +137,12 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
       return sendJson(res, 200, { ...page, conversations: served }, headers);
     }
     return sendJson(res, 200, page, headers);
+  }
+
+  function takeAnomaly(pageNumber: number, hasConversations: boolean): PageAnomaly['kind'] | undefined {
+    if (!hasConversations) return undefined;
+    const i = state.pageAnomalies.findIndex((a) => a.pageNumber === undefined || a.pageNumber === pageNumber);
+    return i < 0 ? undefined : state.pageAnomalies.splice(i, 1)[0]!.kind;
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

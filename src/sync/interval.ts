@@ -88,3 +88,56 @@ export function resolveInterval(request: IntervalRequest): Interval {
   }
   return { start, end };
 }
+
+export interface RollingRequest {
+  now: Date;
+  lagMs: number;
+  lookbackMs: number;
+  /** The end of the scope's newest covered range (from the ledger); undefined before the first run. */
+  newestCoveredEnd?: Date;
+  /** SYNC_MAX_CATCH_UP: the longest span one run may cover; undefined = no cap. */
+  maxCatchUpMs?: number;
+}
+
+export interface RollingInterval {
+  interval: Interval;
+  /** Where the run aimed to start before any cap: the earlier of now − lag − lookback and the newest covered end. */
+  catchUpFrom: Date;
+  /** The run reaches back beyond the lookback to where the scope's coverage ended. */
+  caughtUp: boolean;
+  /** SYNC_MAX_CATCH_UP cut the catch-up: `[catchUpFrom, interval.start)` stays a hole. */
+  capped: boolean;
+}
+
+/**
+ * A rolling run (the worker's tick, `npm run sync` without an interval) covers
+ * `[start, now − lag)`, where start is the EARLIER of `now − lag − lookback` and the end of the
+ * scope's newest covered range: a worker that was down longer than its lookback catches up
+ * instead of leaving those days unsynced. The first run ever (no coverage) uses the lookback.
+ *
+ * SYNC_MAX_CATCH_UP bounds the span of one run, keeping its MOST RECENT part: fresh data keeps
+ * flowing after a long outage, and the older part left out stays a reported hole for a
+ * backfill (docs/sync.md, "Catch-up"). The cap never cuts the lookback itself: a cap shorter
+ * than the lookback only means "no catch-up beyond the lookback".
+ */
+export function resolveRollingInterval(request: RollingRequest): RollingInterval {
+  const end = request.now.getTime() - request.lagMs;
+  const lookbackStart = end - request.lookbackMs;
+  const newest = request.newestCoveredEnd?.getTime();
+  const catchUpFrom = newest !== undefined && newest < lookbackStart ? newest : lookbackStart;
+  let start = catchUpFrom;
+  let capped = false;
+  if (request.maxCatchUpMs !== undefined) {
+    const floor = end - Math.max(request.maxCatchUpMs, request.lookbackMs);
+    if (start < floor) {
+      start = floor;
+      capped = true;
+    }
+  }
+  return {
+    interval: { start: new Date(start), end: new Date(end) },
+    catchUpFrom: new Date(catchUpFrom),
+    caughtUp: catchUpFrom < lookbackStart,
+    capped,
+  };
+}

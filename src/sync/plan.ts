@@ -8,11 +8,16 @@ import type { Interval } from './interval.ts';
 import { planScopes } from './scopes.ts';
 import { planWindows, subtractCovered, type Window } from './windows.ts';
 
+/** Which source reads a window: the synchronous details query, or an async details job (src/jobs/lanes). */
+export type LaneName = 'query' | 'jobs';
+
 export interface PlannedWindow {
   scope: QueryScope;
   scopeKey: string;
   start: Date;
   end: Date;
+  /** The lane planned to read the window (src/jobs/lanes). */
+  lane: LaneName;
 }
 
 export interface PlanOptions {
@@ -32,7 +37,7 @@ export function planRun(options: PlanOptions): PlannedWindow[] {
   for (const window of planWindows(options.interval, options.windowDays)) {
     for (const { scope, key } of scopes) {
       for (const piece of subtractCovered(window, options.done?.get(key) ?? [])) {
-        planned.push({ scope, scopeKey: key, start: piece.start, end: piece.end });
+        planned.push({ scope, scopeKey: key, start: piece.start, end: piece.end, lane: 'query' });
       }
     }
   }

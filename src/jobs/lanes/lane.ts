@@ -6,9 +6,10 @@
  * outcome) is the window runner's, and does not care which lane fed it.
  */
 import type { QueryScope } from '../../genesys/index.ts';
+import type { LaneName } from '../../sync/plan.ts';
 import type { Window } from '../../sync/windows.ts';
 
-export type LaneName = 'query' | 'jobs';
+export type { LaneName };
 
 /** One page as received: records are not validated yet (the runner validates each one alone). */
 export interface LanePage {

@@ -84,7 +84,8 @@ describe('the agent_interactions view', () => {
   });
 
   it('shows a live session with no end and only the metrics emitted so far', async () => {
-    await writeConversations(db, [liveVoiceConversation()], { syncedAt: new Date('2026-03-02T09:20:00Z') });
+    // Fetched after the finished version the tests above stored, so it replaces it (an older fetch never would).
+    await writeConversations(db, [liveVoiceConversation()], { syncedAt: new Date('2026-03-02T09:20:00Z'), fetchedAt: new Date() });
     const [, ben] = await rows();
     expect(ben).toMatchObject({ last_segment_end: null, talk_ms: null, handle_ms: null, wrap_up_code: null, alert_ms: 3750n, conversation_end: null });
   });

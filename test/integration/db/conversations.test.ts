@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Db } from '../../../src/db/client.ts';
 import { MAX_BATCH_CONVERSATIONS, isTransientConflict, writeConversations } from '../../../src/db/conversations.ts';
-import { InvalidConversationError, type ConversationRecord } from '../../../src/db/extract.ts';
+import type { ConversationRecord } from '../../../src/db/extract.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import {
   VOICE_ID,
@@ -62,7 +62,7 @@ describe('writeConversations', () => {
 
   it('stores every row of a first write, with the extracted columns', async () => {
     const result = await writeConversations(db, [voiceConversation()], { syncedAt: T1 });
-    expect(result).toEqual({ written: 1, changed: 1, unchanged: 0 });
+    expect(result).toEqual({ written: 1, changed: 1, unchanged: 0, stale: 0, rejected: [] });
     expect(await counts(db)).toEqual({ conversations: 1, participants: 5, sessions: 5, segments: 14, session_metrics: 25 });
 
     const conversation = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID } });
@@ -117,7 +117,7 @@ describe('writeConversations', () => {
     );
     const rowVersionsBefore = await physical();
     const result = await writeConversations(db, [voiceConversation()], { syncedAt: T2 });
-    expect(result).toEqual({ written: 1, changed: 0, unchanged: 1 });
+    expect(result).toEqual({ written: 1, changed: 0, unchanged: 1, stale: 0, rejected: [] });
     expect(await counts(db)).toEqual(countsBefore);
     const times = await syncTimes(db, VOICE_ID);
     expect(times).toMatchObject({ first: T1, last: T2, changed: T1 });
@@ -138,7 +138,7 @@ describe('writeConversations', () => {
     const customer = firstSession(participant(ended, 'customer'));
     customer.segments = customer.segments!.slice(1);
     const result = await writeConversations(db, [ended], { syncedAt: T2 });
-    expect(result).toEqual({ written: 1, changed: 1, unchanged: 0 });
+    expect(result).toEqual({ written: 1, changed: 1, unchanged: 0, stale: 0, rejected: [] });
 
     expect(await counts(db)).toEqual({ conversations: 1, participants: 5, sessions: 5, segments: 13, session_metrics: 25 });
     const times = await syncTimes(db, VOICE_ID);
@@ -173,7 +173,7 @@ describe('writeConversations', () => {
     firstSession(participant(second, 'Ben Berg')).segments!.pop();
     const other = withConversationId(voiceConversation(), 'other-conversation');
     const result = await writeConversations(db, [first, other, second], { syncedAt: T1 });
-    expect(result).toEqual({ written: 2, changed: 2, unchanged: 0 });
+    expect(result).toEqual({ written: 2, changed: 2, unchanged: 0, stale: 0, rejected: [] });
     expect(await counts(db)).toEqual({ conversations: 2, participants: 10, sessions: 10, segments: 27, session_metrics: 50 });
     const stored = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID } });
     expect(stored.externalTag).toBe('CRM-LATER');
@@ -186,7 +186,7 @@ describe('writeConversations', () => {
     const next = page.map((c) => structuredClone(c));
     next[1]!.externalTag = 'changed';
     const result = await writeConversations(db, next, { syncedAt: T2 });
-    expect(result).toEqual({ written: 6, changed: 3, unchanged: 3 });
+    expect(result).toEqual({ written: 6, changed: 3, unchanged: 3, stale: 0, rejected: [] });
     const rows = await db.conversation.findMany({ orderBy: { conversationId: 'asc' } });
     expect(rows.map((r) => [r.conversationId, r.lastChangedAt.toISOString(), r.lastSyncedAt.toISOString()])).toEqual([
       ['mix-0000', T1.toISOString(), T2.toISOString()],
@@ -199,30 +199,62 @@ describe('writeConversations', () => {
     expect(await counts(db)).toEqual({ conversations: 6, participants: 30, sessions: 30, segments: 84, session_metrics: 150 });
   });
 
-  it('fails the whole batch on a bad record, naming it, and leaves the database untouched', async () => {
+  it('writes the good records of a batch and returns the bad one, named, untouched in the tables', async () => {
     await writeConversations(db, voicePage(3, 'ok'), { syncedAt: T1 });
-    const before = await dump(db);
-    const changed = voicePage(3, 'ok').map((c) => ({ ...c, externalTag: 'would-change' }));
+    const changed = voicePage(3, 'ok').map((c) => ({ ...c, externalTag: 'changed' }));
     const bad = withConversationId(voiceConversation(), 'bad-one');
     firstSession(participant(bad, 'Ben Berg')).segments![1]!.segmentStart = 'not a date';
-    let afterWriteCalled = false;
-    const error = await writeConversations(db, [...changed, bad, ...voicePage(2, 'new')], {
-      syncedAt: T2,
-      afterWrite: async () => {
-        afterWriteCalled = true;
-      },
-    }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidConversationError);
-    expect((error as Error).message).toContain('bad-one');
-    expect((error as Error).message).toContain('segmentStart');
-    expect(afterWriteCalled).toBe(false);
-    expect(await dump(db)).toEqual(before);
+    const result = await writeConversations(db, [...changed, bad, ...voicePage(2, 'new')], { syncedAt: T2 });
+    expect(result).toMatchObject({ written: 5, changed: 5, unchanged: 0, stale: 0 });
+    expect(result.rejected).toHaveLength(1);
+    expect(result.rejected[0]).toMatchObject({ conversationId: 'bad-one', record: bad });
+    expect(result.rejected[0]!.problem).toContain('segmentStart');
+    expect(await db.conversation.count({ where: { conversationId: 'bad-one' } })).toBe(0);
+    expect(await db.conversation.count({ where: { externalTag: 'changed' } })).toBe(3);
   });
 
-  it('fails on a record without an id before touching the database', async () => {
-    const error = await writeConversations(db, [voiceConversation(), { conversationStart: '2026-03-02T09:14:03.117Z' } as unknown as ConversationRecord], { syncedAt: T1 }).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidConversationError);
-    expect(await counts(db)).toMatchObject({ conversations: 0 });
+  it('rejects a record without an id or with text Postgres cannot store, writing the rest', async () => {
+    const noId = { conversationStart: '2026-03-02T09:14:03.117Z' } as unknown as ConversationRecord;
+    const nul = withConversationId(voiceConversation(), 'nul-one');
+    (nul as Record<string, unknown>).note = 'bad\u0000byte';
+    const result = await writeConversations(db, [voiceConversation(), noId, nul], { syncedAt: T1 });
+    expect(result).toMatchObject({ written: 1, changed: 1 });
+    expect(result.rejected.map((r) => r.conversationId)).toEqual([undefined, 'nul-one']);
+    expect(result.rejected[0]!.problem).toContain('conversationId');
+    expect(result.rejected[1]!.problem).toContain('NUL');
+    expect(await counts(db)).toMatchObject({ conversations: 1 });
+  });
+
+  it('never lets a version fetched earlier replace one fetched later, even when it commits later', async () => {
+    const newer = { ...voiceConversation(), externalTag: 'newer' };
+    const older = { ...voiceConversation(), externalTag: 'older' };
+    const fetchedEarly = new Date(T1.getTime() + 1_000);
+    const fetchedLate = new Date(T1.getTime() + 2_000);
+    await writeConversations(db, [newer], { syncedAt: T2, fetchedAt: fetchedLate });
+    const segmentsBefore = await db.segment.count();
+    const result = await writeConversations(db, [older], { syncedAt: T2, fetchedAt: fetchedEarly });
+    expect(result).toMatchObject({ written: 0, changed: 0, unchanged: 0, stale: 1 });
+    const row = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID } });
+    expect(row.externalTag).toBe('newer');
+    expect(row.fetchedAt).toEqual(fetchedLate);
+    expect(await db.segment.count()).toBe(segmentsBefore);
+    // A later fetch still wins.
+    const latest = await writeConversations(db, [older], { syncedAt: T2, fetchedAt: new Date(fetchedLate.getTime() + 1) });
+    expect(latest).toMatchObject({ changed: 1, stale: 0 });
+  });
+
+  it('keeps participant attributes from a job result when a later query read carries none', async () => {
+    const fromJob = voiceConversation();
+    const ada = participant(fromJob, 'Ada Abara') as Record<string, unknown>;
+    ada.attributes = { accountNumber: '12345', intent: 'billing' };
+    await writeConversations(db, [fromJob], { syncedAt: T1 });
+    const fromQuery = { ...voiceConversation(), externalTag: 'query read later' };
+    const result = await writeConversations(db, [fromQuery], { syncedAt: T2 });
+    expect(result).toMatchObject({ changed: 1 });
+    const rows = await db.$queryRawUnsafe<{ participant_id: string; attributes: unknown }[]>(
+      `SELECT participant_id, attributes FROM participants WHERE attributes IS NOT NULL`,
+    );
+    expect(rows).toEqual([{ participant_id: ada.participantId, attributes: { accountNumber: '12345', intent: 'billing' } }]);
   });
 
   it('runs afterWrite in the same transaction: it commits with the rows, and its failure rolls them back', async () => {
@@ -253,7 +285,7 @@ describe('writeConversations', () => {
   });
 
   it('writes an empty batch as a no-op, and refuses batches beyond the advisory-lock budget', async () => {
-    expect(await writeConversations(db, [], { syncedAt: T1 })).toEqual({ written: 0, changed: 0, unchanged: 0 });
+    expect(await writeConversations(db, [], { syncedAt: T1 })).toEqual({ written: 0, changed: 0, unchanged: 0, stale: 0, rejected: [] });
     const error = await writeConversations(db, voicePage(MAX_BATCH_CONVERSATIONS + 1, 'big'), { syncedAt: T1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeError);
     expect(await counts(db)).toMatchObject({ conversations: 0 });
@@ -301,7 +333,7 @@ describe('writeConversations', () => {
         if (++attempts === 1) throw deadlock();
       },
     });
-    expect(result).toEqual({ written: 3, changed: 3, unchanged: 0 });
+    expect(result).toEqual({ written: 3, changed: 3, unchanged: 0, stale: 0, rejected: [] });
     expect(attempts).toBe(2);
     expect(await counts(db)).toMatchObject({ conversations: 3, segments: 42 });
 

@@ -43,7 +43,7 @@ describe('docs/schema.md', () => {
 
   it('documents the tables and the view', () => {
     expect(Object.keys(DOCUMENTED_COLUMNS).sort()).toEqual(
-      ['agent_interactions', 'agents', 'conversations', 'participants', 'segments', 'session_metrics', 'sessions', 'sync_runs', 'sync_windows'],
+      ['agent_interactions', 'agents', 'conversations', 'participants', 'segments', 'session_metrics', 'sessions', 'sync_rejects', 'sync_runs', 'sync_windows'],
     );
   });
 

@@ -8,8 +8,10 @@ import { byStart, inconsistentConversations, storedIds } from './support.ts';
 
 /*
  * What Genesys sends, rather than how: malformed records (every corruption the simulator
- * knows) fail their window loudly — exit 1, the error naming the conversation and the page —
- * and are never stored; the next run recovers. Schema drift (unknown fields at any level,
+ * knows) are quarantined in sync_rejects with their raw JSON and their page, while the rest of
+ * their window is stored; the run fails loudly (exit 1, the summary naming each conversation),
+ * status stays unhealthy while a reject is open, and the next run that stores a valid
+ * version closes it. Schema drift (unknown fields at any level,
  * enum values we have never seen) is not an error: stored losslessly, new values visible in
  * the text columns.
  */
@@ -37,7 +39,7 @@ describe('malformed records and schema drift', () => {
   /** The conversations a sync of every agent is served for one day, in the API's order. */
   const servedOn = (d: string): Conversation[] => byStart(sim.expected(day(d)).filter((c) => c.participants.some((p) => p.purpose === 'agent')));
 
-  it('fails each window holding a malformed record with exit 1, naming the conversation and its page; stores none of them; the next run recovers', async () => {
+  it('quarantines each malformed record with its page and raw JSON, stores the rest of its window, exits 1 naming it; the next run repairs it', async () => {
     const cases: Array<{ kind: CorruptionKind; day: string; index: number }> = [
       { kind: 'missingConversationStart', day: '2025-06-12', index: 3 },
       { kind: 'badConversationStart', day: '2025-06-13', index: 14 },
@@ -53,24 +55,35 @@ describe('malformed records and schema drift', () => {
       return { ...c, id, page: Math.floor(c.index / PAGE_SIZE) + 1 };
     });
     const args = ['sync', '--from', '2025-06-12', '--to', '2025-06-17'];
+    const ids = victims.map((v) => v.id);
+    const interval = { from: new Date('2025-06-12T00:00:00Z'), to: new Date('2025-06-17T00:00:00Z') };
 
     const failed = await runCli(args, simEnv(sim, db.url, ENV));
     expect(failed.code, failed.stderr).toBe(1);
     expect(failed.stdout).toContain('sync FAILED');
-    expect(failed.stdout).toMatch(/windows +0 done, 5 failed, 5 planned/);
+    expect(failed.stdout).toMatch(/windows +5 done, 0 failed, 5 planned/);
+    expect(failed.stdout).toContain('5 quarantined');
     const run = await handle.prisma.syncRun.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
     expect(run.status).toBe('failed');
-    expect(run.error).toContain(victims[0]!.id);
+    expect(run.error).toContain('5 record(s) quarantined');
     const windows = await handle.prisma.syncWindow.findMany({ where: { runId: run.runId }, orderBy: { windowStart: 'asc' } });
-    expect(windows.map((w) => w.status)).toEqual(['failed', 'failed', 'failed', 'failed', 'failed']);
-    for (const [i, v] of victims.entries()) {
-      const error = windows[i]!.error ?? '';
-      expect(error, v.kind).toContain(`Invalid conversation ${v.id} on page ${v.page} of window ${v.day}T00:00:00.000Z/`);
-      expect(failed.stdout, v.kind).toContain(v.id);
+    expect(windows.map((w) => [w.status, w.recordsRejected])).toEqual(Array(5).fill(['done_with_rejects', 1]));
+    const rejects = await handle.prisma.syncReject.findMany({ orderBy: { firstSeenAt: 'asc' } });
+    for (const v of victims) {
+      expect(failed.stdout, v.kind).toContain(`conversation ${v.id} (page ${v.page})`);
+      const reject = rejects.find((r) => r.conversationId === v.id);
+      expect(reject, v.kind).toMatchObject({ page: `page ${v.page}`, resolvedAt: null, runId: run.runId });
+      // The raw JSON is the record exactly as served, corruption included.
+      expect(JSON.parse(reject!.rawJson).conversationId).toBe(v.id);
     }
+    // Everything else of the five days is stored.
+    expect(await storedIds(handle)).toEqual(idsOf(sim.expected(interval)).filter((id) => !ids.includes(id)));
+    const status = await runCli(['status'], simEnv(sim, db.url, ENV));
+    expect(status.code).toBe(1);
+    expect(status.stdout).toContain('QUARANTINED RECORDS NOT STORED YET');
+    for (const id of ids) expect(status.stdout).toContain(id);
 
     // None of them stored, in any table; everything stored is exactly what the API holds.
-    const ids = victims.map((v) => v.id);
     expect(await handle.prisma.conversation.count({ where: { conversationId: { in: ids } } })).toBe(0);
     expect(await handle.prisma.participant.count({ where: { conversationId: { in: ids } } })).toBe(0);
     expect(await handle.prisma.segment.count({ where: { conversationId: { in: ids } } })).toBe(0);
@@ -83,12 +96,13 @@ describe('malformed records and schema drift', () => {
     const next = await runCli(args, simEnv(sim, db.url, ENV));
     expect(next.code, next.stderr).toBe(0);
     expect(next.stdout).toContain('sync SUCCEEDED');
-    expect(await storedIds(handle)).toEqual(idsOf(sim.expected({ from: new Date('2025-06-12T00:00:00Z'), to: new Date('2025-06-17T00:00:00Z') })));
+    expect(await storedIds(handle)).toEqual(idsOf(sim.expected(interval)));
     for (const id of ids) {
       const row = await handle.prisma.conversation.findUniqueOrThrow({ where: { conversationId: id } });
       expect(row.raw).toEqual(sim.getConversation(id));
     }
     expect(await inconsistentConversations(handle)).toEqual([]);
+    expect(await handle.prisma.syncReject.count({ where: { resolvedAt: null } })).toBe(0);
   });
 
   it('stores schema drift losslessly: unknown fields at any level, new enum values in the text columns', async () => {

@@ -6,12 +6,16 @@ import {
   createGenesysClient,
   FatalApiError,
   InvalidRecordError,
+  InvalidResponseError,
   NetworkError,
   RetriableApiError,
   RetriesExhaustedError,
   type GenesysClient,
   type GenesysClientOptions,
 } from '../../../src/genesys/index.ts';
+import { Pacer, PACING_HEADROOM } from '../../../src/genesys/gate.ts';
+import { MINUTE_MS } from '../../../src/time.ts';
+import { VirtualClock } from '../../helpers/virtual-clock.ts';
 import { startFakeGenesys, type FakeGenesys, type Reply } from './fake-genesys.ts';
 
 const DETAILS = '/api/v2/analytics/conversations/details/query';
@@ -69,6 +73,21 @@ function makeClient(overrides: Partial<GenesysClientOptions> = {}): GenesysClien
   return client;
 }
 
+/**
+ * Timing tests run on a virtual clock shared by the client (its gate, retries and token expiry)
+ * and the fake server (arrival and reply times, reply delays, token expiry), so their assertions
+ * are exact in virtual time: a loaded machine makes them slower in real time, not different.
+ * The clock moves only when nothing else progresses; a request or reply on the loopback socket
+ * shows no clock activity while in transit, so the clock waits 20 quiet event-loop turns and
+ * 5 quiet real ms before moving (with 1 turn and 0 ms the pacing test does fail: time jumps
+ * while the first request is in transit).
+ */
+function virtualTime(): { clock: VirtualClock; options: Pick<GenesysClientOptions, 'now' | 'sleep'> } {
+  const clock = new VirtualClock({ startMs: Date.parse('2024-05-01T00:00:00Z'), idleTurns: 20, idleMs: 5 });
+  server.useClock(clock);
+  return { clock, options: { now: clock.date, sleep: clock.sleep } };
+}
+
 async function rejection(promise: Promise<unknown>): Promise<Error> {
   try {
     await promise;
@@ -90,10 +109,13 @@ describe('tokens', () => {
 
   it('renews the token shortly before it expires', async () => {
     server.tokenLifetimeSeconds = 1;
-    const client = makeClient();
-    await client.queryConversationDetailsPage(firstPage);
-    await new Promise((resolve) => setTimeout(resolve, 950)); // inside the 10% margin, before real expiry
-    await client.queryConversationDetailsPage(firstPage);
+    const { clock, options } = virtualTime();
+    const client = makeClient(options);
+    await clock.drive(async () => {
+      await client.queryConversationDetailsPage(firstPage);
+      await clock.sleep(950); // inside the 10% margin, before expiry
+      await client.queryConversationDetailsPage(firstPage);
+    });
     expect(server.tokensIssued).toHaveLength(2);
     expect(server.apiRequests().map((r) => r.status)).toEqual([200, 200]);
   });
@@ -103,7 +125,7 @@ describe('tokens', () => {
     await client.queryConversationDetailsPage(firstPage);
     server.revokeTokens();
     const page = await client.queryConversationDetailsPage(firstPage);
-    expect(page.conversations).toHaveLength(1);
+    expect(page.records).toHaveLength(1);
     expect(server.tokensIssued).toHaveLength(2);
     expect(server.apiRequests().map((r) => r.status)).toEqual([200, 401, 200]);
   });
@@ -118,12 +140,13 @@ describe('tokens', () => {
   });
 
   it('shares one renewal between concurrent callers', async () => {
-    server.tokenDelayMs = 100;
-    const client = makeClient({ concurrency: 8 });
-    await Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage)));
+    const { clock, options } = virtualTime();
+    server.tokenDelayMs = 100; // every caller's paced start (1 ms apart) falls inside the renewal
+    const client = makeClient({ concurrency: 8, ...options });
+    await clock.drive(Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.tokensIssued).toHaveLength(1);
     server.revokeTokens();
-    await Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage)));
+    await clock.drive(Promise.all(Array.from({ length: 8 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.tokensIssued).toHaveLength(2);
     expect(server.seen.filter((r) => r.kind === 'token')).toHaveLength(2);
   });
@@ -131,9 +154,12 @@ describe('tokens', () => {
   it('works with 3-second tokens under steady load', async () => {
     server.tokenLifetimeSeconds = 3;
     server.api = () => ({ ...okPage(), delayMs: 20 });
-    const client = makeClient({ concurrency: 2, ratePerMinute: 600 });
-    const started = Date.now();
-    while (Date.now() - started < 3_500) await client.queryConversationDetailsPage(firstPage);
+    const { clock, options } = virtualTime();
+    const client = makeClient({ concurrency: 2, ratePerMinute: 600, ...options });
+    const started = clock.now();
+    await clock.drive(async () => {
+      while (clock.now() - started < 3_500) await client.queryConversationDetailsPage(firstPage);
+    });
     expect(server.apiRequests().every((r) => r.status === 200)).toBe(true);
     expect(server.tokensIssued.length).toBeGreaterThanOrEqual(2);
   });
@@ -163,30 +189,34 @@ describe('tokens', () => {
 
 describe('rate limits', () => {
   it('waits at least Retry-After after a 429 and pauses the other requests too', async () => {
+    const { clock, options } = virtualTime();
     server.api = () => ({ ...okPage(), delayMs: 30 });
     server.queueApi({
       status: 429,
       headers: { 'retry-after': '1' },
       json: { message: 'Rate limit exceeded the maximum. Retry the request in [1] seconds', code: 'too.many.requests.retry.after', status: 429 },
     });
-    const client = makeClient({ concurrency: 2 });
-    await Promise.all(Array.from({ length: 6 }, () => client.queryConversationDetailsPage(firstPage)));
+    const client = makeClient({ concurrency: 2, ...options });
+    await clock.drive(Promise.all(Array.from({ length: 6 }, () => client.queryConversationDetailsPage(firstPage))));
     const requests = server.apiRequests();
     const limited = requests.find((r) => r.status === 429)!;
     const others = requests.filter((r) => r !== limited);
     const early = others.filter((r) => r.arrivedAtMs < limited.repliedAtMs! + 1_000);
-    // With concurrency 2, only the request already sent alongside the 429'd one may come early
-    // (the server can see it shortly after replying 429); every other request waits.
+    // With concurrency 2, only the request sent alongside the 429'd one may come early: its pacer
+    // slot (one interval after the 429'd request's) can come before the client reads the 429.
+    // Every other request waits out the pause.
     expect(early.length).toBeLessThanOrEqual(1);
-    for (const request of early) expect(request.arrivedAtMs).toBeLessThan(limited.repliedAtMs! + 250); // far below the 1 s pause; generous for a loaded CI machine
+    const pacedIntervalMs = new Pacer(60_000).intervalMs;
+    for (const request of early) expect(request.arrivedAtMs).toBeLessThanOrEqual(limited.arrivedAtMs + Math.ceil(pacedIntervalMs));
     expect(others.length - early.length).toBeGreaterThanOrEqual(5);
     expect(client.stats()).toMatchObject({ rateLimited: 1, retries: 1 });
   });
 
   it('falls back to the "[N] seconds" text when there is no Retry-After header', async () => {
+    const { clock, options } = virtualTime();
     server.queueApi({ status: 429, json: { message: 'Rate limit exceeded the maximum. Retry the request in [1] seconds', code: 'too.many.requests.retry.after', status: 429 } });
-    const client = makeClient();
-    await client.queryConversationDetailsPage(firstPage);
+    const client = makeClient(options);
+    await clock.drive(client.queryConversationDetailsPage(firstPage));
     const [limited, retried] = server.apiRequests();
     expect(retried!.arrivedAtMs - limited!.repliedAtMs!).toBeGreaterThanOrEqual(1_000);
   });
@@ -201,31 +231,37 @@ describe('rate limits', () => {
   });
 
   it('never has more than `concurrency` requests in flight, token requests included', async () => {
+    const { clock, options } = virtualTime();
     server.tokenDelayMs = 50;
     server.api = () => ({ ...okPage(), delayMs: 15 });
-    const client = makeClient({ concurrency: 3 });
-    await Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage)));
+    const client = makeClient({ concurrency: 3, ...options });
+    await clock.drive(Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.peakInFlight).toBe(3);
     server.revokeTokens();
     server.queueApi(unavailable, unavailable, { drop: true });
-    await Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage)));
+    await clock.drive(Promise.all(Array.from({ length: 40 }, () => client.queryConversationDetailsPage(firstPage))));
     expect(server.peakInFlight).toBe(3);
   });
 
   it('paces request starts under ratePerMinute while using most of it', async () => {
-    const client = makeClient({ concurrency: 5, ratePerMinute: 1_200 }); // one start per 50 ms
-    const started = Date.now();
-    await Promise.all(Array.from({ length: 21 }, () => client.queryConversationDetailsPage(firstPage)));
-    const elapsed = Date.now() - started;
-    expect(elapsed).toBeGreaterThanOrEqual(1_000 - 5);
-    expect(elapsed).toBeLessThan(1_000 / 0.75); // most of the budget, with room for a loaded CI machine
+    const { clock, options } = virtualTime();
+    // The rate whose paced interval is exactly 50 ms (~1,224/min), so virtual times are whole ms.
+    const ratePerMinute = MINUTE_MS / 50 / PACING_HEADROOM;
+    expect(new Pacer(ratePerMinute).intervalMs).toBe(50);
+    const client = makeClient({ concurrency: 5, ratePerMinute, ...options });
+    const started = clock.now();
+    await clock.drive(Promise.all(Array.from({ length: 21 }, () => client.queryConversationDetailsPage(firstPage))));
+    const elapsed = clock.now() - started;
+    // 21 starts 50 ms apart, the first at once: exactly 20 intervals, so the pace neither
+    // exceeds the rate nor leaves any of the (headroom-reduced) budget unused.
+    expect(elapsed).toBe(1_000);
     const arrivals = server.apiRequests().map((r) => r.arrivedAtMs);
-    // Starts are booked 50 ms apart; on a loaded machine a late timer can bunch two arrivals,
-    // but no window may ever see more starts than the rate allows (plus that one of noise).
+    expect(arrivals.map((t) => t - started)).toEqual(Array.from({ length: 21 }, (_, i) => i * 50));
+    // No window sees more starts than the rate allows.
     const most = (windowMs: number) =>
       Math.max(...arrivals.map((t) => arrivals.filter((u) => u >= t && u < t + windowMs).length));
-    expect(most(200)).toBeLessThanOrEqual(200 / 50 + 1 + 1);
-    expect(most(500)).toBeLessThanOrEqual(500 / 50 + 1 + 1);
+    expect(most(200)).toBeLessThanOrEqual(200 / 50);
+    expect(most(500)).toBeLessThanOrEqual(500 / 50);
   });
 });
 
@@ -234,7 +270,7 @@ describe('faults', () => {
     server.queueApi(unavailable, { status: 500, json: { message: 'oops', code: 'internal.server.error', status: 500 } }, { drop: true });
     const client = makeClient();
     const page = await client.queryConversationDetailsPage(firstPage);
-    expect(page.conversations).toHaveLength(1);
+    expect(page.records).toHaveLength(1);
     expect(server.apiRequests().map((r) => r.status)).toEqual([503, 500, 'drop', 200]);
     expect(client.stats()).toMatchObject({ serverErrors: 2, networkErrors: 1, retries: 3, requests: 5 });
   });
@@ -262,10 +298,13 @@ describe('faults', () => {
   });
 
   it('retries a request that times out', async () => {
-    server.queueApi({ ...okPage(), delayMs: 500 });
-    const client = makeClient({ requestTimeoutMs: 150 });
+    // Real time on purpose: the per-attempt timeout is got's own timer, not the injected clock.
+    // The retry must also answer within the timeout, so the timeout is a generous second (a
+    // loopback reply under heavy load fits) and the first reply comes far after it.
+    server.queueApi({ ...okPage(), delayMs: 3_000 });
+    const client = makeClient({ requestTimeoutMs: 1_000 });
     const page = await client.queryConversationDetailsPage(firstPage);
-    expect(page.conversations).toHaveLength(1);
+    expect(page.records).toHaveLength(1);
     expect(client.stats().networkErrors).toBe(1);
   });
 
@@ -280,10 +319,12 @@ describe('faults', () => {
   });
 
   it('rejects queued and in-flight calls when closed', async () => {
+    const { clock, options } = virtualTime();
     server.api = () => ({ ...okPage(), delayMs: 2_000 });
-    const client = makeClient({ concurrency: 1 });
+    const client = makeClient({ concurrency: 1, ...options });
     const calls = [client.queryConversationDetailsPage(firstPage), client.queryConversationDetailsPage(firstPage)];
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await clock.drive(clock.sleep(100)); // the first call is at the server, the second queued
+    expect(server.apiRequests()).toHaveLength(1);
     client.close();
     const results = await Promise.allSettled(calls);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected']);
@@ -297,29 +338,27 @@ describe('details query', () => {
     server.queueApi({ status: 200, json: raw });
     const client = makeClient();
     const page = await client.queryConversationDetailsPage({ interval, scope: { kind: 'agents', userIds: ['u-1', 'u-2'] }, pageNumber: 2, pageSize: 50 });
-    expect(JSON.stringify(page.conversations)).toBe(JSON.stringify(raw.conversations));
+    expect(JSON.stringify(page.records)).toBe(JSON.stringify(raw.conversations));
     expect(page.totalHits).toBe(1);
     const body = JSON.parse(server.apiRequests()[0]!.body);
     expect(body).toMatchObject({ interval: '2024-05-01T00:00:00.000Z/2024-05-02T00:00:00.000Z', paging: { pageSize: 50, pageNumber: 2 } });
     expect(body.segmentFilters[0].clauses[0].predicates.map((p: { value: string }) => p.value)).toEqual(['u-1', 'u-2']);
   });
 
-  it('names the malformed record, the window and the page', async () => {
+  it('hands malformed records over as received: the writer checks each one alone', async () => {
     const broken = conversation('c-bad');
     delete broken['conversationStart'];
     server.queueApi({ status: 200, json: { conversations: [conversation('c-ok'), broken], totalHits: 2 } });
-    const client = makeClient();
-    const error = await rejection(client.queryConversationDetailsPage({ ...firstPage, pageNumber: 7 }));
-    expect(error).toBeInstanceOf(InvalidRecordError);
-    expect(error).toMatchObject({ conversationId: 'c-bad', pageNumber: 7, interval: '2024-05-01T00:00:00.000Z/2024-05-02T00:00:00.000Z' });
-    expect(error.message).toContain('c-bad');
-    expect(error.message).toContain('page 7');
-    expect(error.message).toContain('2024-05-01T00:00:00.000Z/2024-05-02T00:00:00.000Z');
+    const page = await makeClient().queryConversationDetailsPage({ ...firstPage, pageNumber: 7 });
+    expect(page.records).toHaveLength(2);
+    expect(page.records[1]).toEqual(broken);
   });
 
-  it('treats an empty body object as an empty page', async () => {
+  it('refuses a 2xx body with neither conversations nor totalHits, naming the page', async () => {
     server.queueApi({ status: 200, json: {} });
-    expect(await makeClient().queryConversationDetailsPage(firstPage)).toEqual({ conversations: [], totalHits: 0 });
+    const error = await rejection(makeClient().queryConversationDetailsPage(firstPage));
+    expect(error).toBeInstanceOf(InvalidResponseError);
+    expect(error.message).toContain('neither conversations nor totalHits');
   });
 });
 
@@ -377,16 +416,19 @@ describe('logging', () => {
 
 describe('cancellation', () => {
   it('stops a call when the caller aborts, without retrying it', async () => {
+    const { clock, options } = virtualTime();
     server.api = () => ({ ...okPage(), delayMs: 1_000 });
-    const client = makeClient();
+    const client = makeClient(options);
     const controller = new AbortController();
     const call = client.queryConversationDetailsPage({ ...firstPage, signal: controller.signal });
-    setTimeout(() => controller.abort(new Error('run cancelled')), 100);
-    const error = await rejection(call);
+    // Aborted at 100 ms while the server holds the request for 1 s: on the virtual clock the
+    // reply cannot win the race however slow the machine is.
+    void clock.sleep(100).then(() => controller.abort(new Error('run cancelled')));
+    const error = await clock.drive(rejection(call));
     expect(error.message).toBe('run cancelled');
     expect(server.apiRequests()).toHaveLength(1);
     // The client stays usable for other callers.
     server.api = () => okPage();
-    expect((await client.queryConversationDetailsPage(firstPage)).conversations).toHaveLength(1);
+    expect((await clock.drive(client.queryConversationDetailsPage(firstPage))).records).toHaveLength(1);
   });
 });

@@ -7,7 +7,18 @@ import { setTimeout as delay } from 'node:timers/promises';
  * A tiny purpose-built Genesys stand-in for client tests: real HTTP, real OAuth checks, and a
  * queue of scripted replies so each test states exactly what the server does. Everything it
  * sees is recorded on the server side (arrival times, in-flight peak).
+ *
+ * Times (arrivals, replies, reply delays, token expiry) come from the server's clock: real time
+ * by default, or the test's virtual clock after `useClock`, so timing tests can read exactly when
+ * the server saw each request on the same timeline the client's gate runs on.
  */
+interface ServerClock {
+  now(): number;
+  sleep(ms: number): Promise<void>;
+}
+
+const realClock: ServerClock = { now: () => Date.now(), sleep: (ms) => delay(ms) };
+
 export interface SeenRequest {
   readonly kind: 'token' | 'api';
   readonly method: string;
@@ -44,6 +55,8 @@ export interface FakeGenesys {
   /** Makes every token issued so far invalid (the next API call with one gets 401). */
   revokeTokens(): void;
   apiRequests(): SeenRequest[];
+  /** Reads time from `clock` from now on (e.g. the VirtualClock the client under test uses). */
+  useClock(clock: ServerClock): void;
   close(): Promise<void>;
 }
 
@@ -54,6 +67,7 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
   const apiQueue: Reply[] = [];
   const tokenQueue: Reply[] = [];
   let inFlight = 0;
+  let clock = realClock;
 
   const state = {
     seen: [] as SeenRequest[],
@@ -75,12 +89,12 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
       query: url.searchParams,
       body: Buffer.concat(chunks).toString('utf8'),
       authorization: req.headers.authorization,
-      arrivedAtMs: Date.now(),
+      arrivedAtMs: clock.now(),
     };
     state.seen.push(seen);
     const reply = seen.kind === 'token' ? tokenReply(seen) : await apiReply(seen);
-    if (reply.delayMs) await delay(reply.delayMs);
-    seen.repliedAtMs = Date.now();
+    if (reply.delayMs) await clock.sleep(reply.delayMs);
+    seen.repliedAtMs = clock.now();
     if ('drop' in reply) {
       seen.status = 'drop';
       req.socket.destroy();
@@ -101,14 +115,14 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
     if (queued) return queued;
     const token = `tok-${state.tokensIssued.length + 1}-${randomBytes(8).toString('hex')}`;
     state.tokensIssued.push(token);
-    valid.set(token, Date.now() + state.tokenLifetimeSeconds * 1000);
+    valid.set(token, clock.now() + state.tokenLifetimeSeconds * 1000);
     return { status: 200, json: { access_token: token, token_type: 'bearer', expires_in: state.tokenLifetimeSeconds }, delayMs: state.tokenDelayMs };
   }
 
   async function apiReply(seen: SeenRequest): Promise<Reply> {
     const token = seen.authorization?.replace(/^Bearer /, '') ?? '';
     const expiresAt = valid.get(token);
-    if (expiresAt === undefined || expiresAt <= Date.now()) {
+    if (expiresAt === undefined || expiresAt <= clock.now()) {
       return { status: 401, json: { message: 'Authentication required', code: 'authentication.required', status: 401, contextId: 'ctx-401' } };
     }
     return apiQueue.shift() ?? (await state.api(seen));
@@ -166,6 +180,9 @@ export async function startFakeGenesys(): Promise<FakeGenesys> {
     queueToken: (...replies) => void tokenQueue.push(...replies),
     revokeTokens: () => valid.clear(),
     apiRequests: () => state.seen.filter((s) => s.kind === 'api'),
+    useClock: (next) => {
+      clock = next;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -63,6 +63,15 @@ describe('loadConfig', () => {
     );
   });
 
+  it('reads SYNC_MAX_CATCH_UP as an optional duration: unset (or empty) = no cap', () => {
+    expect(loadConfig(valid).sync.maxCatchUpMs).toBeUndefined();
+    expect(loadConfig({ ...valid, SYNC_MAX_CATCH_UP: '' }).sync.maxCatchUpMs).toBeUndefined();
+    expect(loadConfig({ ...valid, SYNC_MAX_CATCH_UP: '30d' }).sync.maxCatchUpMs).toBe(30 * 24 * 3600 * 1000);
+    expect(problems({ ...valid, SYNC_MAX_CATCH_UP: 'a month' })).toEqual([
+      'SYNC_MAX_CATCH_UP: must be a duration like 30d, 36h or 90m, or unset for no cap (got "a month")',
+    ]);
+  });
+
   it('lists the known regions for an unknown one', () => {
     const [problem] = problems({ ...valid, GENESYS_REGION: 'mypurecloud.moon' });
     expect(problem).toMatch(/^GENESYS_REGION: unknown region "mypurecloud.moon"; known regions: .*mypurecloud\.de/);

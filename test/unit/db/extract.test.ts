@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { extractConversation, findUnstorableCharacter, hashRawJson, InvalidConversationError, type ConversationRecord } from '../../../src/db/extract.ts';
+import { EXTRACTOR_VERSION, extractConversation, findUnstorableCharacter, hashRawJson, type ConversationRecord } from '../../../src/db/extract.ts';
+import { parseConversation } from '../../../src/genesys/schemas.ts';
 import {
   ADA_USER_ID,
   BEN_USER_ID,
@@ -13,15 +14,11 @@ import {
   voiceConversation,
 } from '../../fixtures/db/conversations.ts';
 
-/** The extraction error of `record`, or a failure if it extracts fine. */
-function extractionError(record: unknown): InvalidConversationError {
-  try {
-    extractConversation(record as ConversationRecord);
-  } catch (error) {
-    expect(error).toBeInstanceOf(InvalidConversationError);
-    return error as InvalidConversationError;
-  }
-  throw new Error('expected extraction to fail');
+/** What the contract says is wrong with `record`, or a failure if it passes. */
+function contractError(record: unknown): { conversationId: string | undefined; problem: string } {
+  const parsed = parseConversation(record);
+  if (parsed.ok) throw new Error('expected the contract to refuse the record');
+  return parsed;
 }
 
 describe('extractConversation', () => {
@@ -39,7 +36,7 @@ describe('extractConversation', () => {
       mediaTypes: ['voice'],
       agentUserIds: [ADA_USER_ID, BEN_USER_ID],
       raw: record,
-      rawHash: createHash('md5').update(JSON.stringify(record)).digest('hex'),
+      rawHash: createHash('md5').update(`v${EXTRACTOR_VERSION}:`).update(JSON.stringify(record)).digest('hex'),
     });
     expect(conversation.raw).toBe(record);
     expect(rawJson).toBe(JSON.stringify(record));
@@ -67,6 +64,7 @@ describe('extractConversation', () => {
       externalOrganizationId: null,
       flaggedReason: null,
       screenRecording: false,
+      attributesJson: null,
     });
     expect(participants[4]!.flaggedReason).toBe('general');
   });
@@ -175,7 +173,6 @@ describe('extractConversation', () => {
     const changed = voiceConversation();
     firstSession(participant(changed, 'Ada Abara')).segments![4]!.wrapUpCode = WRAP_UP_BEN;
     expect(extractConversation(changed).conversation.rawHash).not.toBe(a);
-    expect(hashRawJson('{}')).toBe('99914b932bd37a50b983c5e7c90ae93b');
   });
 
   it('uses the JSON text and hash the caller already computed', () => {
@@ -185,78 +182,99 @@ describe('extractConversation', () => {
     expect(rows.conversation.rawHash).toBe('HASH');
   });
 
-  describe('refuses what the tables cannot hold, naming the conversation and the field', () => {
+  describe('the one contract (parseConversation) refuses what the tables cannot hold, naming the conversation and the field', () => {
     it('an unparseable segmentStart', () => {
       const record = voiceConversation();
       firstSession(participant(record, 'Ada Abara')).segments![1]!.segmentStart = 'yesterday-ish';
-      const error = extractionError(record);
+      const error = contractError(record);
       expect(error.conversationId).toBe(VOICE_ID);
-      expect(error.path).toBe('$.participants[3].sessions[0].segments[1].segmentStart');
-      expect(error.message).toContain(VOICE_ID);
-      expect(error.message).toContain('yesterday-ish');
-      expect(error.code).toBe('INVALID_CONVERSATION');
+      expect(error.problem).toContain('participants.3.sessions.0.segments.1.segmentStart');
     });
 
     it('a missing segmentStart, conversationStart or purpose', () => {
       const a = voiceConversation();
       delete (firstSession(participant(a, 'acd')).segments![0] as Partial<{ segmentStart: string }>).segmentStart;
-      expect(extractionError(a).path).toBe('$.participants[2].sessions[0].segments[0].segmentStart');
+      expect(contractError(a).problem).toContain('participants.2.sessions.0.segments.0.segmentStart');
       const b = voiceConversation() as Partial<ConversationRecord>;
       delete b.conversationStart;
-      expect(extractionError(b).path).toBe('$.conversationStart');
+      expect(contractError(b).problem).toContain('conversationStart');
       const c = voiceConversation();
       (participant(c, 'Main IVR') as { purpose?: string }).purpose = '';
-      expect(extractionError(c).path).toBe('$.participants[1].purpose');
+      expect(contractError(c).problem).toContain('participants.1.purpose');
     });
 
-    it('a record without a conversationId', () => {
-      const error = extractionError({ conversationStart: '2026-03-02T09:14:03.117Z' });
+    it('a record without a conversationId, or not an object at all', () => {
+      const error = contractError({ conversationStart: '2026-03-02T09:14:03.117Z' });
       expect(error.conversationId).toBeUndefined();
-      expect(error.path).toBe('$.conversationId');
-      expect(extractionError(null).message).toContain('expected an object');
+      expect(error.problem).toContain('conversationId');
+      expect(contractError(null).problem).toContain('expected object');
     });
 
     it('a metric value that is not an integer', () => {
       const record = voiceConversation();
       firstSession(participant(record, 'Ben Berg')).metrics![0]!.value = 12.5;
-      expect(extractionError(record).path).toBe('$.participants[4].sessions[0].metrics[0].value');
+      expect(contractError(record).problem).toContain('participants.4.sessions.0.metrics.0.value');
       firstSession(participant(record, 'Ben Berg')).metrics![0]!.value = '12' as unknown as number;
-      expect(extractionError(record).problem).toContain('expected an integer');
+      expect(contractError(record).problem).toContain('expected number');
     });
 
     it('a field of the wrong type', () => {
       const record = voiceConversation();
       (firstSession(participant(record, 'customer')) as Record<string, unknown>).ani = 14155550123;
-      const error = extractionError(record);
-      expect(error.path).toBe('$.participants[0].sessions[0].ani');
-      expect(error.problem).toContain('expected a string');
+      const error = contractError(record);
+      expect(error.problem).toContain('participants.0.sessions.0.ani');
+      expect(error.problem).toContain('expected string');
       const other = voiceConversation();
       (other as Record<string, unknown>).participants = { not: 'an array' };
-      expect(extractionError(other).path).toBe('$.participants');
+      expect(contractError(other).problem).toContain('participants');
     });
 
     it('a participant or session id repeated within the conversation', () => {
       const a = voiceConversation();
       participant(a, 'Ben Berg').participantId = participant(a, 'Ada Abara').participantId;
-      expect(extractionError(a).problem).toContain('duplicate participantId');
+      expect(contractError(a).problem).toContain('duplicate participantId');
       const b = voiceConversation();
       firstSession(participant(b, 'Ben Berg')).sessionId = firstSession(participant(b, 'Ada Abara')).sessionId;
-      expect(extractionError(b).problem).toContain('duplicate sessionId');
+      expect(contractError(b).problem).toContain('duplicate sessionId');
     });
 
+    it('accepts an explicit null wherever a field is optional, and a metric without emitDate', () => {
+      const record = voiceConversation() as Record<string, unknown>;
+      record.conversationEnd = null;
+      record.divisionIds = null;
+      record.externalTag = null;
+      const ada = participant(record as ConversationRecord, 'Ada Abara') as Record<string, unknown>;
+      ada.teamId = null;
+      const session = firstSession(ada as never) as Record<string, unknown>;
+      session.flow = null;
+      session.ani = null;
+      (session.segments as Array<Record<string, unknown>>)[0]!.wrapUpCode = null;
+      delete (session.metrics as Array<Record<string, unknown>>)[0]!.emitDate;
+      const parsed = parseConversation(record);
+      expect(parsed.ok).toBe(true);
+      const rows = extractConversation(record as ConversationRecord);
+      expect(rows.conversation.conversationEnd).toBeNull();
+      expect(rows.conversation.divisionIds).toEqual([]);
+      expect(rows.sessions.find((s) => s.participantId === ada.participantId)!.flowId).toBeNull();
+      expect(rows.sessionMetrics.some((m) => m.emitDate === null)).toBe(true);
+    });
+  });
+
+  describe('finds what Postgres cannot store (the writer quarantines such records)', () => {
     it('a NUL character or an unpaired surrogate anywhere, even in a field only raw keeps', () => {
-      const record = voiceConversation();
-      (record.futureInsights as Record<string, unknown>).note = 'bad\u0000byte';
-      expect(extractionError(record).problem).toContain('NUL');
-      (record.futureInsights as Record<string, unknown>).note = 'half an emoji \ud83d';
-      expect(extractionError(record).problem).toContain('unpaired UTF-16 surrogate');
+      expect(findUnstorableCharacter(JSON.stringify({ note: 'bad\u0000byte' }))).toContain('NUL');
+      expect(findUnstorableCharacter(JSON.stringify({ note: 'half an emoji \ud83d' }))).toContain('unpaired UTF-16 surrogate');
     });
 
     it('but not text that merely spells an escape, nor a whole emoji', () => {
-      const record = voiceConversation();
-      (record.futureInsights as Record<string, unknown>).note = 'C:\\u0000\\ud800 and 🎧';
-      expect(() => extractConversation(record)).not.toThrow();
+      expect(findUnstorableCharacter(JSON.stringify({ note: 'C:\\u0000\\ud800 and 🎧' }))).toBeUndefined();
       expect(findUnstorableCharacter(JSON.stringify({ a: '\\\u0000' }))).toContain('NUL');
     });
+  });
+
+  it('folds the extractor version into the hash, so an upgrade rewrites unchanged records once', () => {
+    const text = JSON.stringify(voiceConversation());
+    expect(hashRawJson(text)).toBe(createHash('md5').update(`v${EXTRACTOR_VERSION}:`).update(text).digest('hex'));
+    expect(hashRawJson(text)).not.toBe(createHash('md5').update(text).digest('hex'));
   });
 });

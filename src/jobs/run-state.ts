@@ -1,0 +1,76 @@
+/** The counters and findings of one run, shared by its windows (single-threaded: no locking). */
+import type { GenesysStats } from '../genesys/index.ts';
+import type { RunCounts } from '../db/ledger.ts';
+import { SeenConversations } from './seen-conversations.ts';
+
+export interface WindowFailure {
+  scopeKey: string;
+  start: Date;
+  end: Date;
+  error: string;
+}
+
+export interface RejectNotice {
+  conversationId: string | undefined;
+  page: string;
+  problem: string;
+}
+
+export interface SyncProgress {
+  windowsTotal: number;
+  windowsDone: number;
+  windowsFailed: number;
+  conversationsWritten: number;
+  requests: number;
+  elapsedMs: number;
+}
+
+/** Rejects listed by name in the summary; the rest are counted (all are in sync_rejects). */
+const MAX_REMEMBERED_REJECTS = 20;
+
+export class RunState {
+  windowsTotal = 0;
+  windowsDone = 0;
+  windowsFailed = 0;
+  pages = 0;
+  conversationsWritten = 0;
+  changed = 0;
+  /** Records skipped because a version fetched later was already stored. */
+  stale = 0;
+  recordsRejected = 0;
+  /** Windows a jobs lane handed to the query lane. */
+  laneFallbacks = 0;
+  readonly seen = new SeenConversations();
+  readonly failures: WindowFailure[] = [];
+  readonly rejects: RejectNotice[] = [];
+  /** Window failures the database refused to record; retried once the run's outcome is recorded. */
+  readonly unrecordedFailures: Array<() => Promise<void>> = [];
+  constructor(private readonly statsAtStart: GenesysStats) {}
+
+  noteRejects(notices: readonly RejectNotice[]): void {
+    this.recordsRejected += notices.length;
+    for (const n of notices) if (this.rejects.length < MAX_REMEMBERED_REJECTS) this.rejects.push(n);
+  }
+
+  counts(now: GenesysStats): RunCounts {
+    return {
+      windowsTotal: this.windowsTotal,
+      windowsDone: this.windowsDone,
+      windowsFailed: this.windowsFailed,
+      requests: now.requests - this.statsAtStart.requests,
+      retries: now.retries - this.statsAtStart.retries,
+      rateLimited: now.rateLimited - this.statsAtStart.rateLimited,
+      pages: this.pages,
+      conversationsWritten: this.conversationsWritten,
+    };
+  }
+
+  progress(now: GenesysStats, elapsedMs: number): SyncProgress {
+    const c = this.counts(now);
+    return { windowsTotal: c.windowsTotal, windowsDone: c.windowsDone, windowsFailed: c.windowsFailed, conversationsWritten: c.conversationsWritten, requests: c.requests, elapsedMs };
+  }
+}
+
+export function describeReject(r: RejectNotice): string {
+  return `conversation ${r.conversationId ?? '(id unreadable)'} (${r.page}): ${r.problem}`;
+}
