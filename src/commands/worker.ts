@@ -8,17 +8,20 @@
 import { Registry } from 'prom-client';
 import type { Config } from '../config.ts';
 import type { DatabaseHandle } from '../db/client.ts';
+import { readCoverage } from '../db/coverage.ts';
+import { countOpenRejects } from '../db/rejects.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatSummary } from '../jobs/summary.ts';
-import { runSync, type SyncReport } from '../jobs/sync.ts';
+import { ABANDONED_AFTER_MS, runSync, type SyncReport } from '../jobs/sync.ts';
 import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
 import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
-import { createSyncMetrics, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
+import { createSyncMetrics, registerLedgerGauges, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { formatInterval } from '../genesys/index.ts';
-import { HOUR_MS, systemClock } from '../time.ts';
+import { newestCoveredEnd } from '../sync/coverage.ts';
+import { HOUR_MS, systemClock, type Clock } from '../time.ts';
 import { stopSignal } from './signals.ts';
 import { planRolling, syncOptions } from './sync.ts';
 
@@ -70,7 +73,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   let server: MetricsServer | undefined;
   let abandonRun = false;
   try {
-    if (metrics) server = await serveMetrics(metrics, config.metrics.port!, runtime.database, () => lastRunStatus, log);
+    if (metrics) server = await serveMetrics(metrics, config.metrics.port!, runtime.database, () => lastRunStatus, clock, log);
     const worker = createWorker(
       { runOnce, scheduler: nodeCronScheduler, lock: postgresRunLock(runtime.database.url), logger: log, clock },
       {
@@ -101,13 +104,15 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
 
 /**
  * Starts the HTTP server. The last-success gauge starts from the ledger (the newest succeeded
- * `sync` run), so a restart does not make it read "never".
+ * `sync` run), so a restart does not make it read "never"; open rejects and coverage per scope
+ * are read from the ledger on each scrape.
  */
 async function serveMetrics(
   metrics: SyncMetrics,
   port: number,
   database: DatabaseHandle,
   lastRunStatus: () => string | undefined,
+  clock: Clock,
   logger: Logger,
 ): Promise<MetricsServer> {
   const last = await database.prisma.syncRun.findFirst({
@@ -116,6 +121,16 @@ async function serveMetrics(
     select: { finishedAt: true },
   });
   if (last?.finishedAt) metrics.seedLastSuccess(last.finishedAt);
+  const db = database.prisma;
+  registerLedgerGauges(metrics.registry, {
+    openRejects: () => countOpenRejects(db),
+    newestCovered: async () => {
+      const scopes = await readCoverage(db, { aliveSince: new Date(clock().getTime() - ABANDONED_AFTER_MS) });
+      return scopes.map((s) => ({ scope: s.scopeKey, end: newestCoveredEnd(s.covered) }));
+    },
+    nowMs: () => clock().getTime(),
+    onError: (error) => logger.warn({ err: error }, 'reading the ledger for metrics failed'),
+  });
   const loop = nodeLoopDelaySource();
   try {
     const server = await startMetricsServer({

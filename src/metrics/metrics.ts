@@ -8,13 +8,15 @@
  *    in the client's one retry loop as they happen;
  *  - the report of each finished run (observeRun, from the worker's runOnce): duration by kind
  *    and status, conversations written, windows failed, the last success;
- *  - gauges that read the database when scraped. prom-client calls a metric's `collect()`
- *    (which may be async) on every scrape, so such a gauge is a few lines, e.g.
+ *  - gauges that read the database when scraped (registerLedgerGauges: open rejects, coverage
+ *    per scope). prom-client calls a metric's `collect()` (which may be async) on every
+ *    scrape, so another such gauge is a few lines:
  *
- *        new Gauge({ name: 'genesys_sync_open_rejects', help: '...', registers: [metrics.registry],
- *          async collect() { this.set(await countOpenRejects(db)); } });
+ *        new Gauge({ name: 'genesys_sync_something', help: '...', registers: [registry],
+ *          async collect() { this.set(await readSomething(db)); } });
  *
- *    A collect() that throws fails the scrape (HTTP 500): Prometheus then records `up` = 0.
+ *    A collect() that throws fails the whole scrape (HTTP 500), so the ledger gauges catch
+ *    their errors and export no sample instead.
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RequestObserver } from '../genesys/index.ts';
@@ -117,4 +119,78 @@ export function createSyncMetrics(registry: Registry, options: { defaultMetrics?
     },
     seedLastSuccess: success,
   };
+}
+
+/** What the database-backed gauges read on each scrape (the worker wires these to src/db/). */
+export interface LedgerGaugeSource {
+  /** Records in quarantine (sync_rejects) not resolved yet. */
+  openRejects(): Promise<number>;
+  /** Per agent scope ('all', or a key of the agent list), the end of its newest covered range; newest scopes first. */
+  newestCovered(): Promise<Array<{ scope: string; end: Date | undefined }>>;
+  nowMs(): number;
+  /** Told when a read fails; the gauge then has no samples for that scrape (rather than a stale value). */
+  onError(error: unknown): void;
+}
+
+/** More scopes than this (one per distinct agent list ever synced) are not exported, to bound the label set. */
+export const MAX_COVERAGE_SCOPES = 20;
+/** Both coverage gauges come from one read per scrape. */
+const COVERAGE_READ_REUSE_MS = 1_000;
+
+/**
+ * Gauges read from the ledger when scraped: open quarantined records, and per scope the newest
+ * covered instant and how far it lags behind now.
+ */
+export function registerLedgerGauges(registry: Registry, source: LedgerGaugeSource): void {
+  const registers = [registry];
+  let lastRead: { atMs: number; rows: Promise<Array<{ scope: string; end: Date | undefined }>> } | undefined;
+  const coverage = () => {
+    const now = source.nowMs();
+    if (!lastRead || now - lastRead.atMs > COVERAGE_READ_REUSE_MS) {
+      lastRead = { atMs: now, rows: source.newestCovered().then((rows) => rows.slice(0, MAX_COVERAGE_SCOPES)) };
+    }
+    return lastRead.rows;
+  };
+  new Gauge({
+    name: `${METRIC_PREFIX}open_rejects`,
+    help: 'Records in quarantine (sync_rejects) not resolved yet.',
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        this.set(await source.openRejects());
+      } catch (error) {
+        source.onError(error);
+      }
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}covered_until_timestamp_seconds`,
+    help: 'End of the newest range the ledger shows as covered, per agent scope (Unix seconds).',
+    labelNames: ['scope'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        for (const { scope, end } of await coverage()) if (end) this.set({ scope }, end.getTime() / 1000);
+      } catch (error) {
+        source.onError(error);
+      }
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}coverage_lag_seconds`,
+    help: 'How far the newest covered instant lags behind now, per agent scope (seconds).',
+    labelNames: ['scope'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        const now = source.nowMs();
+        for (const { scope, end } of await coverage()) if (end) this.set({ scope }, (now - end.getTime()) / 1000);
+      } catch (error) {
+        source.onError(error);
+      }
+    },
+  });
 }

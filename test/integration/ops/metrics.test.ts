@@ -104,6 +104,14 @@ describe('worker metrics and health endpoints (METRICS_PORT)', () => {
       expect(sum(samples, 'genesys_sync_requests_total')).toBe(seen.token + seen.users + seen.detailsQuery + seen.other);
       const endpoints = new Set(samples.filter((s) => s.name.startsWith('genesys_sync_') && s.labels.endpoint).map((s) => s.labels.endpoint));
       expect([...endpoints].sort()).toEqual([DETAILS, '/api/v2/users', '/oauth/token'].sort());
+      // Read from the ledger on each scrape: nothing quarantined; the 'all' scope covered up to
+      // the run's interval end (now − SYNC_LAG, 2 minutes by default).
+      expect(samples.find((s) => s.name === 'genesys_sync_open_rejects')?.value).toBe(0);
+      const run = await handle.prisma.syncRun.findFirstOrThrow({ where: { status: 'succeeded' }, orderBy: { finishedAt: 'desc' } });
+      expect(sum(samples, 'genesys_sync_covered_until_timestamp_seconds', { scope: 'all' })).toBe(run.intervalEnd.getTime() / 1000);
+      const lag = sum(samples, 'genesys_sync_coverage_lag_seconds', { scope: 'all' });
+      expect(lag).toBeGreaterThanOrEqual(120);
+      expect(lag).toBeLessThan(120 + 300);
       // prom-client's default process metrics.
       expect(sum(samples, 'process_resident_memory_bytes')).toBeGreaterThan(0);
       expect(samples.some((s) => s.name === 'nodejs_eventloop_lag_seconds')).toBe(true);
