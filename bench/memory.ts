@@ -143,7 +143,7 @@ async function main(): Promise<void> {
     };
 
     const report = await runSync(
-      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench', onProgress },
+      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench', onProgress, runLease: handle.runLease },
       {
         kind: 'backfill', interval: { start: sim.range.start, end: sim.range.end }, agentIds: [], agentGroupSize: 25,
         windowDays: 1, pageSize: 100, windowMaxHits: 10_000, concurrency: cfg.concurrency, resume: true,

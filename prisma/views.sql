@@ -1,6 +1,9 @@
 -- agent_interactions: one row per agent session, the first thing a supervisor queries.
 -- Durations come from the session's metrics (milliseconds, as Genesys reports them).
 -- last_segment_end is null while any segment of the session is still open (live).
+-- A metric can repeat within a session (one tHeld per hold, one tTalk per talk stretch): sum.
+-- queue_name / wrap_up_name come from the reference tables. A queue or code Genesys deleted
+-- keeps its row there (inactive), so old interactions keep their names.
 CREATE VIEW "agent_interactions" AS
 SELECT
   s.conversation_id,
@@ -21,7 +24,9 @@ SELECT
   m.hold_ms,
   m.acw_ms,
   m.handle_ms,
-  seg.wrap_up_code
+  seg.wrap_up_code,
+  q.name AS queue_name,
+  w.name AS wrap_up_name
 FROM "sessions" s
 JOIN "participants" p
   ON p.conversation_id = s.conversation_id AND p.participant_id = s.participant_id
@@ -46,4 +51,6 @@ LEFT JOIN LATERAL (
   FROM "session_metrics" sm
   WHERE sm.conversation_id = s.conversation_id AND sm.session_id = s.session_id
 ) m ON true
+LEFT JOIN "queues" q ON q.queue_id = seg.queue_id
+LEFT JOIN "wrap_up_codes" w ON w.wrap_up_code_id = seg.wrap_up_code
 WHERE p.purpose = 'agent';

@@ -41,9 +41,11 @@ try {
     filters: { externalTables: [], externalEnums: [] },
   });
   let sql = (diff.stdout ?? '').trim();
-  // Views are not modelled by Prisma's schema language; the first migration also creates them.
-  if (migrations.migrationDirectories.length === 0) sql += `\n\n${(await readFile(MANUAL_SQL, 'utf8')).trim()}`;
-  if (!sql || /^-- This is an empty migration/.test(sql)) {
+  if (/^-- This is an empty migration/.test(sql)) sql = '';
+  // Views are not modelled by Prisma's schema language: a migration carries prisma/views.sql
+  // when it differs from what the last migration creating views wrote (the first one always).
+  sql = `${sql}\n\n${viewsChange((await readFile(MANUAL_SQL, 'utf8')).trim(), migrations.migrationDirectories)}`.trim();
+  if (!sql) {
     console.log('schema.prisma matches the migrations: nothing to create');
     process.exitCode = 0;
     // fall through to close()
@@ -61,6 +63,20 @@ try {
   process.exitCode = 1;
 } finally {
   await close();
+}
+
+/**
+ * The SQL that brings the views up to views.sql: nothing when the newest migration that
+ * creates views already holds this text, else a drop of every view views.sql defines (a
+ * view's columns cannot be reordered in place) followed by views.sql itself.
+ */
+function viewsChange(views: string, dirs: Awaited<ReturnType<typeof readMigrationsList>>['migrationDirectories']): string {
+  const texts = dirs.map((d) => (d.migrationFile.content.tag === 'ok' ? d.migrationFile.content.value : ''));
+  const last = texts.reverse().find((text) => /\bCREATE\s+(OR\s+REPLACE\s+)?VIEW\b/i.test(text));
+  if (last === undefined) return views;
+  if (last.includes(views)) return '';
+  const names = [...views.matchAll(/\bCREATE\s+(?:OR\s+REPLACE\s+)?VIEW\s+("[^"]+"|\w+)/gi)].map((m) => m[1]!);
+  return `${names.map((name) => `DROP VIEW IF EXISTS ${name};`).join('\n')}\n\n${views}`;
 }
 
 /** prisma/schema.prisma as of HEAD (MIGRATION_BASE_REF overrides), the baseline of the new migration. */

@@ -1,6 +1,6 @@
 // Generates the Prisma client offline. `prisma generate` never runs the schema engine,
 // but the CLI tries to download it first; pointing PRISMA_SCHEMA_ENGINE_BINARY at any
-// existing file skips that download (see ../shared/prisma-and-platform.md). Where the
+// existing file skips that download (see docs/operations.md, "Prisma on machines without its engine download"). Where the
 // variable is already set, we leave it alone.
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

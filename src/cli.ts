@@ -10,7 +10,8 @@ import { EXIT } from './exit-codes.ts';
 import { AuthError } from './genesys/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { redactText } from './redact.ts';
-import { UsageError } from './sync/interval.ts';
+import { UsageError } from './commands/usage-error.ts';
+import { InvalidRequestError } from './sync/errors.ts';
 
 type Command = (argv: string[], config: Config, logger: Logger) => Promise<number>;
 
@@ -55,7 +56,7 @@ async function main(argv: string[]): Promise<number> {
 
 function reportError(error: unknown, logger: Logger): number {
   const message = redactText(error instanceof Error ? error.message : String(error));
-  if (error instanceof UsageError || error instanceof ConfigError) {
+  if (error instanceof UsageError || error instanceof InvalidRequestError || error instanceof ConfigError) {
     process.stderr.write(`${message}\n`);
     return EXIT.USAGE;
   }

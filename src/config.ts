@@ -10,15 +10,16 @@ import dotenv from 'dotenv';
 import cron from 'node-cron';
 import { z } from 'zod';
 import { parseDuration } from './duration.ts';
-import { KNOWN_REGIONS, resolveHosts } from './genesys/regions.ts';
+import { KNOWN_REGIONS, regionDomain, resolveHosts } from './genesys/regions.ts';
 import { redactText, registerSecret } from './redact.ts';
-import { MINUTE_MS } from './time.ts';
+import { MAX_INTERVAL_DAYS, MAX_INTERVAL_MS } from './sync/interval.ts';
+import { DAY_MS, MINUTE_MS } from './time.ts';
 
 /** Genesys' documented default is 300 requests/minute per OAuth client; keep headroom for other integrations. */
 export const DEFAULT_RATE_LIMIT_PER_MIN = 250;
-/** The details query accepts at most 100 results per page (peers.md §13: 400 at larger sizes). */
+/** The details query accepts at most 100 results per page (docs/genesys-api-facts.md §1.4: 400 at larger sizes). */
 export const MAX_PAGE_SIZE = 100;
-/** The API refuses paging past 100,000 results (genesys-api.md, peers.md §13). */
+/** The API refuses paging past 100,000 results (docs/genesys-api-facts.md §1.4). */
 export const MAX_REACHABLE_HITS = 100_000;
 
 export class ConfigError extends Error {
@@ -53,11 +54,15 @@ function intVar(min: number, max: number, fallback: number) {
   });
 }
 
-function durationVar(fallback: string) {
+function durationVar(fallback: string, max?: { ms: number; label: string }) {
   return optionalText.transform((v, ctx) => {
     const ms = parseDuration(v ?? fallback);
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `must be a duration like 7d, 36h or 90m (got "${v}")` });
+      return z.NEVER;
+    }
+    if (max && ms > max.ms) {
+      ctx.addIssue({ code: 'custom', message: `must be at most ${max.label} (got "${v}")` });
       return z.NEVER;
     }
     return ms;
@@ -85,9 +90,32 @@ function boolVar(fallback: boolean) {
   });
 }
 
-const urlVar = optionalText.refine((v) => v === undefined || /^https?:\/\/[^\s]+$/.test(v), {
-  message: 'must be an http(s) URL',
+/**
+ * The Genesys endpoints carry the client secret (login) and bearer tokens (API): https only,
+ * except on this machine's loopback (the simulator, a local proxy), where nothing crosses a network.
+ */
+const urlVar = optionalText.superRefine((v, ctx) => {
+  if (v === undefined) return;
+  let url: URL | undefined;
+  try {
+    url = /^https?:\/\/[^\s]+$/i.test(v) ? new URL(v) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url) ctx.addIssue({ code: 'custom', message: 'must be an https:// URL' });
+  else if (url.protocol !== 'https:' && !isLoopbackHost(url.hostname)) {
+    ctx.addIssue({ code: 'custom', message: `must be an https:// URL (plain http is allowed only on loopback: 127.0.0.0/8, localhost, [::1]); got host "${url.hostname}"` });
+  }
 });
+
+/** 127.0.0.0/8, localhost and [::1]; `hostname` as URL parses it (it normalises 127.1, 0x7f000001, ...). */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase();
+  if (host === 'localhost') return true;
+  if (host === '[::1]') return true;
+  const octets = host.split('.');
+  return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
+}
 
 const envSchema = z.object({
   GENESYS_REGION: optionalText,
@@ -111,8 +139,8 @@ const envSchema = z.object({
     message: 'must be an IANA time zone such as UTC or Europe/Berlin',
   }),
   SYNC_RUN_ON_START: boolVar(false),
-  SYNC_LOOKBACK: durationVar('7d'),
-  SYNC_LAG: durationVar('2m'),
+  SYNC_LOOKBACK: durationVar('7d', { ms: MAX_INTERVAL_MS, label: `${MAX_INTERVAL_DAYS}d, the longest interval one run may cover` }),
+  SYNC_LAG: durationVar('2m', { ms: 7 * DAY_MS, label: '7d' }),
   SYNC_MAX_CATCH_UP: optionalDurationVar,
   SYNC_AGENT_IDS: optionalText.transform((v, ctx) => {
     const parsed = parseAgentIds(v);
@@ -128,7 +156,8 @@ const envSchema = z.object({
   SYNC_CONCURRENCY: intVar(1, 64, 4),
   SYNC_PAGE_SIZE: intVar(1, MAX_PAGE_SIZE, MAX_PAGE_SIZE),
   SYNC_WINDOW_MAX_HITS: intVar(100, MAX_REACHABLE_HITS, 10_000),
-  SYNC_SHUTDOWN_TIMEOUT: durationVar('2m'),
+  // Node's timers overflow past ~24.8 days (and then fire at once): a day is plenty.
+  SYNC_SHUTDOWN_TIMEOUT: durationVar('2m', { ms: DAY_MS, label: '1d' }),
   STATUS_MAX_AGE: durationVar('26h'),
   METRICS_PORT: optionalText.transform((v, ctx) => {
     if (v === undefined) return undefined;
@@ -283,11 +312,14 @@ function resolveGenesysHosts(env: Record<string, string | undefined>): {
   if (!region && !(apiUrl && loginUrl)) {
     return { missing: 'GENESYS_REGION: not set (or set both GENESYS_API_URL and GENESYS_LOGIN_URL)' };
   }
+  if (region && !regionDomain(region)) {
+    const known = Object.values(KNOWN_REGIONS).join(', ');
+    return { unknownRegion: `GENESYS_REGION: unknown region "${region}"; known regions: ${known}` };
+  }
   try {
     return { hosts: resolveHosts({ region, apiUrl, loginUrl }) };
   } catch {
-    const known = Object.values(KNOWN_REGIONS).join(', ');
-    return { unknownRegion: `GENESYS_REGION: unknown region "${region}"; known regions: ${known}` };
+    return {}; // an invalid GENESYS_API_URL / GENESYS_LOGIN_URL: the schema reports it by name
   }
 }
 

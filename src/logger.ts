@@ -4,7 +4,7 @@
  * (a library quoting a URL with its password, say) is scrubbed before it is written.
  */
 import pino, { type DestinationStream, type Logger } from 'pino';
-import { redactDeep, redactText } from './redact.ts';
+import { redactDeep } from './redact.ts';
 
 export type { Logger };
 
@@ -15,14 +15,9 @@ export interface LoggerOptions {
   destination?: DestinationStream;
 }
 
+/** Errors (as `err`, `error`, or a bare argument) become plain scrubbed objects: redact.ts redactError. */
 function serializeError(error: unknown): unknown {
-  if (!(error instanceof Error)) return redactDeep(error);
-  const out: Record<string, unknown> = { type: error.name, message: redactText(error.message) };
-  const code = (error as { code?: unknown }).code;
-  if (code !== undefined) out.code = code;
-  if (error.stack) out.stack = redactText(error.stack);
-  if (error.cause !== undefined) out.cause = serializeError(error.cause);
-  return out;
+  return redactDeep(error);
 }
 
 export function createLogger(options: LoggerOptions): Logger {

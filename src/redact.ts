@@ -40,14 +40,38 @@ export function registerSecret(secret: string | undefined): void {
   }
 }
 
-/** Deep-copies a value with every string scrubbed; used for log objects and error payloads. */
+/**
+ * Deep-copies a value with every string scrubbed; used for log objects and error payloads.
+ * Errors become plain objects (see redactError): their message, stack and cause are not
+ * enumerable, so copying only enumerable properties would log `"err":{}`.
+ */
 export function redactDeep(value: unknown, depth = 0): unknown {
   if (typeof value === 'string') return redactText(value);
   if (depth > 8 || value === null || typeof value !== 'object') return value;
+  if (value instanceof Error) return redactError(value, depth);
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
     out[key] = /secret|password|token|authorization/i.test(key) && typeof v === 'string' ? REDACTED : redactDeep(v, depth + 1);
   }
+  return out;
+}
+
+/**
+ * An Error as a plain, scrubbed object for a log line: `type` (its name), `message`, `code`
+ * when it has one, `stack`, its other own enumerable fields (status, path, ...) and `cause`,
+ * recursively. Fields named like secrets are replaced whole, as in redactDeep.
+ */
+export function redactError(error: Error, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = { type: error.name, message: redactText(error.message) };
+  const code = (error as { code?: unknown }).code;
+  if (code !== undefined) out.code = redactDeep(code, depth + 1);
+  if (error.stack) out.stack = redactText(error.stack);
+  for (const [key, v] of Object.entries(error)) {
+    if (key in out || key === 'cause') continue;
+    out[key] = /secret|password|token|authorization/i.test(key) && typeof v === 'string' ? REDACTED : redactDeep(v, depth + 1);
+  }
+  if (error.cause !== undefined && depth < 8) out.cause = redactDeep(error.cause, depth + 1);
+  if (error instanceof AggregateError && depth < 8) out.errors = error.errors.map((e) => redactDeep(e, depth + 1));
   return out;
 }

@@ -19,7 +19,8 @@ import { redactUrlPasswords } from '../redact.ts';
 import { resolveDatabaseUrl } from '../runtime.ts';
 import { EMBEDDED_POOL_SIZE } from '../db/embedded.ts';
 import { startSimulator } from '../sim/index.ts';
-import { resolveInterval, UsageError } from '../sync/interval.ts';
+import { resolveInterval } from '../sync/interval.ts';
+import { UsageError } from './usage-error.ts';
 import { DAY_MS, systemClock } from '../time.ts';
 import { stopSignal } from './signals.ts';
 import { exitCodeFor, syncOptions } from './sync.ts';
@@ -66,7 +67,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
     out(`Syncing the last 7 days…\n`);
     const report = await runSync(
-      { db: database.prisma, genesys, logger, clock, signal: stop.signal, host: config.hostname },
+      { db: database.prisma, genesys, logger, clock, signal: stop.signal, host: config.hostname, runLease: database.runLease },
       options,
     );
     out(formatSummary(report));
@@ -77,7 +78,10 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     out('');
     out(await conversationsPerMediaPerDay(database.prisma));
     out('');
-    out('Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents;');
+    out(await handleTimePerQueue(database.prisma));
+    out('');
+    out('Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents,');
+    out('queues, wrap_up_codes, divisions, skills, languages;');
     out('view: agent_interactions; ledger: sync_runs, sync_windows):');
     out(`  psql "${redactUrlPasswords(url)}"`);
     if (once) return EXIT.OK;
@@ -133,6 +137,32 @@ export async function conversationsPerMediaPerDay(db: Db): Promise<string> {
     'Conversations per media type per day:',
     '  SELECT date_trunc(\'day\', conversation_start), unnest(media_types), count(*) FROM conversations GROUP BY 1, 2;',
     ...formatTable(table, [false, ...media.map(() => true)]),
+  ].join('\n');
+}
+
+/**
+ * Example query 3: handle time per queue with its most used wrap-up, by name (the reference
+ * tables name the ids; a queue or code deleted in Genesys keeps its name there).
+ */
+export async function handleTimePerQueue(db: Db): Promise<string> {
+  const rows = await db.$queryRawUnsafe<Array<{ queue: string | null; interactions: bigint; avg_handle_s: string | null; top_wrap_up: string | null }>>(`
+    SELECT coalesce(queue_name, queue_id) AS queue,
+           count(*) AS interactions,
+           round(avg(handle_ms) / 1000.0, 1)::text AS avg_handle_s,
+           mode() WITHIN GROUP (ORDER BY coalesce(wrap_up_name, wrap_up_code)) AS top_wrap_up
+      FROM agent_interactions
+     WHERE handle_ms IS NOT NULL AND queue_id IS NOT NULL
+     GROUP BY 1
+     ORDER BY count(*) DESC
+     LIMIT 10`);
+  const table = [
+    ['queue', 'interactions', 'avg handle (s)', 'most used wrap-up'],
+    ...rows.map((r) => [r.queue ?? '', String(r.interactions), r.avg_handle_s ?? '', r.top_wrap_up ?? '']),
+  ];
+  return [
+    'Handle time per queue, with its most used wrap-up code:',
+    '  SELECT queue_name, count(*), avg(handle_ms), mode() WITHIN GROUP (ORDER BY wrap_up_name) FROM agent_interactions GROUP BY queue_name;',
+    ...formatTable(table, [false, true, true, false]),
   ].join('\n');
 }
 

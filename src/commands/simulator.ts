@@ -5,7 +5,7 @@
 import type { Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { Logger } from '../logger.ts';
-import { UsageError } from '../sync/interval.ts';
+import { UsageError } from './usage-error.ts';
 
 export async function simulatorCommand(argv: string[], _config: Config, _logger: Logger): Promise<number> {
   const { runSimulatorCli } = await import('../sim/main.ts');

@@ -10,7 +10,7 @@ import { EXIT } from '../exit-codes.ts';
 import { formatStatus, readStatus, statusJson } from '../jobs/status.ts';
 import type { Logger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';
-import { UsageError } from '../sync/interval.ts';
+import { UsageError } from './usage-error.ts';
 import { systemClock } from '../time.ts';
 
 const DEFAULT_LIMIT = 10;

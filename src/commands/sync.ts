@@ -6,7 +6,9 @@ import { runSync, type SyncProgress, type SyncReport } from '../jobs/sync.ts';
 import { formatSummary } from '../jobs/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
-import { resolveInterval, UsageError, type Interval } from '../sync/interval.ts';
+import { resolveInterval, type Interval } from '../sync/interval.ts';
+import { UsageError } from './usage-error.ts';
+import { assertPlanSize } from '../sync/plan.ts';
 import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../jobs/progress.ts';
 import { planRollingRun, type RollingPlan } from '../jobs/rolling.ts';
@@ -133,6 +135,7 @@ export async function runCommand(kind: 'sync' | 'backfill', argv: string[], conf
     }
     if (note) logger.info({ interval: formatInterval(args.interval), catchUpFrom: args.catchUpFrom?.toISOString() }, note);
     const options = syncOptions(kind, args, config);
+    assertPlanSize(options); // a usage error (exit 2) before anything is planned, written or requested
     const header = note ? `${note}\n` : '';
     if (!genesys) {
       const { printPlan } = await import('../jobs/dry-run.ts');
@@ -147,6 +150,7 @@ export async function runCommand(kind: 'sync' | 'backfill', argv: string[], conf
         clock,
         signal: stop!.signal,
         host: config.hostname,
+        runLease: runtime.database.runLease,
         onProgress: progress ? (p: SyncProgress) => progress.update(p) : undefined,
       },
       options,

@@ -35,6 +35,8 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   let lastRunStatus: RunOutcomeStatus | undefined;
 
   const runOnce = async (signal: AbortSignal): Promise<RunOutcome> => {
+    // Credentials refused on an earlier tick get a fresh token attempt on this one.
+    genesys.retryCredentials();
     const startedAt = clock();
     let report: SyncReport;
     let note: string | undefined;
@@ -46,7 +48,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
       if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom.toISOString() }, note);
       const args = { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds: config.sync.agentIds, dryRun: false };
       report = await runSync(
-        { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname },
+        { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname, runLease: runtime.database.runLease },
         syncOptions('sync', args, config),
       );
     } catch (error) {

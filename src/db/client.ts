@@ -5,7 +5,9 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client.ts';
+import { poolConnectionConfig } from './connection-settings.ts';
 import { describeDatabaseError } from './errors.ts';
+import { acquireRunLease, type RunLease } from './run-liveness.ts';
 
 export type Db = PrismaClient;
 
@@ -24,6 +26,8 @@ export function poolOf(db: Db): pg.Pool {
 export interface DatabaseHandle {
   prisma: PrismaClient;
   url: string;
+  /** Takes a run's liveness lease on its own connection to this database (run-liveness.ts). */
+  runLease(runId: string): Promise<RunLease>;
   close(): Promise<void>;
 }
 
@@ -34,12 +38,8 @@ export interface OpenDatabaseOptions {
 }
 
 export async function openDatabase(url: string, options: OpenDatabaseOptions = {}): Promise<DatabaseHandle> {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: options.poolSize ?? 4,
-    connectionTimeoutMillis: 10_000,
-    idleTimeoutMillis: 10_000,
-  });
+  // Keepalive and server-side timeouts: connection-settings.ts (docs/reliability.md).
+  const pool = new pg.Pool({ ...poolConnectionConfig(url), max: options.poolSize ?? 4, idleTimeoutMillis: 10_000 });
   pool.on('error', (error) => options.onPoolError?.(describeDatabaseError(error, url)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   pools.set(prisma, pool);
@@ -53,6 +53,10 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   return {
     prisma,
     url,
+    runLease: (runId) =>
+      acquireRunLease(url, runId).catch((error: unknown) => {
+        throw describeDatabaseError(error, url);
+      }),
     async close() {
       await prisma.$disconnect().catch(() => {});
       await pool.end().catch(() => {});

@@ -39,13 +39,20 @@ export interface NewRun {
   startedAt: Date;
 }
 
+/** The first heartbeat is the column's default, now() on the database's clock (see heartbeatRun). */
 export async function createRun(db: Db, run: NewRun): Promise<void> {
-  await db.syncRun.create({ data: { ...run, status: 'running', heartbeatAt: run.startedAt } });
+  await db.syncRun.create({ data: { ...run, status: 'running' } });
 }
 
-/** Saves progress counters; also proves the run is alive (status treats old heartbeats as dead runs). */
-export async function heartbeatRun(db: Db, runId: string, counts: RunCounts, at: Date): Promise<void> {
-  await db.syncRun.update({ where: { runId }, data: { ...counts, heartbeatAt: at } });
+/**
+ * Saves progress counters and the heartbeat, on the database's clock (run-liveness.ts compares
+ * it with the database's clock too, so hosts with skewed clocks agree).
+ */
+export async function heartbeatRun(db: Db, runId: string, counts: RunCounts): Promise<void> {
+  await db.$transaction([
+    db.syncRun.update({ where: { runId }, data: counts }),
+    db.$executeRaw`UPDATE sync_runs SET heartbeat_at = clock_timestamp() WHERE run_id = ${runId}::uuid`,
+  ]);
 }
 
 export async function finishRun(
@@ -150,16 +157,4 @@ export async function findDoneWindows(db: Db, planKey: string): Promise<Map<stri
     byScope.set(row.scopeKey, list);
   }
   return byScope;
-}
-
-/**
- * Runs left `running` by a process that died (SIGKILL, crash, reboot) never update their
- * heartbeat again; mark them interrupted so status and operators see the truth.
- */
-export async function markAbandonedRuns(db: Db, heartbeatBefore: Date, at: Date): Promise<number> {
-  const result = await db.syncRun.updateMany({
-    where: { status: 'running', heartbeatAt: { lt: heartbeatBefore } },
-    data: { status: 'interrupted', finishedAt: at, error: 'the process stopped without finishing the run (killed or crashed)' },
-  });
-  return result.count;
 }

@@ -33,8 +33,9 @@ interface CachedToken {
 
 /**
  * Client-credentials tokens, cached and renewed shortly before they expire. Concurrent callers
- * share one renewal (single flight). Rejected credentials are final for the life of the
- * client: every later call gets the same AuthError without asking again.
+ * share one renewal (single flight). Rejected credentials are final until `forgetRefusal()`:
+ * every later call gets the same AuthError without asking again, so one run's many requests
+ * cost one refused login, not one each.
  */
 export class TokenProvider {
   readonly #options: TokenProviderOptions;
@@ -55,6 +56,15 @@ export class TokenProvider {
       this.#renewal = undefined;
     });
     return this.#renewal;
+  }
+
+  /**
+   * Forgets a refusal of the credentials, so the next call asks for a fresh token. The worker
+   * calls it before each run: a client re-enabled or a role restored in Genesys then works on
+   * the next tick without a restart.
+   */
+  forgetRefusal(): void {
+    this.#rejected = undefined;
   }
 
   /** Forgets `token` after the API refused it (401), unless a newer one already replaced it. */

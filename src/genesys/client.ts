@@ -10,6 +10,7 @@ import { Gate, type Sleep } from './gate.ts';
 import type { RequestObserver } from './observer.ts';
 import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps } from './request.ts';
 import type { GenesysUser } from './schemas.ts';
+import { listReferenceEntities, type ListReferenceOptions, type ReferenceEntity, type ReferenceListName } from './reference-lists.ts';
 import { listUsers, type ListUsersOptions } from './users.ts';
 
 /**
@@ -51,8 +52,15 @@ export interface GenesysClientOptions {
 export interface GenesysClient {
   /** Every user in a state, all pages. */
   listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
+  /** Every entry of a reference list (queues, wrap-up codes, ...), all pages, or a rejection. */
+  listReferenceEntities(list: ReferenceListName, options?: ListReferenceOptions): Promise<ReferenceEntity[]>;
   /** One validated page of the conversation details query. */
   queryConversationDetailsPage(page: DetailsQueryPage & { readonly signal?: AbortSignal | undefined }): Promise<DetailsPageResult>;
+  /**
+   * Forgets that Genesys refused the credentials (they are otherwise refused at once for the
+   * client's life): the next request makes a fresh token attempt. Called before each worker run.
+   */
+  retryCredentials(): void;
   /** A snapshot of the counters since the client was created. */
   stats(): GenesysStats;
   /** Aborts requests in flight and rejects queued ones; the client is unusable afterwards. */
@@ -107,7 +115,9 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
 
   return {
     listUsers: (listOptions) => listUsers(callApi, listOptions),
+    listReferenceEntities: (list, listOptions) => listReferenceEntities(callApi, list, listOptions),
     queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
+    retryCredentials: () => tokens.forgetRefusal(),
     stats: () => ({ ...stats }),
     close: () => {
       if (closer.signal.aborted) return;

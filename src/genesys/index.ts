@@ -12,6 +12,14 @@ export {
   type DetailsQueryPage,
   type QueryScope,
 } from './details-query.ts';
+export {
+  REFERENCE_LISTS,
+  REFERENCE_LIST_NAMES,
+  type ListReferenceOptions,
+  type ReferenceEntity,
+  type ReferenceListName,
+  type ReferenceListSpec,
+} from './reference-lists.ts';
 export { DEFAULT_USERS_PAGE_SIZE, type ListUsersOptions, type UserState } from './users.ts';
 export type { GenesysConversation, GenesysParticipant, GenesysSession, GenesysSegment, GenesysMetric, GenesysUser } from './schemas.ts';
 export type { GenesysStats } from './request.ts';

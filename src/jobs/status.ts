@@ -7,6 +7,7 @@
  */
 import type { Db } from '../db/client.ts';
 import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
+import { readRunningRuns } from '../db/run-liveness.ts';
 import { formatDuration } from '../duration.ts';
 import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../sync/coverage.ts';
 import { backfillHint, formatSpan } from './rolling.ts';
@@ -28,8 +29,12 @@ export type DisplayStatus = 'running' | 'abandoned' | 'succeeded' | 'failed' | '
 export interface RunRow {
   runId: string;
   kind: string;
-  /** `abandoned`: left `running` by a process whose heartbeat stopped (killed, crashed). */
+  /** `abandoned`: left `running` by a process that is gone (killed, crashed): run-liveness.ts. */
   status: DisplayStatus;
+  /** Why an abandoned run is taken for dead (null otherwise). */
+  deadReason: string | null;
+  /** For `running` rows: ms since the last heartbeat, on the database's clock (null otherwise). */
+  heartbeatAgeMs: number | null;
   intervalStart: Date;
   intervalEnd: Date;
   startedAt: Date;
@@ -60,6 +65,18 @@ export interface Freshness {
   newestConversationStart: Date | null;
   newestLastSyncedAt: Date | null;
   lastSuccess: { runId: string; kind: string; finishedAt: Date; ageMs: number } | null;
+}
+
+/** The last refresh of one reference list (queues, wrap-up codes, ...). */
+export interface ReferenceListRow {
+  list: string;
+  /** ok | forbidden (the OAuth client lacks `permission`) | failed */
+  status: string;
+  refreshedAt: Date;
+  entries: number | null;
+  permission: string;
+  error: string | null;
+  lastSuccessAt: Date | null;
 }
 
 /** A scope's coverage as status shows it: merged ranges, the newest ones listed, the rest counted. */
@@ -101,8 +118,12 @@ export interface StatusReport {
   workerCoverage: WorkerCoverage;
   /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
   rejects: { open: number; listed: OpenReject[] };
+  /** Reference lists by name; a list never refreshed yet is absent. */
+  referenceLists: ReferenceListRow[];
   healthy: boolean;
   problems: string[];
+  /** Worth fixing, but not unhealthy: reference lists that could not be read (ids stay unnamed). */
+  warnings: string[];
 }
 
 export interface StatusOptions {
@@ -117,11 +138,18 @@ export interface StatusOptions {
 
 export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
   const { now } = options;
-  const runRows = await db.syncRun.findMany({ orderBy: { startedAt: 'desc' }, take: Math.max(1, options.limit) });
+  const [runRows, running] = await Promise.all([
+    db.syncRun.findMany({ orderBy: { startedAt: 'desc' }, take: Math.max(1, options.limit) }),
+    readRunningRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS }),
+  ]);
+  const deadReasons = new Map(running.filter((r) => r.dead).map((r) => [r.runId, r.deadReason]));
+  const heartbeatAges = new Map(running.map((r) => [r.runId, r.heartbeatAgeMs]));
   const runs: RunRow[] = runRows.map((r) => ({
     runId: r.runId,
     kind: r.kind,
-    status: displayStatus(r.status, r.heartbeatAt, now),
+    status: displayStatus(r.status, deadReasons.has(r.runId)),
+    deadReason: deadReasons.get(r.runId) ?? null,
+    heartbeatAgeMs: heartbeatAges.get(r.runId) ?? null,
     intervalStart: r.intervalStart,
     intervalEnd: r.intervalEnd,
     startedAt: r.startedAt,
@@ -138,7 +166,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     error: r.error,
   }));
   const runIds = runs.map((r) => r.runId);
-  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects] = await Promise.all([
+  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects, referenceLists] = await Promise.all([
     openWindows(db, runIds, MAX_LISTED_WINDOWS),
     openWindows(db, runIds, null).then((rows) => rows.length),
     db.conversation.aggregate({ _max: { conversationStart: true, lastSyncedAt: true } }),
@@ -151,6 +179,7 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     readCoverage(db, { aliveSince: new Date(now.getTime() - ABANDONED_AFTER_MS) }),
     countOpenRejects(db),
     listOpenRejects(db, MAX_LISTED_REJECTS),
+    db.referenceListRefresh.findMany({ orderBy: { list: 'asc' } }),
   ]);
   const freshness: Freshness = {
     newestConversationStart: newest._max.conversationStart,
@@ -178,9 +207,22 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
     scopesNotListed: scopes.length - listed.length,
     workerCoverage,
     rejects,
+    referenceLists,
     healthy: problems.length === 0,
     problems,
+    warnings: referenceListWarnings(referenceLists),
   };
+}
+
+/** One line per reference list whose last refresh did not read it, naming the fix. */
+export function referenceListWarnings(lists: readonly ReferenceListRow[]): string[] {
+  return lists
+    .filter((l) => l.status !== 'ok')
+    .map((l) =>
+      l.status === 'forbidden'
+        ? `${l.list} could not be read: the OAuth client lacks the permission ${l.permission}`
+        : `${l.list} could not be read at the last refresh: ${l.error ?? 'unknown error'}`,
+    );
 }
 
 function scopeStatus(s: ScopeCoverageRow, worker: boolean): ScopeStatus {
@@ -250,9 +292,12 @@ async function openWindows(db: Db, runIds: string[], limit: number | null) {
   );
 }
 
-/** A `running` row whose heartbeat stopped more than ABANDONED_AFTER_MS ago belongs to a dead process. */
-export function displayStatus(status: string, heartbeatAt: Date, now: Date): DisplayStatus {
-  if (status === 'running' && now.getTime() - heartbeatAt.getTime() > ABANDONED_AFTER_MS) return 'abandoned';
+/**
+ * A `running` row whose process is gone shows as abandoned: its liveness lease is free, or
+ * (embedded database) its heartbeat is older than ABANDONED_AFTER_MS; readRunningRuns decides.
+ */
+export function displayStatus(status: string, dead: boolean): DisplayStatus {
+  if (status === 'running' && dead) return 'abandoned';
   if (status === 'running' || status === 'succeeded' || status === 'failed' || status === 'interrupted') return status;
   return 'failed';
 }
@@ -318,11 +363,12 @@ export function formatStatus(report: StatusReport): string {
         ? formatDuration(r.durationMs)
         : r.status === 'running'
           ? `${formatDuration(now.getTime() - r.startedAt.getTime())}…`
-          : `heartbeat ${formatDuration(now.getTime() - r.heartbeatAt.getTime())} ago`,
+          : `heartbeat ${formatDuration(r.heartbeatAgeMs ?? now.getTime() - r.heartbeatAt.getTime())} ago`,
     ]);
     lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
-    for (const r of report.runs.filter((x) => x.error && x.status !== 'succeeded').slice(0, 5)) {
-      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(r.error!, 200)}`);
+    for (const r of report.runs.filter((x) => (x.error && x.status !== 'succeeded') || x.deadReason).slice(0, 5)) {
+      const why = r.deadReason ? `${r.deadReason}; the next run marks it interrupted` : r.error!;
+      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(why, 200)}`);
     }
   }
   lines.push('');
@@ -354,6 +400,16 @@ export function formatStatus(report: StatusReport): string {
   lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
   lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
   lines.push('');
+  lines.push('REFERENCE LISTS (names for ids)');
+  if (report.referenceLists.length === 0) lines.push('  not refreshed yet');
+  if (report.referenceLists.length > 0) {
+    const header = ['LIST', 'STATUS', 'ENTRIES', 'REFRESHED (UTC)', 'LAST READ (UTC)'];
+    const rows = report.referenceLists.map((l) => [
+      l.list, l.status, l.entries === null ? '–' : String(l.entries), shortTime(l.refreshedAt), l.lastSuccessAt ? shortTime(l.lastSuccessAt) : 'never',
+    ]);
+    lines.push(...table([header, ...rows]).map((l) => `  ${l}`));
+  }
+  for (const w of report.warnings) lines.push(`  warning: ${oneLine(w, 300)}`);
   lines.push(...formatCoverage(report));
   lines.push('');
   if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);

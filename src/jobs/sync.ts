@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import * as ledger from '../db/ledger.ts';
+import { markDeadRuns, type RunLease } from '../db/run-liveness.ts';
 import { countOpenRejects } from '../db/rejects.ts';
 import { createConversationSink, createWindowLedger } from '../db/window-ledger.ts';
 import { AuthError, formatInterval, type GenesysClient } from '../genesys/index.ts';
@@ -18,6 +19,7 @@ import type { Clock } from '../time.ts';
 import { SECOND_MS } from '../time.ts';
 import { MAX_REACHABLE_HITS } from '../config.ts';
 import { refreshAgents } from './agents.ts';
+import { refreshReferenceLists } from './reference-lists.ts';
 import { describeError } from './describe-error.ts';
 import type { Lane, LaneName } from './lanes/lane.ts';
 import { createQueryLane } from './lanes/query-lane.ts';
@@ -37,6 +39,8 @@ export interface SyncDeps {
   host?: string;
   /** Lanes besides the query lane (built here from the options), e.g. the jobs lane. */
   lanes?: Partial<Record<LaneName, Lane>>;
+  /** Takes the run's liveness lease (acquireRunLease on a dedicated connection; run-liveness.ts). */
+  runLease: (runId: string) => Promise<RunLease>;
 }
 
 export interface SyncOptions {
@@ -78,8 +82,10 @@ export interface SyncReport extends ledger.RunCounts {
 /** How often the run's counters are saved (also its liveness signal). */
 const HEARTBEAT_MS = 15 * SECOND_MS;
 /**
- * A `running` row whose heartbeat is older than this belongs to a dead process (four missed
+ * Where the liveness lease proves nothing (the embedded PGlite database, run-liveness.ts), a
+ * `running` row whose heartbeat is older than this belongs to a dead process (four missed
  * heartbeats: slow enough for a busy database, quick enough that a restart soon sees the truth).
+ * On Postgres a dead run's free lease tells at once.
  */
 export const ABANDONED_AFTER_MS = 4 * HEARTBEAT_MS;
 
@@ -89,10 +95,13 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const runId = randomUUID();
   const logger = deps.logger.child({ runId, kind: options.kind });
   const planKey = makePlanKey(options.kind, options.interval, options.agentIds);
-  await ledger.markAbandonedRuns(db, new Date(startedAt.getTime() - ABANDONED_AFTER_MS), startedAt);
+  await markDeadRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS });
   const done = options.resume ? await ledger.findDoneWindows(db, planKey) : undefined;
   const planned = planRun({ ...options, done });
   const windowsResumed = options.resume ? planRun({ ...options }).length - planned.length : 0;
+  // The lease before the row: a `running` row without it is dead to every checker.
+  const lease = await deps.runLease(runId);
+  lease.on((e) => (e.type === 'lost' ? logger.warn({ err: e.error }, 'run liveness lease lost; taking it again') : logger.info(`run liveness lease ${e.type}`)));
   await ledger.createRun(db, {
     runId,
     kind: options.kind,
@@ -104,6 +113,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     host: deps.host ?? 'unknown',
     pid: process.pid,
     startedAt,
+  }).catch(async (error) => {
+    await lease.release();
+    throw error;
   });
   const state = new RunState(genesys.stats());
   state.windowsTotal = planned.length;
@@ -114,7 +126,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   );
   const progress = () => deps.onProgress?.(state.progress(genesys.stats(), clock().getTime() - startedAt.getTime()));
   const heartbeat = setInterval(() => {
-    ledger.heartbeatRun(db, runId, state.counts(genesys.stats()), clock()).catch((error) =>
+    ledger.heartbeatRun(db, runId, state.counts(genesys.stats())).catch((error) =>
       logger.warn({ err: error }, 'could not save run progress'),
     );
     progress();
@@ -133,6 +145,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
       runError = `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
+    await refreshReferenceLists(db, genesys, clock(), logger);
     const windowLedger = createWindowLedger(db);
     const ids = await windowLedger.insertWindows(
       runId,
@@ -187,7 +200,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const counts = state.counts(genesys.stats());
   // The database may be the thing that failed (restarted mid-run): keep trying to record the
   // outcome for a while, so the ledger tells the truth once it is back.
-  await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger);
+  await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger).finally(() => lease.release());
   for (const record of state.unrecordedFailures) {
     await record().catch((e) => logger.error({ err: e }, 'could not record a window failure'));
   }

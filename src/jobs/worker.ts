@@ -11,7 +11,7 @@
  * shutdown timeout.
  */
 import cron from 'node-cron';
-import pg from 'pg';
+import { tryHoldAdvisoryLock, type LockEvent } from '../db/advisory-lock.ts';
 import type { Logger } from '../logger.ts';
 import { formatDuration } from '../duration.ts';
 import type { Clock } from '../time.ts';
@@ -45,6 +45,11 @@ export interface RunLock {
 
 export interface LockLease {
   release(): Promise<void>;
+  /**
+   * Loss of the lock's connection ('lost'), the lock taken again ('reacquired'), or taken by
+   * another process meanwhile ('taken'); returns the unsubscribe function.
+   */
+  on?(listener: (event: LockEvent) => void): () => void;
 }
 
 export interface WorkerDeps {
@@ -109,6 +114,17 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       logger.warn({ reason }, 'another worker holds the run lock (a run is going elsewhere); skipping this run');
       return 'skipped-locked';
     }
+    // A dropped lock connection is taken again at once (advisory-lock.ts); if another worker
+    // took the lock meanwhile it may be running too, so this run stops (interrupted) rather
+    // than overlap: the other run's rolling interval covers the same ground.
+    const unwatch = lease.on?.((event) => {
+      if (event.type === 'lost') logger.warn({ err: event.error, reason }, 'the run lock connection was lost; taking the lock again');
+      else if (event.type === 'reacquired') logger.info({ reason }, 'the run lock is held again');
+      else {
+        logger.error({ reason }, 'another worker took the run lock while our connection was down; stopping this run');
+        controller.abort(new Error('another worker took the run lock while our connection was down'));
+      }
+    });
     try {
       if (controller.signal.aborted) return 'skipped-stopping';
       const startedAt = deps.clock();
@@ -124,6 +140,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       logger.error({ err: error, reason }, 'run failed with an error; the worker keeps its schedule');
       return 'error';
     } finally {
+      unwatch?.();
       await lease.release().catch((error) => logger.warn({ err: error }, 'could not release the run lock'));
     }
   }
@@ -204,37 +221,12 @@ export const nodeCronScheduler: Scheduler = {
 export const RUN_LOCK_KEY = 0x6773796e63n;
 
 /**
- * A Postgres session advisory lock on a dedicated connection, held for the whole run: the
- * lock dies with the connection, so a killed worker never leaves it behind. (With the
- * embedded PGlite database every connection shares one session, so it does not exclude
- * there; the embedded database is for trying the tool out, with one process.)
+ * A Postgres session advisory lock on a dedicated connection (advisory-lock.ts), held for the
+ * whole run: the lock dies with the connection, so a killed worker never leaves it behind, and
+ * a dropped connection is noticed and the lock taken again. (With the embedded PGlite database
+ * every connection shares one session, so it does not exclude there; the embedded database is
+ * for trying the tool out, with one process.)
  */
 export function postgresRunLock(connectionString: string, key: bigint = RUN_LOCK_KEY): RunLock {
-  return {
-    async tryAcquire() {
-      const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
-      // An idle client that loses its server emits 'error'; without a listener it would crash the process.
-      client.on('error', () => {});
-      await client.connect();
-      try {
-        const result = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS locked', [key.toString()]);
-        if (!result.rows[0]?.locked) {
-          await client.end();
-          return undefined;
-        }
-      } catch (error) {
-        await client.end().catch(() => {});
-        throw error;
-      }
-      return {
-        async release() {
-          try {
-            await client.query('SELECT pg_advisory_unlock($1::bigint)', [key.toString()]);
-          } finally {
-            await client.end().catch(() => {});
-          }
-        },
-      };
-    },
-  };
+  return { tryAcquire: () => tryHoldAdvisoryLock(connectionString, { key }) };
 }

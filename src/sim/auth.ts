@@ -46,7 +46,7 @@ function same(a: string, b: string): boolean {
 }
 
 /**
- * The client-credentials grant (genesys-api.md §4). OAuth errors use the OAuth body shape
+ * The client-credentials grant (docs/genesys-api-facts.md §4). OAuth errors use the OAuth body shape
  * `{error, description}`, not ErrorBody, as the login service does.
  */
 export function tokenResponse(

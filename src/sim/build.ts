@@ -1,6 +1,7 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../time.ts';
 import type { Random } from './prng.ts';
 import type { SimParticipant, SimSegment, SimSession, SimUser } from './types.ts';
+import { wrapUpNote } from './variety.ts';
 
 const PAD2 = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'));
 const PAD3 = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
@@ -31,6 +32,8 @@ export function iso(ms: number): string {
 /** Low-level helpers to assemble one conversation's participants, sessions, segments, metrics. */
 export class ConvBuilder {
   readonly participants: SimParticipant[] = [];
+  /** The customer's session: sessions of other purposes (ivr, workflow, acd, agent) name it as `peerId`. */
+  peerId: string | undefined;
 
   constructor(readonly rng: Random) {}
 
@@ -41,7 +44,8 @@ export class ConvBuilder {
   }
 
   session(p: SimParticipant, mediaType: string, direction: string, fields: Record<string, unknown> = {}): SimSession {
-    const s: SimSession = { sessionId: this.rng.uuid(), mediaType, direction, ...fields, segments: [] };
+    const peer = this.peerId !== undefined && p.purpose !== 'customer' && p.purpose !== 'external' ? { peerId: this.peerId } : {};
+    const s: SimSession = { sessionId: this.rng.uuid(), mediaType, direction, ...fields, ...peer, segments: [] };
     p.sessions.push(s);
     return s;
   }
@@ -75,16 +79,22 @@ export interface AgentLeg {
   /** When set, the leg is split here and later segments are marked `conference: true`. */
   conferenceAt?: number;
   subject?: string;
+  /** Holds within the talk (1 by default when holdMs > 0): one tHeld per hold. */
+  holdCount?: number;
+  /** Extra fields of the agent participant (team, screen recording...), of its session, of its alert segment. */
+  participantFields?: Record<string, unknown>;
+  sessionFields?: Record<string, unknown>;
+  alertFields?: Record<string, unknown>;
 }
 
 /** Adds an agent participant for a leg; returns the talk end (disconnect) time. */
 export function addAgentLeg(b: ConvBuilder, media: string, leg: AgentLeg, sessionFields: Record<string, unknown>): number {
   const { agent, queueId } = leg;
-  const p = b.participant('agent', { participantName: agent.name, userId: agent.id });
+  const p = b.participant('agent', { participantName: agent.name, userId: agent.id, ...leg.participantFields });
   const q = queueId ? { queueId } : {};
   const sub = leg.subject ? { subject: leg.subject } : {};
-  const main = b.session(p, media, 'inbound', sessionFields);
-  b.seg(main, 'alert', leg.alertStart, leg.answerAt, { ...q, ...sub });
+  const main = b.session(p, media, 'inbound', { ...sessionFields, ...leg.sessionFields });
+  b.seg(main, 'alert', leg.alertStart, leg.answerAt, { ...q, ...sub, ...leg.alertFields });
   b.metric(main, 'tAlert', leg.answerAt - leg.alertStart, leg.answerAt);
   b.metric(main, 'tAnswered', leg.answerAt - leg.queuedAt, leg.answerAt);
 
@@ -110,45 +120,68 @@ export function addAgentLeg(b: ConvBuilder, media: string, leg: AgentLeg, sessio
 /** Time an agent's callback session spends dialing and ringing the customer. */
 export const CALLBACK_DIAL_MS = 13_000;
 
-type TalkLeg = Pick<AgentLeg, 'queueId' | 'talkMs' | 'holdMs' | 'endType' | 'conferenceAt'>;
+type TalkLeg = Pick<AgentLeg, 'queueId' | 'talkMs' | 'holdMs' | 'endType' | 'conferenceAt' | 'holdCount'>;
 
-/** Interact segments from `t` (with an optional hold in the middle); returns the talk end. */
-export function addTalk(b: ConvBuilder, s: SimSession, startMs: number, leg: TalkLeg): number {
+/**
+ * Interact segments from `startMs`, with the leg's holds spread evenly through the talk;
+ * returns the talk end. As real sessions do, each talk stretch (interact segment) emits its own
+ * tTalk/tTalkComplete and each hold its own tHeld/tHeldComplete, so a name can repeat.
+ */
+export function addTalk(b: ConvBuilder, s: SimSession, startMs: number, leg: TalkLeg, lastFields: Record<string, unknown> = {}): number {
   const q = leg.queueId ? { queueId: leg.queueId } : {};
+  const talkEnd = startMs + leg.talkMs + leg.holdMs;
+  const talk = (from: number, to: number, fields: Record<string, unknown>) => {
+    b.seg(s, 'interact', from, to, fields);
+    b.metric(s, 'tTalk', to - from, to);
+    b.metric(s, 'tTalkComplete', to - from, to);
+  };
+  const holds = leg.holdMs > 0 ? Math.max(1, leg.holdCount ?? 1) : 0;
   let t = startMs;
-  const talkEnd = t + leg.talkMs + leg.holdMs;
-  if (leg.holdMs > 0) {
-    const holdStart = t + Math.floor(leg.talkMs / 2);
-    b.seg(s, 'interact', t, holdStart, q);
-    b.seg(s, 'hold', holdStart, holdStart + leg.holdMs, q);
-    b.metric(s, 'tHeld', leg.holdMs, holdStart + leg.holdMs);
-    b.metric(s, 'tHeldComplete', leg.holdMs, holdStart + leg.holdMs);
-    t = holdStart + leg.holdMs;
+  let held = 0;
+  for (let k = 0; k < holds; k++) {
+    const holdMs = k < holds - 1 ? Math.floor(leg.holdMs / holds) : leg.holdMs - held;
+    const holdStart = startMs + Math.floor((leg.talkMs * (k + 1)) / (holds + 1)) + held;
+    talk(t, holdStart, q);
+    b.seg(s, 'hold', holdStart, holdStart + holdMs, q);
+    b.metric(s, 'tHeld', holdMs, holdStart + holdMs);
+    b.metric(s, 'tHeldComplete', holdMs, holdStart + holdMs);
+    held += holdMs;
+    t = holdStart + holdMs;
   }
-  const last = { ...q, disconnectType: leg.endType };
+  const last = { ...q, disconnectType: leg.endType, ...lastFields };
   if (leg.conferenceAt !== undefined && leg.conferenceAt > t && leg.conferenceAt < talkEnd) {
-    b.seg(s, 'interact', t, leg.conferenceAt, q);
-    b.seg(s, 'interact', leg.conferenceAt, talkEnd, { ...last, conference: true });
+    talk(t, leg.conferenceAt, q);
+    talk(leg.conferenceAt, talkEnd, { ...last, conference: true });
   } else {
-    b.seg(s, 'interact', t, talkEnd, leg.conferenceAt !== undefined ? { ...last, conference: true } : last);
+    talk(t, talkEnd, leg.conferenceAt !== undefined ? { ...last, conference: true } : last);
   }
-  b.metric(s, 'tTalk', leg.talkMs, talkEnd);
-  b.metric(s, 'tTalkComplete', leg.talkMs, talkEnd);
   return talkEnd;
 }
 
 /** After-call work: the wrapup segment carries the wrap-up code; tHandle = talk + hold + acw. */
 export function addWrapUp(b: ConvBuilder, s: SimSession, talkEnd: number, leg: Pick<AgentLeg, 'queueId' | 'talkMs' | 'holdMs' | 'acwMs' | 'wrapUpCode'>): void {
   const wrapEnd = talkEnd + leg.acwMs;
-  b.seg(s, 'wrapup', talkEnd, wrapEnd, { ...(leg.queueId ? { queueId: leg.queueId } : {}), wrapUpCode: leg.wrapUpCode });
+  b.seg(s, 'wrapup', talkEnd, wrapEnd, { ...(leg.queueId ? { queueId: leg.queueId } : {}), wrapUpCode: leg.wrapUpCode, ...wrapUpNote(b.rng) });
   b.metric(s, 'tAcw', leg.acwMs, wrapEnd);
   b.metric(s, 'tHandle', leg.talkMs + leg.holdMs + leg.acwMs, wrapEnd);
 }
 
-/** An agent alerted while the conversation waited in queue who did not answer. */
-export function addNoAnswerLeg(b: ConvBuilder, media: string, agent: SimUser, queueId: string, start: number, end: number, fields: Record<string, unknown>): void {
+/** Edge error on an alert that could not reach the agent's phone. */
+export const ALERT_ERROR_CODE = 'error.ininedgecontrol.session.inactive';
+
+/**
+ * An agent alerted while the conversation waited in queue who did not answer, or (`failed`)
+ * whose alert failed with an error: disconnectType error, a segment errorCode and nError.
+ */
+export function addNoAnswerLeg(b: ConvBuilder, media: string, agent: SimUser, queueId: string, start: number, end: number, fields: Record<string, unknown>, failed = false): void {
   const p = b.participant('agent', { participantName: agent.name, userId: agent.id });
   const s = b.session(p, media, 'inbound', fields);
+  if (failed) {
+    b.seg(s, 'alert', start, end, { queueId, disconnectType: 'error', errorCode: ALERT_ERROR_CODE });
+    b.metric(s, 'tAlert', end - start, end);
+    b.metric(s, 'nError', 1, end);
+    return;
+  }
   b.seg(s, 'alert', start, end, { queueId, disconnectType: 'noAnswerTransfer' });
   b.metric(s, 'tAlert', end - start, end);
   b.metric(s, 'tNotResponding', end - start, end);

@@ -1,6 +1,6 @@
 /**
  * Dimension and metric names the details query accepts, per filter family, copied from
- * the SDK enums listed in /work/shared/genesys-api.md §1.1 (SDK v257). Unknown names get
+ * the SDK enums listed in the official SDKs (v257; docs/genesys-api-facts.md §1.1). Unknown names get
  * a 400, as the real API rejects values outside its enums; this catches typos such as
  * filtering `userId` at conversation level.
  */

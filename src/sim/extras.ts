@@ -94,7 +94,8 @@ export function truncateAt(c: SimConversation, cutMs: number): void {
       for (const seg of s.segments) {
         if (seg.segmentEnd !== undefined && Date.parse(seg.segmentEnd) > cutMs) {
           delete seg.segmentEnd;
-          delete seg.disconnectType;
+          // What is only known once a segment ends.
+          for (const key of ['disconnectType', 'errorCode', 'sipResponseCodes', 'q850ResponseCodes']) delete seg[key];
         }
       }
       if (s.metrics) {

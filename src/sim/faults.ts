@@ -43,6 +43,11 @@ export interface FaultSettings {
   maxBodyBytes: number;
   /** Whether random faults also hit POST /oauth/token. */
   faultTokenRequests: boolean;
+  /**
+   * Reference lists (`queues`, `wrap_up_codes`, `divisions`, `skills`, `languages`) answered
+   * with 403 missing.any.permissions, as for an OAuth client without that list's permission.
+   */
+  forbiddenLists: string[];
 }
 
 export const DEFAULT_FAULTS: FaultSettings = {
@@ -58,6 +63,7 @@ export const DEFAULT_FAULTS: FaultSettings = {
   rateLimitPerMinute: 0,
   maxBodyBytes: 0,
   faultTokenRequests: false,
+  forbiddenLists: [],
 };
 
 interface Scripted {

@@ -1,5 +1,6 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../time.ts';
 import { truncateAt } from './extras.ts';
+import { addExplicitNulls } from './variety.ts';
 import type { Org } from './org.ts';
 import { Random, encodeConversationId, hash32 } from './prng.ts';
 import { buildInbound, buildOutbound, type Scenario } from './scenarios.ts';
@@ -15,6 +16,8 @@ export interface GenContext {
   idKey: number;
   /** For inactive/deleted agents: when they stopped taking most conversations. */
   leftAtMs: ReadonlyMap<string, number>;
+  /** Whether a few conversations spell absent optional fields as explicit nulls (variety.ts). */
+  explicitNulls: boolean;
 }
 
 /** Chance that a conversation started in the last LIVE_WINDOW_MS is still in progress at `now`. */
@@ -30,13 +33,13 @@ const LEFT_AGENT_WEIGHT = 0.15;
 const MEDIA = ['voice', 'chat', 'message', 'email', 'callback', 'video'] as const;
 const MEDIA_WEIGHTS = [60, 10, 12, 9, 5, 4];
 
-export function createGenContext(seed: number, org: Org, conversationsPerDay: number, nowMs: number): GenContext {
+export function createGenContext(seed: number, org: Org, conversationsPerDay: number, nowMs: number, options: { explicitNulls?: boolean } = {}): GenContext {
   const rng = Random.from(seed, 'left');
   const leftAtMs = new Map<string, number>();
   for (const agent of org.agents) {
     if (agent.state !== 'active') leftAtMs.set(agent.id, nowMs - rng.int(2, 30) * DAY_MS);
   }
-  return { seed, org, conversationsPerDay, nowMs, idKey: hash32(seed, 'ids'), leftAtMs };
+  return { seed, org, conversationsPerDay, nowMs, idKey: hash32(seed, 'ids'), leftAtMs, explicitNulls: options.explicitNulls ?? true };
 }
 
 /** Orders conversations as the API does: conversationStart, then conversationId for ties. */
@@ -77,6 +80,7 @@ export function generateConversation(ctx: GenContext, dayNumber: number, index: 
     cutMs = Math.min(cutMs, startMs + span);
   }
   if (endMs + AFTER_CARE_MAX_MS > cutMs) truncateAt(conversation, cutMs);
+  if (ctx.explicitNulls) addExplicitNulls(conversation, rng);
   return conversation;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Genesys Cloud simulator: a real node:http server on loopback that behaves like the parts
- * of Genesys this project uses (/work/shared/genesys-api.md): client-credentials login,
- * GET /api/v2/users (+ /users/{id}) and POST /api/v2/analytics/conversations/details/query.
+ * of Genesys this project uses (docs/genesys-api-facts.md): client-credentials login,
+ * GET /api/v2/users (+ /users/{id}), the reference lists (queues, wrap-up codes, divisions,
+ * skills, languages; see reference-lists.ts) and POST /api/v2/analytics/conversations/details/query.
  * Used by integration tests, `npm run demo`, `npm run sim` and benchmarks.
  *
  * Decisions worth knowing:
@@ -22,7 +23,8 @@ import { TokenStore } from './auth.ts';
 import { FaultInjector, RateLimiter, type FaultKind, type FaultSettings } from './faults.ts';
 import { createGenContext } from './generate.ts';
 import * as mut from './mutations.ts';
-import { generateOrg, type Org } from './org.ts';
+import { generateOrg, listed, type Org } from './org.ts';
+import { referenceEntries, type SimReferenceList } from './reference-lists.ts';
 import { hash32 } from './prng.ts';
 import { createSimServer, emptyStats, type PageAnomaly, type ServerState, type SimStats } from './server.ts';
 import { ConversationStore, dayNumberOf } from './store.ts';
@@ -32,7 +34,8 @@ import { usersInState, type UsersStateParam } from './users.ts';
 export type { Conversation, ErrorBody, SimUser, UserState } from './types.ts';
 export type { FaultKind, FaultSettings, RateLimitStyle } from './faults.ts';
 export type { CorruptionKind } from './mutations.ts';
-export type { Org } from './org.ts';
+export type { Org, RefEntry } from './org.ts';
+export { SIM_REFERENCE_LISTS, type SimReferenceList } from './reference-lists.ts';
 export type { PageAnomaly, SimStats } from './server.ts';
 export type { UsersStateParam } from './users.ts';
 
@@ -49,6 +52,8 @@ export interface GenerationOptions {
   now?: Date;
   /** Generated days kept in memory (LRU). */
   cacheDays?: number;
+  /** Send a few conversations (3%) with absent optional fields as explicit `null`s, as some real responses do (default true). */
+  explicitNulls?: boolean;
 }
 
 export interface SimulatorOptions {
@@ -71,6 +76,7 @@ export interface Simulator {
   /** Base URL for both the login route and the API routes. */
   readonly url: string;
   readonly clientId: string;
+  /** The secret the login route accepts now (see setClientSecret). */
   readonly clientSecret: string;
   readonly seed: number;
   readonly now: Date;
@@ -78,6 +84,8 @@ export interface Simulator {
   readonly org: Org;
   readonly faults: Readonly<FaultSettings>;
   setFaults(partial: Partial<FaultSettings>): void;
+  /** From now on the login route accepts only this secret (a secret rotated, a client disabled and re-enabled). */
+  setClientSecret(secret: string): void;
   /** Scripted faults for the next API requests, in order; token requests only if asked. */
   queueFaults(kinds: readonly FaultKind[], options?: { includeTokenRequests?: boolean }): void;
   clearFaultQueue(): void;
@@ -97,6 +105,11 @@ export interface Simulator {
   conversationsOnDay(day: Date): Conversation[];
   liveConversationIds(from: Date, to: Date): string[];
   listUsers(state?: UsersStateParam): SimUser[];
+  /**
+   * Deletes an entry of a reference list as of now: it is no longer listed, while the
+   * conversations that reference it keep doing so (ground truth unchanged).
+   */
+  deleteReferenceEntry(list: SimReferenceList, id: string): void;
   stats(): SimStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -120,7 +133,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const nowMs = (gen.now ?? new Date()).getTime();
   const { startMs, endMs } = resolveRange(gen, nowMs);
   const org = generateOrg(seed, gen.agentCount ?? 20);
-  const store = new ConversationStore(createGenContext(seed, org, gen.conversationsPerDay ?? 200, nowMs), startMs, endMs, gen.cacheDays);
+  const store = new ConversationStore(createGenContext(seed, org, gen.conversationsPerDay ?? 200, nowMs, { explicitNulls: gen.explicitNulls ?? true }), startMs, endMs, gen.cacheDays);
   const faults = new FaultInjector(seed, {
     ...(options.tokenLifetimeSeconds !== undefined ? { tokenLifetimeSeconds: options.tokenLifetimeSeconds } : {}),
     ...(options.latencyMs !== undefined ? { latencyMs: options.latencyMs } : {}),
@@ -157,7 +170,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     url: `http://${host}:${address.port}`,
     clientId: state.creds.clientId,
-    clientSecret: state.creds.clientSecret,
+    get clientSecret() {
+      return state.creds.clientSecret;
+    },
+    setClientSecret(secret) {
+      state.creds.clientSecret = secret;
+    },
     seed,
     now: new Date(nowMs),
     range: { start: new Date(startMs), end: new Date(endMs) },
@@ -179,7 +197,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     endConversation: (id, at) => mutate(id, (c) => {
       // Default end: the simulated now, or just after the last segment start if later.
       const atMs = at?.getTime() ?? Math.max(nowMs, mut.latestSegmentStartMs(c) + SECOND_MS);
-      const codes = org.wrapUpCodes;
+      const codes = listed(org.wrapUpCodes);
       return mut.endConversation(c, atMs, codes[hash32(id) % codes.length]!.id);
     }),
     recodeWrapUp: (id, code) => mutate(id, (c) => mut.recodeWrapUp(c, code)),
@@ -197,6 +215,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     conversationsOnDay: (day) => store.day(dayNumberOf(day.getTime())).map((c) => structuredClone(c)),
     liveConversationIds: (from, to) => store.between(from.getTime(), to.getTime()).filter((c) => c.conversationEnd === undefined).map((c) => c.conversationId),
     listUsers: (s = 'any') => usersInState(org.agents, s).map((u) => structuredClone(u)),
+    deleteReferenceEntry(list, id) {
+      const entry = referenceEntries(org, list).find((e) => e.id === id);
+      if (!entry) throw new Error(`unknown ${list} entry ${id}`);
+      // 0 days ago: every generated conversation started before now, so none loses the reference.
+      entry.deletedDaysAgo ??= 0;
+    },
     stats: () => structuredClone(state.stats),
     resetStats() {
       // In place: requests in flight still hold this object and decrement inFlight later.

@@ -1,6 +1,7 @@
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSimulator, type Simulator } from './index.ts';
+import { SIM_REFERENCE_LISTS } from './reference-lists.ts';
 
 export interface SimulatorCliIo {
   write: (text: string) => void;
@@ -11,7 +12,9 @@ export interface SimulatorCliIo {
 }
 
 const USAGE = `Usage: simulator [--port N] [--host H] [--seed N] [--agents N] [--days N] [--per-day N]
-                 [--latency-ms N] [--rate-limit-per-minute N] [--client-id S] [--client-secret S]`;
+                 [--latency-ms N] [--rate-limit-per-minute N] [--client-id S] [--client-secret S]
+                 [--no-explicit-nulls]     never send absent optional fields as explicit nulls
+                 [--forbid-list LIST]...   answer 403 for a reference list (${Object.keys(SIM_REFERENCE_LISTS).join(', ')})`;
 
 function int(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
@@ -43,7 +46,7 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       port: { type: 'string' }, host: { type: 'string' }, seed: { type: 'string' }, agents: { type: 'string' },
       days: { type: 'string' }, 'per-day': { type: 'string' }, 'latency-ms': { type: 'string' },
       'rate-limit-per-minute': { type: 'string' }, 'client-id': { type: 'string' }, 'client-secret': { type: 'string' },
-      help: { type: 'boolean' },
+      'forbid-list': { type: 'string', multiple: true }, 'no-explicit-nulls': { type: 'boolean' }, help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -56,6 +59,10 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
   const conversationsPerDay = int(values['per-day'], 'per-day');
   const latencyMs = int(values['latency-ms'], 'latency-ms');
   const rateLimitPerMinute = int(values['rate-limit-per-minute'], 'rate-limit-per-minute');
+  const forbiddenLists = values['forbid-list'] ?? [];
+  for (const list of forbiddenLists) {
+    if (!(list in SIM_REFERENCE_LISTS)) throw new Error(`--forbid-list: unknown list '${list}'\n${USAGE}`);
+  }
   const sim = await startSimulator({
     port: int(values.port, 'port') ?? 0,
     ...(values.host !== undefined ? { host: values.host } : {}),
@@ -64,11 +71,13 @@ export async function runSimulatorCli(argv: readonly string[], io: SimulatorCliI
       ...(agentCount !== undefined ? { agentCount } : {}),
       ...(days !== undefined ? { days } : {}),
       ...(conversationsPerDay !== undefined ? { conversationsPerDay } : {}),
+      ...(values['no-explicit-nulls'] ? { explicitNulls: false } : {}),
     },
     ...(latencyMs !== undefined ? { latencyMs } : {}),
     ...(rateLimitPerMinute !== undefined ? { rateLimitPerMinute } : {}),
     ...(values['client-id'] !== undefined ? { clientId: values['client-id'] } : {}),
     ...(values['client-secret'] !== undefined ? { clientSecret: values['client-secret'] } : {}),
+    ...(forbiddenLists.length > 0 ? { faults: { forbiddenLists } } : {}),
   });
   io.onStarted?.(sim);
   io.write([

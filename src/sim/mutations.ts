@@ -4,7 +4,7 @@ import type { SimConversation, SimParticipant, SimSegment } from './types.ts';
 
 /*
  * Late changes the real API shows between two reads of the same conversation
- * (genesys-api.md §1.5): a live conversation ends, a wrap-up code is corrected, the
+ * (docs/genesys-api-facts.md §1.5): a live conversation ends, a wrap-up code is corrected, the
  * nightly reprocessing drops a segment, new fields appear. Each function returns a
  * changed deep copy; the caller stores it as an override.
  */
@@ -66,9 +66,11 @@ export function endConversation(c: SimConversation, atMs: number, wrapUpCode: st
     main.segments.push({ segmentStart: at, segmentEnd: iso(atMs + END_ACW_MS), segmentType: 'wrapup', ...(queueId ? { queueId } : {}), wrapUpCode });
     const metrics = (main.metrics ??= []);
     const wrapEnd = iso(atMs + END_ACW_MS);
+    // Talk stretches that ended before emitted their tTalk already: add only the rest.
+    const emitted = metrics.filter((m) => m.name === 'tTalkComplete').reduce((sum, m) => sum + m.value, 0);
     metrics.push(
-      { name: 'tTalk', value: talkMs, emitDate: at },
-      { name: 'tTalkComplete', value: talkMs, emitDate: at },
+      { name: 'tTalk', value: talkMs - emitted, emitDate: at },
+      { name: 'tTalkComplete', value: talkMs - emitted, emitDate: at },
       { name: 'tAcw', value: END_ACW_MS, emitDate: wrapEnd },
       { name: 'tHandle', value: talkMs + heldMs + END_ACW_MS, emitDate: wrapEnd },
     );

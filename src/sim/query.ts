@@ -4,7 +4,7 @@ import { FilterError, matchesConversationFilters, matchesItemFilters, matchesSeg
 import type { SimConversation } from './types.ts';
 
 /*
- * POST /api/v2/analytics/conversations/details/query semantics (genesys-api.md §1):
+ * POST /api/v2/analytics/conversations/details/query semantics (docs/genesys-api-facts.md §1):
  * conversations are selected by the UTC day of conversationStart — every conversation
  * that started on a day the interval touches is returned, even outside the interval.
  */

@@ -8,11 +8,12 @@ import type { Org } from './org.ts';
 import { QueryError, matchKey, pageOf, parseQuery, selectMatches, type MatchRef } from './query.ts';
 import { sendFault, sendRateLimited } from './responses.ts';
 import type { ConversationStore } from './store.ts';
+import { referenceListAt, referenceListPage } from './reference-lists.ts';
 import type { SimConversation } from './types.ts';
 import { userById, usersPage } from './users.ts';
 
 export interface SimStats {
-  requests: { token: number; users: number; detailsQuery: number; other: number };
+  requests: { token: number; users: number; referenceLists: number; detailsQuery: number; other: number };
   byStatus: Record<number, number>;
   /** API requests (token requests excluded) currently open, latency included. */
   inFlight: number;
@@ -23,7 +24,7 @@ export interface SimStats {
 }
 
 export const emptyStats = (): SimStats => ({
-  requests: { token: 0, users: 0, detailsQuery: 0, other: 0 },
+  requests: { token: 0, users: 0, referenceLists: 0, detailsQuery: 0, other: 0 },
   byStatus: {}, inFlight: 0, peakInFlight: 0, tokensIssued: 0, dropped: 0,
 });
 
@@ -52,7 +53,7 @@ export interface PageAnomaly {
   pageNumber?: number;
 }
 
-type Route = 'token' | 'users' | 'user' | 'detailsQuery' | 'other';
+type Route = 'token' | 'users' | 'user' | 'referenceLists' | 'detailsQuery' | 'other';
 
 const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
 /** Distinct queries whose full match list is kept, so paging a query does not re-filter. */
@@ -63,6 +64,7 @@ function routeOf(method: string | undefined, path: string): Route {
   if (method === 'GET' && path === '/api/v2/users') return 'users';
   if (method === 'GET' && /^\/api\/v2\/users\/[^/]+$/.test(path)) return 'user';
   if (method === 'POST' && path === DETAILS_QUERY_PATH) return 'detailsQuery';
+  if (method === 'GET' && referenceListAt(path) !== undefined) return 'referenceLists';
   return 'other';
 }
 
@@ -99,6 +101,10 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     }
     if (route === 'users') {
       const r = usersPage(state.org.agents, url.searchParams);
+      return r.status === 200 ? sendJson(res, 200, r.body, headers) : sendError(res, r.status, r.code, r.message, headers);
+    }
+    if (route === 'referenceLists') {
+      const r = referenceListPage(state.org, referenceListAt(url.pathname)!, url.searchParams, state.faults.settings.forbiddenLists);
       return r.status === 200 ? sendJson(res, 200, r.body, headers) : sendError(res, r.status, r.code, r.message, headers);
     }
     if (route === 'user') {

@@ -1,6 +1,6 @@
 /**
  * Shapes served by the simulator. They follow the Genesys SDK models named in
- * /work/shared/genesys-api.md (AnalyticsConversationWithoutAttributes, User, ErrorBody).
+ * docs/genesys-api-facts.md and the official SDK models (AnalyticsConversationWithoutAttributes, User, ErrorBody).
  * Index signatures are deliberate: schema-drift tests add unknown fields at any level.
  */
 

@@ -2,23 +2,26 @@
  * Resolves the interval a run syncs, as pure code with "now" passed in (read once per run).
  * The default is the rolling `[now − lookback, now − lag)`: the lag keeps the end a couple
  * of minutes behind real time, as Genesys advises, because the newest data still moves
- * (genesys-api.md §1.5).
+ * (docs/genesys-api-facts.md §1.5).
  */
 import { parseDuration } from '../duration.ts';
+import { InvalidRequestError } from './errors.ts';
+import { DAY_MS } from '../time.ts';
+
+/**
+ * The longest interval one run may cover: about ten years (Genesys Cloud itself is younger).
+ * It bounds the plan (at most ~3,660 one-day windows per scope; see MAX_PLANNED_WINDOWS in
+ * plan.ts) and keeps date arithmetic far from JavaScript's ±8.64e15 ms limit, where a huge
+ * `--lookback` used to surface as "Invalid time value". Longer histories: several backfills.
+ */
+export const MAX_INTERVAL_DAYS = 3660;
+export const MAX_INTERVAL_MS = MAX_INTERVAL_DAYS * DAY_MS;
 
 export interface Interval {
   start: Date;
   end: Date;
 }
 
-/** A bad command-line argument: reported with exit code 2 before any request. */
-export class UsageError extends Error {
-  readonly code = 'USAGE';
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:?\d{2})$/;
@@ -34,7 +37,7 @@ export function parseInstant(text: string, flag: string): Date {
   if (DATE_ONLY.test(value)) date = new Date(`${value}T00:00:00.000Z`);
   else if (INSTANT.test(value)) date = new Date(value);
   if (!date || Number.isNaN(date.getTime()) || !sameCalendarDate(value, date)) {
-    throw new UsageError(
+    throw new InvalidRequestError(
       `${flag}: "${value}" is not a date (YYYY-MM-DD, UTC) or an ISO instant with a zone (e.g. 2025-01-01T06:00:00Z)`,
     );
   }
@@ -60,9 +63,9 @@ export function resolveInterval(request: IntervalRequest): Interval {
   const { now, lagMs } = request;
   const latest = new Date(now.getTime() - lagMs);
   if (request.lookback !== undefined && (request.from !== undefined || request.to !== undefined)) {
-    throw new UsageError('--lookback cannot be combined with --from/--to');
+    throw new InvalidRequestError('--lookback cannot be combined with --from/--to');
   }
-  if (request.to !== undefined && request.from === undefined) throw new UsageError('--to needs --from');
+  if (request.to !== undefined && request.from === undefined) throw new InvalidRequestError('--to needs --from');
   let start: Date;
   let end: Date;
   if (request.from !== undefined) {
@@ -72,19 +75,28 @@ export function resolveInterval(request: IntervalRequest): Interval {
     let lookbackMs = request.defaultLookbackMs;
     if (request.lookback !== undefined) {
       const parsed = parseDuration(request.lookback);
-      if (parsed === undefined) throw new UsageError(`--lookback: "${request.lookback}" is not a duration like 7d, 36h or 90m`);
+      if (parsed === undefined) throw new InvalidRequestError(`--lookback: "${request.lookback}" is not a duration like 7d, 36h or 90m`);
+      if (parsed > MAX_INTERVAL_MS) {
+        throw new InvalidRequestError(`--lookback: "${request.lookback}" is longer than one run may cover (at most ${MAX_INTERVAL_DAYS}d, about ten years)`);
+      }
       lookbackMs = parsed;
     }
     end = latest;
     start = new Date(end.getTime() - lookbackMs);
   }
   if (start.getTime() >= end.getTime()) {
-    throw new UsageError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);
+    throw new InvalidRequestError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);
   }
   // Nothing exists after now − lag; clamping keeps the ledger honest about what was covered.
   if (end.getTime() > latest.getTime()) end = latest;
   if (start.getTime() >= end.getTime()) {
-    throw new UsageError(`the interval starts at ${start.toISOString()}, after the latest syncable instant ${latest.toISOString()}`);
+    throw new InvalidRequestError(`the interval starts at ${start.toISOString()}, after the latest syncable instant ${latest.toISOString()}`);
+  }
+  if (end.getTime() - start.getTime() > MAX_INTERVAL_MS) {
+    throw new InvalidRequestError(
+      `the interval ${start.toISOString()} → ${end.toISOString()} is longer than one run may cover ` +
+        `(at most ${MAX_INTERVAL_DAYS} days, about ten years); backfill it in parts`,
+    );
   }
   return { start, end };
 }

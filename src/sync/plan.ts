@@ -4,9 +4,18 @@
  */
 import { createHash } from 'node:crypto';
 import type { QueryScope } from '../genesys/details-query.ts';
+import { InvalidRequestError } from './errors.ts';
 import type { Interval } from './interval.ts';
 import { planScopes } from './scopes.ts';
-import { planWindows, subtractCovered, type Window } from './windows.ts';
+import { MAX_FILTERED_QUERY_DAYS, planWindows, subtractCovered, utcDayFloor, type Window } from './windows.ts';
+import { DAY_MS } from '../time.ts';
+
+/**
+ * The most (scope, window) pairs one run may plan. Each is a ledger row and at least one
+ * request (100,000 requests take ~7 h at 250/min), and the plan is built in memory, as is the
+ * dry run's: beyond this, split the range or use larger windows (BACKFILL_WINDOW_DAYS).
+ */
+export const MAX_PLANNED_WINDOWS = 100_000;
 
 /** Which source reads a window: the synchronous details query, or an async details job (src/jobs/lanes). */
 export type LaneName = 'query' | 'jobs';
@@ -30,6 +39,7 @@ export interface PlanOptions {
 }
 
 export function planRun(options: PlanOptions): PlannedWindow[] {
+  assertPlanSize(options);
   const planned: PlannedWindow[] = [];
   const scopes = planScopes(options.agentIds, options.agentGroupSize);
   // Window-major: every agent group reads a day before the run moves on, so the run can
@@ -48,4 +58,25 @@ export function planRun(options: PlanOptions): PlannedWindow[] {
 export function planKey(kind: string, interval: Interval, agentIds: readonly string[]): string {
   const text = [kind, interval.start.toISOString(), interval.end.toISOString(), [...new Set(agentIds)].sort().join(',')].join('|');
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
+}
+
+/** How many (scope, window) pairs planRun plans before subtracting done windows, counted without building them. */
+export function countPlannedWindows(options: Omit<PlanOptions, 'done'>): number {
+  const { start, end } = options.interval;
+  if (!(end.getTime() > start.getTime())) return 0;
+  const days = Math.max(1, Math.min(options.windowDays, MAX_FILTERED_QUERY_DAYS));
+  // planWindows cuts on utcDayFloor(start) + k·days: the count is that span over the window length.
+  const windows = Math.ceil((end.getTime() - utcDayFloor(start.getTime())) / (days * DAY_MS));
+  return windows * planScopes(options.agentIds, options.agentGroupSize).length;
+}
+
+/** A usage error (exit 2) before anything is planned, written or requested, when the plan would exceed MAX_PLANNED_WINDOWS. */
+export function assertPlanSize(options: Omit<PlanOptions, 'done'>): void {
+  const count = countPlannedWindows(options);
+  if (count > MAX_PLANNED_WINDOWS) {
+    throw new InvalidRequestError(
+      `this run would plan ${count} query windows (at most ${MAX_PLANNED_WINDOWS}): ` +
+        'split the interval into several runs, or use fewer agent groups or longer windows',
+    );
+  }
 }

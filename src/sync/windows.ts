@@ -1,6 +1,6 @@
 /**
  * Query windows, as pure functions. The details query selects conversations by the UTC
- * *day* of their start (genesys-api.md §1.3): a window touching part of a day returns that
+ * *day* of their start (docs/genesys-api-facts.md §1.3): a window touching part of a day returns that
  * whole day. So windows are cut on UTC midnights, every window touches at most the days
  * the API allows, and the sync keeps only conversations whose start lies inside the window
  * (`isInWindow`): adjacent windows then never share a conversation, and a window that starts

@@ -50,7 +50,7 @@ export async function startHarness(simOptions: SimulatorOptions = {}): Promise<H
     client,
     run: (options, c = shared) =>
       runSync(
-        { db: handle.prisma, genesys: c, logger: quietLogger, clock: () => new Date() },
+        { db: handle.prisma, genesys: c, logger: quietLogger, clock: () => new Date(), runLease: handle.runLease },
         {
           kind: 'sync',
           agentIds: [],

@@ -9,11 +9,17 @@ export interface TcpProxy {
   port: number;
   /** Drops all connections now and refuses new ones until `ms` have passed. */
   outage(ms: number): void;
+  /**
+   * Open connections go silent: nothing more is forwarded either way and nothing is closed,
+   * as with a peer that vanished without a FIN (power loss, a partition). New ones work.
+   */
+  freeze(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>();
+  const pairs: Array<[net.Socket, net.Socket]> = [];
   let downUntil = 0;
   const server = net.createServer((client) => {
     if (Date.now() < downUntil) {
@@ -21,6 +27,7 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       return;
     }
     const upstream = net.connect(target);
+    pairs.push([client, upstream]);
     for (const s of [client, upstream]) {
       sockets.add(s);
       s.on('close', () => sockets.delete(s));
@@ -37,6 +44,14 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     outage(ms) {
       downUntil = Date.now() + ms;
       for (const s of sockets) s.destroy();
+    },
+    freeze() {
+      for (const [client, upstream] of pairs.splice(0)) {
+        client.unpipe(upstream);
+        upstream.unpipe(client);
+        client.pause();
+        upstream.pause();
+      }
     },
     close: () =>
       new Promise<void>((resolve) => {

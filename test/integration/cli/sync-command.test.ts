@@ -38,6 +38,18 @@ describe('npm run sync', () => {
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/--from|--agents/);
     }
+    // Huge intervals: a usage error naming the bound, never "Invalid time value" nor millions of windows planned.
+    for (const [command, args, message] of [
+      ['sync', ['--lookback', '100000000d'], /--lookback: "100000000d" is longer than one run may cover/],
+      ['backfill', ['--from', '0001-01-01', '--to', '2025-01-01'], /longer than one run may cover \(at most 3660 days/],
+      ['backfill', ['--from', '0001-01-01', '--to', '2025-01-01', '--dry-run'], /longer than one run may cover/],
+      ['backfill', ['--from', '2016-01-01', '--to', '2025-01-01', '--agents', Array.from({ length: 400 }, (_, i) => `a${i}`).join(',')], /would plan \d+ query windows \(at most 100000\)/],
+    ] as const) {
+      const result = await startCli([command, ...args], simEnv(sim, db.url, { SYNC_AGENT_GROUP_SIZE: '1' })).exited;
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr).toMatch(message);
+      expect(result.stderr).not.toMatch(/Invalid time value/);
+    }
     expect(sim.stats().requests.token + sim.stats().requests.detailsQuery).toBe(0);
   });
 

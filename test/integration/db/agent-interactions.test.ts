@@ -1,9 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/client.ts';
 import { upsertAgents } from '../../../src/db/agents.ts';
+import { replaceReferenceList } from '../../../src/db/reference-lists.ts';
 import { writeConversations } from '../../../src/db/conversations.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
-import { ADA_USER_ID, BEN_USER_ID, VOICE_ID, WRAP_UP_ADA, WRAP_UP_BEN, liveVoiceConversation, voiceConversation } from '../../fixtures/db/conversations.ts';
+import { ADA_USER_ID, BEN_USER_ID, VOICE_ID, WRAP_UP_ADA, WRAP_UP_BEN, firstSession, liveVoiceConversation, participant, voiceConversation, withConversationId } from '../../fixtures/db/conversations.ts';
+
+const QUEUE_1 = '9a0e1c2b-0001-4d3c-8b2a-1f0e9d8c7b6a';
+const QUEUE_2 = '9a0e1c2b-0002-4d3c-8b2a-1f0e9d8c7b6a';
 
 interface InteractionRow {
   conversation_id: string;
@@ -25,6 +29,8 @@ interface InteractionRow {
   acw_ms: bigint | null;
   handle_ms: bigint | null;
   wrap_up_code: string | null;
+  queue_name: string | null;
+  wrap_up_name: string | null;
 }
 
 describe('the agent_interactions view', () => {
@@ -62,6 +68,8 @@ describe('the agent_interactions view', () => {
       acw_ms: 30000n,
       handle_ms: 302246n,
       wrap_up_code: WRAP_UP_ADA,
+      queue_name: null, // no queues row yet
+      wrap_up_name: null,
     });
     expect(ben).toMatchObject({
       agent_user_id: BEN_USER_ID,
@@ -88,5 +96,37 @@ describe('the agent_interactions view', () => {
     await writeConversations(db, [liveVoiceConversation()], { syncedAt: new Date('2026-03-02T09:20:00Z'), fetchedAt: new Date() });
     const [, ben] = await rows();
     expect(ben).toMatchObject({ last_segment_end: null, talk_ms: null, handle_ms: null, wrap_up_code: null, alert_ms: 3750n, conversation_end: null });
+  });
+
+  it('names queues and wrap-up codes from the reference tables, also once Genesys stops listing them', async () => {
+    await replaceReferenceList(db, 'queues', [{ id: QUEUE_1, name: 'Billing' }, { id: QUEUE_2, name: 'Technical' }], new Date());
+    await replaceReferenceList(db, 'wrap_up_codes', [{ id: WRAP_UP_ADA, name: 'Resolved' }], new Date());
+    await writeConversations(db, [voiceConversation()], { syncedAt: new Date() });
+    const [ada, ben] = await rows();
+    expect(ada).toMatchObject({ queue_id: QUEUE_1, queue_name: 'Billing', wrap_up_code: WRAP_UP_ADA, wrap_up_name: 'Resolved' });
+    expect(ben).toMatchObject({ queue_id: QUEUE_2, queue_name: 'Technical', wrap_up_code: WRAP_UP_BEN, wrap_up_name: null });
+    // Billing deleted in Genesys: the row stays, inactive, and so does the name.
+    await replaceReferenceList(db, 'queues', [{ id: QUEUE_2, name: 'Technical' }], new Date());
+    expect((await rows())[0]!.queue_name).toBe('Billing');
+  });
+
+  it('sums a metric repeated within a session (one tHeld per hold, one tTalk per talk stretch)', async () => {
+    const c = withConversationId(voiceConversation(), 'two-holds');
+    const ada = firstSession(participant(c, 'Ada Abara'));
+    const metric = (name: string) => ada.metrics!.find((m) => m.name === name)!;
+    const [held, talk, handle] = [metric('tHeldComplete').value, metric('tTalkComplete').value, metric('tHandle').value];
+    // Split the hold and the talk in two stretches each; handle time is unchanged.
+    ada.metrics = ada.metrics!.flatMap((m) =>
+      ['tHeld', 'tHeldComplete', 'tTalk', 'tTalkComplete'].includes(m.name)
+        ? [{ ...m, value: 1_000 }, { ...m, value: m.value - 1_000 }]
+        : [m],
+    );
+    await writeConversations(db, [c], { syncedAt: new Date() });
+    const [row] = await db.$queryRawUnsafe<InteractionRow[]>(
+      `SELECT * FROM agent_interactions WHERE conversation_id = 'two-holds' AND agent_user_id = $1`, ADA_USER_ID,
+    );
+    expect(row).toMatchObject({ hold_ms: BigInt(held), talk_ms: BigInt(talk), handle_ms: BigInt(handle) });
+    const stored = await db.sessionMetric.count({ where: { conversationId: 'two-holds', name: { in: ['tHeldComplete', 'tTalkComplete'] } } });
+    expect(stored).toBeGreaterThanOrEqual(4);
   });
 });

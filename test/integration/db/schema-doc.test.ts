@@ -2,10 +2,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/client.ts';
 import { upsertAgents } from '../../../src/db/agents.ts';
+import { replaceReferenceList } from '../../../src/db/reference-lists.ts';
 import { writeConversations } from '../../../src/db/conversations.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { DOCUMENTED_COLUMNS, DOCUMENTED_QUERIES } from '../../helpers/documented-schema.ts';
-import { ADA_USER_ID, BEN_USER_ID, liveVoiceConversation, voiceConversation, voicePage, withConversationId } from '../../fixtures/db/conversations.ts';
+import { ADA_USER_ID, BEN_USER_ID, WRAP_UP_ADA, WRAP_UP_BEN, liveVoiceConversation, voiceConversation, voicePage, withConversationId } from '../../fixtures/db/conversations.ts';
 
 describe('docs/schema.md', () => {
   let database: TestDatabase;
@@ -23,6 +24,13 @@ describe('docs/schema.md', () => {
     });
     await writeConversations(db, [voiceConversation(), recent(withConversationId(liveVoiceConversation(), 'live-1'), 0), ...voicePage(3).map((c, i) => recent(c, i + 1))], { syncedAt: now });
     await upsertAgents(db, [{ id: ADA_USER_ID, name: 'Ada Abara' }, { id: BEN_USER_ID, name: 'Ben Berg', state: 'inactive' }], now);
+    // The fixture call's queues and codes, so the examples joining them find names.
+    await replaceReferenceList(db, 'divisions', [{ id: 'div-home', name: 'Home' }], now);
+    await replaceReferenceList(db, 'queues', [
+      { id: '9a0e1c2b-0001-4d3c-8b2a-1f0e9d8c7b6a', name: 'Billing', division: { id: 'div-home' } },
+      { id: '9a0e1c2b-0002-4d3c-8b2a-1f0e9d8c7b6a', name: 'Technical', division: { id: 'div-home' } },
+    ], now);
+    await replaceReferenceList(db, 'wrap_up_codes', [{ id: WRAP_UP_ADA, name: 'Resolved' }, { id: WRAP_UP_BEN, name: 'Escalated' }], now);
     const runId = '0b7e1a2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c';
     await db.syncRun.create({
       data: { runId, kind: 'sync', status: 'failed', intervalStart: new Date(now.getTime() - 3 * 86_400_000), intervalEnd: now, agentIds: [], planKey: 'doc-test', startedAt: now },
@@ -43,13 +51,14 @@ describe('docs/schema.md', () => {
 
   it('documents the tables and the view', () => {
     expect(Object.keys(DOCUMENTED_COLUMNS).sort()).toEqual(
-      ['agent_interactions', 'agents', 'conversations', 'participants', 'segments', 'session_metrics', 'sessions', 'sync_rejects', 'sync_runs', 'sync_windows'],
+      ['agent_interactions', 'agents', 'conversations', 'divisions', 'languages', 'participants', 'queues', 'reference_list_refreshes',
+        'segments', 'session_metrics', 'sessions', 'skills', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes'],
     );
   });
 
-  it('gives between 5 and 8 example queries', () => {
+  it('gives between 5 and 10 example queries', () => {
     expect(DOCUMENTED_QUERIES.length).toBeGreaterThanOrEqual(5);
-    expect(DOCUMENTED_QUERIES.length).toBeLessThanOrEqual(8);
+    expect(DOCUMENTED_QUERIES.length).toBeLessThanOrEqual(10);
   });
 
   it.each(DOCUMENTED_QUERIES.map((sql) => [sql.split('\n')[0]!, sql]))('runs the example query "%s"', async (_first, sql) => {

@@ -51,14 +51,14 @@ function capturingClient(h: Harness, overrides: { maxRetries?: number; requestTi
 
 function run(h: Harness, client: GenesysClient, options: Partial<SyncOptions> & Pick<SyncOptions, 'interval'>) {
   return runSync(
-    { db: h.handle.prisma, genesys: client, logger: quietLogger, clock: () => new Date() },
+    { db: h.handle.prisma, genesys: client, logger: quietLogger, clock: () => new Date(), runLease: h.handle.runLease },
     { kind: 'sync', agentIds: [], agentGroupSize: 25, windowDays: 1, pageSize: 100, windowMaxHits: 10_000, concurrency: 4, resume: false, ...options },
   );
 }
 
 const totalRequests = (h: Harness) => {
   const r = h.sim.stats().requests;
-  return r.token + r.users + r.detailsQuery + r.other;
+  return r.token + r.users + r.referenceLists + r.detailsQuery + r.other;
 };
 
 describe('Genesys faults', () => {

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/client.ts';
 import { ABANDONED_AFTER_MS } from '../../../src/jobs/sync.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
-import { DAY_MS, MINUTE_MS } from '../../../src/time.ts';
+import { DAY_MS } from '../../../src/time.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { idsOf } from '../../helpers/harness.ts';
 import { runCli, simEnv, startCli, until, type CliProcess } from '../ops/cli-process.ts';
@@ -16,8 +16,9 @@ import { doneWindowsOfPlan, inconsistentConversations, rawClient, storedIds } fr
  * After every kill: the killed run is still `running`, nothing is shown done that is not
  * stored, no conversation is half-written. At the end: exactly the API's conversations,
  * each once with exactly its own child rows, every window done exactly once across the runs;
- * a dead run whose heartbeat is stale is marked interrupted by the next run, the others
- * (fresh heartbeats) are left `running`, as the ABANDONED_AFTER_MS rule says.
+ * each killed run is marked interrupted by the very next run, at once: its liveness lease
+ * (a session advisory lock, src/db/run-liveness.ts) died with the process, so nobody waits
+ * for its heartbeat to go stale.
  *
  * One chain of runs rather than one database per kill point: a CLI start costs about two
  * seconds of CPU, and the chain also proves that resuming survives repeated crashes.
@@ -61,6 +62,10 @@ describe('backfill killed with SIGKILL at several points and restarted each time
     const runsBefore = await handle.prisma.syncRun.count();
     const p = startCli(ARGS, simEnv(sim, db.url, SLOW));
     await until(async () => (await handle.prisma.syncRun.count()) > runsBefore, 60_000, 'the run row', 10);
+    // The new run found every killed one dead before creating its own row.
+    for (const id of killedRuns) {
+      expect((await handle.prisma.syncRun.findUniqueOrThrow({ where: { runId: id } })).status).toBe('interrupted');
+    }
     return { p, runId: (await newestRun())!.runId, doneBefore };
   }
 
@@ -158,9 +163,6 @@ describe('backfill killed with SIGKILL at several points and restarted each time
 
   it('5. restarted once more: completes with exactly the expected set, each conversation once', async () => {
     expect(killedRuns).toHaveLength(4);
-    // Stand in for the wait on one dead run: age its last heartbeat past the abandonment threshold.
-    const stale = killedRuns[1]!;
-    await handle.prisma.syncRun.update({ where: { runId: stale }, data: { heartbeatAt: new Date(Date.now() - ABANDONED_AFTER_MS - MINUTE_MS) } });
     const doneBefore = await doneCount();
 
     const result = await runCli(ARGS, simEnv(sim, db.url, FAST));
@@ -186,12 +188,14 @@ describe('backfill killed with SIGKILL at several points and restarted each time
     );
     expect(done.reduce((sum, w) => sum + w.conversationsWritten, 0)).toBe(expected.length);
 
-    // The dead run with a stale heartbeat is marked interrupted; the others are seconds old, so by
-    // the rule they are not presumed dead yet and stay `running`.
+    // Every killed run is interrupted, each marked while its heartbeat was still fresh: the free
+    // lease told the next run, not the heartbeat's age.
     const byId = new Map(runs.map((r) => [r.runId, r]));
-    expect(byId.get(stale)!.status).toBe('interrupted');
-    expect(byId.get(stale)!.finishedAt).not.toBeNull();
-    expect(byId.get(stale)!.error).toMatch(/killed or crashed/);
-    for (const id of killedRuns.filter((r) => r !== stale)) expect(byId.get(id)!.status).toBe('running');
+    for (const id of killedRuns) {
+      const killed = byId.get(id)!;
+      expect(killed.status).toBe('interrupted');
+      expect(killed.error).toMatch(/killed or crashed/);
+      expect(killed.finishedAt!.getTime() - killed.heartbeatAt.getTime()).toBeLessThan(ABANDONED_AFTER_MS);
+    }
   });
 });

@@ -48,7 +48,8 @@ describe('backfill killed and restarted', () => {
     const doneBeforeRestart = await doneWindows();
     expect(doneBeforeRestart).toBeGreaterThanOrEqual(2);
     expect(doneBeforeRestart).toBeLessThan(7);
-    // The killed run could not record its end: it stays `running` until its heartbeat goes stale.
+    // The killed run could not record its end: it stays `running` until the next run (or status)
+    // finds its liveness lease free.
     expect((await handle.prisma.syncRun.findFirstOrThrow()).status).toBe('running');
 
     sim.setFaults({ latencyMs: 0 });
@@ -83,7 +84,8 @@ describe('backfill killed and restarted', () => {
     expect(dups!.participants).toBe(dups!.distinct_participants);
 
     const runs = await handle.prisma.syncRun.findMany({ orderBy: { startedAt: 'asc' } });
-    expect(runs.map((r) => r.status)).toEqual(['running', 'succeeded']);
+    // The restart found the killed run's lease free and marked it interrupted at once.
+    expect(runs.map((r) => r.status)).toEqual(['interrupted', 'succeeded']);
     expect(runs[0]!.planKey).toBe(runs[1]!.planKey);
     expect(runs[1]!.windowsTotal).toBe(7 - doneBeforeRestart);
   });
@@ -106,6 +108,6 @@ describe('backfill killed and restarted', () => {
     expect(other.stdout).toMatch(/all +7 windows +0 done +7 to fetch +≥\d+ requests \(7 sized from the ledger\)/);
 
     expect(await handle.prisma.syncRun.count()).toBe(runsBefore);
-    expect(sim.stats().requests).toEqual({ token: 0, users: 0, detailsQuery: 0, other: 0 });
+    expect(sim.stats().requests).toEqual({ token: 0, users: 0, referenceLists: 0, detailsQuery: 0, other: 0 });
   });
 });

@@ -34,6 +34,8 @@ describe('demo', () => {
     expect(out).toMatch(/conversations +\d{3,} written/);
     expect(out).toMatch(/Handle time per agent \(top 10\):\n.*\n {2}agent +interactions +avg handle \(s\) +total handle \(h\)\n {2}\S/);
     expect(out).toMatch(/Conversations per media type per day:\n.*\n {2}day \(UTC\) +\w+/);
+    // Names from the reference tables, not ids: the simulator's queues are called "General Support", "Billing", ...
+    expect(out).toMatch(/Handle time per queue, with its most used wrap-up code:\n.*\n {2}queue +interactions +avg handle \(s\) +most used wrap-up\n {2}(General Support|Billing|Sales|Technical|Retention|VIP) +\d+ +[\d.]+ +[A-Z]/);
     // Seven days back from now touch eight UTC days.
     const dayRows = out.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2} /.test(l));
     expect(dayRows.length).toBeGreaterThanOrEqual(7);

@@ -44,6 +44,7 @@ describe('status', () => {
     expect(human.stdout).toMatch(/ sync +succeeded /);
     expect(human.stdout).toContain('WINDOWS FAILED OR OPEN IN THESE RUNS\n  none');
     expect(human.stdout).toMatch(/newest conversation start +20\d\d-/);
+    expect(human.stdout).toMatch(/REFERENCE LISTS \(names for ids\)\n  LIST +STATUS +ENTRIES[\s\S]*\n  queues +ok +6 /);
     expect(human.stdout).toContain('HEALTHY');
 
     const json = await status('--json');
@@ -51,11 +52,17 @@ describe('status', () => {
     const report = JSON.parse(json.stdout) as {
       healthy: boolean;
       problems: string[];
+      warnings: string[];
+      referenceLists: Array<{ list: string; status: string }>;
       runs: Array<{ kind: string; status: string; conversationsWritten: number }>;
       freshness: { newestConversationStart: string; newestLastSyncedAt: string; lastSuccess: { ageMs: number } };
     };
     expect(report.healthy).toBe(true);
     expect(report.problems).toEqual([]);
+    expect(report.warnings).toEqual([]);
+    expect(report.referenceLists.map((l) => `${l.list}:${l.status}`)).toEqual(
+      ['divisions:ok', 'languages:ok', 'queues:ok', 'skills:ok', 'wrap_up_codes:ok'],
+    );
     expect(report.runs).toHaveLength(1);
     expect(report.runs[0]).toMatchObject({ kind: 'sync', status: 'succeeded' });
     expect(report.runs[0]!.conversationsWritten).toBeGreaterThan(0);
@@ -109,5 +116,22 @@ describe('status', () => {
     expect(result.stdout).toMatch(/ backfill +abandoned +2025-01-01 00:00 → 2025-02-01 00:00 +0\/0\/0 +0 +0 +heartbeat 1h 00m ago/);
     expect(result.stdout).not.toMatch(/ sync +succeeded /);
     expect((await runCli(['status', '--limit', 'x'], cliEnv({ DATABASE_URL: db.url }))).code).toBe(2);
+  });
+
+  it('stays healthy when a reference list is forbidden, and names the missing permission', async () => {
+    sim.setFaults({ forbiddenLists: ['wrap_up_codes'] });
+    try {
+      const sync = await runCli(['sync', '--lookback', '1d'], simEnv(sim, db.url));
+      expect(sync.code, sync.stderr).toBe(0);
+    } finally {
+      sim.setFaults({ forbiddenLists: [] });
+    }
+    const human = await status('--limit', '1');
+    expect(human.code, human.stdout).toBe(0);
+    expect(human.stdout).toMatch(/\n  wrap_up_codes +forbidden +– +/);
+    expect(human.stdout).toContain('  warning: wrap_up_codes could not be read: the OAuth client lacks the permission routing:wrapupCode:view');
+    const json = JSON.parse((await status('--json')).stdout) as { healthy: boolean; warnings: string[] };
+    expect(json.healthy).toBe(true);
+    expect(json.warnings).toEqual(['wrap_up_codes could not be read: the OAuth client lacks the permission routing:wrapupCode:view']);
   });
 });

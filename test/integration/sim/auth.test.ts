@@ -68,7 +68,7 @@ describe('OAuth client credentials', () => {
 
 describe('unknown routes', () => {
   it('answers 404 with a Genesys ErrorBody', async () => {
-    const res = await fetch(`${sim.url}/api/v2/routing/queues`, { headers: { authorization: `Bearer ${await getToken(sim)}` } });
+    const res = await fetch(`${sim.url}/api/v2/routing/emailsetup`, { headers: { authorization: `Bearer ${await getToken(sim)}` } });
     expect(res.status).toBe(404);
     expect(await res.json()).toMatchObject({ code: 'not.found', status: 404, details: [], errors: [] });
   });

@@ -45,6 +45,24 @@ describe('loadConfig', () => {
     expect(config.genesys?.apiUrl).toBe('http://127.0.0.1:9000');
   });
 
+  it('refuses plain http for the Genesys URLs except on loopback, naming the variable', () => {
+    for (const host of ['127.0.0.1:9000', '127.8.9.10', 'localhost:8080', '[::1]:9000']) {
+      expect(problems({ ...valid, GENESYS_API_URL: `http://${host}`, GENESYS_LOGIN_URL: `http://${host}` })).toEqual([]);
+    }
+    expect(problems({ ...valid, GENESYS_API_URL: 'https://proxy.example.com', GENESYS_LOGIN_URL: 'https://login.example.com' })).toEqual([]);
+    for (const host of ['proxy.example.com', '10.0.0.5', '127.0.0.1.example.com', '[::2]', '0.0.0.0']) {
+      const found = problems({ ...valid, GENESYS_API_URL: 'https://api.example.com', GENESYS_LOGIN_URL: `http://${host}` });
+      expect(found, host).toHaveLength(1);
+      expect(found[0]).toMatch(/^GENESYS_LOGIN_URL: must be an https:\/\/ URL \(plain http is allowed only on loopback/);
+    }
+    expect(problems({ ...valid, GENESYS_API_URL: 'ftp://x', GENESYS_LOGIN_URL: 'https://login.example.com' })).toEqual(['GENESYS_API_URL: must be an https:// URL']);
+  });
+
+  it('refuses a lookback longer than the longest interval a run may cover', () => {
+    expect(problems({ ...valid, SYNC_LOOKBACK: '100000000d' })).toEqual([expect.stringMatching(/^SYNC_LOOKBACK: must be at most 3660d/)]);
+    expect(loadConfig({ ...valid, SYNC_LOOKBACK: '3660d' }).sync.lookbackMs).toBe(3660 * 24 * 3600 * 1000);
+  });
+
   it('reports every problem at once, each naming its variable', () => {
     const found = problems({
       ...valid,

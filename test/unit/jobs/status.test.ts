@@ -7,6 +7,7 @@ import {
   coverageProblems,
   displayStatus,
   formatStatus,
+  referenceListWarnings,
   type Freshness,
   type RunRow,
   type StatusReport,
@@ -34,6 +35,8 @@ const run = (over: Partial<RunRow>): RunRow => ({
   conversationsWritten: 1400,
   host: 'h',
   error: null,
+  deadReason: null,
+  heartbeatAgeMs: null,
   ...over,
 });
 
@@ -44,10 +47,10 @@ const fresh = (ageMs: number | null): Freshness => ({
 });
 
 describe('displayStatus', () => {
-  it('shows a running run with an old heartbeat as abandoned', () => {
-    expect(displayStatus('running', new Date(NOW.getTime() - MINUTE_MS), NOW)).toBe('running');
-    expect(displayStatus('running', new Date(NOW.getTime() - HOUR_MS), NOW)).toBe('abandoned');
-    expect(displayStatus('interrupted', new Date(0), NOW)).toBe('interrupted');
+  it('shows a running run whose process is gone as abandoned', () => {
+    expect(displayStatus('running', false)).toBe('running');
+    expect(displayStatus('running', true)).toBe('abandoned');
+    expect(displayStatus('interrupted', true)).toBe('interrupted');
   });
 });
 
@@ -101,6 +104,7 @@ describe('formatStatus', () => {
       ],
       windowsNotListed: 0,
       freshness: fresh(HOUR_MS),
+      referenceLists: [],
       coverage: [
         {
           scopeKey: 'all',
@@ -135,6 +139,7 @@ describe('formatStatus', () => {
       },
       healthy: false,
       problems: ['the last run failed'],
+      warnings: [],
     };
     const text = formatStatus(report);
     expect(text).toContain('conv-bad  page 4, run 00000000, seen 2x, last 2025-05-31 00:00: participants.0.purpose: Invalid input');
@@ -152,6 +157,25 @@ describe('formatStatus', () => {
       ].join('\n'),
     );
     expect(text).toMatch(/UNHEALTHY\n  - the last run failed$/);
+  });
+
+  it('lists the reference lists and warns about one that could not be read, without calling it unhealthy', () => {
+    const at = new Date(Date.UTC(2025, 5, 1, 11));
+    const lists = [
+      { list: 'queues', status: 'ok', refreshedAt: at, entries: 7, permission: 'routing:queue:view', error: null, lastSuccessAt: at },
+      { list: 'skills', status: 'forbidden', refreshedAt: at, entries: null, permission: 'routing:skill:view', error: 'HTTP 403', lastSuccessAt: null },
+    ];
+    const warnings = referenceListWarnings(lists);
+    expect(warnings).toEqual(['skills could not be read: the OAuth client lacks the permission routing:skill:view']);
+    const text = formatStatus({
+      now: NOW, maxAgeMs: 26 * HOUR_MS, runs: [run({})], windows: [], windowsNotListed: 0, freshness: fresh(HOUR_MS),
+      rejects: { open: 0, listed: [] }, coverage: [], scopesNotListed: 0, workerCoverage: { scopeKey: 'all', checked: [], holes: [] },
+      referenceLists: lists, healthy: true, problems: [], warnings,
+    });
+    expect(text).toContain('queues  ok         7        2025-06-01 11:00  2025-06-01 11:00');
+    expect(text).toContain('skills  forbidden  –        2025-06-01 11:00  never');
+    expect(text).toContain('  warning: skills could not be read: the OAuth client lacks the permission routing:skill:view');
+    expect(text).toMatch(/HEALTHY \(/);
   });
 });
 

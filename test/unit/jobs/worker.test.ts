@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import type { LockEvent } from '../../../src/db/advisory-lock.ts';
 import { createWorker, type LockLease, type RunLock, type RunOutcome, type Scheduler, type WorkerOptions } from '../../../src/jobs/worker.ts';
 import { MINUTE_MS } from '../../../src/time.ts';
 
@@ -127,6 +128,43 @@ describe('createWorker', () => {
     const s = setup(async () => outcome('succeeded'), {}, solo);
     await s.worker.tick('schedule');
     expect(solo.state).toEqual({ held: false, acquired: 1, released: 1 });
+  });
+
+  it('keeps the run going when the lock connection is lost and taken again, and stops it when another worker took the lock', async () => {
+    let emit!: (event: LockEvent) => void;
+    let unsubscribed = 0;
+    const lock: RunLock = {
+      async tryAcquire() {
+        return {
+          release: async () => {},
+          on(listener) {
+            emit = listener;
+            return () => void (unsubscribed += 1);
+          },
+        };
+      },
+    };
+    const run = deferred<RunOutcome>();
+    let signal!: AbortSignal;
+    const { worker, log } = setup((s) => {
+      signal = s;
+      s.addEventListener('abort', () => run.resolve(outcome('interrupted')));
+      return run.promise;
+    }, {}, { lock, state: { held: false, acquired: 0, released: 0 } });
+    const tick = worker.tick('schedule');
+    await new Promise((r) => setImmediate(r));
+    emit({ type: 'lost', error: new Error('terminating connection due to administrator command') });
+    emit({ type: 'reacquired' });
+    expect(signal.aborted).toBe(false);
+    expect(log.messages()).toEqual(expect.arrayContaining(['the run lock connection was lost; taking the lock again', 'the run lock is held again']));
+    const lost = log.lines.find((l) => String(l.msg).startsWith('the run lock connection was lost'));
+    expect((lost?.err as { message?: string }).message).toBe('terminating connection due to administrator command');
+    emit({ type: 'lost', error: new Error('connection reset') });
+    emit({ type: 'taken' });
+    expect(signal.aborted).toBe(true);
+    expect(await tick).toBe('interrupted');
+    expect(log.messages()).toContain('another worker took the run lock while our connection was down; stopping this run');
+    expect(unsubscribed).toBe(1);
   });
 
   it('logs a failed run with its summary and keeps running', async () => {

@@ -12,7 +12,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{1
 const ISO_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 const sessions = (c: SimConversation) => c.participants.flatMap((p) => p.sessions.map((s) => ({ p, s })));
-const metric = (s: SimSession, name: string) => s.metrics?.find((m) => m.name === name)?.value;
+/** A metric's total: real sessions repeat a name (one tHeld per hold, one tTalk per talk stretch). */
+const metric = (s: SimSession, name: string) => s.metrics?.filter((m) => m.name === name).reduce<number | undefined>((sum, m) => (sum ?? 0) + m.value, undefined);
 const spanMs = (s: SimSession, type: string) => s.segments.filter((g) => g.segmentType === type && g.segmentEnd)
   .reduce((sum, g) => sum + Date.parse(g.segmentEnd!) - Date.parse(g.segmentStart), 0);
 
@@ -175,5 +176,59 @@ describe('conversation generation', () => {
     const where = decodeConversationId(ctx.idKey, c.conversationId)!;
     expect(where.dayNumber).toBe(TODAY - 1);
     expect(generateConversation(ctx, where.dayNumber, where.index)).toEqual(c);
+  });
+
+  it('produces the varied shapes of real recorded records, each somewhere in a few days', () => {
+    const convs = [TODAY - 9, TODAY - 8, TODAY - 7, TODAY - 6].flatMap((d) => generateDay(ctxFor(21), d));
+    const all = convs.flatMap((c) => sessions(c).map(({ p, s }) => ({ c, p, s })));
+    const segs = all.flatMap(({ p, s }) => s.segments.map((g) => ({ p, s, g })));
+    const has = (what: string, ok: boolean) => expect(ok, what).toBe(true);
+    // Every non-customer session of an inbound conversation names the customer's session as its peer.
+    for (const c of convs.filter((x) => x.originatingDirection === 'inbound')) {
+      const customer = sessions(c).find(({ p }) => p.purpose === 'customer')!.s;
+      for (const { p, s } of sessions(c)) if (p.purpose !== 'customer') expect(s['peerId']).toBe(customer.sessionId);
+    }
+    for (const { p, s } of all) {
+      if (p.purpose === 'customer' && s.mediaType === 'voice') expect(s.segments[0]!.segmentType).toBe('system');
+    }
+    has('delay segments', segs.some(({ g }) => g.segmentType === 'delay'));
+    for (const type of ['system', 'timeout', 'error']) has(`disconnectType ${type}`, segs.some(({ g }) => g.disconnectType === type));
+    has('workflow participants in messaging', convs.some((c) => c.participants.some((p) => p.purpose === 'workflow' && p.sessions[0]!.mediaType === 'message')));
+    const flows = all.map(({ s }) => s.flow).filter((f) => f !== undefined);
+    for (const type of ['INBOUNDCALL', 'INQUEUECALL', 'INBOUNDSHORTMESSAGE', 'INQUEUESHORTMESSAGE']) has(`flow type ${type}`, flows.some((f) => f.flowType === type));
+    has('entry type direct', flows.some((f) => f.entryType === 'direct'));
+    const repeated = (name: string) => all.some(({ s }) => (s.metrics ?? []).filter((m) => m.name === name).length >= 2);
+    for (const name of ['tHeld', 'tHeldComplete', 'tTalk', 'tTalkComplete']) has(`${name} repeated in a session`, repeated(name));
+    has('nError with an errorCode', all.some(({ s }) => s.metrics?.some((m) => m.name === 'nError') && s.segments.some((g) => typeof g['errorCode'] === 'string')));
+    has('sipResponseCodes', segs.some(({ g }) => Array.isArray(g['sipResponseCodes'])));
+    has('q850ResponseCodes', segs.some(({ g }) => Array.isArray(g['q850ResponseCodes'])));
+    for (const key of ['outboundCampaignId', 'outboundContactId', 'outboundContactListId', 'callbackNumbers', 'callbackScheduledTime', 'callbackUserName',
+      'journeyCustomerId', 'journeyCustomerSessionId', 'journeyActionId', 'mediaEndpointStats', 'addressSelf', 'addressOther']) {
+      has(`session ${key}`, all.some(({ s }) => s[key] !== undefined));
+    }
+    has('agent media endpoint stats', all.some(({ p, s }) => p.purpose === 'agent' && s['mediaEndpointStats'] !== undefined));
+    for (const key of ['teamId', 'externalContactId', 'externalOrganizationId', 'screenRecording']) {
+      has(`participant ${key}`, convs.some((c) => c.participants.some((p) => p[key] !== undefined)));
+    }
+    for (const key of ['wrapUpNote', 'requestedLanguageId', 'requestedRoutingSkillIds', 'groupId']) has(`segment ${key}`, segs.some(({ g }) => g[key] !== undefined));
+  });
+
+  it('sends explicit nulls for absent optional fields unless told not to, deterministically', () => {
+    const org = generateOrg(31, 20);
+    const plain = generateDay(createGenContext(31, org, 300, NOW, { explicitNulls: false }), TODAY - 2);
+    const nulls = generateDay(createGenContext(31, org, 300, NOW), TODAY - 2);
+    expect(generateDay(createGenContext(31, org, 300, NOW, { explicitNulls: true }), TODAY - 2)).toEqual(nulls);
+    const hasNull = (value: unknown): boolean =>
+      value === null || (typeof value === 'object' && Object.values(value as object).some(hasNull));
+    expect(plain.some(hasNull)).toBe(false);
+    const withNulls = nulls.filter(hasNull);
+    expect(withNulls.length).toBeGreaterThan(2);
+    expect(withNulls.length).toBeLessThan(nulls.length / 10);
+    for (const c of withNulls) {
+      expect(c['externalTag'] === null || typeof c['externalTag'] === 'string').toBe(true);
+      // Never the fields whose absence means live.
+      expect(c.conversationEnd).not.toBeNull();
+      for (const { s } of sessions(c)) for (const g of s.segments) expect(g.segmentEnd).not.toBeNull();
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { resolveInterval, UsageError } from '../../../src/sync/interval.ts';
+import { resolveInterval } from '../../../src/sync/interval.ts';
+import { InvalidRequestError } from '../../../src/sync/errors.ts';
 import { DAY_MS, MINUTE_MS } from '../../../src/time.ts';
 
 const now = new Date('2025-03-10T08:00:00Z');
@@ -23,6 +24,15 @@ describe('resolveInterval', () => {
     expect(i.end.toISOString()).toBe('2025-01-02T04:00:00.000Z');
   });
 
+  it('refuses a huge --lookback or --from as a usage error naming the bound, not "Invalid time value"', () => {
+    expect(() => resolveInterval({ ...base, lookback: '100000000d' })).toThrow(InvalidRequestError);
+    expect(() => resolveInterval({ ...base, lookback: '100000000d' })).toThrow(/--lookback: "100000000d" is longer than one run may cover \(at most 3660d/);
+    expect(() => resolveInterval({ ...base, lookback: '99999999999999999999w' })).toThrow(/--lookback/);
+    expect(() => resolveInterval({ ...base, from: '0001-01-01' })).toThrow(/longer than one run may cover \(at most 3660 days/);
+    expect(() => resolveInterval({ ...base, from: '0001-01-01', to: '2025-01-01' })).toThrow(InvalidRequestError);
+    expect(resolveInterval({ ...base, lookback: '3660d' }).start.toISOString()).toBe('2015-03-03T07:58:00.000Z');
+  });
+
   it('clamps an end in the future to now − lag', () => {
     const i = resolveInterval({ ...base, from: '2025-03-09', to: '2025-04-01' });
     expect(i.end.toISOString()).toBe('2025-03-10T07:58:00.000Z');
@@ -37,7 +47,7 @@ describe('resolveInterval', () => {
     [{ lookback: 'a week' }, /--lookback: "a week"/],
     [{ lookback: '7d', from: '2025-01-01' }, /cannot be combined/],
   ])('rejects %j with a message naming the flag', (args, message) => {
-    expect(() => resolveInterval({ ...base, ...args })).toThrow(UsageError);
+    expect(() => resolveInterval({ ...base, ...args })).toThrow(InvalidRequestError);
     expect(() => resolveInterval({ ...base, ...args })).toThrow(message);
   });
 });

@@ -1,0 +1,47 @@
+/**
+ * Refreshes the reference tables (queues, wrap-up codes, divisions, skills, languages) at
+ * the start of each run, beside the agents. They only name ids, so no outcome here fails the
+ * conversation sync: a 403 (the OAuth client lacks that list's permission) is a warning
+ * naming the permission, any other failure an error in the log; both are recorded in
+ * reference_list_refreshes for `status`, and the next run tries again. Only rejected
+ * credentials (AuthError) propagate: the run ends on those wherever they surface.
+ */
+import type { Logger } from 'pino';
+import type { Db } from '../db/client.ts';
+import { recordReferenceRefresh, replaceReferenceList, type RefreshOutcome } from '../db/reference-lists.ts';
+import { AuthError, GenesysApiError, REFERENCE_LISTS, REFERENCE_LIST_NAMES, type GenesysClient, type ReferenceListName } from '../genesys/index.ts';
+import { describeError } from './describe-error.ts';
+
+export async function refreshReferenceLists(db: Db, genesys: GenesysClient, at: Date, logger: Logger): Promise<RefreshOutcome[]> {
+  // In parallel, like the user listings: independent, and the first details queries wait on them.
+  const outcomes = await Promise.all(REFERENCE_LIST_NAMES.map((list) => refreshOne(db, genesys, list, at, logger)));
+  const auth = outcomes.find((o): o is AuthError => o instanceof AuthError);
+  if (auth) throw auth;
+  return outcomes as RefreshOutcome[];
+}
+
+async function refreshOne(db: Db, genesys: GenesysClient, list: ReferenceListName, at: Date, logger: Logger): Promise<RefreshOutcome | AuthError> {
+  const { permission, path } = REFERENCE_LISTS[list];
+  let outcome: RefreshOutcome;
+  try {
+    const entries = await genesys.listReferenceEntities(list);
+    const { listed, deactivated } = await replaceReferenceList(db, list, entries, at);
+    outcome = { list, status: 'ok', permission, entries: listed };
+    logger.debug({ list, listed, deactivated }, 'reference list refreshed');
+  } catch (error) {
+    if (error instanceof AuthError) return error;
+    if (error instanceof GenesysApiError && error.status === 403) {
+      outcome = { list, status: 'forbidden', permission, error: describeError(error) };
+      logger.warn({ list, permission }, `cannot read ${list} (GET ${path}): the OAuth client lacks the permission ${permission}; ids stay unnamed`);
+    } else {
+      outcome = { list, status: 'failed', permission, error: describeError(error) };
+      logger.error({ err: error, list }, `${list} refresh failed; conversations are still synced`);
+    }
+  }
+  try {
+    await recordReferenceRefresh(db, outcome, at);
+  } catch (error) {
+    logger.warn({ err: error, list }, 'could not record the reference list refresh');
+  }
+  return outcome;
+}
