@@ -53,7 +53,7 @@ export function createSyncMetrics(registry: Registry, options: { defaultMetrics?
 
   const lastSuccess = new Gauge({
     name: `${METRIC_PREFIX}last_success_timestamp_seconds`,
-    help: 'End of the last successful run (Unix seconds); 0 until one succeeded.',
+    help: 'End of the last successful rolling sync (kind sync; Unix seconds); 0 until one succeeded.',
     registers,
   });
   const runDuration = new Histogram({
@@ -99,7 +99,7 @@ export function createSyncMetrics(registry: Registry, options: { defaultMetrics?
     lastSuccess.set(lastSuccessSeconds);
   };
   // Present from the first scrape (at 0), so rate() and increase() see the first failure.
-  for (const kind of ['sync', 'backfill']) {
+  for (const kind of ['sync', 'backfill', 'settle']) {
     conversationsWritten.inc({ kind }, 0);
     windowsFailed.inc({ kind }, 0);
   }
@@ -115,7 +115,8 @@ export function createSyncMetrics(registry: Registry, options: { defaultMetrics?
       runDuration.observe({ kind: run.kind, status: run.status }, run.durationSeconds);
       conversationsWritten.inc({ kind: run.kind }, run.conversationsWritten);
       windowsFailed.inc({ kind: run.kind }, run.windowsFailed);
-      if (run.status === 'succeeded') success(run.finishedAt);
+      // Freshness is the rolling sync's, as in `status`: a backfill or a settle run says nothing about today.
+      if (run.status === 'succeeded' && run.kind === 'sync') success(run.finishedAt);
     },
     seedLastSuccess: success,
   };

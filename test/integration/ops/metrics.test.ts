@@ -11,7 +11,8 @@ import { freePort, simEnv, startCli, type CliProcess } from './cli-process.ts';
  */
 const msg = (text: string) => (l: Record<string, unknown>) => typeof l.msg === 'string' && l.msg.startsWith(text);
 // One run at start, then nothing scheduled during the test (1 January, midnight).
-const WORKER = { SYNC_SCHEDULE: '0 0 1 1 *', SYNC_RUN_ON_START: 'true', SYNC_LOOKBACK: '2d', SYNC_WINDOW_DAYS: '1', LOG_LEVEL: 'info' };
+// Settling off: its job reads whole UTC days, more than the 2-day lookback stores (covered in ops/settling.test.ts).
+const WORKER = { SYNC_SCHEDULE: '0 0 1 1 *', SYNC_RUN_ON_START: 'true', SYNC_LOOKBACK: '2d', SYNC_WINDOW_DAYS: '1', LOG_LEVEL: 'info', SETTLE_ENABLED: 'false' };
 const DETAILS = '/api/v2/analytics/conversations/details/query';
 
 interface Sample {
