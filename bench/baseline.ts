@@ -24,7 +24,10 @@ export async function writeConversationsPerRow(db: Db, records: readonly Convers
       await tx.session.deleteMany({ where: { conversationId: id } });
       await tx.segment.deleteMany({ where: { conversationId: id } });
       await tx.sessionMetric.deleteMany({ where: { conversationId: id } });
-      await tx.participant.createMany({ data: e.participants });
+      // The extractor carries attributes as JSON text (for the set-based writer); the model's field is Json.
+      await tx.participant.createMany({
+        data: e.participants.map(({ attributesJson, ...p }) => ({ ...p, ...(attributesJson === null ? {} : { attributes: JSON.parse(attributesJson) as object }) })),
+      });
       await tx.session.createMany({ data: e.sessions });
       await tx.segment.createMany({ data: e.segments });
       await tx.sessionMetric.createMany({ data: e.sessionMetrics });

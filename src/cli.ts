@@ -1,5 +1,7 @@
+#!/usr/bin/env node
 /**
- * The command line: `tsx src/cli.ts <command> [flags]`, behind the npm scripts. Wiring only:
+ * The command line: `tsx src/cli.ts <command> [flags]` behind the npm scripts, compiled to
+ * `node dist/cli.js` (the `genesys-sync` bin, the container, the systemd unit). Wiring only:
  * read the configuration, build the logger, dispatch, map errors to exit codes.
  */
 import { ConfigError, loadConfig, type Config } from './config.ts';
@@ -24,7 +26,7 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<Command> 
 };
 
 function usage(): string {
-  return ['usage: npm run <command> -- [flags]', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.describe}`)].join('\n');
+  return ['usage: genesys-sync <command> [flags]   (in a checkout: npm run <command> -- [flags])', '', ...Object.entries(COMMANDS).map(([n, c]) => `  ${n.padEnd(10)} ${c.describe}`)].join('\n');
 }
 
 async function main(argv: string[]): Promise<number> {

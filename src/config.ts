@@ -180,6 +180,15 @@ const envSchema = z.object({
   SETTLE_ENABLED: boolVar(true),
   SETTLE_DAYS_PER_TICK: intVar(1, 366, 7),
   STATUS_MAX_AGE: durationVar('26h'),
+  METRICS_PORT: optionalText.transform((v, ctx) => {
+    if (v === undefined) return undefined;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65_535) {
+      ctx.addIssue({ code: 'custom', message: `must be a TCP port from 1 to 65535, or empty for no metrics server (got "${v}")` });
+      return z.NEVER;
+    }
+    return n;
+  }),
   LOG_LEVEL: optionalText
     .transform((v) => (v ?? 'info').toLowerCase())
     .refine((v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
@@ -256,6 +265,8 @@ export interface Config {
   lanes: LanesConfig;
   settle: { enabled: boolean; daysPerTick: number };
   statusMaxAgeMs: number;
+  /** The worker's HTTP server for /metrics, /healthz and /readyz; off when port is undefined. */
+  metrics: { port: number | undefined };
   log: { level: string; format: 'auto' | 'json' | 'pretty' };
   hostname: string;
 }
@@ -328,6 +339,7 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
     },
     settle: { enabled: e.SETTLE_ENABLED, daysPerTick: e.SETTLE_DAYS_PER_TICK },
     statusMaxAgeMs: e.STATUS_MAX_AGE,
+    metrics: { port: e.METRICS_PORT },
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT as 'auto' | 'json' | 'pretty' },
     hostname: hostname(),
   });

@@ -9,8 +9,8 @@ import { openDatabase, type DatabaseHandle } from './db/client.ts';
 import { describeTarget } from './db/errors.ts';
 import { applyMigrations } from './db/migrate.ts';
 import { assertSchemaCurrent } from './db/schema-check.ts';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
-import { createGenesysClient, type GenesysClient } from './genesys/index.ts';
+import { EMBEDDED_POOL_SIZE, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
+import { createGenesysClient, type GenesysClient, type RequestObserver } from './genesys/index.ts';
 
 export interface Runtime {
   config: Config;
@@ -41,7 +41,7 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   try {
     if (embedded) await applyMigrations(url);
     database = await openDatabase(url, {
-      poolSize: config.database.poolSize,
+      poolSize: embedded ? EMBEDDED_POOL_SIZE : config.database.poolSize,
       onPoolError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
     });
     await assertSchemaCurrent(database.prisma, describeTarget(url)).catch(async (error) => {
@@ -64,7 +64,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   };
 }
 
-export function createGenesys(config: Config, logger: Logger): GenesysClient {
+/** The Genesys client; `observer` sees every HTTP attempt, retry and 429 (the worker's metrics). */
+export function createGenesys(config: Config, logger: Logger, observer?: RequestObserver): GenesysClient {
   const g = requireGenesys(config);
   return createGenesysClient({
     apiUrl: g.apiUrl,
@@ -76,5 +77,6 @@ export function createGenesys(config: Config, logger: Logger): GenesysClient {
     maxRetries: g.maxRetries,
     requestTimeoutMs: g.requestTimeoutMs,
     logger,
+    ...(observer ? { observer } : {}),
   });
 }

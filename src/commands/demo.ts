@@ -18,6 +18,7 @@ import type { Logger } from '../logger.ts';
 import { formatTable } from '../present/table.ts';
 import { redactUrlPasswords } from '../redact.ts';
 import { resolveDatabaseUrl } from '../runtime.ts';
+import { EMBEDDED_POOL_SIZE } from '../db/embedded.ts';
 import { startSimulator } from '../sim/index.ts';
 import { resolveInterval } from '../sync/interval.ts';
 import { UsageError } from './usage-error.ts';
@@ -60,7 +61,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     out(`Database: ${embedded ? `embedded (PGlite, folder ${config.database.embeddedDir})` : 'DATABASE_URL'}`);
     const { applied } = await applyMigrations(url);
     out(`Migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
-    const database = await openDatabase(url, { poolSize: config.database.poolSize });
+    const database = await openDatabase(url, { poolSize: embedded ? EMBEDDED_POOL_SIZE : config.database.poolSize });
     closeDb = () => database.close();
 
     const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: DEMO_SYNC_LOOKBACK_MS });

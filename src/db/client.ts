@@ -11,6 +11,18 @@ import { acquireRunLease, type RunLease } from './run-liveness.ts';
 
 export type Db = PrismaClient;
 
+/**
+ * The pg pool behind each client openDatabase made. The conversation writer runs its
+ * transactions on it directly (see sql-transaction.ts), bypassing Prisma's raw-query path.
+ */
+const pools = new WeakMap<PrismaClient, pg.Pool>();
+
+export function poolOf(db: Db): pg.Pool {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('this Prisma client was not made by openDatabase: its pg pool is unknown');
+  return pool;
+}
+
 export interface DatabaseHandle {
   prisma: PrismaClient;
   url: string;
@@ -30,6 +42,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
   const pool = new pg.Pool({ ...poolConnectionConfig(url), max: options.poolSize ?? 4, idleTimeoutMillis: 10_000 });
   pool.on('error', (error) => options.onPoolError?.(describeDatabaseError(error, url)));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
+  pools.set(prisma, pool);
   try {
     await prisma.$queryRawUnsafe('SELECT 1');
   } catch (error) {

@@ -26,12 +26,17 @@
  * quarantines the rejects). Nothing good is thrown away with the bad.
  */
 import { arrayLiteral, ColumnLiterals } from './array-literal.ts';
-import type { Db } from './client.ts';
+import { poolOf, type Db } from './client.ts';
 import { parseConversation, readConversationId } from '../genesys/schemas.ts';
 import { extractConversation, findUnstorableCharacter, hashRawJson, type ExtractedConversation } from './extract.ts';
+import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
 
-/** The transaction client handed to `afterWrite` (the Prisma client API, minus $transaction). */
-export type Tx = Parameters<Parameters<Db['$transaction']>[0]>[0];
+/**
+ * The transaction the writer's statements (and `afterWrite`) run in: a connection of the pg
+ * pool Prisma's adapter owns, not a Prisma transaction, so the parameters (~850 KB per page)
+ * are neither copied to JSON nor kept by Prisma's debug history (sql-transaction.ts).
+ */
+export type Tx = SqlTx;
 
 export interface WriteConversationsOptions {
   /** The run's clock reading for this batch: last_synced_at, and first_synced_at / last_changed_at when they move. */
@@ -49,9 +54,9 @@ export interface WriteConversationsOptions {
   afterWrite?: (tx: Tx) => Promise<void>;
   /** Attempts in all when Postgres reports a deadlock (40P01) or a serialization failure (40001). Default 4. */
   maxAttempts?: number;
-  /** Longest wait for a pooled connection, ms (Prisma's default, 2 s, is short when pages are written concurrently). */
+  /** Longest wait for a pooled connection, ms (pg's pool gives up after 10 s, short when pages are written concurrently). */
   maxWaitMs?: number;
-  /** Longest transaction, ms, lock waits included (Prisma's default is 5 s). */
+  /** Longest statement of the transaction, ms, lock waits included (statement_timeout). */
   timeoutMs?: number;
 }
 
@@ -105,9 +110,9 @@ export async function writeConversations(
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await db.$transaction((tx) => writeBatch(tx, batch, options), {
-        maxWait: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
-        timeout: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+      const result = await inSqlTransaction(poolOf(db), (tx) => writeBatch(tx, batch, options), {
+        maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+        statementTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
       });
       return { ...result, rejected: [...rejected, ...result.rejected] };
     } catch (error) {

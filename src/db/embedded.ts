@@ -18,6 +18,15 @@ export interface EmbeddedDatabase {
   stop(): Promise<void>;
 }
 
+/**
+ * Connections to open to the embedded database. PGlite is one Postgres session behind a
+ * socket server that interleaves the protocol messages of its connections one by one: a
+ * parameterised query of one connection (Parse, Bind, Execute) can have another connection's
+ * Parse land in between, which replaces the session's unnamed statement ("unnamed prepared
+ * statement does not exist"). One connection keeps each query's messages together.
+ */
+export const EMBEDDED_POOL_SIZE = 1;
+
 export function embeddedUrl(port: number): string {
   return `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
 }

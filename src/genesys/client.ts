@@ -18,6 +18,7 @@ import { queryConversationDetailsPage, type DetailsPageResult, type DetailsQuery
 import { GenesysError } from './errors.ts';
 import { Gate, type Sleep } from './gate.ts';
 import { DEFAULT_REQUEST_TIMEOUT_MS } from './limits.ts';
+import type { RequestObserver } from './observer.ts';
 import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps } from './request.ts';
 import type { GenesysUser } from './schemas.ts';
 import { listReferenceEntities, type ListReferenceOptions, type ReferenceEntity, type ReferenceListName } from './reference-lists.ts';
@@ -50,6 +51,8 @@ export interface GenesysClientOptions {
   readonly now?: Clock;
   /** [0, 1) jitter source; default Math.random. */
   readonly random?: () => number;
+  /** Told about every HTTP attempt, retry and 429, by route template (for metrics). */
+  readonly observer?: RequestObserver;
 }
 
 export interface GenesysClient {
@@ -106,6 +109,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
     stats,
     sleep,
     nowMs,
+    observer: options.observer,
     policy: {
       maxRetries: nonNegative('maxRetries', options.maxRetries ?? DEFAULT_RETRY_POLICY.maxRetries),
       maxRateLimitRetries: nonNegative('maxRateLimitRetries', options.maxRateLimitRetries ?? DEFAULT_RETRY_POLICY.maxRateLimitRetries),

@@ -32,6 +32,7 @@ export {
 export { type ListUsersOptions, type UserState } from './users.ts';
 export type { GenesysConversation, GenesysParticipant, GenesysSession, GenesysSegment, GenesysMetric, GenesysUser } from './schemas.ts';
 export type { GenesysStats } from './request.ts';
+export { routeTemplate, statusClassOf, type RequestObserver, type StatusClass } from './observer.ts';
 export {
   AuthError,
   FatalApiError,

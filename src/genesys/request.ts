@@ -6,6 +6,7 @@ import { classify, type Outcome } from './classify.ts';
 import { InvalidResponseError, RetriesExhaustedError, type GenesysError } from './errors.ts';
 import type { Sleep } from './gate.ts';
 import { DEFAULT_MAX_RETRIES } from './limits.ts';
+import { routeTemplate, statusClassOf, type RequestObserver } from './observer.ts';
 
 /** Counters for the run ledger; every field only grows. */
 export interface GenesysStats {
@@ -56,6 +57,8 @@ export interface RequestDeps {
   readonly stats: GenesysStats;
   readonly sleep: Sleep;
   readonly nowMs: () => number;
+  /** Told about every attempt, retry and 429 (metrics); optional. */
+  readonly observer?: RequestObserver | undefined;
 }
 
 export interface HttpRequest {
@@ -93,6 +96,11 @@ export async function withRetries(
   signal?: AbortSignal,
 ): Promise<ResponseOutcome> {
   const { policy, stats, logger } = deps;
+  const endpoint = routeTemplate(request.path);
+  const retrying = () => {
+    stats.retries++;
+    deps.observer?.retry(endpoint);
+  };
   let backoffs = 0;
   let rateLimits = 0;
   let tokenRenewed = false;
@@ -114,17 +122,18 @@ export async function withRetries(
         throw verdict.error;
       case 'renew-token':
         tokenRenewed = true;
-        stats.retries++;
+        retrying();
         logger.info(log, 'Genesys rejected the access token (401); renewing it and retrying');
         hooks.renewToken?.();
         continue;
       case 'retry-after': {
         stats.rateLimited++;
+        deps.observer?.rateLimited(endpoint);
         if (rateLimits >= policy.maxRateLimitRetries) throw exhausted(request, attempt, verdict.error);
         rateLimits++;
         const waitMs = verdict.ms ?? exponentialMs(rateLimits, policy);
         const delayMs = Math.round(waitMs + policy.random() * rateLimitJitterMaxMs(waitMs));
-        stats.retries++;
+        retrying();
         logger.warn({ ...log, status: 429, delayMs, retryAfterMs: verdict.ms }, 'Genesys rate limit hit; pausing all requests');
         hooks.pauseAll?.(delayMs);
         await deps.sleep(delayMs, signal);
@@ -137,7 +146,7 @@ export async function withRetries(
         backoffs++;
         // Full jitter: spread retries of many callers over the whole window.
         const delayMs = Math.round(policy.random() * exponentialMs(backoffs, policy));
-        stats.retries++;
+        retrying();
         logger.warn({ ...log, delayMs, error: verdict.error.message }, 'Genesys request failed transiently; retrying');
         await deps.sleep(delayMs, signal);
         continue;
@@ -163,12 +172,14 @@ export async function sendOnce(request: HttpRequest, attempt: number, deps: Requ
     });
     const durationMs = Math.round(performance.now() - started);
     deps.logger.debug({ ...log, status: response.statusCode, durationMs }, 'Genesys request');
+    deps.observer?.request(routeTemplate(request.path), statusClassOf(response.statusCode));
     return { kind: 'response', status: response.statusCode, headers: response.headers, body: String(response.body) };
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
     const durationMs = Math.round(performance.now() - started);
     const errorCode = (error as { code?: unknown }).code;
     deps.logger.debug({ ...log, errorCode, durationMs }, 'Genesys request failed without a response');
+    deps.observer?.request(routeTemplate(request.path), 'network');
     return { kind: 'error', error };
   }
 }

@@ -264,9 +264,11 @@ describe('writeConversations', () => {
       afterWrite: async (tx) => {
         const [seen] = await tx.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM segments`);
         expect(seen!.n).toBe(14); // sees the uncommitted rows: same transaction
-        await tx.syncRun.create({
-          data: { runId, kind: 'sync', status: 'running', intervalStart: T1, intervalEnd: T2, agentIds: [], planKey: 'test' },
-        });
+        await tx.$executeRawUnsafe(
+          `INSERT INTO sync_runs (run_id, kind, status, interval_start, interval_end, agent_ids, plan_key)
+           VALUES ($1::uuid, 'sync', 'running', $2::timestamptz, $3::timestamptz, '{}', 'test')`,
+          runId, T1.toISOString(), T2.toISOString(),
+        );
       },
     });
     expect(await db.syncRun.count({ where: { runId } })).toBe(1);
@@ -323,37 +325,30 @@ describe('writeConversations', () => {
 
   it('retries the whole transaction after a deadlock, running afterWrite again', async () => {
     let attempts = 0;
-    let afterWrites = 0;
-    // A client whose first transaction writes everything, then dies as Postgres reports a deadlock.
-    const flaky = new Proxy(db, {
-      get(target, key, receiver) {
-        if (key !== '$transaction') return Reflect.get(target, key, receiver);
-        return (fn: (tx: unknown) => Promise<unknown>, options: unknown) =>
-          target.$transaction(async (tx) => {
-            const result = await fn(tx);
-            if (++attempts === 1) throw Object.assign(new Error('Transaction failed due to a write conflict or a deadlock'), { code: 'P2034' });
-            return result;
-          }, options as never);
+    // The first transaction writes everything, then dies as Postgres reports a deadlock (40P01).
+    const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    const result = await writeConversations(db, voicePage(3, 'retry'), {
+      syncedAt: T1,
+      afterWrite: async () => {
+        if (++attempts === 1) throw deadlock();
       },
     });
-    const result = await writeConversations(flaky, voicePage(3, 'retry'), { syncedAt: T1, afterWrite: async () => void afterWrites++ });
     expect(result).toEqual({ written: 3, changed: 3, unchanged: 0, stale: 0, rejected: [] });
     expect(attempts).toBe(2);
-    expect(afterWrites).toBe(2);
     expect(await counts(db)).toMatchObject({ conversations: 3, segments: 42 });
 
     attempts = 0;
-    const persistent = new Proxy(db, {
-      get(target, key, receiver) {
-        if (key !== '$transaction') return Reflect.get(target, key, receiver);
-        return async () => {
-          attempts++;
-          throw Object.assign(new Error('deadlock detected'), { code: 'P2034' });
-        };
+    const persistent = writeConversations(db, voicePage(1, 'never'), {
+      syncedAt: T1,
+      maxAttempts: 3,
+      afterWrite: async () => {
+        attempts++;
+        throw deadlock();
       },
     });
-    await expect(writeConversations(persistent, voicePage(1, 'never'), { syncedAt: T1, maxAttempts: 3 })).rejects.toThrow('deadlock');
+    await expect(persistent).rejects.toThrow('deadlock');
     expect(attempts).toBe(3);
+    expect(await db.conversation.count({ where: { conversationId: { startsWith: 'never' } } })).toBe(0);
   });
 
   it('recognises a real deadlock as retryable', async () => {

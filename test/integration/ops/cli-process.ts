@@ -1,8 +1,9 @@
 /**
  * Runs the CLI as a real child process, the way an operator or a supervisor does, and reads
- * its JSON log lines. The child is `node --import tsx src/cli.ts ...` (what `npx tsx` runs,
- * and what the container's entrypoint execs): one process, so SIGTERM and SIGKILL reach the
- * CLI itself rather than an npx or tsx wrapper that would relay (or not) the signal.
+ * its JSON log lines. The child is `node --import tsx src/cli.ts ...` (what `npx tsx` runs; the
+ * container execs the compiled `node dist/cli.js` the same way, see compiled-cli.test.ts): one
+ * process, so SIGTERM and SIGKILL reach the CLI itself rather than an npx or tsx wrapper that
+ * would relay (or not) the signal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';

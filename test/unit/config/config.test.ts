@@ -31,6 +31,15 @@ describe('loadConfig', () => {
     expect(config.sync.lookbackMs).toBe(7 * 24 * 3600 * 1000);
   });
 
+  it('turns the metrics server on with METRICS_PORT, off when empty or unset, and refuses a port out of range', () => {
+    expect(loadConfig(valid).metrics.port).toBeUndefined();
+    expect(loadConfig({ ...valid, METRICS_PORT: '' }).metrics.port).toBeUndefined();
+    expect(loadConfig({ ...valid, METRICS_PORT: '9464' }).metrics.port).toBe(9464);
+    for (const bad of ['0', '65536', 'http', '94.64']) {
+      expect(problems({ ...valid, METRICS_PORT: bad })).toEqual([expect.stringMatching(/^METRICS_PORT: must be a TCP port from 1 to 65535/)]);
+    }
+  });
+
   it('lets GENESYS_API_URL and GENESYS_LOGIN_URL override the region, plain http included', () => {
     const config = loadConfig({ ...valid, GENESYS_API_URL: 'http://127.0.0.1:9000/', GENESYS_LOGIN_URL: 'http://127.0.0.1:9000' });
     expect(config.genesys?.apiUrl).toBe('http://127.0.0.1:9000');

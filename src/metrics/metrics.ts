@@ -1,0 +1,197 @@
+/**
+ * The worker's Prometheus metrics (docs/operations.md §6), on a Registry the caller owns (no
+ * global registry: tests and two clients in one process never share counters).
+ *
+ * Three feeds:
+ *  - the Genesys client's RequestObserver (requestObserver below, passed to
+ *    createGenesysClient): requests by route template and status class, retries, 429s, counted
+ *    in the client's one retry loop as they happen;
+ *  - the report of each finished run (observeRun, from the worker's runOnce): duration by kind
+ *    and status, conversations written, windows failed, the last success;
+ *  - gauges that read the database when scraped (registerLedgerGauges: open rejects, coverage
+ *    per scope). prom-client calls a metric's `collect()` (which may be async) on every
+ *    scrape, so another such gauge is a few lines:
+ *
+ *        new Gauge({ name: 'genesys_sync_something', help: '...', registers: [registry],
+ *          async collect() { this.set(await readSomething(db)); } });
+ *
+ *    A collect() that throws fails the whole scrape (HTTP 500), so the ledger gauges catch
+ *    their errors and export no sample instead.
+ */
+import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { RequestObserver } from '../genesys/index.ts';
+
+export const METRIC_PREFIX = 'genesys_sync_';
+
+/** How a run ended: the ledger's statuses, plus `error` for a run that threw before it could record one. */
+export type RunOutcomeStatus = 'succeeded' | 'failed' | 'interrupted' | 'error';
+
+export interface RunObservation {
+  kind: string;
+  status: RunOutcomeStatus;
+  durationSeconds: number;
+  finishedAt: Date;
+  conversationsWritten: number;
+  windowsFailed: number;
+}
+
+export interface SyncMetrics {
+  readonly registry: Registry;
+  /** Pass to createGenesysClient({ observer }). */
+  readonly requestObserver: RequestObserver;
+  observeRun(run: RunObservation): void;
+  /** The last successful run's end as the ledger has it, so a restart does not reset the gauge to "never". */
+  seedLastSuccess(finishedAt: Date): void;
+}
+
+/** From a few seconds (a quiet nightly sync) to the Kubernetes job deadline (6 h). */
+const RUN_DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1_200, 1_800, 3_600, 7_200, 14_400, 21_600];
+
+export function createSyncMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}): SyncMetrics {
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+
+  const lastSuccess = new Gauge({
+    name: `${METRIC_PREFIX}last_success_timestamp_seconds`,
+    help: 'End of the last successful rolling sync (kind sync; Unix seconds); 0 until one succeeded.',
+    registers,
+  });
+  const runDuration = new Histogram({
+    name: `${METRIC_PREFIX}run_duration_seconds`,
+    help: 'Duration of finished runs, by run kind and how they ended.',
+    labelNames: ['kind', 'status'] as const,
+    buckets: RUN_DURATION_BUCKETS,
+    registers,
+  });
+  const requests = new Counter({
+    name: `${METRIC_PREFIX}requests_total`,
+    help: 'HTTP attempts to Genesys (token requests included), by route template and status class (network = no response).',
+    labelNames: ['endpoint', 'status_class'] as const,
+    registers,
+  });
+  const rateLimited = new Counter({
+    name: `${METRIC_PREFIX}rate_limited_total`,
+    help: '429 responses from Genesys.',
+    labelNames: ['endpoint'] as const,
+    registers,
+  });
+  const retries = new Counter({
+    name: `${METRIC_PREFIX}retries_total`,
+    help: 'Genesys requests repeated after a 429, 5xx/408, network error or 401.',
+    labelNames: ['endpoint'] as const,
+    registers,
+  });
+  const conversationsWritten = new Counter({
+    name: `${METRIC_PREFIX}conversations_written_total`,
+    help: 'Conversations written (new, changed or re-confirmed unchanged) by finished runs.',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const windowsFailed = new Counter({
+    name: `${METRIC_PREFIX}windows_failed_total`,
+    help: 'Query windows that failed in finished runs (the next run covers them again).',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  let lastSuccessSeconds = 0;
+  const success = (at: Date) => {
+    lastSuccessSeconds = Math.max(lastSuccessSeconds, at.getTime() / 1000);
+    lastSuccess.set(lastSuccessSeconds);
+  };
+  // Present from the first scrape (at 0), so rate() and increase() see the first failure.
+  for (const kind of ['sync', 'backfill', 'settle']) {
+    conversationsWritten.inc({ kind }, 0);
+    windowsFailed.inc({ kind }, 0);
+  }
+
+  return {
+    registry,
+    requestObserver: {
+      request: (endpoint, statusClass) => requests.inc({ endpoint, status_class: statusClass }),
+      retry: (endpoint) => retries.inc({ endpoint }),
+      rateLimited: (endpoint) => rateLimited.inc({ endpoint }),
+    },
+    observeRun(run) {
+      runDuration.observe({ kind: run.kind, status: run.status }, run.durationSeconds);
+      conversationsWritten.inc({ kind: run.kind }, run.conversationsWritten);
+      windowsFailed.inc({ kind: run.kind }, run.windowsFailed);
+      // Freshness is the rolling sync's, as in `status`: a backfill or a settle run says nothing about today.
+      if (run.status === 'succeeded' && run.kind === 'sync') success(run.finishedAt);
+    },
+    seedLastSuccess: success,
+  };
+}
+
+/** What the database-backed gauges read on each scrape (the worker wires these to src/db/). */
+export interface LedgerGaugeSource {
+  /** Records in quarantine (sync_rejects) not resolved yet. */
+  openRejects(): Promise<number>;
+  /** Per agent scope ('all', or a key of the agent list), the end of its newest covered range; newest scopes first. */
+  newestCovered(): Promise<Array<{ scope: string; end: Date | undefined }>>;
+  nowMs(): number;
+  /** Told when a read fails; the gauge then has no samples for that scrape (rather than a stale value). */
+  onError(error: unknown): void;
+}
+
+/** More scopes than this (one per distinct agent list ever synced) are not exported, to bound the label set. */
+export const MAX_COVERAGE_SCOPES = 20;
+/** Both coverage gauges come from one read per scrape. */
+const COVERAGE_READ_REUSE_MS = 1_000;
+
+/**
+ * Gauges read from the ledger when scraped: open quarantined records, and per scope the newest
+ * covered instant and how far it lags behind now.
+ */
+export function registerLedgerGauges(registry: Registry, source: LedgerGaugeSource): void {
+  const registers = [registry];
+  let lastRead: { atMs: number; rows: Promise<Array<{ scope: string; end: Date | undefined }>> } | undefined;
+  const coverage = () => {
+    const now = source.nowMs();
+    if (!lastRead || now - lastRead.atMs > COVERAGE_READ_REUSE_MS) {
+      lastRead = { atMs: now, rows: source.newestCovered().then((rows) => rows.slice(0, MAX_COVERAGE_SCOPES)) };
+    }
+    return lastRead.rows;
+  };
+  new Gauge({
+    name: `${METRIC_PREFIX}open_rejects`,
+    help: 'Records in quarantine (sync_rejects) not resolved yet.',
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        this.set(await source.openRejects());
+      } catch (error) {
+        source.onError(error);
+      }
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}covered_until_timestamp_seconds`,
+    help: 'End of the newest range the ledger shows as covered, per agent scope (Unix seconds).',
+    labelNames: ['scope'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        for (const { scope, end } of await coverage()) if (end) this.set({ scope }, end.getTime() / 1000);
+      } catch (error) {
+        source.onError(error);
+      }
+    },
+  });
+  new Gauge({
+    name: `${METRIC_PREFIX}coverage_lag_seconds`,
+    help: 'How far the newest covered instant lags behind now, per agent scope (seconds).',
+    labelNames: ['scope'] as const,
+    registers,
+    async collect() {
+      this.reset();
+      try {
+        const now = source.nowMs();
+        for (const { scope, end } of await coverage()) if (end) this.set({ scope }, (now - end.getTime()) / 1000);
+      } catch (error) {
+        source.onError(error);
+      }
+    },
+  });
+}
