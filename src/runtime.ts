@@ -4,7 +4,7 @@
  * constructs these.
  */
 import type { Logger } from 'pino';
-import { requireGenesys, type Config } from './config.ts';
+import { requireGenesys, type Config, type GenesysConfig } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/client.ts';
 import { describeTarget } from './db/errors.ts';
 import { applyMigrations } from './db/migrate.ts';
@@ -17,7 +17,20 @@ export interface Runtime {
   logger: Logger;
   database: DatabaseHandle;
   embedded: EmbeddedDatabase | undefined;
+  /** The URL the database was opened with (the embedded one's when DATABASE_URL is unset). */
+  url: string;
+  /** Migrations applied while opening (see OpenRuntimeOptions.migrate). */
+  migrationsApplied: string[];
   close(): Promise<void>;
+}
+
+export interface OpenRuntimeOptions {
+  /**
+   * Apply pending migrations to a configured database too (the demo, a trial run). By default
+   * only the embedded database is migrated on the spot; a configured one must already be
+   * migrated (`npm run migrate`), else a clear error says so.
+   */
+  migrate?: boolean;
 }
 
 /** The database URL to use, starting the embedded database when none is configured. */
@@ -35,11 +48,12 @@ export async function resolveDatabaseUrl(config: Config, logger: Logger): Promis
  * Opens the database for a command. The embedded database is migrated on the spot (it is a
  * trial database); a configured one must already be migrated, else a clear error says so.
  */
-export async function openRuntime(config: Config, logger: Logger): Promise<Runtime> {
+export async function openRuntime(config: Config, logger: Logger, options: OpenRuntimeOptions = {}): Promise<Runtime> {
   const { url, embedded } = await resolveDatabaseUrl(config, logger);
   let database: DatabaseHandle;
+  let migrationsApplied: string[] = [];
   try {
-    if (embedded) await applyMigrations(url);
+    if (embedded || options.migrate) ({ applied: migrationsApplied } = await applyMigrations(url));
     database = await openDatabase(url, {
       poolSize: embedded ? EMBEDDED_POOL_SIZE : config.database.poolSize,
       onPoolError: (error) => logger.warn({ err: error }, 'a pooled database connection failed'),
@@ -57,6 +71,8 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
     logger,
     database,
     embedded,
+    url,
+    migrationsApplied,
     async close() {
       await database.close();
       await embedded?.stop();
@@ -64,9 +80,12 @@ export async function openRuntime(config: Config, logger: Logger): Promise<Runti
   };
 }
 
-/** The Genesys client; `observer` sees every HTTP attempt, retry and 429 (the worker's metrics). */
-export function createGenesys(config: Config, logger: Logger, observer?: RequestObserver): GenesysClient {
-  const g = requireGenesys(config);
+/**
+ * The Genesys client for the configured org; `observer` sees every HTTP attempt, retry and
+ * 429 (the worker's metrics). `target` replaces the configured org (the demo's simulator).
+ */
+export function createGenesys(config: Config, logger: Logger, observer?: RequestObserver, target?: GenesysConfig): GenesysClient {
+  const g = target ?? requireGenesys(config);
   return createGenesysClient({
     apiUrl: g.apiUrl,
     loginUrl: g.loginUrl,

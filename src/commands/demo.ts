@@ -8,17 +8,15 @@
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_RATE_LIMIT_PER_MIN, type Config } from '../config.ts';
-import { openDatabase, type Db } from '../db/client.ts';
-import { applyMigrations } from '../db/migrate.ts';
+import type { Db } from '../db/client.ts';
 import { EXIT } from '../exit-codes.ts';
-import { createGenesysClient } from '../genesys/index.ts';
-import { formatSummary } from '../jobs/summary.ts';
+import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from '../genesys/index.ts';
+import { formatSummary } from '../present/summary.ts';
 import { runSync } from '../jobs/sync.ts';
 import type { Logger } from '../logger.ts';
 import { formatTable } from '../present/table.ts';
 import { redactUrlPasswords } from '../redact.ts';
-import { resolveDatabaseUrl } from '../runtime.ts';
-import { EMBEDDED_POOL_SIZE } from '../db/embedded.ts';
+import { createGenesys, openRuntime, type Runtime } from '../runtime.ts';
 import { startSimulator } from '../sim/index.ts';
 import { resolveInterval } from '../sync/interval.ts';
 import { UsageError } from './usage-error.ts';
@@ -42,27 +40,26 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
   const clock = systemClock;
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const sim = await startSimulator({ seed: DEMO_SEED, org: { agentCount: DEMO_AGENTS, days: DEMO_SIM_DAYS } });
-  let embeddedStop: (() => Promise<void>) | undefined;
-  let closeDb: (() => Promise<void>) | undefined;
-  const genesys = createGenesysClient({
+  let runtime: Runtime | undefined;
+  // The simulator stands in for the org: the same client and runtime as production, pointed at it.
+  const genesys = createGenesys(config, logger, undefined, {
     apiUrl: sim.url,
     loginUrl: sim.url,
     clientId: sim.clientId,
     clientSecret: sim.clientSecret,
-    concurrency: config.sync.concurrency,
     ratePerMinute: DEFAULT_RATE_LIMIT_PER_MIN,
-    logger,
+    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    maxRetries: DEFAULT_MAX_RETRIES,
   });
   const stop = stopSignal(logger);
   try {
     out(`Genesys simulator: ${sim.org.agents.length} agents, conversations since ${sim.range.start.toISOString()} (${sim.url})`);
-    const { url, embedded } = await resolveDatabaseUrl(config, logger);
-    embeddedStop = embedded ? () => embedded.stop() : undefined;
+    // The demo migrates a configured DATABASE_URL too: it is a trial run.
+    runtime = await openRuntime(config, logger, { migrate: true });
+    const { database, embedded, url } = runtime;
     out(`Database: ${embedded ? `embedded (PGlite, folder ${config.database.embeddedDir})` : 'DATABASE_URL'}`);
-    const { applied } = await applyMigrations(url);
+    const applied = runtime.migrationsApplied;
     out(`Migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
-    const database = await openDatabase(url, { poolSize: embedded ? EMBEDDED_POOL_SIZE : config.database.poolSize });
-    closeDb = () => database.close();
 
     const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: DEMO_SYNC_LOOKBACK_MS });
     const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
@@ -92,8 +89,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
   } finally {
     stop.dispose();
     genesys.close();
-    await closeDb?.();
-    await embeddedStop?.();
+    await runtime?.close();
     await sim.close();
   }
 }

@@ -11,7 +11,8 @@ import type { DatabaseHandle } from '../db/client.ts';
 import { readCoverage } from '../db/coverage.ts';
 import { countOpenRejects } from '../db/rejects.ts';
 import { EXIT } from '../exit-codes.ts';
-import { formatSummary } from '../jobs/summary.ts';
+import { formatSummary } from '../present/summary.ts';
+import { readLastSuccessfulSync } from '../db/status-queries.ts';
 import { ABANDONED_AFTER_MS, runSync, type SyncReport } from '../jobs/sync.ts';
 import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } from '../jobs/worker.ts';
 import type { Logger } from '../logger.ts';
@@ -153,11 +154,7 @@ async function serveMetrics(
   clock: Clock,
   logger: Logger,
 ): Promise<MetricsServer> {
-  const last = await database.prisma.syncRun.findFirst({
-    where: { kind: 'sync', status: 'succeeded', finishedAt: { not: null } },
-    orderBy: { finishedAt: 'desc' },
-    select: { finishedAt: true },
-  });
+  const last = await readLastSuccessfulSync(database.prisma);
   if (last?.finishedAt) metrics.seedLastSuccess(last.finishedAt);
   const db = database.prisma;
   registerLedgerGauges(metrics.registry, {

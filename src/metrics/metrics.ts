@@ -20,14 +20,15 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RequestObserver } from '../genesys/index.ts';
+import { RUN_KINDS, type FinalRunStatus, type RunKind } from '../sync/states.ts';
 
 export const METRIC_PREFIX = 'genesys_sync_';
 
 /** How a run ended: the ledger's statuses, plus `error` for a run that threw before it could record one. */
-export type RunOutcomeStatus = 'succeeded' | 'failed' | 'interrupted' | 'error';
+export type RunOutcomeStatus = FinalRunStatus | 'error';
 
 export interface RunObservation {
-  kind: string;
+  kind: RunKind;
   status: RunOutcomeStatus;
   durationSeconds: number;
   finishedAt: Date;
@@ -99,7 +100,7 @@ export function createSyncMetrics(registry: Registry, options: { defaultMetrics?
     lastSuccess.set(lastSuccessSeconds);
   };
   // Present from the first scrape (at 0), so rate() and increase() see the first failure.
-  for (const kind of ['sync', 'backfill', 'settle']) {
+  for (const kind of RUN_KINDS) {
     conversationsWritten.inc({ kind }, 0);
     windowsFailed.inc({ kind }, 0);
   }
