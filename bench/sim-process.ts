@@ -42,7 +42,7 @@ export interface ExpectedSet {
   ids?: string[];
 }
 
-export interface AgentWindowCounts {
+interface AgentWindowCounts {
   /** counts[agent][window]: conversations with that agent as a participant, started in the window. */
   counts: number[][];
 }
@@ -67,7 +67,7 @@ type Request = { id: number; cmd: 'stats' | 'resetStats' | 'expected' | 'agentWi
 type Reply = { id: number; result?: unknown; error?: string };
 type Ready = { type: 'ready'; url: string; clientId: string; clientSecret: string; start: string; end: string; agentIds: string[] };
 
-export function digestIds(sortedIds: readonly string[]): string {
+function digestIds(sortedIds: readonly string[]): string {
   return createHash('md5').update(sortedIds.join('\n')).digest('hex');
 }
 

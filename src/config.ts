@@ -114,7 +114,7 @@ const urlVar = optionalText.superRefine((v, ctx) => {
 });
 
 /** 127.0.0.0/8, localhost and [::1]; `hostname` as URL parses it (it normalises 127.1, 0x7f000001, ...). */
-export function isLoopbackHost(hostname: string): boolean {
+function isLoopbackHost(hostname: string): boolean {
   const host = hostname.toLowerCase();
   if (host === 'localhost') return true;
   if (host === '[::1]') return true;
@@ -221,7 +221,7 @@ export interface GenesysConfig {
   maxRetries: number;
 }
 
-export interface SyncConfig {
+interface SyncConfig {
   schedule: string;
   timezone: string;
   runOnStart: boolean;
@@ -245,7 +245,7 @@ export interface SyncConfig {
 }
 
 /** The jobs lane and how backfills choose lanes (docs/sync.md "Lanes"). */
-export interface LanesConfig {
+interface LanesConfig {
   backfillLane: LaneMode;
   /** One job per window of at most this many days (the jobs API's own maximum is undocumented). */
   jobWindowDays: number;
@@ -272,7 +272,7 @@ export interface Config {
 }
 
 /** The environment: process.env over the .env file in the working directory (when present). */
-export function readEnvironment(cwd = process.cwd()): Record<string, string | undefined> {
+function readEnvironment(cwd = process.cwd()): Record<string, string | undefined> {
   const file = `${cwd}/.env`;
   const fromFile = existsSync(file) ? dotenv.parse(readFileSync(file)) : {};
   return { ...fromFile, ...process.env };

@@ -45,8 +45,3 @@ export function createLogger(options: LoggerOptions): Logger {
     destination,
   );
 }
-
-/** A logger that discards everything (tests and library defaults). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}

@@ -8,7 +8,7 @@ const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)(@)/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 const TOKEN_FIELD = /("?(?:access_token|client_secret|password|authorization)"?\s*[:=]\s*"?)([^"&,\s}]+)/gi;
 
-export const REDACTED = '[REDACTED]';
+const REDACTED = '[REDACTED]';
 
 /** Replaces the password of every URL in `text` with [REDACTED]. */
 export function redactUrlPasswords(text: string): string {
@@ -62,7 +62,7 @@ export function redactDeep(value: unknown, depth = 0): unknown {
  * when it has one, `stack`, its other own enumerable fields (status, path, ...) and `cause`,
  * recursively. Fields named like secrets are replaced whole, as in redactDeep.
  */
-export function redactError(error: Error, depth = 0): Record<string, unknown> {
+function redactError(error: Error, depth = 0): Record<string, unknown> {
   const out: Record<string, unknown> = { type: error.name, message: redactText(error.message) };
   const code = (error as { code?: unknown }).code;
   if (code !== undefined) out.code = redactDeep(code, depth + 1);

@@ -3,7 +3,6 @@ import { parseArgs } from 'node:util';
 import { parseAgentIds, type Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
 import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../jobs/sync.ts';
-import type { GenesysClient } from '../genesys/index.ts';
 import { formatSummary } from '../present/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';

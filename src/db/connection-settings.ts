@@ -41,7 +41,7 @@ const keepalive: pg.ClientConfig = {
  *   statements for more than milliseconds; one idle this long belongs to a stuck process and
  *   holds locks others wait on. Prisma's own 120 s timeout normally rolls back first.
  */
-export const POOL_SESSION_SETTINGS = {
+const POOL_SESSION_SETTINGS = {
   statement_timeout: 10 * MINUTE_MS,
   lock_timeout: 3 * MINUTE_MS,
   idle_in_transaction_session_timeout: 5 * MINUTE_MS,
@@ -52,7 +52,7 @@ export const POOL_SESSION_SETTINGS = {
  * run's liveness lease): they run tiny statements (try-lock, unlock, ping, one ledger row),
  * never wait on a lock (pg_try_advisory_lock does not wait) and never open a transaction.
  */
-export const LOCK_SESSION_SETTINGS = {
+const LOCK_SESSION_SETTINGS = {
   statement_timeout: 30 * SECOND_MS,
   lock_timeout: 10 * SECOND_MS,
   idle_in_transaction_session_timeout: 30 * SECOND_MS,

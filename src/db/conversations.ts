@@ -36,7 +36,7 @@ import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
  * pool Prisma's adapter owns, not a Prisma transaction, so the parameters (~850 KB per page)
  * are neither copied to JSON nor kept by Prisma's debug history (sql-transaction.ts).
  */
-export type Tx = SqlTx;
+type Tx = SqlTx;
 
 export interface WriteConversationsOptions {
   /** The run's clock reading for this batch: last_synced_at, and first_synced_at / last_changed_at when they move. */
@@ -245,7 +245,7 @@ function carryAttributesOver(extracted: ExtractedConversation[], previous: Map<s
 }
 
 /** Namespace (first key) of our advisory locks, so they cannot collide with other features' locks. */
-export const CONVERSATION_LOCK_NAMESPACE = 0x4753_0001;
+const CONVERSATION_LOCK_NAMESPACE = 0x4753_0001;
 
 /**
  * Locks the ids for the rest of the transaction, in ascending key order (the subquery sorts,

@@ -27,7 +27,7 @@ export interface EmbeddedDatabase {
  */
 export const EMBEDDED_POOL_SIZE = 1;
 
-export function embeddedUrl(port: number): string {
+function embeddedUrl(port: number): string {
   return `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable`;
 }
 

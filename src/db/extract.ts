@@ -23,7 +23,7 @@ export const EXTRACTOR_VERSION = 2;
 
 /* Row shapes: field names are the Prisma model's, so the rows also feed Prisma directly. */
 
-export interface ConversationRow {
+interface ConversationRow {
   conversationId: string;
   conversationStart: Date;
   conversationEnd: Date | null;
@@ -41,7 +41,7 @@ export interface ConversationRow {
   rawHash: string;
 }
 
-export interface ParticipantRow {
+interface ParticipantRow {
   conversationId: string;
   participantId: string;
   participantIndex: number;
@@ -57,7 +57,7 @@ export interface ParticipantRow {
   attributesJson: string | null;
 }
 
-export interface SessionRow {
+interface SessionRow {
   conversationId: string;
   participantId: string;
   sessionId: string;
@@ -84,7 +84,7 @@ export interface SessionRow {
   flowName: string | null;
 }
 
-export interface SegmentRow {
+interface SegmentRow {
   conversationId: string;
   sessionId: string;
   segmentIndex: number;
@@ -103,7 +103,7 @@ export interface SegmentRow {
   requestedLanguageId: string | null;
 }
 
-export interface SessionMetricRow {
+interface SessionMetricRow {
   conversationId: string;
   sessionId: string;
   metricIndex: number;
@@ -120,18 +120,6 @@ export interface ExtractedConversation {
   sessionMetrics: SessionMetricRow[];
   /** `JSON.stringify(record)`: hashed into rawHash, and stored as raw by the writer (parsed once, by Postgres). */
   rawJson: string;
-}
-
-/** A record the tables cannot hold (it fails the contract, or Postgres cannot store its text). */
-export class InvalidConversationError extends Error {
-  override readonly name = 'InvalidConversationError';
-  readonly code = 'INVALID_CONVERSATION';
-  constructor(
-    readonly conversationId: string | undefined,
-    readonly problem: string,
-  ) {
-    super(`conversation ${conversationId ?? '(no id)'}: ${problem}`);
-  }
 }
 
 /**

@@ -119,7 +119,7 @@ export async function replaceReferenceList(db: Db, table: ReferenceTable, entrie
   }, { maxWait: 60_000, timeout: 120_000 });
 }
 
-export type RefreshStatus = 'ok' | 'forbidden' | 'failed';
+type RefreshStatus = 'ok' | 'forbidden' | 'failed';
 
 export interface RefreshOutcome {
   list: ReferenceTable;

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from './client.ts';
 import type { QuarantinedPage } from '../jobs/run-ports.ts';
 
-export function rejectKey(conversationId: string | undefined, rawJson: string): string {
+function rejectKey(conversationId: string | undefined, rawJson: string): string {
   return conversationId ?? `sha256:${createHash('sha256').update(rawJson).digest('hex')}`;
 }
 

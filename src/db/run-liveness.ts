@@ -106,7 +106,7 @@ export async function acquireRunLease(
   };
 }
 
-export type LeaseState = 'held' | 'this-session' | 'free';
+type LeaseState = 'held' | 'this-session' | 'free';
 
 export interface RunningRun {
   runId: string;

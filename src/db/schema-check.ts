@@ -6,7 +6,7 @@ import type { Db } from './client.ts';
 import { DatabaseError } from './errors.ts';
 import { readMigrationsList } from './migrations-dir.ts';
 
-export async function pendingMigrations(db: Db): Promise<string[]> {
+async function pendingMigrations(db: Db): Promise<string[]> {
   const committed = (await readMigrationsList()).migrationDirectories.map((d) => d.path);
   let applied: string[] = [];
   try {

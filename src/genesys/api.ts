@@ -3,13 +3,13 @@ import { rateLimitWaitMs } from './classify.ts';
 import type { Gate } from './gate.ts';
 import { parseJsonBody, sendOnce, withRetries, type HttpRequest, type RequestDeps } from './request.ts';
 
-export interface ApiCallOptions {
+interface ApiCallOptions {
   /** Sent as a JSON body (POST). */
   readonly json?: unknown;
   readonly signal?: AbortSignal | undefined;
 }
 
-export type HttpMethod = 'GET' | 'POST' | 'DELETE';
+type HttpMethod = 'GET' | 'POST' | 'DELETE';
 
 /** Performs one authenticated Platform API call and returns its parsed JSON body (undefined for an empty 2xx body, e.g. 204). */
 export type CallApi = (method: HttpMethod, pathAndQuery: string, options?: ApiCallOptions) => Promise<unknown>;

@@ -32,7 +32,7 @@ export type Verdict =
   | { readonly action: 'fail'; readonly error: Error };
 
 /** A server that asks for longer than this is probably broken; waiting longer helps no one. */
-export const MAX_RETRY_AFTER_MS = 5 * MINUTE_MS;
+const MAX_RETRY_AFTER_MS = 5 * MINUTE_MS;
 
 /**
  * Socket-level failures worth retrying (same list as got's default retry `errorCodes`, plus

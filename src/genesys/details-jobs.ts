@@ -11,11 +11,11 @@ import { MAX_JOB_INTERVAL_DAYS, MAX_JOB_RESULTS_PAGE_SIZE } from './limits.ts';
 import { formatInterval, scopeSegmentFilters, type QueryScope, type SegmentFilter } from './details-query.ts';
 import { GenesysApiError, InvalidResponseError } from './errors.ts';
 
-export const DETAILS_JOBS_PATH = '/api/v2/analytics/conversations/details/jobs';
-export const DETAILS_JOBS_AVAILABILITY_PATH = `${DETAILS_JOBS_PATH}/availability`;
+const DETAILS_JOBS_PATH = '/api/v2/analytics/conversations/details/jobs';
+const DETAILS_JOBS_AVAILABILITY_PATH = `${DETAILS_JOBS_PATH}/availability`;
 
 /** `AsyncQueryStatus.state`; Genesys may add values, so any other string is kept as is. */
-export type DetailsJobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED';
+type DetailsJobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED';
 
 export interface DetailsJobRequest {
   readonly interval: { readonly start: Date; readonly end: Date };
@@ -25,7 +25,7 @@ export interface DetailsJobRequest {
   readonly signal?: AbortSignal | undefined;
 }
 
-export interface DetailsJobBody {
+interface DetailsJobBody {
   interval: string;
   order: 'asc';
   orderBy: 'conversationStart';
@@ -65,7 +65,7 @@ const ResultsPageSchema = z.looseObject({
 });
 const AvailabilitySchema = z.looseObject({ dataAvailabilityDate: isoDateTime });
 
-export function buildDetailsJobBody(request: Omit<DetailsJobRequest, 'signal'>): DetailsJobBody {
+function buildDetailsJobBody(request: Omit<DetailsJobRequest, 'signal'>): DetailsJobBody {
   const { start, end } = request.interval;
   if (!(start.getTime() < end.getTime())) throw new RangeError(`Job interval must have start < end, got ${formatInterval(request.interval)}`);
   if (end.getTime() - start.getTime() > MAX_JOB_INTERVAL_DAYS * DAY_MS) {

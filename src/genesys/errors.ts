@@ -181,7 +181,7 @@ export class InvalidRecordError extends GenesysError {
 }
 
 /** Builds `POST /api/v2/... failed: 400 bad.request: <message> (contextId <id>)`. */
-export function describeApiError(d: ApiErrorDetails): string {
+function describeApiError(d: ApiErrorDetails): string {
   const apiCode = d.apiCode ? ` ${d.apiCode}` : '';
   const message = d.apiMessage ? `: ${d.apiMessage}` : '';
   const context = d.contextId ? ` (contextId ${d.contextId})` : '';

@@ -11,9 +11,6 @@ export const MAX_DETAILS_INTERVAL_DAYS = 31;
 /** Largest details-query page we ask for: peers get a 400 above 100 (docs/genesys-api-facts.md §1.4). */
 export const MAX_DETAILS_PAGE_SIZE = 100;
 
-/** The page size the client uses when none is given: the largest known to work (docs/genesys-api-facts.md §1.4). */
-export const DEFAULT_DETAILS_PAGE_SIZE = MAX_DETAILS_PAGE_SIZE;
-
 /** The API refuses paging past 100,000 results of one query (docs/genesys-api-facts.md §1.4). */
 export const MAX_REACHABLE_HITS = 100_000;
 
@@ -21,6 +18,7 @@ export const MAX_REACHABLE_HITS = 100_000;
  * Longest job interval this client sends. Genesys documents no maximum for jobs
  * (docs/genesys-api-facts.md §2, docs/sync.md §13 "Why 31 days a job"); the filtered query's cap
  * is the longest interval known to be acceptable for detail data.
+ * @alias of MAX_DETAILS_INTERVAL_DAYS on purpose: a separate fact that happens to share its value.
  */
 export const MAX_JOB_INTERVAL_DAYS = MAX_DETAILS_INTERVAL_DAYS;
 

@@ -32,7 +32,7 @@ export const REFERENCE_LISTS: Readonly<Record<ReferenceListName, ReferenceListSp
 
 
 /** Loop guard: 10,000 pages × 100 entries is far beyond any org's queues or codes. */
-export const MAX_REFERENCE_PAGES = 10_000;
+const MAX_REFERENCE_PAGES = 10_000;
 
 const EntitySchema = z.looseObject({ id: z.string().min(1) });
 
@@ -81,7 +81,7 @@ export async function listReferenceEntities(callApi: CallApi, list: ReferenceLis
 }
 
 /** Validates one page of a reference list; every entity needs a non-empty string `id`. */
-export function parseReferencePage(json: unknown, context: { method: string; path: string }): { entities: ReferenceEntity[]; pageCount: number | null | undefined; nextUri: string | null | undefined } {
+function parseReferencePage(json: unknown, context: { method: string; path: string }): { entities: ReferenceEntity[]; pageCount: number | null | undefined; nextUri: string | null | undefined } {
   const page = EnvelopeSchema.safeParse(json);
   if (!page.success) {
     throw new InvalidResponseError({ ...context, problem: page.error.issues.map((i) => `${i.path.join('.') || '(page)'}: ${i.message}`).join('; ') });

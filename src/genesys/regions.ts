@@ -26,7 +26,7 @@ export const KNOWN_REGIONS = {
   ap_northeast_3: 'apne3.pure.cloud',
 } as const satisfies Record<string, string>;
 
-export type RegionKey = keyof typeof KNOWN_REGIONS;
+type RegionKey = keyof typeof KNOWN_REGIONS;
 export type RegionDomain = (typeof KNOWN_REGIONS)[RegionKey];
 
 export interface HostOptions {

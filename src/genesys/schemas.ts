@@ -24,14 +24,14 @@ const flag = z.boolean().nullish();
 const when = isoDateTime.nullish();
 const texts = z.array(z.string()).nullish();
 
-export const MetricSchema = z.looseObject({
+const MetricSchema = z.looseObject({
   name: id,
   /** `t*` metrics are milliseconds, `n*` counts; stored as bigint. */
   value: z.number().int().refine(Number.isSafeInteger, 'expected a safe integer'),
   emitDate: when,
 });
 
-export const SegmentSchema = z.looseObject({
+const SegmentSchema = z.looseObject({
   segmentStart: isoDateTime,
   segmentEnd: when,
   segmentType: text,
@@ -46,7 +46,7 @@ export const SegmentSchema = z.looseObject({
   requestedLanguageId: text,
 });
 
-export const SessionSchema = z.looseObject({
+const SessionSchema = z.looseObject({
   sessionId: id,
   mediaType: text,
   direction: text,
@@ -71,7 +71,7 @@ export const SessionSchema = z.looseObject({
   metrics: z.array(MetricSchema).nullish(),
 });
 
-export const ParticipantSchema = z.looseObject({
+const ParticipantSchema = z.looseObject({
   participantId: id,
   purpose: id,
   userId: text,
@@ -86,7 +86,7 @@ export const ParticipantSchema = z.looseObject({
   sessions: z.array(SessionSchema).nullish(),
 });
 
-export const ConversationSchema = z
+const ConversationSchema = z
   .looseObject({
     conversationId: id,
     conversationStart: isoDateTime,
@@ -120,8 +120,6 @@ export const ConversationSchema = z
 export type GenesysConversation = z.infer<typeof ConversationSchema>;
 export type GenesysParticipant = z.infer<typeof ParticipantSchema>;
 export type GenesysSession = z.infer<typeof SessionSchema>;
-export type GenesysSegment = z.infer<typeof SegmentSchema>;
-export type GenesysMetric = z.infer<typeof MetricSchema>;
 
 export type ParsedConversation =
   | { ok: true; conversation: GenesysConversation }
@@ -148,7 +146,7 @@ const DetailsPageSchema = z.looseObject({
   totalHits: z.number().int().nonnegative().optional(),
 });
 
-export const UserSchema = z.looseObject({ id: z.string().min(1) });
+const UserSchema = z.looseObject({ id: z.string().min(1) });
 
 /** A user as returned by `GET /api/v2/users` (only `id` is checked). */
 export type GenesysUser = z.infer<typeof UserSchema>;

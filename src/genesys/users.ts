@@ -3,11 +3,11 @@ import { DEFAULT_USERS_PAGE_SIZE } from './limits.ts';
 import { GenesysError } from './errors.ts';
 import { parseUsersPage, type GenesysUser } from './schemas.ts';
 
-export const USERS_PATH = '/api/v2/users';
+const USERS_PATH = '/api/v2/users';
 
 
 /** Loop guard: far beyond any real org (10,000 pages × 500 users). */
-export const MAX_USERS_PAGES = 10_000;
+const MAX_USERS_PAGES = 10_000;
 
 export type UserState = 'active' | 'inactive' | 'deleted' | 'any';
 

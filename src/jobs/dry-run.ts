@@ -28,7 +28,7 @@ export interface DryRunOptions {
 }
 
 /** What lane planning needs (src/sync/lanes.ts): the mode, the availability date when it matters, the job window. */
-export interface LanePlanning {
+interface LanePlanning {
   mode: LaneMode;
   availability: Date | undefined;
   jobWindowDays: number;
@@ -46,7 +46,7 @@ interface KnownSize {
   estimated: boolean;
 }
 
-export interface ScopePlan {
+interface ScopePlan {
   scopeKey: string;
   windows: number;
   alreadyDone: number;

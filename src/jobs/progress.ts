@@ -11,7 +11,7 @@ import { SECOND_MS, systemClock, type Clock } from '../time.ts';
 import type { SyncProgress } from './sync.ts';
 
 /** Log-line cadence off a terminal: often enough to show life, rare enough not to flood. */
-export const DEFAULT_PROGRESS_LOG_INTERVAL_MS = 30 * SECOND_MS;
+const DEFAULT_PROGRESS_LOG_INTERVAL_MS = 30 * SECOND_MS;
 /** Terminal redraws are throttled: a redraw per page would flicker and cost CPU. */
 const TTY_REDRAW_MS = 200;
 
@@ -20,7 +20,7 @@ function terminalColumns(stream: ProgressStream): number {
   return stream.columns !== undefined && stream.columns >= 40 ? stream.columns : 120;
 }
 
-export interface ProgressStream {
+interface ProgressStream {
   write(text: string): unknown;
   isTTY?: boolean;
   columns?: number;

@@ -27,14 +27,14 @@ import {
 import { backfillHint, formatSpan, shortTime } from '../present/text.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
-export const MAX_LISTED_WINDOWS = 30;
+const MAX_LISTED_WINDOWS = 30;
 /** Per scope, the newest covered ranges and holes listed (the rest are counted). */
-export const MAX_LISTED_RANGES = 5;
-export const MAX_LISTED_HOLES = 10;
+const MAX_LISTED_RANGES = 5;
+const MAX_LISTED_HOLES = 10;
 /** Scopes listed (the newest first; the worker's scope always). */
-export const MAX_LISTED_SCOPES = 10;
+const MAX_LISTED_SCOPES = 10;
 /** Open quarantined records listed at most (sync_rejects has them all). */
-export const MAX_LISTED_REJECTS = 20;
+const MAX_LISTED_REJECTS = 20;
 
 export interface RunRow {
   runId: string;
@@ -68,7 +68,7 @@ export interface Freshness {
 }
 
 /** A scope's coverage as status shows it: merged ranges, the newest ones listed, the rest counted. */
-export interface ScopeStatus {
+interface ScopeStatus {
   scopeKey: string;
   /** Empty for 'all'. */
   agentIds: string[];

@@ -46,7 +46,7 @@ export interface WindowRunnerDeps {
 }
 
 /** Windows read at once: enough to keep the request pipeline full, few enough to bound pages in memory. */
-export const WINDOWS_AT_ONCE = 2;
+const WINDOWS_AT_ONCE = 2;
 
 /** Runs every job; never throws (failures are recorded on their windows and in the run state). */
 export async function runWindows(d: WindowRunnerDeps, jobs: readonly WindowJob[], concurrency: number): Promise<void> {

@@ -31,7 +31,7 @@ export interface Scheduler {
   schedule(expression: string, timezone: string, onTick: () => void): ScheduleHandle;
 }
 
-export interface ScheduleHandle {
+interface ScheduleHandle {
   stop(): void;
   /** When the schedule fires next, if known. */
   nextRun(): Date | null;
@@ -69,9 +69,9 @@ export interface WorkerOptions {
   shutdownTimeoutMs: number;
 }
 
-export type TickResult = 'ran' | 'failed' | 'interrupted' | 'skipped-busy' | 'skipped-locked' | 'skipped-stopping' | 'error';
+type TickResult = 'ran' | 'failed' | 'interrupted' | 'skipped-busy' | 'skipped-locked' | 'skipped-stopping' | 'error';
 
-export interface StopResult {
+interface StopResult {
   /** A run was in flight when the stop came. */
   interruptedRun: boolean;
   /** The run in flight did not finish within the shutdown timeout. */

@@ -37,7 +37,7 @@ export function nodeLoopDelaySource(): LoopDelaySource {
  * that answers at all has a turning loop; this catches one that is blocked for long stretches
  * (a runaway synchronous computation, a GC death spiral near the heap cap).
  */
-export const MAX_LOOP_STALL_MS = 10_000;
+const MAX_LOOP_STALL_MS = 10_000;
 
 export function liveness(loop: LoopDelaySource, maxStallMs = MAX_LOOP_STALL_MS): () => HealthAnswer {
   return () => {

@@ -22,12 +22,12 @@ import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 
 import type { RequestObserver } from '../genesys/index.ts';
 import { RUN_KINDS, type FinalRunStatus, type RunKind } from '../sync/states.ts';
 
-export const METRIC_PREFIX = 'genesys_sync_';
+const METRIC_PREFIX = 'genesys_sync_';
 
 /** How a run ended: the ledger's statuses, plus `error` for a run that threw before it could record one. */
 export type RunOutcomeStatus = FinalRunStatus | 'error';
 
-export interface RunObservation {
+interface RunObservation {
   kind: RunKind;
   status: RunOutcomeStatus;
   durationSeconds: number;
@@ -135,7 +135,7 @@ export interface LedgerGaugeSource {
 }
 
 /** More scopes than this (one per distinct agent list ever synced) are not exported, to bound the label set. */
-export const MAX_COVERAGE_SCOPES = 20;
+const MAX_COVERAGE_SCOPES = 20;
 /** Both coverage gauges come from one read per scrape. */
 const COVERAGE_READ_REUSE_MS = 1_000;
 

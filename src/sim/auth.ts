@@ -26,7 +26,7 @@ export class TokenStore {
 }
 
 /** Parses `Authorization: Basic base64(id:secret)`. */
-export function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
+function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
   const m = /^Basic\s+(\S+)$/i.exec(header ?? '');
   if (!m) return undefined;
   const decoded = Buffer.from(m[1] as string, 'base64').toString('utf8');

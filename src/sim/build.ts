@@ -167,7 +167,7 @@ export function addWrapUp(b: ConvBuilder, s: SimSession, talkEnd: number, leg: P
 }
 
 /** Edge error on an alert that could not reach the agent's phone. */
-export const ALERT_ERROR_CODE = 'error.ininedgecontrol.session.inactive';
+const ALERT_ERROR_CODE = 'error.ininedgecontrol.session.inactive';
 
 /**
  * An agent alerted while the conversation waited in queue who did not answer, or (`failed`)

@@ -66,7 +66,7 @@ export interface FaultSettings {
   forbiddenLists: string[];
 }
 
-export const DEFAULT_FAULTS: FaultSettings = {
+const DEFAULT_FAULTS: FaultSettings = {
   rateLimitRate: 0,
   retryAfterSeconds: 1,
   rateLimitStyle: 'normal',

@@ -11,8 +11,8 @@ import type { SimConversation, SimParticipant, SimSegment, SimSession } from './
  * Different elements may be satisfied by different segments.
  */
 
-export interface NumericRange { gt?: number; gte?: number; lt?: number; lte?: number }
-export interface Predicate {
+interface NumericRange { gt?: number; gte?: number; lt?: number; lte?: number }
+interface Predicate {
   type?: string;
   dimension?: string;
   metric?: string;
@@ -21,7 +21,7 @@ export interface Predicate {
   value?: string;
   range?: NumericRange;
 }
-export interface Clause { type: 'and' | 'or'; predicates: Predicate[] }
+interface Clause { type: 'and' | 'or'; predicates: Predicate[] }
 export interface Filter { type: 'and' | 'or'; predicates: Predicate[]; clauses: Clause[] }
 
 export type Family = 'conversation' | 'segment' | 'evaluation' | 'survey' | 'resolution';
@@ -93,7 +93,7 @@ export function parseFilters(raw: unknown, family: Family, field: string): Filte
 }
 
 /** How a predicate reads values: a dimension's value(s), and a metric's number. */
-export interface Subject {
+interface Subject {
   dimension(name: string): unknown;
   metric(name: string): number | undefined;
 }
@@ -114,7 +114,7 @@ function inRange(n: number | undefined, r: NumericRange | undefined): boolean {
     && (r.lt === undefined || n < r.lt) && (r.lte === undefined || n <= r.lte);
 }
 
-export function evalPredicate(p: Predicate, subject: Subject): boolean {
+function evalPredicate(p: Predicate, subject: Subject): boolean {
   const actual = p.dimension !== undefined ? subject.dimension(p.dimension) : subject.metric(p.metric ?? '');
   if (p.operator === 'exists') return present(actual);
   if (p.operator === 'notExists') return !present(actual);
@@ -127,7 +127,7 @@ function combine(type: 'and' | 'or', results: boolean[]): boolean {
   return type === 'and' ? results.every(Boolean) : results.some(Boolean);
 }
 
-export function evalFilter(f: Filter, subject: Subject): boolean {
+function evalFilter(f: Filter, subject: Subject): boolean {
   const results = f.predicates.map((p) => evalPredicate(p, subject));
   for (const c of f.clauses) results.push(combine(c.type, c.predicates.map((p) => evalPredicate(p, subject))));
   return combine(f.type, results);

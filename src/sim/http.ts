@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ErrorBody } from './types.ts';
 
 /** A Genesys ErrorBody; contextId doubles as the correlation id header. */
-export function errorBody(status: number, code: string, message: string): ErrorBody {
+function errorBody(status: number, code: string, message: string): ErrorBody {
   return { message, code, status, contextId: randomUUID(), details: [], errors: [] };
 }
 

@@ -34,17 +34,17 @@ import { ConversationStore, dayNumberOf } from './store.ts';
 import type { Conversation, SimUser } from './types.ts';
 import { usersInState, type UsersStateParam } from './users.ts';
 
-export type { Conversation, ErrorBody, SimUser, UserState } from './types.ts';
-export type { FaultKind, FaultSettings, RateLimitStyle } from './faults.ts';
+export type { Conversation, SimUser } from './types.ts';
+export type { FaultSettings, RateLimitStyle } from './faults.ts';
 export type { CorruptionKind } from './mutations.ts';
-export type { Org, RefEntry } from './org.ts';
-export { SIM_REFERENCE_LISTS, type SimReferenceList } from './reference-lists.ts';
-export type { PageAnomaly, SimStats } from './server.ts';
-export type { UsersStateParam } from './users.ts';
-export type { JobFault, JobState, JobSummary } from './jobs.ts';
+export type {  } from './org.ts';
+export {  } from './reference-lists.ts';
+export type { SimStats } from './server.ts';
+export type {  } from './users.ts';
+export type {  } from './jobs.ts';
 
 /** What data to generate. Everything is derived from the seed and these values. */
-export interface GenerationOptions {
+interface GenerationOptions {
   agentCount?: number;
   conversationsPerDay?: number;
   /** Range of conversationStart values, [start, end). `end` is capped at `now`. */
@@ -134,7 +134,7 @@ const DEFAULT_SEED = 1;
 const DEFAULT_DAYS = 7;
 
 /** Resolves the generated range: `end` never passes `now`, conversations cannot start in the future. */
-export function resolveRange(o: GenerationOptions, nowMs: number): { startMs: number; endMs: number } {
+function resolveRange(o: GenerationOptions, nowMs: number): { startMs: number; endMs: number } {
   const endMs = Math.min(o.end?.getTime() ?? nowMs, nowMs);
   const startMs = o.start?.getTime() ?? dayNumberOf(endMs) * DAY_MS - (o.days ?? DEFAULT_DAYS) * DAY_MS;
   if (!(startMs < endMs)) throw new RangeError('simulator range is empty: start must be before end (and before now)');

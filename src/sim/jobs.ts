@@ -37,10 +37,9 @@ export type JobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLE
  * was read; 'ok' behaves normally.
  */
 export type JobFault = 'ok' | 'fail' | 'expire' | 'stuck' | 'expire-after-first-page';
-export const JOB_FAULTS: readonly JobFault[] = ['ok', 'fail', 'expire', 'stuck', 'expire-after-first-page'];
 
-export const DEFAULT_JOB_PAGE_SIZE = 100;
-export const MAX_JOB_PAGE_SIZE = 1_000;
+const DEFAULT_JOB_PAGE_SIZE = 100;
+const MAX_JOB_PAGE_SIZE = 1_000;
 /** How far before the interval start the overlap scan looks for conversations still active in it. */
 const OVERLAP_LOOKBACK_DAYS = 3;
 

@@ -27,7 +27,7 @@ const allSegments = (c: SimConversation): SimSegment[] => c.participants.flatMap
 const duration = (seg: SimSegment): number => (seg.segmentEnd ? Date.parse(seg.segmentEnd) - Date.parse(seg.segmentStart) : 0);
 
 /** Whether anything is still running (no conversationEnd, or an open segment). */
-export function isOpen(c: SimConversation): boolean {
+function isOpen(c: SimConversation): boolean {
   return c.conversationEnd === undefined || allSegments(c).some((s) => s.segmentEnd === undefined);
 }
 

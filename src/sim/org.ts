@@ -49,7 +49,7 @@ const DELETED_SKILL = { name: 'Fax Support', daysAgo: 5 };
 /** Number of team leads among the agents; they are always active and manage the others. */
 const LEAD_COUNT = 2;
 
-export const DOMAIN = 'example-sim.com';
+const DOMAIN = 'example-sim.com';
 
 /** Generates the org deterministically from the seed. */
 export function generateOrg(seed: number, agentCount: number): Org {

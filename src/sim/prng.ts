@@ -23,7 +23,7 @@ export function hash32(...parts: readonly (number | string)[]): number {
 }
 
 /** mulberry32: tiny, fast and good enough for test data (not for anything secret). */
-export function mulberry32(seed: number): () => number {
+function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -10,12 +10,12 @@ import type { SimConversation } from './types.ts';
  */
 
 // Interval caps: https://developer.genesys.cloud/analyticsdatamanagement/analytics/detail/index
-export const MAX_INTERVAL_DAYS_NO_FILTER = 7;
-export const MAX_INTERVAL_DAYS_WITH_FILTER = 31;
+const MAX_INTERVAL_DAYS_NO_FILTER = 7;
+const MAX_INTERVAL_DAYS_WITH_FILTER = 31;
 /** Default from the SDK ConversationQuery.paging description. */
-export const DEFAULT_PAGE_SIZE = 25;
+const DEFAULT_PAGE_SIZE = 25;
 /** Unconfirmed upstream (open question 1); most public code uses 100, so the simulator enforces it. */
-export const MAX_PAGE_SIZE = 100;
+const MAX_PAGE_SIZE = 100;
 /** Unconfirmed upstream; the simulator refuses pageSize * pageNumber beyond this. */
 export const MAX_RESULT_WINDOW = 100_000;
 
@@ -44,7 +44,7 @@ export interface ParsedQuery {
 const ISO = /^(\d{4}-\d{2}-\d{2})(?:T(\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?)(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Parses one ISO-8601 instant; a missing zone means UTC (the docs show zone-less examples). */
-export function parseInstant(s: string): number {
+function parseInstant(s: string): number {
   const m = ISO.exec(s);
   if (!m) return NaN;
   const [, date, time = '00:00:00', zone = 'Z'] = m;
@@ -95,7 +95,7 @@ export function parseFilterSet(body: Record<string, unknown>): FilterSet {
   }
 }
 
-export const hasFilters = (filters: FilterSet): boolean => Object.values(filters).some((list) => list.length > 0);
+const hasFilters = (filters: FilterSet): boolean => Object.values(filters).some((list) => list.length > 0);
 
 /** Whether a conversation satisfies every filter family. */
 export function matchesFilterSet(c: SimConversation, q: FilterSet): boolean {

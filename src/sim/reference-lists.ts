@@ -17,8 +17,8 @@ export const SIM_REFERENCE_LISTS = {
 
 export type SimReferenceList = keyof typeof SIM_REFERENCE_LISTS;
 
-export const DEFAULT_REFERENCE_PAGE_SIZE = 25;
-export const MAX_REFERENCE_PAGE_SIZE = 500;
+const DEFAULT_REFERENCE_PAGE_SIZE = 25;
+const MAX_REFERENCE_PAGE_SIZE = 500;
 
 /** The list served at `path`, if any. */
 export function referenceListAt(path: string): SimReferenceList | undefined {
@@ -41,7 +41,7 @@ const divisionRef = (org: Org, id: string) => {
 };
 
 /** The entities Genesys lists for `list`, shaped like the SDK models (Queue, WrapupCode, ...). */
-export function referenceEntities(org: Org, list: SimReferenceList): Record<string, unknown>[] {
+function referenceEntities(org: Org, list: SimReferenceList): Record<string, unknown>[] {
   const self = (e: RefEntry) => `${SIM_REFERENCE_LISTS[list].path}/${e.id}`;
   switch (list) {
     case 'queues':

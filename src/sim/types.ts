@@ -4,7 +4,7 @@
  * Index signatures are deliberate: schema-drift tests add unknown fields at any level.
  */
 
-export interface SimMetric {
+interface SimMetric {
   name: string;
   value: number;
   emitDate: string;

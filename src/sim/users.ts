@@ -1,8 +1,8 @@
 import type { SimUser } from './types.ts';
 
 /** Public scripts commonly use 500 with GET /api/v2/users (docs/genesys-api-facts.md §5); above it is a 400 here. */
-export const MAX_USERS_PAGE_SIZE = 500;
-export const DEFAULT_USERS_PAGE_SIZE = 25;
+const MAX_USERS_PAGE_SIZE = 500;
+const DEFAULT_USERS_PAGE_SIZE = 25;
 
 export type UsersStateParam = 'active' | 'inactive' | 'deleted' | 'any';
 

@@ -124,7 +124,7 @@ export function directFlow(rng: Random, flow: { id: string; name: string; type: 
 }
 
 /** Share of conversations sent with explicit `null`s for optional fields they do not have. */
-export const EXPLICIT_NULL_RATE = 0.03;
+const EXPLICIT_NULL_RATE = 0.03;
 
 /** Optional fields, per level, that a conversation without them may carry as an explicit null. */
 const NULLABLE = {

@@ -31,7 +31,7 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}
  * `...+02:00`). A time without a zone is refused: guessing the zone would silently shift
  * the interval.
  */
-export function parseInstant(text: string, flag: string): Date {
+function parseInstant(text: string, flag: string): Date {
   const value = text.trim();
   let date: Date | undefined;
   if (DATE_ONLY.test(value)) date = new Date(`${value}T00:00:00.000Z`);

@@ -7,7 +7,7 @@ import type { QueryScope } from '../genesys/details-query.ts';
 import { splitScope } from './scopes.ts';
 import { splitWindow, type Window } from './windows.ts';
 
-export interface WindowPart {
+interface WindowPart {
   scope: QueryScope;
   window: Window;
 }

@@ -9,14 +9,14 @@ export const RUN_KINDS = ['sync', 'backfill', 'settle'] as const;
 export type RunKind = (typeof RUN_KINDS)[number];
 
 /** How a run can end. */
-export const FINAL_RUN_STATUSES = ['succeeded', 'failed', 'interrupted'] as const;
+const FINAL_RUN_STATUSES = ['succeeded', 'failed', 'interrupted'] as const;
 export type FinalRunStatus = (typeof FINAL_RUN_STATUSES)[number];
 
-export const RUN_STATUSES = ['running', ...FINAL_RUN_STATUSES] as const;
+const RUN_STATUSES = ['running', ...FINAL_RUN_STATUSES] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** What `status` shows for a run: a `running` row whose process is gone is `abandoned`. */
-export const DISPLAY_RUN_STATUSES = [...RUN_STATUSES, 'abandoned'] as const;
+const DISPLAY_RUN_STATUSES = [...RUN_STATUSES, 'abandoned'] as const;
 export type DisplayStatus = (typeof DISPLAY_RUN_STATUSES)[number];
 
 /**
@@ -33,7 +33,7 @@ export const SPLIT_WINDOW_STATUS = 'split';
 /** Windows that have not finished: never started, in flight, or failed (retried by a resume). */
 export const UNFINISHED_WINDOW_STATUSES = ['pending', 'running', 'failed'] as const;
 
-export const WINDOW_STATUSES = [...UNFINISHED_WINDOW_STATUSES, ...FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS] as const;
+const WINDOW_STATUSES = [...UNFINISHED_WINDOW_STATUSES, ...FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS] as const;
 export type WindowStatus = (typeof WINDOW_STATUSES)[number];
 
 export function isRunStatus(value: string): value is RunStatus {

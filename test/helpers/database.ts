@@ -6,7 +6,7 @@
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.ts';
 import { createScratchDatabase } from './scratch-database.ts';
 
-export const SERVER_URL =
+const SERVER_URL =
   process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {

@@ -7,14 +7,14 @@ import pg from 'pg';
 import { applyMigrations } from '../../src/db/migrate.ts';
 
 /** `url` with its database name replaced. */
-export function withDatabase(url: string, database: string): string {
+function withDatabase(url: string, database: string): string {
   const u = new URL(url);
   u.pathname = `/${database}`;
   return u.toString();
 }
 
 /** Runs `fn` on a connection to the server's `postgres` database. */
-export async function onServer<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+async function onServer<T>(serverUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: withDatabase(serverUrl, 'postgres') });
   await client.connect();
   try {

@@ -17,7 +17,7 @@ import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../describe-error.ts';
 import type { Lane, LaneReadRequest, LaneResult } from './lane.ts';
 
-export type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
+type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
 
 /** The jobs lane's knobs (config: JOBS_*). */
 export interface JobsLaneSettings {

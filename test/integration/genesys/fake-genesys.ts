@@ -19,7 +19,7 @@ interface ServerClock {
 
 const realClock: ServerClock = { now: () => Date.now(), sleep: (ms) => delay(ms) };
 
-export interface SeenRequest {
+interface SeenRequest {
   readonly kind: 'token' | 'api';
   readonly method: string;
   readonly path: string;
@@ -35,7 +35,7 @@ export type Reply =
   | { readonly status: number; readonly json?: unknown; readonly text?: string; readonly headers?: Record<string, string>; readonly delayMs?: number }
   | { readonly drop: true; readonly delayMs?: number };
 
-export type ApiHandler = (request: SeenRequest) => Reply | Promise<Reply>;
+type ApiHandler = (request: SeenRequest) => Reply | Promise<Reply>;
 
 export interface FakeGenesys {
   readonly url: string;
