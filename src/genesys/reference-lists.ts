@@ -6,9 +6,9 @@
  */
 import { z } from 'zod';
 import type { CallApi } from './api.ts';
-import { GenesysError, InvalidResponseError } from './errors.ts';
+import { InvalidResponseError } from './errors.ts';
 import { DEFAULT_REFERENCE_PAGE_SIZE } from './limits.ts';
-import { isLastUsersPage } from './users.ts';
+import { listAllPages } from './paged-list.ts';
 
 /** Named after the tables they fill. */
 export const REFERENCE_LIST_NAMES = ['queues', 'wrap_up_codes', 'divisions', 'skills', 'languages'] as const;
@@ -30,10 +30,6 @@ export const REFERENCE_LISTS: Readonly<Record<ReferenceListName, ReferenceListSp
   languages: { name: 'languages', path: '/api/v2/routing/languages', permission: 'routing:language:view' },
 };
 
-
-/** Loop guard: 10,000 pages × 100 entries is far beyond any org's queues or codes. */
-const MAX_REFERENCE_PAGES = 10_000;
-
 const EntitySchema = z.looseObject({ id: z.string().min(1) });
 
 /** One entry of a reference list as the API returned it (only `id` is checked; every field is kept). */
@@ -54,30 +50,15 @@ export interface ListReferenceOptions {
   readonly signal?: AbortSignal | undefined;
 }
 
-/**
- * Every entry of `list`, page by page (`GET <path>?pageSize&pageNumber`). Resolves only when the
- * last page was read, so a caller can trust the result to be the whole list; any failure
- * (403 included) rejects. Stops as `listUsers` does: empty page, `pageCount`, else no
- * `nextUri`. An entry that moves between pages while we read is kept once.
- */
-export async function listReferenceEntities(callApi: CallApi, list: ReferenceListName, options: ListReferenceOptions = {}): Promise<ReferenceEntity[]> {
-  const { path: basePath } = REFERENCE_LISTS[list];
-  const pageSize = options.pageSize ?? DEFAULT_REFERENCE_PAGE_SIZE;
-  const maxPages = options.maxPages ?? MAX_REFERENCE_PAGES;
-  if (!Number.isInteger(pageSize) || pageSize < 1) throw new RangeError(`pageSize must be an integer >= 1, got ${pageSize}`);
-  const byId = new Map<string, ReferenceEntity>();
-  for (let pageNumber = 1; ; pageNumber++) {
-    if (pageNumber > maxPages) {
-      throw new GenesysError(`GET ${basePath} did not reach its last page within ${maxPages} pages`, { code: 'GENESYS_PAGING_LIMIT' });
-    }
-    const path = `${basePath}?${new URLSearchParams({ pageSize: String(pageSize), pageNumber: String(pageNumber) }).toString()}`;
-    const json = await callApi('GET', path, { signal: options.signal });
-    const page = parseReferencePage(json, { method: 'GET', path });
-    for (const entity of page.entities) if (!byId.has(entity.id)) byId.set(entity.id, entity);
-    if (isLastUsersPage({ entities: page.entities, pageCount: page.pageCount ?? undefined, nextUri: page.nextUri }, pageNumber)) {
-      return [...byId.values()];
-    }
-  }
+/** Every entry of `list`, through the one paged lister (any failure, a 403 included, rejects). */
+export function listReferenceEntities(callApi: CallApi, list: ReferenceListName, options: ListReferenceOptions = {}): Promise<ReferenceEntity[]> {
+  return listAllPages(callApi, {
+    path: REFERENCE_LISTS[list].path,
+    pageSize: options.pageSize ?? DEFAULT_REFERENCE_PAGE_SIZE,
+    maxPages: options.maxPages,
+    signal: options.signal,
+    parse: parseReferencePage,
+  });
 }
 
 /** Validates one page of a reference list; every entity needs a non-empty string `id`. */

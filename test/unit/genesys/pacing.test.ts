@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renewalMarginMs } from '../../../src/genesys/auth.ts';
 import { Pacer } from '../../../src/genesys/gate.ts';
-import { isLastUsersPage } from '../../../src/genesys/users.ts';
+import { isLastPage } from '../../../src/genesys/paged-list.ts';
 
 describe('Pacer', () => {
   it('spaces starts evenly at the per-minute rate and lets the first one go at once', () => {
@@ -33,7 +33,7 @@ describe('renewalMarginMs', () => {
   });
 });
 
-describe('isLastUsersPage', () => {
+describe('isLastPage', () => {
   it.each([
     ['an empty page', { entities: [], pageCount: 5, nextUri: '/next' }, 1, true],
     ['a page before pageCount', { entities: [1], pageCount: 3, nextUri: '/next' }, 2, false],
@@ -41,6 +41,6 @@ describe('isLastUsersPage', () => {
     ['no pageCount but a nextUri', { entities: [1], nextUri: '/api/v2/users?pageNumber=2' }, 1, false],
     ['no pageCount and no nextUri', { entities: [1], nextUri: null }, 1, true],
   ])('%s', (_name, page, pageNumber, last) => {
-    expect(isLastUsersPage(page, pageNumber)).toBe(last);
+    expect(isLastPage(page, pageNumber)).toBe(last);
   });
 });
