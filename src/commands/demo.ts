@@ -80,7 +80,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     out('');
     out('Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents,');
     out('queues, wrap_up_codes, divisions, skills, languages;');
-    out('view: agent_interactions; ledger: sync_runs, sync_windows):');
+    out('view: agent_interactions; ledger: sync_runs, sync_windows, sync_rejects):');
     out(`  psql "${redactUrlPasswords(url)}"`);
     if (once) return EXIT.OK;
     out('\nThe database stays up until you press Ctrl-C.');
@@ -143,7 +143,8 @@ export async function conversationsPerMediaPerDay(db: Db): Promise<string> {
  */
 export async function handleTimePerQueue(db: Db): Promise<string> {
   const rows = await db.$queryRawUnsafe<Array<{ queue: string | null; interactions: bigint; avg_handle_s: string | null; top_wrap_up: string | null }>>(`
-    SELECT coalesce(queue_name, queue_id) AS queue,
+    -- A queue deleted before the first sync was never listed: no name to show, so say so.
+    SELECT coalesce(queue_name, queue_id || ' (not listed)') AS queue,
            count(*) AS interactions,
            round(avg(handle_ms) / 1000.0, 1)::text AS avg_handle_s,
            mode() WITHIN GROUP (ORDER BY coalesce(wrap_up_name, wrap_up_code)) AS top_wrap_up
