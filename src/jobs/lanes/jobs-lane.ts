@@ -16,6 +16,7 @@ import { nextPollDelayMs } from '../../sync/job-poll.ts';
 import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../describe-error.ts';
 import type { Lane, LaneReadRequest, LaneResult } from './lane.ts';
+import { PageBudget } from './page-budget.ts';
 
 type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
 
@@ -42,14 +43,18 @@ export interface JobsLaneOptions extends JobsLaneSettings {
   pageSize?: number;
   /** Records per write transaction (a results page is handed to the runner in batches); default 100. */
   writeBatchSize?: number;
-  /** Batches of one page written at once; default 2. */
+  /** Batches written at once, across every window the lane reads; default 2. */
   writeConcurrency?: number;
+  /** Results pages held at once across every window (see page-budget.ts); default 2. */
+  pagesInMemory?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 /** The query lane's page size: the write path's tested batch. */
 const DEFAULT_WRITE_BATCH = 100;
 const DEFAULT_WRITE_CONCURRENCY = 2;
+/** One page being written and one prefetched, for the whole process: what keeps a backfill under 250 MB. */
+const DEFAULT_PAGES_IN_MEMORY = 2;
 
 /** Why one job did not deliver its window. */
 type JobOutcome = { ok: true; pages: number } | { ok: false; reason: string };
@@ -59,12 +64,17 @@ export class JobsLane implements Lane {
   private readonly slots: LimitFunction;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly pageSize: number;
+  private readonly pages: PageBudget;
+  /** One write limiter for the lane, not one per page: a bound on the batches in memory. */
+  private readonly writes: LimitFunction;
 
   constructor(private readonly o: JobsLaneOptions) {
     if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${o.maxAttempts}`);
     this.slots = pLimit(Math.max(1, o.maxConcurrentJobs));
     this.sleep = o.sleep ?? realSleep;
     this.pageSize = o.pageSize ?? MAX_JOB_RESULTS_PAGE_SIZE;
+    this.pages = new PageBudget(o.pagesInMemory ?? DEFAULT_PAGES_IN_MEMORY);
+    this.writes = pLimit(Math.max(1, o.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
   }
 
   async read(request: LaneReadRequest): Promise<LaneResult> {
@@ -109,31 +119,50 @@ export class JobsLane implements Lane {
       }
       if (ready.kind === 'timeout') return { ok: false, reason: ready.reason };
       // One page ahead: the next page downloads while the runner writes this one, so request
-      // latency and database time overlap instead of adding up (two pages in memory at most).
+      // latency and database time overlap instead of adding up, as far as the process-wide page
+      // budget allows (page-budget.ts).
       const fetchPage = (cursor: string | undefined) => {
-        const p = client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal });
+        const p = (async () => {
+          const release = await this.pages.acquire(signal);
+          try {
+            return { page: await client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal }), release };
+          } catch (error) {
+            release();
+            throw error;
+          }
+        })();
         p.catch(() => {}); // observed below; never an unhandled rejection if the write fails first
         return p;
       };
-      let pending: Promise<DetailsJobResultsPage> | undefined = fetchPage(undefined);
+      let pending: Promise<{ page: DetailsJobResultsPage; release: () => void }> | undefined = fetchPage(undefined);
       let pages = 0;
-      while (pending) {
-        let page: DetailsJobResultsPage;
-        try {
-          page = await pending;
-        } catch (error) {
-          if (!isJobGone(error)) throw error;
-          settled = true;
-          await request.onRemoteJob?.(null);
-          return { ok: false, reason: `results gone after ${pages} page(s) (${describeError(error)})` };
+      try {
+        while (pending) {
+          let page: DetailsJobResultsPage;
+          let release: () => void;
+          try {
+            ({ page, release } = await pending);
+          } catch (error) {
+            if (!isJobGone(error)) throw error;
+            settled = true;
+            await request.onRemoteJob?.(null);
+            return { ok: false, reason: `results gone after ${pages} page(s) (${describeError(error)})` };
+          }
+          pages++;
+          pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
+          for (const record of page.records) {
+            const id = (record as { conversationId?: unknown } | null)?.conversationId;
+            if (typeof id === 'string') ids.add(id);
+          }
+          try {
+            await this.handOver(request, page.records, `job ${jobId} page ${pages}`);
+          } finally {
+            release();
+          }
         }
-        pages++;
-        pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
-        for (const record of page.records) {
-          const id = (record as { conversationId?: unknown } | null)?.conversationId;
-          if (typeof id === 'string') ids.add(id);
-        }
-        await this.handOver(request, page.records, `job ${jobId} page ${pages}`);
+      } finally {
+        // A prefetched page nobody will write (an error, an interrupt) gives its slot back.
+        pending?.then(({ release }) => release(), () => {});
       }
       settled = true; // fully read: its results simply expire
       await request.onRemoteJob?.(null);
@@ -159,8 +188,7 @@ export class JobsLane implements Lane {
     for (let i = 0; i < records.length; i += size) {
       batches.push({ records: records.slice(i, i + size), label: `${label} records ${i + 1}-${Math.min(records.length, i + size)}` });
     }
-    const limit = pLimit(Math.max(1, this.o.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
-    await Promise.all(batches.map((b) => limit(() => request.onPage(b))));
+    await Promise.all(batches.map((b) => this.writes(() => request.onPage(b))));
   }
 
   /** Polls until the job leaves QUEUED/PENDING or outlives the timeout. */

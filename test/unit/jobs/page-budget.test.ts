@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { PageBudget } from '../../../src/jobs/lanes/page-budget.ts';
+
+describe('PageBudget', () => {
+  it('hands out its slots, queues the rest in order, and passes a returned slot to the next waiter', async () => {
+    const budget = new PageBudget(2);
+    const a = await budget.acquire();
+    const b = await budget.acquire();
+    const order: string[] = [];
+    const c = budget.acquire().then((release) => (order.push('c'), release));
+    const d = budget.acquire().then((release) => (order.push('d'), release));
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual([]);
+    a();
+    a(); // a second call gives nothing back twice
+    const releaseC = await c;
+    await new Promise((r) => setImmediate(r));
+    expect(order).toEqual(['c']);
+    b();
+    await d;
+    expect(order).toEqual(['c', 'd']);
+    releaseC();
+    // c's slot is free again: taken at once.
+    await budget.acquire();
+  });
+
+  it('rejects a waiter whose signal aborts, and skips it when a slot comes back', async () => {
+    const budget = new PageBudget(1);
+    const held = await budget.acquire();
+    const abort = new AbortController();
+    const waiting = budget.acquire(abort.signal);
+    abort.abort(new Error('stop'));
+    await expect(waiting).rejects.toThrow('stop');
+    held();
+    await budget.acquire(); // the slot was not handed to the aborted waiter
+  });
+});
