@@ -203,8 +203,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
                   fallback: queryLane,
                   logger,
                   nowMs: () => clock().getTime(),
-                  // Batches of a results page written at once: as many as the query lane pages at once.
-                  writeConcurrency: options.concurrency,
+                  // Batches written at once across the lane's windows: two keep the database busy
+                  // while the next batch is prepared, and bound what a backfill holds in memory.
+                  writeConcurrency: Math.min(2, options.concurrency),
                 }),
               }
             : {}),

@@ -79,15 +79,19 @@ export class JobsLane implements Lane {
 
   async read(request: LaneReadRequest): Promise<LaneResult> {
     const log = this.o.logger.child({ lane: 'jobs', window: formatInterval(request.window) });
-    const ids = new Set<string>();
+    // A job's results are a snapshot listing each conversation once, so the records with an id of
+    // the job that delivered are the ids received: counted, not kept (a window of weeks holds
+    // hundreds of thousands of ids, which a set would hold in memory until the window ends).
+    const received = { ids: 0 };
     let pages = 0;
     const reasons: string[] = [];
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       request.signal.throwIfAborted();
-      const outcome = await this.slots(() => this.runJob(request, attempt, ids, log));
+      received.ids = 0;
+      const outcome = await this.slots(() => this.runJob(request, attempt, received, log));
       if (outcome.ok) {
         pages += outcome.pages;
-        return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: ids.size, pages };
+        return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: received.ids, pages };
       }
       reasons.push(`job ${attempt}: ${outcome.reason}`);
       log.warn({ attempt, maxAttempts: this.o.maxAttempts, reason: outcome.reason }, 'details job did not deliver the window');
@@ -100,7 +104,7 @@ export class JobsLane implements Lane {
   }
 
   /** One job, start to finish; the job is cancelled when it fails here or the read is aborted. */
-  private async runJob(request: LaneReadRequest, attempt: number, ids: Set<string>, log: Logger): Promise<JobOutcome> {
+  private async runJob(request: LaneReadRequest, attempt: number, received: { ids: number }, log: Logger): Promise<JobOutcome> {
     const { client } = this.o;
     const { signal } = request;
     const jobId = await client.createDetailsJob({ interval: request.window, scope: request.scope, startOfDayIntervalMatching: true, signal });
@@ -152,7 +156,7 @@ export class JobsLane implements Lane {
           pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
           for (const record of page.records) {
             const id = (record as { conversationId?: unknown } | null)?.conversationId;
-            if (typeof id === 'string') ids.add(id);
+            if (typeof id === 'string') received.ids += 1;
           }
           try {
             await this.handOver(request, page.records, `job ${jobId} page ${pages}`);
