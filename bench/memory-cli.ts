@@ -20,31 +20,16 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { BACKFILL_FLAG_OPTIONS, backfillConfig } from './backfill-flags.ts';
 import { createBenchDatabase } from './database.ts';
 import { fmtInt, fmtS, mb, runInfo } from './run-info.ts';
 import { startSimProcess } from './sim-process.ts';
 
 const { values: flags } = parseArgs({
-  options: {
-    agents: { type: 'string' },
-    days: { type: 'string' },
-    'per-day': { type: 'string' },
-    seed: { type: 'string' },
-    checkpoints: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-    'no-settings': { type: 'boolean', default: false },
-  },
+  options: { ...BACKFILL_FLAG_OPTIONS, 'no-settings': { type: 'boolean', default: false } },
   strict: true,
 });
-const quick = flags.quick ?? false;
-const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
-const cfg = {
-  agents: int(flags.agents, 100),
-  days: int(flags.days, quick ? 6 : 26),
-  perDay: int(flags['per-day'], quick ? 5000 : 8500),
-  seed: int(flags.seed, 1),
-  checkpoints: (flags.checkpoints ?? (quick ? '10000,25000' : '50000,200000')).split(',').map(Number).sort((a, b) => a - b),
-};
+const cfg = backfillConfig(flags);
 /** What Dockerfile and deploy/genesys-sync.service set. */
 const PRODUCTION_SETTINGS = { NODE_OPTIONS: '--max-old-space-size=128', MALLOC_MMAP_THRESHOLD_: '131072' };
 const settings = flags['no-settings'] ? {} : PRODUCTION_SETTINGS;

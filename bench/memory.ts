@@ -19,32 +19,17 @@ import pino from 'pino';
 import { openDatabase } from '../src/db/client.ts';
 import { createGenesysClient } from '../src/genesys/index.ts';
 import { runSync, type SyncProgress } from '../src/jobs/sync.ts';
+import { BACKFILL_FLAG_OPTIONS, backfillConfig } from './backfill-flags.ts';
 import { createBenchDatabase } from './database.ts';
 import { fmtInt, fmtS, mb, runInfo } from './run-info.ts';
 import { startSimProcess } from './sim-process.ts';
 
 const { values: flags } = parseArgs({
-  options: {
-    agents: { type: 'string' },
-    days: { type: 'string' },
-    'per-day': { type: 'string' },
-    concurrency: { type: 'string' },
-    seed: { type: 'string' },
-    checkpoints: { type: 'string' },
-    quick: { type: 'boolean', default: false },
-  },
+  options: { ...BACKFILL_FLAG_OPTIONS, concurrency: { type: 'string' } },
   strict: true,
 });
-const quick = flags.quick ?? false;
-const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
-const cfg = {
-  agents: int(flags.agents, 100),
-  days: int(flags.days, quick ? 6 : 26),
-  perDay: int(flags['per-day'], quick ? 5000 : 8500),
-  concurrency: int(flags.concurrency, 4),
-  seed: int(flags.seed, 1),
-  checkpoints: (flags.checkpoints ?? (quick ? '10000,25000' : '50000,200000')).split(',').map(Number),
-};
+const cfg = { ...backfillConfig(flags), concurrency: flags.concurrency === undefined ? 4 : Number.parseInt(flags.concurrency, 10) };
+const { quick } = cfg;
 const SAMPLE_MS = 250;
 const GC_EVERY = quick ? 5_000 : 25_000;
 const LIMIT_BYTES = 250 * 2 ** 20;
