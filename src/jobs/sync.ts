@@ -218,6 +218,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
         abortRun: (reason) => abort.abort(reason),
         onProgress: progress,
         rejectsMayBeOpen: { value: (await countOpenRejects(db)) > 0 },
+        scopesOverlap: new Set(planned.map((w) => w.scopeKey)).size > 1,
       },
       planned.map((w, i) => ({ windowId: ids[i]!, scope: w.scope, window: w, lane: w.lane })),
       options.concurrency,

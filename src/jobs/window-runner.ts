@@ -43,6 +43,24 @@ export interface WindowRunnerDeps {
   onProgress(): void;
   /** Whether rejects may be open (some existed at the start, or this run made one): only then are they looked up. */
   rejectsMayBeOpen: { value: boolean };
+  /**
+   * The run reads several scopes over the same time (agent groups), so one conversation can
+   * come through several windows. Otherwise windows are disjoint in conversation start (the
+   * [from, to) re-filter), and only a window's own read can repeat one.
+   */
+  scopesOverlap: boolean;
+}
+
+/**
+ * What a window has written so far. `undeduped` is the part written from pages the runner did
+ * not remember (a lane's `onceInRead` pages in a run whose scopes do not overlap): if the lane
+ * restarts, those conversations come again and are counted again, so that part is taken back.
+ */
+interface Tally {
+  pages: number;
+  written: number;
+  rejected: number;
+  undeduped: number;
 }
 
 /** Windows read at once: enough to keep the request pipeline full, few enough to bound pages in memory. */
@@ -64,7 +82,7 @@ async function runWindow(d: WindowRunnerDeps, job: WindowJob): Promise<void> {
   if (signal.aborted) return; // stays pending: a restart plans it again
   const key = scopeKey(scope);
   const log = d.logger.child({ scope: key, window: formatInterval(window), lane: job.lane });
-  const tally = { pages: 0, written: 0, rejected: 0 };
+  const tally: Tally = { pages: 0, written: 0, rejected: 0, undeduped: 0 };
   let open = true;
   const close = () => {
     if (open) state.seen.close(window);
@@ -82,6 +100,11 @@ async function runWindow(d: WindowRunnerDeps, job: WindowJob): Promise<void> {
       signal,
       onPage: (page) => acceptPage(d, job, page, tally, log),
       onRemoteJob: (jobId) => ledger.setWindowJob(windowId, jobId),
+      onRestart: () => {
+        tally.written -= tally.undeduped;
+        state.conversationsWritten -= tally.undeduped;
+        tally.undeduped = 0;
+      },
     });
     if (result.kind === 'too-many') {
       if (!split) throw new Error(`the ${job.lane} lane reported ${result.totalHits} hits for a window that cannot be split`);
@@ -154,15 +177,19 @@ async function acceptPage(
   d: WindowRunnerDeps,
   job: WindowJob,
   page: LanePage,
-  tally: { pages: number; written: number; rejected: number },
+  tally: Tally,
   log: Logger,
 ): Promise<void> {
   const { state } = d;
   const fetchedAt = d.clock();
   tally.pages += 1;
   state.pages += 1;
+  // Ids are remembered only where another page could bring the same conversation again: a
+  // window of weeks read through a job would otherwise hold every id it wrote until it ends.
+  const remember = !page.onceInRead || d.scopesOverlap;
   const fresh: unknown[] = [];
   const claimed = new Map<string, Dated>();
+  const ids: string[] = [];
   const unplaceable: RejectedRecord[] = [];
   for (const record of page.records) {
     const start = (record as { conversationStart?: unknown } | null)?.conversationStart;
@@ -174,7 +201,8 @@ async function acceptPage(
     }
     if (!isInWindow(startMs, job.window)) continue;
     const id = readConversationId(record);
-    if (id !== undefined) {
+    if (id !== undefined && !remember) ids.push(id);
+    else if (id !== undefined) {
       const dated = { conversationId: id, conversationStart: start as string };
       if (state.seen.has(dated)) continue;
       // Claimed before the write, so a page of another window arriving meanwhile skips it.
@@ -208,7 +236,11 @@ async function acceptPage(
       log.error({ conversationId: r.conversationId ?? null, page: page.label, problem: r.problem }, 'record quarantined in sync_rejects');
     }
   }
-  if (d.rejectsMayBeOpen.value && claimed.size > 0) await d.ledger.resolveRejects([...claimed.keys()], fetchedAt);
+  if (d.rejectsMayBeOpen.value) {
+    const refused = new Set(rejects.map((r) => r.conversationId));
+    const stored = [...claimed.keys(), ...ids.filter((id) => !refused.has(id))];
+    if (stored.length > 0) await d.ledger.resolveRejects(stored, fetchedAt);
+  }
   if (out) {
     // A stale record is stored too, in the newer version another write had already stored.
     const stored = out.written + out.stale;
@@ -216,6 +248,7 @@ async function acceptPage(
     state.stale += out.stale;
     state.conversationsWritten += stored;
     tally.written += stored;
+    if (!remember) tally.undeduped += stored;
   }
   d.onProgress();
 }

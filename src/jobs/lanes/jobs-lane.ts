@@ -15,7 +15,7 @@ import { formatInterval, isJobGone, MAX_JOB_RESULTS_PAGE_SIZE, type DetailsJobRe
 import { nextPollDelayMs } from '../../sync/job-poll.ts';
 import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../describe-error.ts';
-import type { Lane, LaneReadRequest, LaneResult } from './lane.ts';
+import type { Lane, LanePage, LaneReadRequest, LaneResult } from './lane.ts';
 import { PageBudget } from './page-budget.ts';
 
 type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
@@ -57,7 +57,7 @@ const DEFAULT_WRITE_CONCURRENCY = 2;
 const DEFAULT_PAGES_IN_MEMORY = 2;
 
 /** Why one job did not deliver its window. */
-type JobOutcome = { ok: true; pages: number } | { ok: false; reason: string };
+type JobOutcome = { ok: true } | { ok: false; reason: string };
 
 export class JobsLane implements Lane {
   readonly name = 'jobs' as const;
@@ -82,17 +82,16 @@ export class JobsLane implements Lane {
     // A job's results are a snapshot listing each conversation once, so the records with an id of
     // the job that delivered are the ids received: counted, not kept (a window of weeks holds
     // hundreds of thousands of ids, which a set would hold in memory until the window ends).
-    const received = { ids: 0 };
-    let pages = 0;
+    const received = { ids: 0, pages: 0 };
     const reasons: string[] = [];
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       request.signal.throwIfAborted();
       received.ids = 0;
+      received.pages = 0;
       const outcome = await this.slots(() => this.runJob(request, attempt, received, log));
-      if (outcome.ok) {
-        pages += outcome.pages;
-        return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: received.ids, pages };
-      }
+      if (outcome.ok) return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: received.ids, pages: received.pages };
+      // The next job (or the fallback) delivers the whole window again, these pages included.
+      if (received.pages > 0) request.onRestart?.();
       reasons.push(`job ${attempt}: ${outcome.reason}`);
       log.warn({ attempt, maxAttempts: this.o.maxAttempts, reason: outcome.reason }, 'details job did not deliver the window');
     }
@@ -104,7 +103,7 @@ export class JobsLane implements Lane {
   }
 
   /** One job, start to finish; the job is cancelled when it fails here or the read is aborted. */
-  private async runJob(request: LaneReadRequest, attempt: number, received: { ids: number }, log: Logger): Promise<JobOutcome> {
+  private async runJob(request: LaneReadRequest, attempt: number, received: { ids: number; pages: number }, log: Logger): Promise<JobOutcome> {
     const { client } = this.o;
     const { signal } = request;
     const jobId = await client.createDetailsJob({ interval: request.window, scope: request.scope, startOfDayIntervalMatching: true, signal });
@@ -139,7 +138,6 @@ export class JobsLane implements Lane {
         return p;
       };
       let pending: Promise<{ page: DetailsJobResultsPage; release: () => void }> | undefined = fetchPage(undefined);
-      let pages = 0;
       try {
         while (pending) {
           let page: DetailsJobResultsPage;
@@ -150,16 +148,16 @@ export class JobsLane implements Lane {
             if (!isJobGone(error)) throw error;
             settled = true;
             await request.onRemoteJob?.(null);
-            return { ok: false, reason: `results gone after ${pages} page(s) (${describeError(error)})` };
+            return { ok: false, reason: `results gone after ${received.pages} page(s) (${describeError(error)})` };
           }
-          pages++;
+          received.pages++;
           pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
           for (const record of page.records) {
             const id = (record as { conversationId?: unknown } | null)?.conversationId;
             if (typeof id === 'string') received.ids += 1;
           }
           try {
-            await this.handOver(request, page.records, `job ${jobId} page ${pages}`);
+            await this.handOver(request, page.records, `job ${jobId} page ${received.pages}`);
           } finally {
             release();
           }
@@ -170,8 +168,8 @@ export class JobsLane implements Lane {
       }
       settled = true; // fully read: its results simply expire
       await request.onRemoteJob?.(null);
-      jobLog.debug({ pages }, 'details job read');
-      return { ok: true, pages };
+      jobLog.debug({ pages: received.pages }, 'details job read');
+      return { ok: true };
     } finally {
       if (!settled) await this.cancelQuietly(jobId, jobLog);
     }
@@ -187,10 +185,11 @@ export class JobsLane implements Lane {
    */
   private async handOver(request: LaneReadRequest, records: readonly unknown[], label: string): Promise<void> {
     const size = this.o.writeBatchSize ?? DEFAULT_WRITE_BATCH;
-    if (records.length <= size) return request.onPage({ records, label });
-    const batches: Array<{ records: readonly unknown[]; label: string }> = [];
+    // A job's results list each conversation once: the runner need not remember what it wrote.
+    if (records.length <= size) return request.onPage({ records, label, onceInRead: true });
+    const batches: LanePage[] = [];
     for (let i = 0; i < records.length; i += size) {
-      batches.push({ records: records.slice(i, i + size), label: `${label} records ${i + 1}-${Math.min(records.length, i + size)}` });
+      batches.push({ records: records.slice(i, i + size), label: `${label} records ${i + 1}-${Math.min(records.length, i + size)}`, onceInRead: true });
     }
     await Promise.all(batches.map((b) => this.writes(() => request.onPage(b))));
   }

@@ -16,6 +16,12 @@ export interface LanePage {
   records: readonly unknown[];
   /** Where the page came from, for errors and quarantine rows: 'page 3', 'job 1a2b… page 2'. */
   label: string;
+  /**
+   * The lane promises that no other page of this read (since its last `onRestart`) carries any of
+   * these conversations: a job's results are a snapshot listing each conversation once. Pages of
+   * the query lane can repeat one (a conversation that moves between pages while they are read).
+   */
+  onceInRead?: boolean;
 }
 
 export interface LaneReadRequest {
@@ -28,6 +34,11 @@ export interface LaneReadRequest {
   onPage(page: LanePage): Promise<void>;
   /** A lane that holds a remote resource (a job) names it, so the ledger can cancel it after a crash. */
   onRemoteJob?(jobId: string | null): Promise<void>;
+  /**
+   * The lane starts reading the window again from the start (another job, or the fallback lane)
+   * after pages were handed over: what they carried may come again.
+   */
+  onRestart?(): void;
 }
 
 export type LaneResult =

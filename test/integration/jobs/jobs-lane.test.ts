@@ -31,6 +31,8 @@ function lane(overrides: Partial<JobsLaneOptions> = {}): JobsLane {
 interface Seen {
   pages: LanePage[];
   jobIds: Array<string | null>;
+  /** Pages handed over when the lane announced each restart. */
+  restarts: number[];
 }
 
 function request(window: { start: Date; end: Date }, seen: Seen, signal = new AbortController().signal): LaneReadRequest {
@@ -42,9 +44,12 @@ function request(window: { start: Date; end: Date }, seen: Seen, signal = new Ab
     onRemoteJob: async (id) => {
       seen.jobIds.push(id);
     },
+    onRestart: () => {
+      seen.restarts.push(seen.pages.length);
+    },
   };
 }
-const fresh = (): Seen => ({ pages: [], jobIds: [] });
+const fresh = (): Seen => ({ pages: [], jobIds: [], restarts: [] });
 const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => (r as { conversationId: string }).conversationId));
 
 beforeAll(async () => {
@@ -99,6 +104,13 @@ describe('jobs lane', () => {
     expect(seen.jobIds.filter((id) => id !== null)).toHaveLength(3);
     const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
     expect(new Set(idsOf(seen))).toEqual(new Set(truth)); // the first page of the vanished job is read again, harmlessly
+    // The failed job handed nothing over; the vanished one had (its first results page, in batches
+    // of 100): the runner is told once, and after it each conversation comes exactly once.
+    expect(seen.restarts).toEqual([5]);
+    expect(seen.pages.every((p) => p.onceInRead)).toBe(true);
+    const afterRestart = idsOf({ ...seen, pages: seen.pages.slice(5) });
+    expect(afterRestart.length).toBe(truth.length);
+    expect(new Set(afterRestart).size).toBe(truth.length);
   });
 
   it('falls back to the query lane after the bounded number of failed jobs, saying why', async () => {

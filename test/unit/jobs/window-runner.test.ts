@@ -30,9 +30,17 @@ function scriptedLane(script: (request: LaneReadRequest) => { pages?: unknown[][
   };
 }
 
-async function run(lane: Lane, jobs: Array<Omit<WindowJob, 'windowId' | 'lane'>>, ledger = new MemoryLedger(), sink = new MemorySink()) {
+const newState = () => new RunState({ requests: 0, retries: 0, rateLimited: 0 } as never);
+
+async function run(
+  lane: Lane,
+  jobs: Array<Omit<WindowJob, 'windowId' | 'lane'>>,
+  ledger = new MemoryLedger(),
+  sink = new MemorySink(),
+  scopesOverlap = false,
+  state = newState(),
+) {
   const ids = await ledger.insertWindows('run-1', jobs.map((j) => ({ scopeKey: 'all', scopeAgentIds: [], start: j.window.start, end: j.window.end, lane: 'query' })));
-  const state = new RunState({ requests: 0, retries: 0, rateLimited: 0 } as never);
   state.windowsTotal = jobs.length;
   for (const j of jobs) state.seen.open(j.window);
   const abort = new AbortController();
@@ -49,6 +57,7 @@ async function run(lane: Lane, jobs: Array<Omit<WindowJob, 'windowId' | 'lane'>>
       abortRun: (reason) => abort.abort(reason),
       onProgress: () => {},
       rejectsMayBeOpen: { value: false },
+      scopesOverlap,
     },
     jobs.map((j, i) => ({ ...j, windowId: ids[i]!, lane: 'query' })),
     2,
@@ -142,5 +151,73 @@ describe('the window runner', () => {
     const { ledger, state } = await run(lane, [{ scope: { kind: 'all' }, window: { start: day(1), end: day(2) } }]);
     expect(ledger.windows[0]!.done).toMatchObject({ lane: 'query', laneNote: 'job FAILED 3 times' });
     expect(state.laneFallbacks).toBe(1);
+  });
+
+  describe('pages a lane delivers once per read (a job\'s snapshot)', () => {
+    const w = { start: day(1), end: day(4) };
+    const c = (n: number) => conv(`c-${n}`, new Date(Date.UTC(2025, 5, 1 + (n % 3), 5)));
+
+    /** Delivers pages as onceInRead; after `restartAfter` pages of a first attempt, restarts and delivers them all. */
+    function snapshotLane(pages: unknown[][], restartAfter?: number, afterPage: () => void = () => {}): Lane {
+      return {
+        name: 'query',
+        async read(request) {
+          const deliver = async (i: number) => {
+            await request.onPage({ records: pages[i]!, label: `page ${i + 1}`, onceInRead: true });
+            afterPage();
+          };
+          if (restartAfter !== undefined) {
+            for (let i = 0; i < restartAfter; i++) await deliver(i);
+            request.onRestart?.();
+          }
+          for (let i = 0; i < pages.length; i++) await deliver(i);
+          return { kind: 'done', lane: 'query', hitsAnnounced: null, idsReceived: pages.flat().length, pages: pages.length };
+        },
+      };
+    }
+
+    it('writes them without remembering their ids when the run has one scope', async () => {
+      const state = newState();
+      const held: number[] = [];
+      const sink = new MemorySink();
+      const pages = [[c(1), c(2)], [c(3), c(4)], [c(5)]];
+      const lane = snapshotLane(pages, undefined, () => held.push(state.seen.size));
+      const { ledger } = await run(lane, [{ scope: { kind: 'all' }, window: w }], new MemoryLedger(), sink, false, state);
+      expect([...sink.stored.keys()].sort()).toEqual(['c-1', 'c-2', 'c-3', 'c-4', 'c-5']);
+      expect(held).toEqual([0, 0, 0]);
+      expect(ledger.windows[0]!.done).toMatchObject({ conversationsWritten: 5, pages: 3 });
+      expect(state.conversationsWritten).toBe(5);
+    });
+
+    it('counts each conversation once when the lane restarts after handing pages over', async () => {
+      const sink = new MemorySink();
+      const pages = [[c(1), c(2)], [c(3), c(4)], [c(5)]];
+      const { ledger, state: s } = await run(snapshotLane(pages, 2), [{ scope: { kind: 'all' }, window: w }], new MemoryLedger(), sink);
+      expect(sink.stored.size).toBe(5);
+      expect(ledger.windows[0]!.done).toMatchObject({ conversationsWritten: 5 });
+      expect(s.conversationsWritten).toBe(5);
+    });
+
+    it('still remembers ids, and writes a conversation once, when scopes overlap', async () => {
+      const sink = new MemorySink();
+      const shared = c(1);
+      const lane: Lane = {
+        name: 'query',
+        async read(request) {
+          const own = request.scope.kind === 'agents' && request.scope.userIds[0] === 'u-a' ? c(2) : c(3);
+          await request.onPage({ records: [shared, own], label: 'page 1', onceInRead: true });
+          return { kind: 'done', lane: 'query', hitsAnnounced: null, idsReceived: 2, pages: 1 };
+        },
+      };
+      const { state: s } = await run(
+        lane,
+        [{ scope: { kind: 'agents', userIds: ['u-a'] }, window: w }, { scope: { kind: 'agents', userIds: ['u-b'] }, window: w }],
+        new MemoryLedger(),
+        sink,
+        true,
+      );
+      expect([...sink.stored.keys()].sort()).toEqual(['c-1', 'c-2', 'c-3']);
+      expect(s.conversationsWritten).toBe(3);
+    });
   });
 });
