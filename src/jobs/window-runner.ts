@@ -8,7 +8,7 @@
  * marked done only after all of its pages are written; a failure is recorded on the window
  * and never advances it. Persistence is behind the small ports of run-ports.ts.
  */
-import pLimit from 'p-limit';
+import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { AuthError, formatInterval, type QueryScope } from '../genesys/index.ts';
 import { readConversationId } from '../genesys/schemas.ts';
@@ -63,13 +63,25 @@ interface Tally {
   undeduped: number;
 }
 
-/** Windows read at once: enough to keep the request pipeline full, few enough to bound pages in memory. */
+/** Windows read at once by a lane that does not say: enough to keep the request pipeline full, few enough to bound pages in memory. */
 const WINDOWS_AT_ONCE = 2;
 
-/** Runs every job; never throws (failures are recorded on their windows and in the run state). */
+/**
+ * Runs every job, in plan order, each lane's windows as many at once as the lane takes (the
+ * lanes' windows side by side); never throws (failures are recorded on their windows and in
+ * the run state).
+ */
 export async function runWindows(d: WindowRunnerDeps, jobs: readonly WindowJob[], concurrency: number): Promise<void> {
-  const limit = pLimit(Math.max(1, Math.min(WINDOWS_AT_ONCE, concurrency)));
-  await Promise.all(jobs.map((job) => limit(() => runWindow(d, job))));
+  const limits = new Map<LaneName, LimitFunction>();
+  const limitFor = (name: LaneName): LimitFunction => {
+    let limit = limits.get(name);
+    if (!limit) {
+      limit = pLimit(Math.max(1, d.lanes[name]?.windowsAtOnce ?? Math.min(WINDOWS_AT_ONCE, concurrency)));
+      limits.set(name, limit);
+    }
+    return limit;
+  };
+  await Promise.all(jobs.map((job) => limitFor(job.lane)(() => runWindow(d, job))));
 }
 
 export function agentIdsOf(scope: QueryScope): string[] {

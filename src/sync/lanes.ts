@@ -13,6 +13,7 @@ import { DAY_MS } from '../time.ts';
 import type { Interval } from './interval.ts';
 import { InvalidRequestError } from './errors.ts';
 import { planRun, type LaneName, type PlanOptions, type PlannedWindow } from './plan.ts';
+import { planWindows, utcDayFloor, type Window } from './windows.ts';
 
 export type { LaneName };
 export type LaneMode = 'auto' | LaneName;
@@ -54,7 +55,7 @@ export function splitByLane(interval: Interval, mode: LaneMode, availability: Da
   return spans;
 }
 
-export interface LanePlanOptions extends Omit<PlanOptions, 'interval' | 'windowDays'> {
+export interface LanePlanOptions extends Omit<PlanOptions, 'interval' | 'windowDays' | 'windows'> {
   interval: Interval;
   mode: LaneMode;
   availability: Date | undefined;
@@ -70,8 +71,39 @@ export type LanePlannedWindow = PlannedWindow;
 export function planLaneRun(options: LanePlanOptions): LanePlannedWindow[] {
   const { mode, availability, queryWindowDays, jobWindowDays, ...rest } = options;
   return splitByLane(options.interval, mode, availability).flatMap((span) =>
-    planRun({ ...rest, interval: span.interval, windowDays: span.lane === 'jobs' ? evenJobWindowDays(span.interval, jobWindowDays) : queryWindowDays }).map((w) => ({ ...w, lane: span.lane })),
+    planRun({
+      ...rest,
+      interval: span.interval,
+      ...(span.lane === 'jobs' ? { windowDays: jobWindowDays, windows: planJobWindows(span.interval, jobWindowDays) } : { windowDays: queryWindowDays }),
+    }).map((w) => ({ ...w, lane: span.lane })),
   );
+}
+
+/**
+ * The jobs lane's windows, cut on UTC midnights: a ramp of 1, 2, 4, … days while that is shorter
+ * than `maxDays`, then windows of at most `maxDays`, evened out (evenJobWindowDays).
+ *
+ * Why the ramp: nothing can be written before the first job is fulfilled, and a job's queue and
+ * processing time grows with what it matches (Genesys reads the lake for the whole interval; the
+ * simulator models it as 0.5 s per 1,000 conversations). A one-day first job has results within
+ * seconds; each later, larger job is created while the windows before it are being read and
+ * written (the lane keeps jobs processing ahead of its reads: src/jobs/lanes/jobs-lane.ts), so
+ * its processing time hides behind their writing instead of adding to the run. It costs a few
+ * more jobs than the fewest possible (five more for 31-day windows: a create and a handful of
+ * polls each), against one results request per 1,000 conversations whatever the windows.
+ */
+export function planJobWindows(interval: Interval, maxDays: number): Window[] {
+  const endMs = interval.end.getTime();
+  const windows: Window[] = [];
+  let cursor = interval.start.getTime();
+  for (let days = 1; days < maxDays && cursor < endMs; days *= 2) {
+    const next = Math.min(endMs, utcDayFloor(cursor) + days * DAY_MS);
+    windows.push({ start: new Date(cursor), end: new Date(next) });
+    cursor = next;
+  }
+  if (cursor >= endMs) return windows;
+  const rest = { start: new Date(cursor), end: interval.end };
+  return [...windows, ...planWindows(rest, evenJobWindowDays(rest, maxDays))];
 }
 
 /**

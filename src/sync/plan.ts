@@ -35,6 +35,8 @@ export interface PlanOptions {
   agentIds: readonly string[];
   agentGroupSize: number;
   windowDays: number;
+  /** The windows to cut the interval into, when not every one is `windowDays` long (the jobs lane's ramp). */
+  windows?: readonly Window[];
   /** Windows already done, by scope key (from the ledger). */
   done?: ReadonlyMap<string, readonly Window[]>;
 }
@@ -45,7 +47,7 @@ export function planRun(options: PlanOptions): PlannedWindow[] {
   const scopes = planScopes(options.agentIds, options.agentGroupSize);
   // Window-major: every agent group reads a day before the run moves on, so the run can
   // forget the ids it wrote for that day early (see jobs/seen-conversations.ts).
-  for (const window of planWindows(options.interval, options.windowDays)) {
+  for (const window of options.windows ?? planWindows(options.interval, options.windowDays)) {
     for (const { scope, key } of scopes) {
       for (const piece of subtractCovered(window, options.done?.get(key) ?? [])) {
         planned.push({ scope, scopeKey: key, start: piece.start, end: piece.end, lane: 'query' });

@@ -7,7 +7,10 @@
  * CANCELLED or EXPIRED, whose results vanish while being read, or that outlives the timeout is
  * tried again, up to `maxAttempts` jobs; then the window falls back to the query lane, and the
  * result says so (`lane: 'query'`, `fallbackReason`). Every request goes through the Genesys
- * client's one gate; at most `maxConcurrentJobs` jobs of this lane exist at once.
+ * client's one gate. At most `maxConcurrentJobs` jobs of this lane are QUEUED or PENDING at once,
+ * and the results of at most two are read at once: the jobs of the next windows are processed at
+ * Genesys while the windows before them are written, which is what makes the ramp of small first
+ * windows pay (src/sync/lanes.ts, planJobWindows).
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
@@ -22,7 +25,10 @@ type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'ge
 
 /** The jobs lane's knobs (config: JOBS_*). */
 export interface JobsLaneSettings {
-  /** Jobs this lane keeps at once (Genesys caps concurrent jobs per org; docs/sync.md §13). */
+  /**
+   * Jobs this lane keeps QUEUED or PENDING at Genesys at once (Genesys caps concurrent jobs per
+   * org; docs/sync.md §13). A fulfilled job whose results are being read does not count.
+   */
   maxConcurrentJobs: number;
   /** Jobs tried per window before falling back to the query lane. */
   maxAttempts: number;
@@ -59,9 +65,25 @@ const DEFAULT_PAGES_IN_MEMORY = 2;
 /** Why one job did not deliver its window. */
 type JobOutcome = { ok: true } | { ok: false; reason: string };
 
+/** What the current job has delivered: pages, and records with an id (each conversation once). */
+interface Received {
+  ids: number;
+  pages: number;
+}
+
+/**
+ * Windows whose results are read at once. Two keep the writes busy while one window's page
+ * downloads; more would only spread the page budget thin and finish every window late.
+ */
+const READS_AT_ONCE = 2;
+
 export class JobsLane implements Lane {
   readonly name = 'jobs' as const;
-  private readonly slots: LimitFunction;
+  /** Windows the runner should hand this lane at once: those being read, and those whose jobs are being processed. */
+  readonly windowsAtOnce: number;
+  /** Jobs QUEUED or PENDING at Genesys at once (maxConcurrentJobs). */
+  private readonly processing: LimitFunction;
+  private readonly reads: LimitFunction;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly pageSize: number;
   private readonly pages: PageBudget;
@@ -70,7 +92,9 @@ export class JobsLane implements Lane {
 
   constructor(private readonly o: JobsLaneOptions) {
     if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${o.maxAttempts}`);
-    this.slots = pLimit(Math.max(1, o.maxConcurrentJobs));
+    this.processing = pLimit(Math.max(1, o.maxConcurrentJobs));
+    this.reads = pLimit(READS_AT_ONCE);
+    this.windowsAtOnce = Math.max(1, o.maxConcurrentJobs) + READS_AT_ONCE;
     this.sleep = o.sleep ?? realSleep;
     this.pageSize = o.pageSize ?? MAX_JOB_RESULTS_PAGE_SIZE;
     this.pages = new PageBudget(o.pagesInMemory ?? DEFAULT_PAGES_IN_MEMORY);
@@ -82,13 +106,13 @@ export class JobsLane implements Lane {
     // A job's results are a snapshot listing each conversation once, so the records with an id of
     // the job that delivered are the ids received: counted, not kept (a window of weeks holds
     // hundreds of thousands of ids, which a set would hold in memory until the window ends).
-    const received = { ids: 0, pages: 0 };
+    const received: Received = { ids: 0, pages: 0 };
     const reasons: string[] = [];
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       request.signal.throwIfAborted();
       received.ids = 0;
       received.pages = 0;
-      const outcome = await this.slots(() => this.runJob(request, attempt, received, log));
+      const outcome = await this.runJob(request, attempt, received, log);
       if (outcome.ok) return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: received.ids, pages: received.pages };
       // The next job (or the fallback) delivers the whole window again, these pages included.
       if (received.pages > 0) request.onRestart?.();
@@ -103,76 +127,95 @@ export class JobsLane implements Lane {
   }
 
   /** One job, start to finish; the job is cancelled when it fails here or the read is aborted. */
-  private async runJob(request: LaneReadRequest, attempt: number, received: { ids: number; pages: number }, log: Logger): Promise<JobOutcome> {
-    const { client } = this.o;
+  private async runJob(request: LaneReadRequest, attempt: number, received: Received, log: Logger): Promise<JobOutcome> {
     const { signal } = request;
-    const jobId = await client.createDetailsJob({ interval: request.window, scope: request.scope, startOfDayIntervalMatching: true, signal });
-    const jobLog = log.child({ jobId, attempt });
-    jobLog.debug('details job created');
+    const job: { id?: string; log: Logger } = { log };
     // Cancelled unless it ended on its own: a job still queued, running or holding results
     // after a timeout, an error or an interrupt should not keep running at Genesys.
     let settled = false;
     try {
-      await request.onRemoteJob?.(jobId);
-      const ready = await this.waitFulfilled(jobId, signal);
+      // A processing slot from creation until the job leaves QUEUED/PENDING; reading its results
+      // needs none, so the next windows' jobs are processed at Genesys while this one is written.
+      const ready = await this.processing(async () => {
+        signal.throwIfAborted();
+        const id = await this.o.client.createDetailsJob({ interval: request.window, scope: request.scope, startOfDayIntervalMatching: true, signal });
+        job.id = id;
+        job.log = log.child({ jobId: id, attempt });
+        job.log.debug('details job created');
+        await request.onRemoteJob?.(id);
+        return this.waitFulfilled(id, signal);
+      });
+      const jobId = job.id!;
+      if (ready.kind === 'timeout') return { ok: false, reason: ready.reason };
       if (ready.kind === 'ended') {
         settled = true;
         await request.onRemoteJob?.(null);
         return { ok: false, reason: ready.reason };
       }
-      if (ready.kind === 'timeout') return { ok: false, reason: ready.reason };
-      // One page ahead: the next page downloads while the runner writes this one, so request
-      // latency and database time overlap instead of adding up, as far as the process-wide page
-      // budget allows (page-budget.ts).
-      const fetchPage = (cursor: string | undefined) => {
-        const p = (async () => {
-          const release = await this.pages.acquire(signal);
-          try {
-            return { page: await client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal }), release };
-          } catch (error) {
-            release();
-            throw error;
-          }
-        })();
-        p.catch(() => {}); // observed below; never an unhandled rejection if the write fails first
-        return p;
-      };
-      let pending: Promise<{ page: DetailsJobResultsPage; release: () => void }> | undefined = fetchPage(undefined);
-      try {
-        while (pending) {
-          let page: DetailsJobResultsPage;
-          let release: () => void;
-          try {
-            ({ page, release } = await pending);
-          } catch (error) {
-            if (!isJobGone(error)) throw error;
-            settled = true;
-            await request.onRemoteJob?.(null);
-            return { ok: false, reason: `results gone after ${received.pages} page(s) (${describeError(error)})` };
-          }
-          received.pages++;
-          pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
-          for (const record of page.records) {
-            const id = (record as { conversationId?: unknown } | null)?.conversationId;
-            if (typeof id === 'string') received.ids += 1;
-          }
-          try {
-            await this.handOver(request, page.records, `job ${jobId} page ${received.pages}`);
-          } finally {
-            release();
-          }
-        }
-      } finally {
-        // A prefetched page nobody will write (an error, an interrupt) gives its slot back.
-        pending?.then(({ release }) => release(), () => {});
-      }
-      settled = true; // fully read: its results simply expire
+      // Read slots are taken in the order jobs are fulfilled: a window is read to its end
+      // rather than every ready window a little at a time, so windows finish (and free their
+      // place for the next window's job) one after another.
+      const read = await this.reads(() => {
+        signal.throwIfAborted();
+        return this.readResults(request, jobId, received);
+      });
+      settled = true; // fully read, or its results are gone: either way nothing is left to cancel
       await request.onRemoteJob?.(null);
-      jobLog.debug({ pages: received.pages }, 'details job read');
+      if (!read.ok) return read;
+      job.log.debug({ pages: received.pages }, 'details job read');
       return { ok: true };
     } finally {
-      if (!settled) await this.cancelQuietly(jobId, jobLog);
+      if (job.id !== undefined && !settled) await this.cancelQuietly(job.id, job.log);
     }
+  }
+
+  /** Reads a fulfilled job's results by cursor, handing each page to the runner. */
+  private async readResults(request: LaneReadRequest, jobId: string, received: Received): Promise<JobOutcome> {
+    const { signal } = request;
+    // One page ahead: the next page downloads while the runner writes this one, so request
+    // latency and database time overlap instead of adding up, as far as the process-wide page
+    // budget allows (page-budget.ts).
+    const fetchPage = (cursor: string | undefined) => {
+      const p = (async () => {
+        const release = await this.pages.acquire(signal);
+        try {
+          return { page: await this.o.client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal }), release };
+        } catch (error) {
+          release();
+          throw error;
+        }
+      })();
+      p.catch(() => {}); // observed below; never an unhandled rejection if the write fails first
+      return p;
+    };
+    let pending: Promise<{ page: DetailsJobResultsPage; release: () => void }> | undefined = fetchPage(undefined);
+    try {
+      while (pending) {
+        let page: DetailsJobResultsPage;
+        let release: () => void;
+        try {
+          ({ page, release } = await pending);
+        } catch (error) {
+          if (!isJobGone(error)) throw error;
+          return { ok: false, reason: `results gone after ${received.pages} page(s) (${describeError(error)})` };
+        }
+        received.pages++;
+        pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
+        for (const record of page.records) {
+          const id = (record as { conversationId?: unknown } | null)?.conversationId;
+          if (typeof id === 'string') received.ids += 1;
+        }
+        try {
+          await this.handOver(request, page.records, `job ${jobId} page ${received.pages}`);
+        } finally {
+          release();
+        }
+      }
+    } finally {
+      // A prefetched page nobody will write (an error, an interrupt) gives its slot back.
+      pending?.then(({ release }) => release(), () => {});
+    }
+    return { ok: true };
   }
 
   /**

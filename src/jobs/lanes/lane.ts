@@ -59,5 +59,7 @@ export type LaneResult =
 
 export interface Lane {
   readonly name: LaneName;
+  /** Windows the runner hands this lane at once (default: two, fewer if the run's concurrency is 1). */
+  readonly windowsAtOnce?: number;
   read(request: LaneReadRequest): Promise<LaneResult>;
 }

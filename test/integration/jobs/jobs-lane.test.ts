@@ -143,19 +143,42 @@ describe('jobs lane', () => {
     expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('CANCELLED');
   });
 
-  it('keeps at most maxConcurrentJobs jobs at once', async () => {
-    let active = 0;
+  it('keeps at most maxConcurrentJobs jobs queued or pending, and has the next job processed while a window is read', async () => {
+    const events: string[] = [];
+    const processing = new Set<string>();
     let peak = 0;
-    const l = lane({ maxConcurrentJobs: 2 });
-    const windows = [6, 7, 8, 9].map((d) => ({ start: day(d), end: day(d + 1) }));
+    // The real client, watched: a job is processing from its creation until a poll sees it leave QUEUED/PENDING.
+    const watched: JobsLaneOptions['client'] = {
+      createDetailsJob: async (q) => {
+        const id = await client.createDetailsJob(q);
+        processing.add(id);
+        peak = Math.max(peak, processing.size);
+        events.push(`create ${q.interval.start.getUTCDate()}`);
+        return id;
+      },
+      getDetailsJob: async (id, signal) => {
+        const status = await client.getDetailsJob(id, signal);
+        if (status.state !== 'QUEUED' && status.state !== 'PENDING') processing.delete(id);
+        return status;
+      },
+      getDetailsJobResults: (q) => client.getDetailsJobResults(q),
+      deleteDetailsJob: (id) => client.deleteDetailsJob(id),
+    };
+    const l = lane({ maxConcurrentJobs: 1, pageSize: 200, client: watched });
+    expect(l.windowsAtOnce).toBe(3);
+    const windows = [6, 7, 8].map((d) => ({ start: day(d), end: day(d + 1) }));
     await Promise.all(windows.map((w) => l.read({
       ...request(w, fresh()),
-      onRemoteJob: async (id) => {
-        active += id === null ? -1 : 1;
-        peak = Math.max(peak, active);
+      onPage: async () => {
+        events.push(`page ${w.start.getUTCDate()}`);
+        await new Promise((r) => setTimeout(r, 5)); // a write takes a moment
       },
     })));
-    expect(peak).toBe(2);
-    expect(active).toBe(0);
+    expect(peak).toBe(1);
+    expect(processing.size).toBe(0);
+    // Day 7's job is created (once day 6's job is fulfilled) before day 6's last page is written.
+    const lastPageOf6 = events.lastIndexOf('page 6');
+    expect(events.indexOf('create 7')).toBeGreaterThan(-1);
+    expect(events.indexOf('create 7')).toBeLessThan(lastPageOf6);
   });
 });
