@@ -166,15 +166,24 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const onStop = () => abort.abort(deps.signal?.reason);
   deps.signal?.addEventListener('abort', onStop, { once: true });
   let runError: string | undefined;
-  try {
+  // The agents and reference lists are refreshed beside the windows, not before them: writing
+  // conversations needs neither, and their requests (a few pages each, at the API's latency)
+  // would otherwise delay every window's first request by seconds.
+  const refreshed = (async () => {
     try {
       await refreshAgents(db, genesys, clock(), logger);
     } catch (error) {
       if (error instanceof AuthError) throw error;
-      runError = `agents refresh failed: ${describeError(error)}`;
+      runError ??= `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
     await refreshReferenceLists(db, genesys, clock(), logger);
+  })();
+  // Rejected credentials stop the windows too; the error itself is reported below.
+  refreshed.catch((error: unknown) => {
+    if (error instanceof AuthError && !abort.signal.aborted) abort.abort(error);
+  });
+  try {
     const windowLedger = createWindowLedger(db);
     const ids = await windowLedger.insertWindows(
       runId,
@@ -223,7 +232,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
       planned.map((w, i) => ({ windowId: ids[i]!, scope: w.scope, window: w, lane: w.lane })),
       options.concurrency,
     );
+    await refreshed;
   } catch (error) {
+    await refreshed.catch(() => {}); // never left running past the run's end
     runError = describeError(error);
     // Rejected credentials end the run the same way wherever they surface (agents refresh or a window).
     if (error instanceof AuthError && !abort.signal.aborted) abort.abort(error);

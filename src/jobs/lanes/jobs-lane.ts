@@ -19,7 +19,7 @@ import { nextPollDelayMs } from '../../sync/job-poll.ts';
 import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../describe-error.ts';
 import type { Lane, LanePage, LaneReadRequest, LaneResult } from './lane.ts';
-import { PageBudget } from './page-budget.ts';
+import { Slots } from './slots.ts';
 
 type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
 
@@ -51,7 +51,7 @@ export interface JobsLaneOptions extends JobsLaneSettings {
   writeBatchSize?: number;
   /** Batches written at once, across every window the lane reads; default 2. */
   writeConcurrency?: number;
-  /** Results pages held at once across every window (see page-budget.ts); default 2. */
+  /** Results pages held at once across every window; default 2. */
   pagesInMemory?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
@@ -72,32 +72,47 @@ interface Received {
 }
 
 /**
- * Windows whose results are read at once. Two keep the writes busy while one window's page
- * downloads; more would only spread the page budget thin and finish every window late.
+ * Windows whose results are downloaded at once. One is enough to keep the writes busy (its pages
+ * flow into the write limiter without waiting for one another, and the next window starts
+ * downloading while its last batches are written); more would only spread the page budget thin
+ * and finish every window late.
  */
-const READS_AT_ONCE = 2;
+const READS_AT_ONCE = 1;
 
 export class JobsLane implements Lane {
   readonly name = 'jobs' as const;
   /** Windows the runner should hand this lane at once: those being read, and those whose jobs are being processed. */
   readonly windowsAtOnce: number;
-  /** Jobs QUEUED or PENDING at Genesys at once (maxConcurrentJobs). */
-  private readonly processing: LimitFunction;
-  private readonly reads: LimitFunction;
+  /**
+   * Jobs QUEUED or PENDING at Genesys at once (maxConcurrentJobs), handed out by window start:
+   * the windows read first are processed first, whichever asked first.
+   */
+  private readonly processing: Slots;
+  /** The window whose results are being downloaded (READS_AT_ONCE), by window start too. */
+  private readonly reads: Slots;
+  /**
+   * Results pages held at once, across every window. A results page is up to 1,000
+   * conversations, tens of MB once parsed; with a page prefetched per window and two windows
+   * reading, four pages at once took the worker past its memory target (docs/performance.md).
+   * A page's slot is taken before it is requested and given back once its last write batch is
+   * written, so the next page downloads while the one before is still being written, but only
+   * while the budget allows.
+   */
+  private readonly pages: Slots;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly pageSize: number;
-  private readonly pages: PageBudget;
   /** One write limiter for the lane, not one per page: a bound on the batches in memory. */
   private readonly writes: LimitFunction;
 
   constructor(private readonly o: JobsLaneOptions) {
     if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${o.maxAttempts}`);
-    this.processing = pLimit(Math.max(1, o.maxConcurrentJobs));
-    this.reads = pLimit(READS_AT_ONCE);
-    this.windowsAtOnce = Math.max(1, o.maxConcurrentJobs) + READS_AT_ONCE;
+    this.processing = new Slots(Math.max(1, o.maxConcurrentJobs));
+    this.reads = new Slots(READS_AT_ONCE);
+    // Being read, processing at Genesys, and one fulfilled and waiting for the read slot.
+    this.windowsAtOnce = Math.max(1, o.maxConcurrentJobs) + READS_AT_ONCE + 1;
     this.sleep = o.sleep ?? realSleep;
     this.pageSize = o.pageSize ?? MAX_JOB_RESULTS_PAGE_SIZE;
-    this.pages = new PageBudget(o.pagesInMemory ?? DEFAULT_PAGES_IN_MEMORY);
+    this.pages = new Slots(o.pagesInMemory ?? DEFAULT_PAGES_IN_MEMORY);
     this.writes = pLimit(Math.max(1, o.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
   }
 
@@ -136,8 +151,7 @@ export class JobsLane implements Lane {
     try {
       // A processing slot from creation until the job leaves QUEUED/PENDING; reading its results
       // needs none, so the next windows' jobs are processed at Genesys while this one is written.
-      const ready = await this.processing(async () => {
-        signal.throwIfAborted();
+      const ready = await this.holding(this.processing, request, async () => {
         const id = await this.o.client.createDetailsJob({ interval: request.window, scope: request.scope, startOfDayIntervalMatching: true, signal });
         job.id = id;
         job.log = log.child({ jobId: id, attempt });
@@ -152,13 +166,7 @@ export class JobsLane implements Lane {
         await request.onRemoteJob?.(null);
         return { ok: false, reason: ready.reason };
       }
-      // Read slots are taken in the order jobs are fulfilled: a window is read to its end
-      // rather than every ready window a little at a time, so windows finish (and free their
-      // place for the next window's job) one after another.
-      const read = await this.reads(() => {
-        signal.throwIfAborted();
-        return this.readResults(request, jobId, received);
-      });
+      const read = await this.readResults(request, jobId, received);
       settled = true; // fully read, or its results are gone: either way nothing is left to cancel
       await request.onRemoteJob?.(null);
       if (!read.ok) return read;
@@ -169,72 +177,84 @@ export class JobsLane implements Lane {
     }
   }
 
-  /** Reads a fulfilled job's results by cursor, handing each page to the runner. */
+  /**
+   * Reads a fulfilled job's results by cursor and has them written; resolves once every record
+   * received is written (or the results are gone, or a write failed: then once the writes in
+   * flight have settled, so nothing of this job is still being counted when the caller moves on).
+   *
+   * Pages flow without waiting for one another: each page received is cut into write batches
+   * that join the lane's one write limiter at once, and the next page is requested as soon as the
+   * process-wide page budget allows (a page holds its slot until its last batch is written). So
+   * the writes never wait for a download, nor a download for the tail of a page's writes. The
+   * read slot (one window at a time, in the order jobs were fulfilled) is held while pages are
+   * downloaded and given back when the last one has arrived: the next window's first page then
+   * downloads while this one's last batches are written, and windows finish one after another,
+   * each freeing its place for a later window's job, instead of all together at the end.
+   */
   private async readResults(request: LaneReadRequest, jobId: string, received: Received): Promise<JobOutcome> {
     const { signal } = request;
-    // One page ahead: the next page downloads while the runner writes this one, so request
-    // latency and database time overlap instead of adding up, as far as the process-wide page
-    // budget allows (page-budget.ts).
-    const fetchPage = (cursor: string | undefined) => {
-      const p = (async () => {
+    const writing: Array<Promise<void>> = [];
+    let writeError: { error: unknown } | undefined;
+    const fetched = await this.holding(this.reads, request, async (): Promise<JobOutcome> => {
+      for (let cursor: string | undefined, first = true; first || cursor !== undefined; first = false) {
+        signal.throwIfAborted();
+        if (writeError) break;
         const release = await this.pages.acquire(signal);
+        let page: DetailsJobResultsPage;
         try {
-          return { page: await this.o.client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal }), release };
+          page = await this.o.client.getDetailsJobResults({ jobId, cursor, pageSize: this.pageSize, signal });
         } catch (error) {
           release();
-          throw error;
-        }
-      })();
-      p.catch(() => {}); // observed below; never an unhandled rejection if the write fails first
-      return p;
-    };
-    let pending: Promise<{ page: DetailsJobResultsPage; release: () => void }> | undefined = fetchPage(undefined);
-    try {
-      while (pending) {
-        let page: DetailsJobResultsPage;
-        let release: () => void;
-        try {
-          ({ page, release } = await pending);
-        } catch (error) {
           if (!isJobGone(error)) throw error;
           return { ok: false, reason: `results gone after ${received.pages} page(s) (${describeError(error)})` };
         }
         received.pages++;
-        pending = page.cursor !== undefined ? fetchPage(page.cursor) : undefined;
         for (const record of page.records) {
           const id = (record as { conversationId?: unknown } | null)?.conversationId;
           if (typeof id === 'string') received.ids += 1;
         }
-        try {
-          await this.handOver(request, page.records, `job ${jobId} page ${received.pages}`);
-        } finally {
-          release();
-        }
+        const written = this.write(request, page.records, `job ${jobId} page ${received.pages}`).finally(release);
+        writing.push(written.catch((error: unknown) => {
+          writeError ??= { error };
+        }));
+        cursor = page.cursor;
       }
-    } finally {
-      // A prefetched page nobody will write (an error, an interrupt) gives its slot back.
-      pending?.then(({ release }) => release(), () => {});
-    }
-    return { ok: true };
+      return { ok: true };
+    }).finally(() => Promise.all(writing));
+    if (writeError) throw writeError.error;
+    return fetched;
   }
 
   /**
-   * Hands one results page to the runner in batches of `writeBatchSize` records, at most
-   * `writeConcurrency` at once: each batch is one write transaction. A whole 1,000-record page in
-   * one transaction needs several times the page's size in memory while it is written (raw JSON,
-   * extracted rows, query parameters); with two windows reading, that exhausted the 128 MB heap
-   * the container runs with (docs/performance.md, lanes benchmark). Batches keep the write path
-   * the query lane already has, while the API still serves 1,000 records a request.
+   * Hands one results page to the runner in batches of `writeBatchSize` records through the
+   * lane's write limiter (`writeConcurrency` batches at once, across every window): each batch is
+   * one write transaction. A whole 1,000-record page in one transaction needs several times the
+   * page's size in memory while it is written (raw JSON, extracted rows, query parameters); with
+   * two windows reading, that exhausted the 128 MB heap the container runs with
+   * (docs/performance.md, lanes benchmark). Batches keep the write path the query lane already
+   * has, while the API still serves 1,000 records a request.
    */
-  private async handOver(request: LaneReadRequest, records: readonly unknown[], label: string): Promise<void> {
+  private async write(request: LaneReadRequest, records: readonly unknown[], label: string): Promise<void> {
     const size = this.o.writeBatchSize ?? DEFAULT_WRITE_BATCH;
     // A job's results list each conversation once: the runner need not remember what it wrote.
-    if (records.length <= size) return request.onPage({ records, label, onceInRead: true });
     const batches: LanePage[] = [];
     for (let i = 0; i < records.length; i += size) {
-      batches.push({ records: records.slice(i, i + size), label: `${label} records ${i + 1}-${Math.min(records.length, i + size)}`, onceInRead: true });
+      const part = records.length <= size ? '' : ` records ${i + 1}-${Math.min(records.length, i + size)}`;
+      batches.push({ records: records.length <= size ? records : records.slice(i, i + size), label: `${label}${part}`, onceInRead: true });
     }
-    await Promise.all(batches.map((b) => this.writes(() => request.onPage(b))));
+    const results = await Promise.allSettled(batches.map((b) => this.writes(() => request.onPage(b))));
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  }
+
+  /** Runs `fn` holding one of `slots`, waiting behind windows that start earlier. */
+  private async holding<T>(slots: Slots, request: LaneReadRequest, fn: () => Promise<T>): Promise<T> {
+    const release = await slots.acquire(request.signal, request.window.start.getTime());
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
   }
 
   /** Polls until the job leaves QUEUED/PENDING or outlives the timeout. */

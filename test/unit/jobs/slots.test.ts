@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { PageBudget } from '../../../src/jobs/lanes/page-budget.ts';
+import { Slots } from '../../../src/jobs/lanes/slots.ts';
 
-describe('PageBudget', () => {
+describe('Slots', () => {
   it('hands out its slots, queues the rest in order, and passes a returned slot to the next waiter', async () => {
-    const budget = new PageBudget(2);
+    const budget = new Slots(2);
     const a = await budget.acquire();
     const b = await budget.acquire();
     const order: string[] = [];
@@ -25,7 +25,7 @@ describe('PageBudget', () => {
   });
 
   it('rejects a waiter whose signal aborts, and skips it when a slot comes back', async () => {
-    const budget = new PageBudget(1);
+    const budget = new Slots(1);
     const held = await budget.acquire();
     const abort = new AbortController();
     const waiting = budget.acquire(abort.signal);
@@ -33,5 +33,20 @@ describe('PageBudget', () => {
     await expect(waiting).rejects.toThrow('stop');
     held();
     await budget.acquire(); // the slot was not handed to the aborted waiter
+  });
+
+  it('hands a returned slot to the waiter of lowest priority, then to the earliest', async () => {
+    const slots = new Slots(1);
+    const held = await slots.acquire();
+    const order: string[] = [];
+    const wait = (name: string, priority: number) => slots.acquire(undefined, priority).then((release) => (order.push(name), release));
+    const late = wait('late window', 30);
+    const early = wait('early window', 10);
+    const early2 = wait('early window, second', 10);
+    held();
+    (await early)();
+    (await early2)();
+    (await late)();
+    expect(order).toEqual(['early window', 'early window, second', 'late window']);
   });
 });
