@@ -214,7 +214,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
                   nowMs: () => clock().getTime(),
                   // Batches written at once across the lane's windows: two keep the database busy
                   // while the next batch is prepared, and bound what a backfill holds in memory.
-                  writeConcurrency: Math.min(2, options.concurrency),
+                  writeConcurrency: Math.min(3, options.concurrency),
                 }),
               }
             : {}),

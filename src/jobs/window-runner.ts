@@ -72,6 +72,14 @@ const WINDOWS_AT_ONCE = 2;
  * the run state).
  */
 export async function runWindows(d: WindowRunnerDeps, jobs: readonly WindowJob[], concurrency: number): Promise<void> {
+  // Windows are marked running one after another, so they reach their lane in plan order (a
+  // lane hands out its slots, e.g. jobs processing at Genesys, in the order windows ask).
+  let chain: Promise<unknown> = Promise.resolve();
+  const inOrder = <T>(step: () => Promise<T>): Promise<T> => {
+    const next = chain.then(step);
+    chain = next.catch(() => {});
+    return next;
+  };
   const limits = new Map<LaneName, LimitFunction>();
   const limitFor = (name: LaneName): LimitFunction => {
     let limit = limits.get(name);
@@ -81,14 +89,16 @@ export async function runWindows(d: WindowRunnerDeps, jobs: readonly WindowJob[]
     }
     return limit;
   };
-  await Promise.all(jobs.map((job) => limitFor(job.lane)(() => runWindow(d, job))));
+  await Promise.all(jobs.map((job) => limitFor(job.lane)(() => runWindow({ ...d, inOrder }, job))));
 }
 
 export function agentIdsOf(scope: QueryScope): string[] {
   return scope.kind === 'agents' ? [...scope.userIds] : [];
 }
 
-async function runWindow(d: WindowRunnerDeps, job: WindowJob): Promise<void> {
+type RunnerContext = WindowRunnerDeps & { inOrder: <T>(step: () => Promise<T>) => Promise<T> };
+
+async function runWindow(d: RunnerContext, job: WindowJob): Promise<void> {
   const { ledger, clock, state, signal } = d;
   const { window, scope, windowId } = job;
   if (signal.aborted) return; // stays pending: a restart plans it again
@@ -101,7 +111,7 @@ async function runWindow(d: WindowRunnerDeps, job: WindowJob): Promise<void> {
     open = false;
   };
   try {
-    await ledger.markWindowRunning(windowId, clock());
+    await d.inOrder(() => ledger.markWindowRunning(windowId, clock()));
     const lane = d.lanes[job.lane];
     if (!lane) throw new Error(`no ${job.lane} lane is configured for this run`);
     const split = planSplit(scope, window);

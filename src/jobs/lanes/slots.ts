@@ -13,6 +13,11 @@ export class Slots {
     this.#free = slots;
   }
 
+  /** Slots free now (none is free while anyone waits). */
+  get available(): number {
+    return this.#free;
+  }
+
   /** Resolves with the function that gives the slot back (calling it twice gives back once). */
   async acquire(signal?: AbortSignal, priority = 0): Promise<() => void> {
     signal?.throwIfAborted();
