@@ -2,8 +2,11 @@
  * Memory benchmark on the production entry: `node dist/cli.js backfill` as a child process,
  * with the memory settings the container and the systemd unit set (NODE_OPTIONS
  * --max-old-space-size=128, MALLOC_MMAP_THRESHOLD_=131072), against the simulator (its own
- * child process, no latency, no rate limit) and a fresh database. Production defaults:
- * 1-day windows, SYNC_CONCURRENCY 4, pages of 100, a pool of 4, all agents.
+ * child process, no latency, no rate limit) and a fresh database. Production defaults, all
+ * agents: BACKFILL_LANE auto, so every day before the simulator's data-availability date (one day
+ * of lake lag) is read through details jobs (a ramp of 1, 2, 4, … days, then windows of up to 31
+ * days; results pages of 1,000 written in batches of 100) and the last day through the query
+ * (pages of 100); SYNC_CONCURRENCY 4, a pool of 4.
  *
  *   npm run build && npx tsx bench/memory-cli.ts [--agents 100] [--days 26] [--per-day 8500]
  *       [--checkpoints 50000,200000] [--quick] [--no-settings]
@@ -55,7 +58,7 @@ async function main(): Promise<void> {
   process.stdout.write(`${await runInfo(`${env}node ${ENTRY} backfill (child of: npx tsx bench/memory-cli.ts ${process.argv.slice(2).join(' ')})`.trim())}\n`);
   process.stdout.write(
     `org:      ${cfg.agents} agents, ${cfg.days} days, ${cfg.perDay} conversations/day (seed ${cfg.seed}); no latency, no rate limit\n` +
-      `entry:    node ${ENTRY} backfill, production defaults (1-day windows, concurrency 4, pages of 100, pool of 4); ` +
+      `entry:    node ${ENTRY} backfill, production defaults (lane auto: jobs before the availability date, the query after; concurrency 4, pool of 4); ` +
       `settings: ${Object.keys(settings).length ? JSON.stringify(settings) : 'none (--no-settings)'}\n`,
   );
   const sim = await startSimProcess({

@@ -212,8 +212,9 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
                   fallback: queryLane,
                   logger,
                   nowMs: () => clock().getTime(),
-                  // Batches written at once across the lane's windows: two keep the database busy
-                  // while the next batch is prepared, and bound what a backfill holds in memory.
+                  // Batches written at once across the lane's windows: three keep both the database
+                  // and this process busy (one batch prepared while two are in Postgres; two were
+                  // measured slower, docs/performance.md), and bound what a backfill holds in memory.
                   writeConcurrency: Math.min(3, options.concurrency),
                 }),
               }

@@ -80,23 +80,34 @@ export function planLaneRun(options: LanePlanOptions): LanePlannedWindow[] {
 }
 
 /**
- * The jobs lane's windows, cut on UTC midnights: a ramp of 1, 2, 4, … days while that is shorter
- * than `maxDays`, then windows of at most `maxDays`, evened out (evenJobWindowDays).
+ * The jobs lane's windows, cut on UTC midnights: a ramp of 1, 2, 3, 5, 8, 12, 18, 27 days (each
+ * half as long again as the one before, rounded up) while that is shorter than `maxDays`, then
+ * windows of at most `maxDays`, evened out (evenJobWindowDays).
  *
- * Why the ramp: nothing can be written before the first job is fulfilled, and a job's queue and
+ * Why a ramp: nothing can be written before the first job is fulfilled, and a job's queue and
  * processing time grows with what it matches (Genesys reads the lake for the whole interval; the
  * simulator models it as 0.5 s per 1,000 conversations). A one-day first job has results within
- * seconds; each later, larger job is created while the windows before it are being read and
- * written (the lane keeps jobs processing ahead of its reads: src/jobs/lanes/jobs-lane.ts), so
- * its processing time hides behind their writing instead of adding to the run. It costs a few
- * more jobs than the fewest possible (five more for 31-day windows: a create and a handful of
- * polls each), against one results request per 1,000 conversations whatever the windows.
+ * seconds; each later, larger job is processed at Genesys while the windows before it are read
+ * and written (src/jobs/lanes/jobs-lane.ts keeps jobs processing ahead of its reads), so its
+ * processing time hides behind their writing instead of adding to the run.
+ *
+ * Why half as long again, not twice: with JOBS_MAX_CONCURRENT jobs processing (2 by default), a
+ * window's job is created when the job two windows earlier is fulfilled, and must be done by
+ * the time the two windows in between are written. Growing by half, its interval is 2.25 times
+ * the earlier window's, against 2.5 times of reading ahead of it; doubling would ask 4 times
+ * against 3, and the run waits for the large jobs (measured: docs/performance.md, lanes).
+ *
+ * The cost is a few more jobs than the fewest possible (a create and a handful of polls each:
+ * seven jobs instead of two for 44 days), against one results request per 1,000 conversations
+ * whatever the windows.
  */
+const RAMP_GROWTH = 1.5;
+
 export function planJobWindows(interval: Interval, maxDays: number): Window[] {
   const endMs = interval.end.getTime();
   const windows: Window[] = [];
   let cursor = interval.start.getTime();
-  for (let days = 1; days < maxDays && cursor < endMs; days *= 2) {
+  for (let days = 1; days < maxDays && cursor < endMs; days = Math.ceil(days * RAMP_GROWTH)) {
     const next = Math.min(endMs, utcDayFloor(cursor) + days * DAY_MS);
     windows.push({ start: new Date(cursor), end: new Date(next) });
     cursor = next;

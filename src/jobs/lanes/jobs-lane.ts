@@ -49,7 +49,7 @@ export interface JobsLaneOptions extends JobsLaneSettings {
   pageSize?: number;
   /** Records per write transaction (a results page is handed to the runner in batches); default 100. */
   writeBatchSize?: number;
-  /** Batches written at once, across every window the lane reads; default 2. */
+  /** Batches written at once, across every window the lane reads; default 3. */
   writeConcurrency?: number;
   /** Results pages held at once across every window; default 2. */
   pagesInMemory?: number;
@@ -58,7 +58,7 @@ export interface JobsLaneOptions extends JobsLaneSettings {
 
 /** The query lane's page size: the write path's tested batch. */
 const DEFAULT_WRITE_BATCH = 100;
-const DEFAULT_WRITE_CONCURRENCY = 2;
+const DEFAULT_WRITE_CONCURRENCY = 3;
 /** One page being written and one prefetched, for the whole process: what keeps a backfill under 250 MB. */
 const DEFAULT_PAGES_IN_MEMORY = 2;
 
@@ -79,8 +79,8 @@ interface Received {
  */
 const READS_AT_ONCE = 1;
 
-/** While the reader waits, a job is polled every fifth of its age (see pollPause). */
-const IDLE_POLL_AGE_DIVISOR = 5;
+/** While a late-noticed job would hold up the run, it is polled every fifth of its age (see pollPause). */
+const URGENT_POLL_AGE_DIVISOR = 5;
 
 export class JobsLane implements Lane {
   readonly name = 'jobs' as const;
@@ -106,7 +106,7 @@ export class JobsLane implements Lane {
   private readonly pageSize: number;
   /** One write limiter for the lane, not one per page: a bound on the batches in memory. */
   private readonly writes: LimitFunction;
-  /** Polls sleeping their backoff; woken when the reader goes idle (see pollPause). */
+  /** Polls sleeping their backoff; woken when polling becomes urgent (see pollPause). */
   private readonly sleepers = new Set<() => void>();
 
   constructor(private readonly o: JobsLaneOptions) {
@@ -254,28 +254,41 @@ export class JobsLane implements Lane {
 
   /** Runs `fn` holding one of `slots`, waiting behind windows that start earlier. */
   private async holding<T>(slots: Slots, request: LaneReadRequest, fn: () => Promise<T>): Promise<T> {
-    const release = await slots.acquire(request.signal, request.window.start.getTime());
+    const acquired = slots.acquire(request.signal, request.window.start.getTime());
+    // A window now waits for a job to finish: the jobs look now rather than after their backoff.
+    if (slots === this.processing && slots.waiting > 0) this.wakePolls();
+    const release = await acquired;
     try {
       return await fn();
     } finally {
       release();
-      // The reader has nothing to read: waiting jobs look now rather than after their backoff.
-      if (slots === this.reads && this.reads.available > 0) for (const wake of [...this.sleepers]) wake();
+      // The reader has nothing to read: likewise.
+      if (slots === this.reads && this.reads.available > 0) this.wakePolls();
     }
   }
 
+  /** Whether a job noticed late would hold up the run: the reader is idle, or a window waits for a job's place. */
+  private pollsUrgent(): boolean {
+    return this.reads.available > 0 || this.processing.waiting > 0;
+  }
+
+  private wakePolls(): void {
+    for (const wake of [...this.sleepers]) wake();
+  }
+
   /**
-   * The wait between two polls of a job that is `ageMs` old. While a window is being read, a job
-   * fulfilled meanwhile waits for the reader anyway, so polls back off (`backoffMs`: doubling up
-   * to `pollMaxMs`, a wait of up to the job's age again) and spend little of the shared request
-   * budget. While the reader is idle, every second a fulfilled job goes unnoticed is a second the
-   * whole run waits: the wait is a fifth of the job's age (between `pollInitialMs` and the
-   * backoff), so a job is noticed within ~20 % of its run time, at the cost of a few more polls
-   * (with the defaults: 14 for a 20-second job instead of 6, 26 for a 2-minute job instead of 16);
-   * and a poll sleeping its backoff is woken the moment the reader goes idle.
+   * The wait between two polls of a job that is `ageMs` old. A fulfilled job noticed late holds
+   * up the run when the reader is idle (it waits for that job) or when a window waits for the
+   * job's place among the `maxConcurrentJobs` (its own job cannot be created yet). Then the wait
+   * is a fifth of the job's age (between `pollInitialMs` and the backoff), so a job is noticed
+   * within ~20 % of its run time, at the cost of a few more polls (with the defaults: 14 for a
+   * 20-second job instead of 6, 26 for a 2-minute job instead of 16); and a poll sleeping its
+   * backoff is woken the moment either becomes true. Otherwise a fulfilled job would only wait
+   * for the reader, so polls back off (`backoffMs`: doubling up to `pollMaxMs`) and spend little
+   * of the shared request budget.
    */
   private async pollPause(backoffMs: number, ageMs: number, signal: AbortSignal): Promise<void> {
-    const wait = this.reads.available > 0 ? Math.min(backoffMs, Math.max(this.o.pollInitialMs, ageMs / IDLE_POLL_AGE_DIVISOR)) : backoffMs;
+    const wait = this.pollsUrgent() ? Math.min(backoffMs, Math.max(this.o.pollInitialMs, ageMs / URGENT_POLL_AGE_DIVISOR)) : backoffMs;
     const woken = new AbortController();
     const wake = () => woken.abort();
     this.sleepers.add(wake);

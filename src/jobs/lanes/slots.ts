@@ -18,6 +18,11 @@ export class Slots {
     return this.#free;
   }
 
+  /** Waiters queued now. */
+  get waiting(): number {
+    return this.#waiting.length;
+  }
+
   /** Resolves with the function that gives the slot back (calling it twice gives back once). */
   async acquire(signal?: AbortSignal, priority = 0): Promise<() => void> {
     signal?.throwIfAborted();

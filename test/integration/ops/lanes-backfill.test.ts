@@ -46,11 +46,12 @@ describe('backfill lanes', () => {
     const windows = await handle.prisma.syncWindow.findMany({ orderBy: { windowStart: 'asc' } });
     const jobs = windows.filter((w) => w.lane === 'jobs');
     const query = windows.filter((w) => w.lane === 'query');
-    // Seven days through jobs, ramped up (1, 2, then the 4 left) and tiling [from, availability).
+    // Seven days through jobs, ramped up (1, 2, 3, then the day left) and tiling [from, availability).
     expect(jobs.map((w) => [w.windowStart.toISOString().slice(0, 10), w.windowEnd.toISOString().slice(0, 10)])).toEqual([
       ['2025-06-12', '2025-06-13'],
       ['2025-06-13', '2025-06-15'],
-      ['2025-06-15', '2025-06-19'],
+      ['2025-06-15', '2025-06-18'],
+      ['2025-06-18', '2025-06-19'],
     ]);
     expect(jobs.at(-1)!.windowEnd.toISOString()).toBe(AVAILABILITY.toISOString());
     expect(query.map((w) => w.windowStart.toISOString())).toEqual(['2025-06-19T00:00:00.000Z']);

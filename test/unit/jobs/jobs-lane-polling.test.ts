@@ -70,10 +70,10 @@ function fakeClient(time: VirtualTime, readyAfterMs: Record<string, number>, pag
 
 const unusedFallback: Lane = { name: 'query', read: async () => { throw new Error('no fallback expected'); } };
 
-function lane(time: VirtualTime, client: JobsLaneOptions['client']): JobsLane {
+function lane(time: VirtualTime, client: JobsLaneOptions['client'], maxConcurrentJobs = 2): JobsLane {
   return new JobsLane({
     client, fallback: unusedFallback, logger: pino({ level: 'silent' }), nowMs: () => time.now, sleep: time.sleep,
-    maxConcurrentJobs: 2, maxAttempts: 1, timeoutMs: 3_600_000, pollInitialMs: 1_000, pollMaxMs: 10_000,
+    maxConcurrentJobs, maxAttempts: 1, timeoutMs: 3_600_000, pollInitialMs: 1_000, pollMaxMs: 10_000,
   });
 }
 
@@ -118,5 +118,23 @@ describe('jobs lane polling', () => {
     while (await time.step());
     await second;
     expect(polls.filter((p) => p.job === 'job-2').map((p) => p.age).slice(-2)).toEqual([18_000, 21_600]);
+  });
+
+  it('keeps pace with the job\'s age while another window waits for its place, even with the reader busy', async () => {
+    const time = new VirtualTime();
+    const { client, polls } = fakeClient(time, { 'job-1': 0, 'job-2': 20_000, 'job-3': 0 }, { 'job-1': 5 });
+    const l = lane(time, client, 1);
+    let finishWrite!: () => void;
+    const writing = new Promise<void>((resolve) => (finishWrite = resolve));
+    const reads = [
+      l.read(request({ start: day(1), end: day(2) }, () => writing)),
+      l.read(request({ start: day(2), end: day(3) }, async () => {})),
+      l.read(request({ start: day(3), end: day(4) }, async () => {})), // waits for job 2's place
+    ];
+    for (let i = 0; i < 4; i++) await time.step();
+    expect(polls.filter((p) => p.job === 'job-2').map((p) => p.age)).toEqual([0, 1_000, 2_000, 3_000, 4_000]);
+    finishWrite();
+    while (await time.step());
+    await Promise.all(reads);
   });
 });

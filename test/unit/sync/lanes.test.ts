@@ -44,14 +44,16 @@ describe('planLaneRun', () => {
     const plan = planLaneRun({ ...base, interval: range, mode: 'auto', availability: d('2025-02-25T10:00:00Z') });
     const jobs = plan.filter((w) => w.lane === 'jobs');
     const query = plan.filter((w) => w.lane === 'query');
-    // 55 days: 1 + 2 + 4 + 8 + 16 days, then the 24 left in one window.
+    // 55 days: 1 + 2 + 3 + 5 + 8 + 12 + 18 days, then the 6 left.
     expect(jobs.map((w) => [w.start.toISOString().slice(0, 10), w.end.toISOString().slice(0, 10)])).toEqual([
       ['2025-01-01', '2025-01-02'],
       ['2025-01-02', '2025-01-04'],
-      ['2025-01-04', '2025-01-08'],
-      ['2025-01-08', '2025-01-16'],
-      ['2025-01-16', '2025-02-01'],
-      ['2025-02-01', '2025-02-25'],
+      ['2025-01-04', '2025-01-07'],
+      ['2025-01-07', '2025-01-12'],
+      ['2025-01-12', '2025-01-20'],
+      ['2025-01-20', '2025-02-01'],
+      ['2025-02-01', '2025-02-19'],
+      ['2025-02-19', '2025-02-25'],
     ]);
     expect(query).toHaveLength(4); // Feb 25, 26, 27, 28
     expect(query.every((w) => w.end.getTime() - w.start.getTime() === 86_400_000)).toBe(true);
@@ -60,14 +62,14 @@ describe('planLaneRun', () => {
   it('ramps jobs windows up from one day, cut on UTC midnights, then evens out the rest', () => {
     const days = (ws: Array<{ start: Date; end: Date }>) => ws.map((w) => (w.end.getTime() - w.start.getTime()) / 86_400_000);
     const from = (n: number) => ({ start: d('2025-01-01T00:00:00Z'), end: new Date(Date.parse('2025-01-01T00:00:00Z') + n * 86_400_000) });
-    expect(days(planJobWindows(from(44), 31))).toEqual([1, 2, 4, 8, 16, 13]);
-    expect(days(planJobWindows(from(100), 31))).toEqual([1, 2, 4, 8, 16, 23, 23, 23]);
+    expect(days(planJobWindows(from(44), 31))).toEqual([1, 2, 3, 5, 8, 12, 13]);
+    expect(days(planJobWindows(from(100), 31))).toEqual([1, 2, 3, 5, 8, 12, 18, 27, 24]);
     expect(days(planJobWindows(from(5), 31))).toEqual([1, 2, 2]);
     expect(days(planJobWindows(from(10), 3))).toEqual([1, 2, 3, 3, 1]);
     expect(days(planJobWindows(from(3), 1))).toEqual([1, 1, 1]);
     // A range starting mid-day: the first window ends at the next midnight, and the windows tile the range.
     const mid = planJobWindows({ start: d('2025-01-01T15:00:00Z'), end: d('2025-01-09T06:00:00Z') }, 31);
-    expect(mid.map((w) => w.start.toISOString().slice(5, 13))).toEqual(['01-01T15', '01-02T00', '01-04T00', '01-08T00']);
+    expect(mid.map((w) => w.start.toISOString().slice(5, 13))).toEqual(['01-01T15', '01-02T00', '01-04T00', '01-07T00']);
     expect(mid.at(-1)!.end.toISOString()).toBe('2025-01-09T06:00:00.000Z');
   });
 
@@ -80,6 +82,6 @@ describe('planLaneRun', () => {
   it('leaves out what earlier runs finished, whatever lane they used', () => {
     const done = new Map([['all', [{ start: d('2025-01-01T00:00:00Z'), end: d('2025-01-20T00:00:00Z') }]]]);
     const plan = planLaneRun({ ...base, interval: range, mode: 'jobs', availability: d('2025-04-01T00:00:00Z'), done });
-    expect(plan.map((w) => `${w.lane} ${w.start.toISOString().slice(0, 10)}`)).toEqual(['jobs 2025-01-20', 'jobs 2025-02-01']);
+    expect(plan.map((w) => `${w.lane} ${w.start.toISOString().slice(0, 10)}`)).toEqual(['jobs 2025-01-20', 'jobs 2025-02-01', 'jobs 2025-02-19']);
   });
 });
