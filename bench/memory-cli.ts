@@ -4,7 +4,7 @@
  * --max-old-space-size=128, MALLOC_MMAP_THRESHOLD_=131072), against the simulator (its own
  * child process, no latency, no rate limit) and a fresh database. Production defaults, all
  * agents: BACKFILL_LANE auto, so every day before the simulator's data-availability date (one day
- * of lake lag) is read through details jobs (a ramp of 1, 2, 4, … days, then windows of up to 31
+ * of lake lag) is read through details jobs (a ramp of 1, 2, 3, 5, 8, … days, then windows of up to 31
  * days; results pages of 1,000 written in batches of 100) and the last day through the query
  * (pages of 100); SYNC_CONCURRENCY 4, a pool of 4.
  *
