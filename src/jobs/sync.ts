@@ -17,7 +17,7 @@ import type { Interval } from '../sync/interval.ts';
 import { decideRunOutcome } from '../sync/outcome.ts';
 import { planLaneRun, type LaneMode } from '../sync/lanes.ts';
 import { planKey as makePlanKey, planRun, type PlannedWindow } from '../sync/plan.ts';
-import type { Window } from '../sync/windows.ts';
+import { subtractCovered, type Window } from '../sync/windows.ts';
 import type { Clock } from '../time.ts';
 import { SECOND_MS } from '../time.ts';
 import { MAX_REACHABLE_HITS } from '../genesys/limits.ts';
@@ -127,7 +127,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   if (usesJobs) await cancelAbandonedJobs(db, genesys, logger, deps.signal).catch((error) => logger.warn({ err: error }, 'could not look for abandoned details jobs'));
   const done = options.resume ? await ledger.findDoneWindows(db, planKey) : undefined;
   const planned = planWindowsOf(options, done);
-  const windowsResumed = options.resume ? planWindowsOf(options).length - planned.length : 0;
+  // Windows of the whole plan that earlier runs finished (the plan of what is left may cut differently).
+  const windowsResumed = done ? planWindowsOf(options).filter((w) => subtractCovered(w, done.get(w.scopeKey) ?? []).length === 0).length : 0;
   // The lease before the row: a `running` row without it is dead to every checker.
   const lease = await deps.runLease(runId);
   lease.on((e) => (e.type === 'lost' ? logger.warn({ err: e.error }, 'run liveness lease lost; taking it again') : logger.info(`run liveness lease ${e.type}`)));

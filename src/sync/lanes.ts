@@ -13,7 +13,8 @@ import { DAY_MS } from '../time.ts';
 import type { Interval } from './interval.ts';
 import { InvalidRequestError } from './errors.ts';
 import { planRun, type LaneName, type PlanOptions, type PlannedWindow } from './plan.ts';
-import { planWindows, utcDayFloor, type Window } from './windows.ts';
+import { planScopes } from './scopes.ts';
+import { planWindows, subtractCovered, utcDayFloor, type Window } from './windows.ts';
 
 export type { LaneName };
 export type LaneMode = 'auto' | LaneName;
@@ -74,9 +75,24 @@ export function planLaneRun(options: LanePlanOptions): LanePlannedWindow[] {
     planRun({
       ...rest,
       interval: span.interval,
-      ...(span.lane === 'jobs' ? { windowDays: jobWindowDays, windows: planJobWindows(span.interval, jobWindowDays) } : { windowDays: queryWindowDays }),
+      ...(span.lane === 'jobs'
+        ? { windowDays: jobWindowDays, windows: planJobWindows(leftToDo(span.interval, rest), jobWindowDays) }
+        : { windowDays: queryWindowDays }),
     }).map((w) => ({ ...w, lane: span.lane })),
   );
+}
+
+/**
+ * The part of `interval` from the first instant some scope still has to read: a resumed
+ * backfill ramps its jobs windows up again from where it stopped, not from the start of a
+ * range it has mostly done (its first job would otherwise be one of the longest).
+ */
+function leftToDo(interval: Interval, plan: Pick<LanePlanOptions, 'agentIds' | 'agentGroupSize' | 'done'>): Interval {
+  if (!plan.done) return interval;
+  const firsts = planScopes(plan.agentIds, plan.agentGroupSize).map(
+    ({ key }) => subtractCovered(interval, plan.done?.get(key) ?? [])[0]?.start.getTime() ?? interval.end.getTime(),
+  );
+  return { start: new Date(Math.min(...firsts)), end: interval.end };
 }
 
 /**

@@ -79,9 +79,28 @@ describe('planLaneRun', () => {
     expect(evenJobWindowDays(span(44), 7)).toBe(7);
   });
 
+  it('ramps up again from where a resumed backfill stopped, not from the start of its range', () => {
+    // The first three ramp windows (1 + 2 + 3 days) were done; the rest starts over at one day.
+    const done = new Map([['all', [{ start: d('2025-01-01T00:00:00Z'), end: d('2025-01-07T00:00:00Z') }]]]);
+    const plan = planLaneRun({ ...base, interval: range, mode: 'jobs', availability: d('2025-04-01T00:00:00Z'), done });
+    expect(plan.map((w) => `${w.start.toISOString().slice(5, 10)}..${w.end.toISOString().slice(5, 10)}`).slice(0, 3)).toEqual(['01-07..01-08', '01-08..01-10', '01-10..01-13']);
+    expect(plan.at(-1)!.end.toISOString()).toBe('2025-03-01T00:00:00.000Z');
+    // With agent groups, from the earliest point any group still has to read.
+    const groups = { ...base, agentIds: ['a', 'b'], agentGroupSize: 1 };
+    const partly = new Map([['agents:a', [{ start: d('2025-01-01T00:00:00Z'), end: d('2025-01-07T00:00:00Z') }]], ['agents:b', [{ start: d('2025-01-01T00:00:00Z'), end: d('2025-01-04T00:00:00Z') }]]]);
+    const keys = planLaneRun({ ...groups, interval: range, mode: 'jobs', availability: d('2025-04-01T00:00:00Z') }).map((w) => w.scopeKey);
+    expect(new Set(keys)).toEqual(new Set(['agents:a', 'agents:b']));
+    const resumed = planLaneRun({ ...groups, interval: range, mode: 'jobs', availability: d('2025-04-01T00:00:00Z'), done: partly });
+    expect(resumed.filter((w) => w.scopeKey === 'agents:b')[0]!.start.toISOString()).toBe('2025-01-04T00:00:00.000Z');
+    expect(resumed.filter((w) => w.scopeKey === 'agents:a')[0]!.start.toISOString()).toBe('2025-01-07T00:00:00.000Z');
+    // Everything done: nothing to plan.
+    const all = new Map([['all', [range]]]);
+    expect(planLaneRun({ ...base, interval: range, mode: 'jobs', availability: d('2025-04-01T00:00:00Z'), done: all })).toEqual([]);
+  });
+
   it('leaves out what earlier runs finished, whatever lane they used', () => {
     const done = new Map([['all', [{ start: d('2025-01-01T00:00:00Z'), end: d('2025-01-20T00:00:00Z') }]]]);
     const plan = planLaneRun({ ...base, interval: range, mode: 'jobs', availability: d('2025-04-01T00:00:00Z'), done });
-    expect(plan.map((w) => `${w.lane} ${w.start.toISOString().slice(0, 10)}`)).toEqual(['jobs 2025-01-20', 'jobs 2025-02-01', 'jobs 2025-02-19']);
+    expect(plan.map((w) => `${w.lane} ${w.start.toISOString().slice(0, 10)}`)).toEqual(['jobs 2025-01-20', 'jobs 2025-01-21', 'jobs 2025-01-23', 'jobs 2025-01-26', 'jobs 2025-01-31', 'jobs 2025-02-08', 'jobs 2025-02-20']);
   });
 });
