@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
@@ -52,6 +52,8 @@ describe('compiled CLI (npm run build, the genesys-sync bin)', () => {
       expect(text, file).not.toMatch(/from ["'](tsx|typescript)["']/);
     }
     expect(readFileSync(path.join(REPO_ROOT, 'dist', 'cli.js'), 'utf8')).toMatch(/^#!\/usr\/bin\/env node\n/);
+    // Executable, so the bin runs in a checkout whatever npm did or did not chmod (tsc writes new files 0644).
+    expect(statSync(path.join(REPO_ROOT, 'dist', 'cli.js')).mode & 0o111).toBe(0o111);
   });
 
   it('runs --help, migrate, sync and status through `npx genesys-sync`', async () => {
