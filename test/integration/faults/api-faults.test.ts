@@ -94,7 +94,8 @@ describe('Genesys faults', () => {
     const h = await harness(104, {}, 16);
     const { client, lines } = capturingClient(h, { requestTimeoutMs: 1_000 });
     const interval = { start: new Date('2025-06-05T00:00:00Z'), end: new Date('2025-06-19T00:00:00Z') };
-    h.sim.setFaults({ serverErrorRate: 0.3, dropRate: 0.15, tokenLifetimeSeconds: 2, latencyMs: 30, latencyJitterMs: 90 });
+    // Latency enough that the run outlives several 2-second tokens however fast the rest of it gets.
+    h.sim.setFaults({ serverErrorRate: 0.3, dropRate: 0.15, tokenLifetimeSeconds: 2, latencyMs: 90, latencyJitterMs: 90 });
     // Scripted on top: two requests that never answer (the client times out), a revoked token.
     h.sim.queueFaults(['hang', '503', 'drop', '401', 'hang']);
     const startedAt = Date.now();
