@@ -111,8 +111,17 @@ export class JobsLane implements Lane {
 
   constructor(private readonly o: JobsLaneOptions) {
     if (!Number.isInteger(o.maxAttempts) || o.maxAttempts < 1) throw new RangeError(`maxAttempts must be an integer >= 1, got ${o.maxAttempts}`);
-    this.processing = new Slots(Math.max(1, o.maxConcurrentJobs));
-    this.reads = new Slots(READS_AT_ONCE);
+    // Polling turns urgent (see pollPause) when a window queues for a job's place, or when the
+    // reader is left with nothing to read: sleeping polls look now rather than after their backoff.
+    const wakePolls = () => {
+      for (const wake of [...this.sleepers]) wake();
+    };
+    this.processing = new Slots(Math.max(1, o.maxConcurrentJobs), (change) => {
+      if (change === 'queued') wakePolls();
+    });
+    this.reads = new Slots(READS_AT_ONCE, (change) => {
+      if (change === 'released' && this.reads.available > 0) wakePolls();
+    });
     // Being read, processing at Genesys, and one fulfilled and waiting for the read slot.
     this.windowsAtOnce = Math.max(1, o.maxConcurrentJobs) + READS_AT_ONCE + 1;
     this.sleep = o.sleep ?? realSleep;
@@ -241,11 +250,15 @@ export class JobsLane implements Lane {
    */
   private async write(request: LaneReadRequest, records: readonly unknown[], label: string): Promise<void> {
     const size = this.o.writeBatchSize ?? DEFAULT_WRITE_BATCH;
+    const whole = records.length <= size;
     // A job's results list each conversation once: the runner need not remember what it wrote.
     const batches: LanePage[] = [];
     for (let i = 0; i < records.length; i += size) {
-      const part = records.length <= size ? '' : ` records ${i + 1}-${Math.min(records.length, i + size)}`;
-      batches.push({ records: records.length <= size ? records : records.slice(i, i + size), label: `${label}${part}`, onceInRead: true });
+      batches.push({
+        records: whole ? records : records.slice(i, i + size),
+        label: whole ? label : `${label} records ${i + 1}-${Math.min(records.length, i + size)}`,
+        onceInRead: true,
+      });
     }
     const results = await Promise.allSettled(batches.map((b) => this.writes(() => request.onPage(b))));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -254,26 +267,17 @@ export class JobsLane implements Lane {
 
   /** Runs `fn` holding one of `slots`, waiting behind windows that start earlier. */
   private async holding<T>(slots: Slots, request: LaneReadRequest, fn: () => Promise<T>): Promise<T> {
-    const acquired = slots.acquire(request.signal, request.window.start.getTime());
-    // A window now waits for a job to finish: the jobs look now rather than after their backoff.
-    if (slots === this.processing && slots.waiting > 0) this.wakePolls();
-    const release = await acquired;
+    const release = await slots.acquire(request.signal, request.window.start.getTime());
     try {
       return await fn();
     } finally {
       release();
-      // The reader has nothing to read: likewise.
-      if (slots === this.reads && this.reads.available > 0) this.wakePolls();
     }
   }
 
   /** Whether a job noticed late would hold up the run: the reader is idle, or a window waits for a job's place. */
   private pollsUrgent(): boolean {
     return this.reads.available > 0 || this.processing.waiting > 0;
-  }
-
-  private wakePolls(): void {
-    for (const wake of [...this.sleepers]) wake();
   }
 
   /**

@@ -2,13 +2,17 @@
  * A fixed number of slots, handed to waiters in order of priority (lower first), then of
  * arrival. The jobs lane uses three: results pages in memory, jobs processing at Genesys, and
  * the window whose results are being downloaded (jobs-lane.ts says why each is bounded). A
- * waiter whose signal aborts leaves the queue with the signal's reason.
+ * waiter whose signal aborts leaves the queue with the signal's reason. `onChange`, when given,
+ * is told whenever a waiter joins the queue ('queued') or a slot is given back ('released').
  */
 export class Slots {
   #free: number;
   readonly #waiting: Array<{ grant: () => void; priority: number }> = [];
 
-  constructor(slots: number) {
+  constructor(
+    slots: number,
+    private readonly onChange: (change: 'queued' | 'released') => void = () => {},
+  ) {
     if (!Number.isInteger(slots) || slots < 1) throw new RangeError(`slots must be an integer >= 1, got ${slots}`);
     this.#free = slots;
   }
@@ -45,6 +49,7 @@ export class Slots {
       let at = this.#waiting.findIndex((w) => w.priority > priority);
       if (at < 0) at = this.#waiting.length;
       this.#waiting.splice(at, 0, waiter);
+      this.onChange('queued');
     });
     let given = false;
     return () => {
@@ -53,6 +58,7 @@ export class Slots {
       const next = this.#waiting.shift();
       if (next) next.grant(); // the slot passes straight to the next waiter
       else this.#free += 1;
+      this.onChange('released');
     };
   }
 }

@@ -49,4 +49,15 @@ describe('Slots', () => {
     (await late)();
     expect(order).toEqual(['early window', 'early window, second', 'late window']);
   });
+
+  it('tells its listener when a waiter queues and when a slot comes back', async () => {
+    const changes: string[] = [];
+    const slots = new Slots(1, (change) => changes.push(`${change} free=${slots.available} waiting=${slots.waiting}`));
+    const first = await slots.acquire();
+    expect(changes).toEqual([]); // taken at once: nothing queued
+    const second = slots.acquire();
+    first();
+    (await second)();
+    expect(changes).toEqual(['queued free=0 waiting=1', 'released free=0 waiting=0', 'released free=1 waiting=0']);
+  });
 });
