@@ -22,7 +22,7 @@ import { runSync, type SyncReport } from '../src/jobs/sync.ts';
 import type { SimStats } from '../src/sim/index.ts';
 import { createBenchDatabase } from './database.ts';
 import { runNaiveBaseline, type NaiveResult } from './naive-baseline.ts';
-import { fmtInt, fmtS, runInfo } from './run-info.ts';
+import { fmtInt, fmtS, numberFlag, runInfo } from './run-info.ts';
 import { startSimProcess, type ExpectedSet, type SimProcess } from './sim-process.ts';
 
 const { values: flags } = parseArgs({
@@ -44,24 +44,18 @@ const { values: flags } = parseArgs({
 });
 
 const quick = flags.quick ?? false;
-const num = (v: string | undefined, fallback: number): number => {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`not a non-negative number: ${v}`);
-  return n;
-};
 const cfg = {
-  agents: num(flags.agents, quick ? 20 : 100),
-  days: num(flags.days, 14),
-  perDay: num(flags['per-day'], quick ? 150 : 2000),
-  latencyMs: num(flags['latency-ms'], 400),
-  jitterMs: num(flags['jitter-ms'], 100),
-  rateLimit: num(flags['rate-limit'], 300),
+  agents: numberFlag(flags.agents, quick ? 20 : 100),
+  days: numberFlag(flags.days, 14),
+  perDay: numberFlag(flags['per-day'], quick ? 150 : 2000),
+  latencyMs: numberFlag(flags['latency-ms'], 400),
+  jitterMs: numberFlag(flags['jitter-ms'], 100),
+  rateLimit: numberFlag(flags['rate-limit'], 300),
   /** SYNC_CONCURRENCY's default. */
-  concurrency: num(flags.concurrency, 4),
-  seed: num(flags.seed, 1),
-  pageSize: num(flags['page-size'], 100),
-  naiveBudgetMs: num(flags['naive-budget-s'], quick ? 40 : 240) * 1000,
+  concurrency: numberFlag(flags.concurrency, 4),
+  seed: numberFlag(flags.seed, 1),
+  pageSize: numberFlag(flags['page-size'], 100),
+  naiveBudgetMs: numberFlag(flags['naive-budget-s'], quick ? 40 : 240) * 1000,
   only: flags.only as 'ours' | 'naive' | undefined,
 };
 if (cfg.jitterMs > cfg.latencyMs) throw new Error('--jitter-ms must not exceed --latency-ms');

@@ -32,7 +32,7 @@ import { runSync } from '../src/jobs/sync.ts';
 import type { SimStats } from '../src/sim/index.ts';
 import { DAY_MS, HOUR_MS } from '../src/time.ts';
 import { createBenchDatabase } from './database.ts';
-import { fmtInt, fmtS, mb, runInfo } from './run-info.ts';
+import { fmtInt, fmtS, mb, numberFlag, runInfo } from './run-info.ts';
 import { startSimProcess, utcMidnight } from './sim-process.ts';
 
 type LaneChoice = 'jobs' | 'query';
@@ -93,24 +93,18 @@ async function main(): Promise<void> {
     strict: true,
   });
   const quick = flags.quick ?? false;
-  const num = (v: string | undefined, fallback: number): number => {
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!Number.isFinite(n) || n < 0) throw new Error(`not a non-negative number: ${v}`);
-    return n;
-  };
   const cfg = {
-    agents: num(flags.agents, quick ? 20 : 100),
-    days: num(flags.days, quick ? 9 : 45),
-    perDay: num(flags['per-day'], quick ? 300 : 2500),
-    latencyMs: num(flags['latency-ms'], 400),
-    jitterMs: num(flags['jitter-ms'], 100),
-    rateLimit: num(flags['rate-limit'], 300),
-    concurrency: num(flags.concurrency, 4),
-    seed: num(flags.seed, 1),
-    lakeLagMs: num(flags['lake-lag-h'], 24) * HOUR_MS,
-    jobQueueMs: num(flags['job-queue-ms'], 2000),
-    jobMsPerThousand: num(flags['job-ms-per-thousand'], 500),
+    agents: numberFlag(flags.agents, quick ? 20 : 100),
+    days: numberFlag(flags.days, quick ? 9 : 45),
+    perDay: numberFlag(flags['per-day'], quick ? 300 : 2500),
+    latencyMs: numberFlag(flags['latency-ms'], 400),
+    jitterMs: numberFlag(flags['jitter-ms'], 100),
+    rateLimit: numberFlag(flags['rate-limit'], 300),
+    concurrency: numberFlag(flags.concurrency, 4),
+    seed: numberFlag(flags.seed, 1),
+    lakeLagMs: numberFlag(flags['lake-lag-h'], 24) * HOUR_MS,
+    jobQueueMs: numberFlag(flags['job-queue-ms'], 2000),
+    jobMsPerThousand: numberFlag(flags['job-ms-per-thousand'], 500),
   };
   if (flags.only !== undefined && flags.only !== 'jobs' && flags.only !== 'query') throw new Error('--only must be jobs or query');
   const lanes: LaneChoice[] = flags.only ? [flags.only as LaneChoice] : ['jobs', 'query'];

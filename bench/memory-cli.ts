@@ -23,7 +23,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { BACKFILL_FLAG_OPTIONS, backfillConfig } from './backfill-flags.ts';
+import { BACKFILL_FLAG_OPTIONS, backfillConfig, memoryVerdict } from './backfill-flags.ts';
 import { createBenchDatabase } from './database.ts';
 import { fmtInt, fmtS, mb, runInfo } from './run-info.ts';
 import { startSimProcess } from './sim-process.ts';
@@ -38,7 +38,6 @@ const PRODUCTION_SETTINGS = { NODE_OPTIONS: '--max-old-space-size=128', MALLOC_M
 const settings = flags['no-settings'] ? {} : PRODUCTION_SETTINGS;
 const SAMPLE_MS = 250;
 const COUNT_MS = 1_000;
-const LIMIT_BYTES = 250 * 2 ** 20;
 const ENTRY = 'dist/cli.js';
 
 /** VmRSS and VmHWM of a process, bytes; undefined once it is gone. */
@@ -137,16 +136,7 @@ async function main(): Promise<void> {
     const peak = last.hwm;
     let out = `\nbackfill exit ${code} in ${fmtS(wallMs)}: ${fmtInt(stored)} conversations (${fmtInt(stored / (wallMs / 1000))}/s); ids vs expected(): ${check}\n`;
     out += `RSS at the first sample (~${SAMPLE_MS} ms after spawn): ${mb(firstRss ?? 0)}; peak RSS (VmHWM) over the whole run: ${mb(peak)}\n`;
-    for (const c of checkpoints) out += `peak RSS through ${fmtInt(c.at).padStart(9)} conversations: ${mb(c.peak)}\n`;
-    if (checkpoints.length >= 2) {
-      const a = checkpoints[0]!;
-      const b = checkpoints[checkpoints.length - 1]!;
-      const ratio = b.peak / a.peak;
-      out += `ratio ${fmtInt(b.at)} / ${fmtInt(a.at)}: ${ratio.toFixed(2)} (flat means ~1.0)\n`;
-      out += `target < 250 MB: ${peak < LIMIT_BYTES ? 'MET' : `MISSED by ${mb(peak - LIMIT_BYTES)}`}; flat: ${ratio <= 1.1 ? 'MET' : `MISSED (+${((ratio - 1) * 100).toFixed(0)}%)`}\n`;
-    } else {
-      out += `only ${checkpoints.length} checkpoint(s) reached: the org is too small for ${cfg.checkpoints.join(', ')}\n`;
-    }
+    out += memoryVerdict(checkpoints, peak, cfg.checkpoints);
     out += `\nRESULT ${JSON.stringify({ cfg, settings, wallMs, stored, firstRss, peak, checkpoints, check })}\n`;
     process.stdout.write(out);
     if (check !== 'OK') process.exitCode = 1;

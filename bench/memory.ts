@@ -19,7 +19,7 @@ import pino from 'pino';
 import { openDatabase } from '../src/db/client.ts';
 import { createGenesysClient } from '../src/genesys/index.ts';
 import { runSync, type SyncProgress } from '../src/jobs/sync.ts';
-import { BACKFILL_FLAG_OPTIONS, backfillConfig } from './backfill-flags.ts';
+import { BACKFILL_FLAG_OPTIONS, backfillConfig, memoryVerdict } from './backfill-flags.ts';
 import { createBenchDatabase } from './database.ts';
 import { fmtInt, fmtS, mb, runInfo } from './run-info.ts';
 import { startSimProcess } from './sim-process.ts';
@@ -32,7 +32,6 @@ const cfg = { ...backfillConfig(flags), concurrency: flags.concurrency === undef
 const { quick } = cfg;
 const SAMPLE_MS = 250;
 const GC_EVERY = quick ? 5_000 : 25_000;
-const LIMIT_BYTES = 250 * 2 ** 20;
 const gc = (globalThis as { gc?: () => void }).gc;
 
 const logger = pino({ level: process.env.LOG_LEVEL ?? 'warn' }, pino.destination(2));
@@ -162,16 +161,7 @@ async function main(): Promise<void> {
       }
     }
     out += `\nRSS before the run: ${mb(startRss)}; peak RSS over the whole run: ${mb(peak)}\n`;
-    for (const c of checkpoints) out += `peak RSS through ${fmtInt(c.at).padStart(7)} conversations: ${mb(c.peakRss)}\n`;
-    if (checkpoints.length >= 2) {
-      const a = checkpoints[0]!;
-      const b = checkpoints[checkpoints.length - 1]!;
-      const ratio = b.peakRss / a.peakRss;
-      out += `ratio ${fmtInt(b.at)} / ${fmtInt(a.at)}: ${ratio.toFixed(2)} (flat means ~1.0)\n`;
-      out += `target < 250 MB: ${peak < LIMIT_BYTES ? 'MET' : `MISSED by ${mb(peak - LIMIT_BYTES)}`}; flat: ${ratio <= 1.1 ? 'MET' : `MISSED (+${((ratio - 1) * 100).toFixed(0)}%)`}\n`;
-    } else {
-      out += `only ${checkpoints.length} checkpoint(s) reached: the org is too small for ${cfg.checkpoints.join(', ')}\n`;
-    }
+    out += memoryVerdict(checkpoints.map((c) => ({ at: c.at, peak: c.peakRss })), peak, cfg.checkpoints);
     out += `\nRESULT ${JSON.stringify({ cfg, wallMs, written: report.conversationsWritten, startRss, peak, checkpoints, probes, check })}\n`;
     process.stdout.write(out);
     if (check !== 'OK') process.exitCode = 1;

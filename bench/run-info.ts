@@ -47,3 +47,11 @@ export async function runInfo(command: string): Promise<string> {
 export const fmtInt = (n: number): string => Math.round(n).toLocaleString('en-US');
 export const fmtS = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
 export const mb = (bytes: number): string => `${(bytes / 2 ** 20).toFixed(0)} MB`;
+
+/** A non-negative number flag, or `fallback` when absent; anything else stops the bench with the value named. */
+export function numberFlag(value: string | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`not a non-negative number: ${value}`);
+  return n;
+}
