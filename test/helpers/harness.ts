@@ -4,7 +4,7 @@
  * (with short retry delays so fault tests stay fast).
  */
 import pino from 'pino';
-import { createGenesysClient, type GenesysClient } from '../../src/genesys/index.ts';
+import { createGenesysClient, type GenesysClient, type GenesysClientOptions } from '../../src/genesys/index.ts';
 import { runSync, type SyncOptions, type SyncReport } from '../../src/jobs/sync.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
@@ -22,23 +22,20 @@ export interface Harness {
 
 export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
 
+/** The real Genesys client pointed at a simulator (its URL and credentials, a quiet logger), with the caller's settings. */
+export function simClient(
+  sim: Simulator,
+  settings: Omit<GenesysClientOptions, 'apiUrl' | 'loginUrl' | 'clientId' | 'clientSecret' | 'logger'> & Partial<Pick<GenesysClientOptions, 'logger'>>,
+): GenesysClient {
+  return createGenesysClient({ apiUrl: sim.url, loginUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret, logger: quietLogger, ...settings });
+}
+
 export async function startHarness(simOptions: SimulatorOptions = {}): Promise<Harness> {
   const [sim, db] = await Promise.all([startSimulator(simOptions), createTestDatabase()]);
   const handle = await db.open();
   const clients: GenesysClient[] = [];
   const client = (overrides: { concurrency?: number } = {}) => {
-    const c = createGenesysClient({
-      apiUrl: sim.url,
-      loginUrl: sim.url,
-      clientId: sim.clientId,
-      clientSecret: sim.clientSecret,
-      concurrency: overrides.concurrency ?? 4,
-      ratePerMinute: 100_000,
-      maxRetries: 8,
-      retryBaseDelayMs: 5,
-      retryMaxDelayMs: 50,
-      logger: quietLogger,
-    });
+    const c = simClient(sim, { concurrency: overrides.concurrency ?? 4, ratePerMinute: 100_000, maxRetries: 8, retryBaseDelayMs: 5, retryMaxDelayMs: 50 });
     clients.push(c);
     return c;
   };

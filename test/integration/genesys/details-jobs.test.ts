@@ -3,6 +3,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createGenesysClient, FatalApiError, isJobGone, InvalidResponseError, type GenesysClient } from '../../../src/genesys/index.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { HOUR_MS } from '../../../src/time.ts';
+import { simClient } from '../../helpers/harness.ts';
 import { startFakeGenesys } from './fake-genesys.ts';
 
 const NOW = new Date('2024-06-10T12:00:00.000Z');
@@ -12,10 +13,7 @@ let client: GenesysClient;
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 5, org: { now: NOW, days: 4, conversationsPerDay: 300 }, faults: { lakeLagMs: 24 * HOUR_MS, jobQueueMs: 20, jobMsPerThousand: 50 } });
-  client = createGenesysClient({
-    apiUrl: sim.url, loginUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret,
-    concurrency: 4, ratePerMinute: 6000, retryBaseDelayMs: 5, retryMaxDelayMs: 20, logger: pino({ level: 'silent' }),
-  });
+  client = simClient(sim, { concurrency: 4, ratePerMinute: 6000, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
 });
 afterAll(async () => {
   client.close();

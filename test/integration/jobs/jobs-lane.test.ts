@@ -1,10 +1,11 @@
 import { pino } from 'pino';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGenesysClient, type GenesysClient } from '../../../src/genesys/index.ts';
+import type { GenesysClient } from '../../../src/genesys/index.ts';
 import { JobsLane, type JobsLaneOptions } from '../../../src/jobs/lanes/jobs-lane.ts';
 import type { Lane, LanePage, LaneReadRequest } from '../../../src/jobs/lanes/lane.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { HOUR_MS } from '../../../src/time.ts';
+import { simClient } from '../../helpers/harness.ts';
 
 const NOW = new Date('2024-06-10T12:00:00.000Z');
 const day = (n: number) => new Date(Date.UTC(2024, 5, n));
@@ -54,10 +55,7 @@ const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => (r 
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 3, org: { now: NOW, days: 5, conversationsPerDay: 700 }, faults: { lakeLagMs: 24 * HOUR_MS, jobQueueMs: 20, jobMsPerThousand: 30 } });
-  client = createGenesysClient({
-    apiUrl: sim.url, loginUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret,
-    concurrency: 4, ratePerMinute: 60_000, retryBaseDelayMs: 5, retryMaxDelayMs: 20, logger: pino({ level: 'silent' }),
-  });
+  client = simClient(sim, { concurrency: 4, ratePerMinute: 60_000, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
 });
 afterAll(async () => {
   client.close();

@@ -3,11 +3,12 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/client.ts';
 import { findQueryReadDays, findSettledDays } from '../../../src/db/lane-ledger.ts';
-import { createGenesysClient, type GenesysClient } from '../../../src/genesys/index.ts';
+import type { GenesysClient } from '../../../src/genesys/index.ts';
 import { cancelAbandonedJobs } from '../../../src/jobs/abandoned-jobs.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { dayNumber } from '../../../src/sync/settling.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { simClient } from '../../helpers/harness.ts';
 
 const NOW = new Date('2024-06-10T12:00:00.000Z');
 let sim: Simulator;
@@ -19,7 +20,7 @@ beforeAll(async () => {
   sim = await startSimulator({ seed: 2, org: { now: NOW, days: 3, conversationsPerDay: 40 }, faults: { jobQueueMs: 60_000 } });
   db = await createTestDatabase();
   handle = await db.open();
-  client = createGenesysClient({ apiUrl: sim.url, loginUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret, concurrency: 2, ratePerMinute: 6000, logger: pino({ level: 'silent' }) });
+  client = simClient(sim, { concurrency: 2, ratePerMinute: 6000 });
 });
 afterAll(async () => {
   client?.close();

@@ -1,7 +1,7 @@
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGenesysClient, FatalApiError, REFERENCE_LIST_NAMES, type GenesysClient } from '../../../src/genesys/index.ts';
+import { FatalApiError, REFERENCE_LIST_NAMES, type GenesysClient } from '../../../src/genesys/index.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
+import { simClient } from '../../helpers/harness.ts';
 
 /** The simulator's reference lists read through the project's client: paging, deletions, 403. */
 describe('reference lists (simulator + client)', () => {
@@ -9,10 +9,7 @@ describe('reference lists (simulator + client)', () => {
   let client: GenesysClient;
   beforeAll(async () => {
     sim = await startSimulator({ seed: 6, org: { agentCount: 10, now: new Date('2024-06-10T12:00:00Z'), days: 2, conversationsPerDay: 10 } });
-    client = createGenesysClient({
-      apiUrl: sim.url, loginUrl: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret,
-      concurrency: 2, ratePerMinute: 100_000, logger: pino({ level: 'silent' }),
-    });
+    client = simClient(sim, { concurrency: 2, ratePerMinute: 100_000 });
   });
   afterAll(async () => {
     client?.close();

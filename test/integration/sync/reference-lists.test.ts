@@ -3,9 +3,8 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSync } from '../../../src/jobs/sync.ts';
 import { readStatus } from '../../../src/jobs/status.ts';
-import { createGenesysClient } from '../../../src/genesys/index.ts';
 import { DAY_MS } from '../../../src/time.ts';
-import { startHarness, type Harness } from '../../helpers/harness.ts';
+import { simClient, startHarness, type Harness } from '../../helpers/harness.ts';
 
 /*
  * The reference lists end to end: the simulator serves queues, wrap-up codes, divisions,
@@ -91,10 +90,7 @@ describe('reference lists', () => {
     });
     const skillsBefore = await db.skill.findMany({ orderBy: { skillId: 'asc' } });
     h.sim.setFaults({ forbiddenLists: ['skills'] });
-    const client = createGenesysClient({
-      apiUrl: h.sim.url, loginUrl: h.sim.url, clientId: h.sim.clientId, clientSecret: h.sim.clientSecret,
-      concurrency: 4, ratePerMinute: 100_000, logger: pino({ level: 'silent' }),
-    });
+    const client = simClient(h.sim, { concurrency: 4, ratePerMinute: 100_000 });
     try {
       const report = await runSync(
         { db, genesys: client, logger: pino({ level: 'info' }, sink), clock: () => new Date(), runLease: h.handle.runLease },
