@@ -89,7 +89,8 @@ export async function runWindows(d: WindowRunnerDeps, jobs: readonly WindowJob[]
     }
     return limit;
   };
-  await Promise.all(jobs.map((job) => limitFor(job.lane)(() => runWindow({ ...d, inOrder }, job))));
+  const context: RunnerContext = { ...d, inOrder };
+  await Promise.all(jobs.map((job) => limitFor(job.lane)(() => runWindow(context, job))));
 }
 
 export function agentIdsOf(scope: QueryScope): string[] {
