@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openDatabase } from '../src/db/client.ts';
 import { createGenesysClient } from '../src/genesys/index.ts';
-import { runSync, type SyncReport } from '../src/jobs/sync.ts';
+import { runSync, type SyncReport } from '../src/pipeline/sync.ts';
 import type { SimStats } from '../src/sim/index.ts';
 import { createBenchDatabase } from './database.ts';
 import { runNaiveBaseline, type NaiveResult } from './naive-baseline.ts';

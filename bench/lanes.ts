@@ -28,7 +28,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openDatabase } from '../src/db/client.ts';
 import { createGenesysClient } from '../src/genesys/index.ts';
-import { runSync } from '../src/jobs/sync.ts';
+import { runSync } from '../src/pipeline/sync.ts';
 import type { SimStats } from '../src/sim/index.ts';
 import { DAY_MS, HOUR_MS } from '../src/time.ts';
 import { createBenchDatabase } from './database.ts';

@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openDatabase } from '../src/db/client.ts';
 import { createGenesysClient } from '../src/genesys/index.ts';
-import { runSync, type SyncProgress } from '../src/jobs/sync.ts';
+import { runSync, type SyncProgress } from '../src/pipeline/sync.ts';
 import { BACKFILL_FLAG_OPTIONS, backfillConfig, memoryVerdict } from './backfill-flags.ts';
 import { createBenchDatabase } from './database.ts';
 import { fmtInt, fmtS, mb, runInfo } from './run-info.ts';

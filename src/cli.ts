@@ -11,7 +11,7 @@ import { AuthError } from './genesys/index.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { redactText } from './redact.ts';
 import { UsageError } from './commands/usage-error.ts';
-import { InvalidRequestError } from './sync/errors.ts';
+import { InvalidRequestError } from './decisions/errors.ts';
 
 type Command = (argv: string[], config: Config, logger: Logger) => Promise<number>;
 

@@ -19,9 +19,9 @@ import {
   MAX_REACHABLE_HITS,
 } from './genesys/limits.ts';
 import { KNOWN_REGIONS, regionDomain, resolveHosts } from './genesys/regions.ts';
-import { isLaneMode, LANE_MODES, type LaneMode } from './sync/lanes.ts';
+import { isLaneMode, LANE_MODES, type LaneMode } from './decisions/lanes.ts';
 import { redactText, registerSecret } from './redact.ts';
-import { MAX_INTERVAL_DAYS, MAX_INTERVAL_MS } from './sync/interval.ts';
+import { MAX_INTERVAL_DAYS, MAX_INTERVAL_MS } from './decisions/interval.ts';
 import { DAY_MS, MINUTE_MS } from './time.ts';
 
 /** Genesys' documented default is 300 requests/minute per OAuth client; keep headroom for other integrations. */
@@ -229,7 +229,7 @@ interface SyncConfig {
   lagMs: number;
   /**
    * The longest span one rolling run may cover when it catches up (SYNC_MAX_CATCH_UP);
-   * undefined = no cap. See src/sync/interval.ts, resolveRollingInterval.
+   * undefined = no cap. See src/decisions/interval.ts, resolveRollingInterval.
    */
   maxCatchUpMs: number | undefined;
   agentIds: string[];

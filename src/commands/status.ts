@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
-import { readStatus } from '../jobs/status.ts';
+import { readStatus } from '../pipeline/status.ts';
 import { formatStatus, statusJson } from '../present/status.ts';
 import type { Logger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';

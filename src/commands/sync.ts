@@ -2,22 +2,22 @@
 import { parseArgs } from 'node:util';
 import { parseAgentIds, type Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
-import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../jobs/sync.ts';
+import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../pipeline/sync.ts';
 import { formatSummary } from '../present/summary.ts';
 import type { Logger } from '../logger.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
-import { resolveInterval, type Interval } from '../sync/interval.ts';
+import { resolveInterval, type Interval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
-import { assertPlanSize } from '../sync/plan.ts';
-import { isLaneMode, LANE_MODES, splitByLane, type LaneMode } from '../sync/lanes.ts';
+import { assertPlanSize } from '../decisions/plan.ts';
+import { isLaneMode, LANE_MODES, splitByLane, type LaneMode } from '../decisions/lanes.ts';
 import { systemClock } from '../time.ts';
-import { createProgressReporter } from '../jobs/progress.ts';
-import { planRollingRun, type RollingPlan } from '../jobs/rolling.ts';
+import { createProgressReporter } from '../pipeline/progress.ts';
+import { planRollingRun, type RollingPlan } from '../pipeline/rolling.ts';
 import type { Db } from '../db/client.ts';
-import { runScopeKey } from '../sync/coverage.ts';
+import { runScopeKey } from '../decisions/coverage.ts';
 import { formatInterval } from '../genesys/index.ts';
 import { stopSignal } from './signals.ts';
-import type { RunKind } from '../sync/states.ts';
+import type { RunKind } from '../decisions/states.ts';
 
 /** The run kinds started from the command line (settle runs are started by the worker). */
 type CommandRunKind = Exclude<RunKind, 'settle'>;
@@ -87,7 +87,7 @@ export function parseRunArgs(kind: CommandRunKind, argv: string[], config: Confi
 
 /**
  * A rolling run of these agents (the configured ones for the worker): its interval caught up
- * to where the scope's coverage ended (jobs/rolling.ts), and the line that says so when it
+ * to where the scope's coverage ended (pipeline/rolling.ts), and the line that says so when it
  * reaches beyond the lookback.
  */
 export function planRolling(db: Db, config: Config, agentIds: readonly string[], now: Date): Promise<RollingPlan> {
@@ -159,7 +159,7 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     }
     const header = note ? `${note}\n` : '';
     if (parsed.dryRun || !genesys) {
-      const [{ buildPlan }, { formatPlan }] = await Promise.all([import('../jobs/dry-run.ts'), import('../present/plan.ts')]);
+      const [{ buildPlan }, { formatPlan }] = await Promise.all([import('../pipeline/dry-run.ts'), import('../present/plan.ts')]);
       process.stdout.write(`${header}${formatPlan(await buildPlan(runtime.database.prisma, options))}\n`);
       return EXIT.OK;
     }

@@ -13,19 +13,19 @@ import { countOpenRejects } from '../db/rejects.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatSummary } from '../present/summary.ts';
 import { readLastSuccessfulSync } from '../db/status-queries.ts';
-import { ABANDONED_AFTER_MS, runSync, type SyncReport } from '../jobs/sync.ts';
-import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } from '../jobs/worker.ts';
+import { ABANDONED_AFTER_MS, runSync, type SyncReport } from '../pipeline/sync.ts';
+import { createWorker, nodeCronScheduler, postgresRunLock, type RunOutcome } from '../pipeline/worker.ts';
 import type { Logger } from '../logger.ts';
 import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
 import { createSyncMetrics, registerLedgerGauges, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
 import { createGenesys, openRuntime } from '../runtime.ts';
 import { formatInterval } from '../genesys/index.ts';
-import { newestCoveredEnd } from '../sync/coverage.ts';
+import { newestCoveredEnd } from '../decisions/coverage.ts';
 import { HOUR_MS, systemClock, type Clock } from '../time.ts';
 import { stopSignal } from './signals.ts';
 import { laneRunOptions, planRolling, syncOptions } from './sync.ts';
-import { settle, type SettleReport } from '../jobs/settle.ts';
+import { settle, type SettleReport } from '../pipeline/settle.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
@@ -46,7 +46,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     let options: ReturnType<typeof syncOptions>;
     try {
       // Catch-up: the interval starts where the scope's coverage ended when that is older than
-      // the lookback (jobs/rolling.ts), resolved before the run and passed in as any interval.
+      // the lookback (pipeline/rolling.ts), resolved before the run and passed in as any interval.
       const plan = await planRolling(runtime.database.prisma, config, config.sync.agentIds, startedAt);
       note = plan.note;
       if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom.toISOString() }, note);

@@ -1,6 +1,6 @@
 /**
  * Reads coverage from the ledger: per scope, the runs and the windows that decide what they
- * cover (src/sync/coverage.ts does the arithmetic). Only the windows that matter are read:
+ * cover (src/decisions/coverage.ts does the arithmetic). Only the windows that matter are read:
  * each run's top-level windows (what it planned) and its leaf windows that did not end done.
  */
 import type { Db } from './client.ts';
@@ -11,8 +11,8 @@ import {
   type LedgerWindow,
   type Range,
   type ScopeCoverage,
-} from '../sync/coverage.ts';
-import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS } from '../sync/states.ts';
+} from '../decisions/coverage.ts';
+import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS } from '../decisions/states.ts';
 
 export interface ScopeCoverageRow extends ScopeCoverage {
   scopeKey: string;

@@ -3,8 +3,8 @@
  * runs that died, and which UTC days were read through which lane (docs/sync.md §13–15).
  */
 import type { Db } from './client.ts';
-import { FINISHED_WINDOW_STATUSES } from '../sync/states.ts';
-import { daysCoveredBy, daysTouchedBy } from '../sync/settling.ts';
+import { FINISHED_WINDOW_STATUSES } from '../decisions/states.ts';
+import { daysCoveredBy, daysTouchedBy } from '../decisions/settling.ts';
 
 /** A window finished by either of these statuses holds all of its data. */
 const FINISHED = [...FINISHED_WINDOW_STATUSES];

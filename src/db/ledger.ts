@@ -12,9 +12,9 @@ import {
   type RunKind,
   type RunStatus,
   type WindowStatus,
-} from '../sync/states.ts';
-import type { Window } from '../sync/windows.ts';
-import type { NewWindow, WindowDone, WindowFailed } from '../jobs/run-ports.ts';
+} from '../decisions/states.ts';
+import type { Window } from '../decisions/windows.ts';
+import type { NewWindow, WindowDone, WindowFailed } from '../pipeline/run-ports.ts';
 
 
 export interface RunCounts {

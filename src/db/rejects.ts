@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './client.ts';
-import type { QuarantinedPage } from '../jobs/run-ports.ts';
+import type { QuarantinedPage } from '../pipeline/run-ports.ts';
 
 function rejectKey(conversationId: string | undefined, rawJson: string): string {
   return conversationId ?? `sha256:${createHash('sha256').update(rawJson).digest('hex')}`;

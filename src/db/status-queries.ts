@@ -1,10 +1,10 @@
 /**
- * The ledger and data reads behind `status` and `--dry-run` (src/jobs/status.ts and
- * src/jobs/dry-run.ts assemble them): recent runs, windows still open, freshness, reference
+ * The ledger and data reads behind `status` and `--dry-run` (src/pipeline/status.ts and
+ * src/pipeline/dry-run.ts assemble them): recent runs, windows still open, freshness, reference
  * list refreshes, and the sizes of windows earlier runs recorded. Reading only.
  */
 import type { Db } from './client.ts';
-import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS, sqlList, UNFINISHED_WINDOW_STATUSES, type RunKind, type RunStatus, type WindowStatus } from '../sync/states.ts';
+import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS, sqlList, UNFINISHED_WINDOW_STATUSES, type RunKind, type RunStatus, type WindowStatus } from '../decisions/states.ts';
 
 export interface WindowRow {
   runId: string;

@@ -1,9 +1,9 @@
-/** The Postgres side of the window runner's ports (src/jobs/run-ports.ts). */
+/** The Postgres side of the window runner's ports (src/pipeline/run-ports.ts). */
 import type { Db } from './client.ts';
 import { writeConversations } from './conversations.ts';
 import * as ledger from './ledger.ts';
 import { quarantine, resolveRejects } from './rejects.ts';
-import type { ConversationSink, WindowLedger } from '../jobs/run-ports.ts';
+import type { ConversationSink, WindowLedger } from '../pipeline/run-ports.ts';
 
 export function createWindowLedger(db: Db): WindowLedger {
   return {

@@ -1,7 +1,7 @@
 /**
  * The Genesys API limits and the defaults this project derives from them, each defined once
  * and sourced in docs/genesys-api-facts.md. Configuration (src/config.ts), planning
- * (src/sync) and the client (src/genesys) import them from here. Pure constants.
+ * (src/decisions) and the client (src/genesys) import them from here. Pure constants.
  */
 import { SECOND_MS } from '../time.ts';
 

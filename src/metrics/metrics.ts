@@ -20,7 +20,7 @@
  */
 import { collectDefaultMetrics, Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { RequestObserver } from '../genesys/index.ts';
-import { RUN_KINDS, type FinalRunStatus, type RunKind } from '../sync/states.ts';
+import { RUN_KINDS, type FinalRunStatus, type RunKind } from '../decisions/states.ts';
 
 const METRIC_PREFIX = 'genesys_sync_';
 

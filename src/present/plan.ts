@@ -1,5 +1,5 @@
-/** The `--dry-run` screen: the plan of src/jobs/dry-run.ts as text for the terminal. */
-import { JOB_MIN_REQUESTS, RUN_OVERHEAD_REQUESTS, type DryRunPlan } from '../jobs/dry-run.ts';
+/** The `--dry-run` screen: the plan of src/pipeline/dry-run.ts as text for the terminal. */
+import { JOB_MIN_REQUESTS, RUN_OVERHEAD_REQUESTS, type DryRunPlan } from '../pipeline/dry-run.ts';
 
 /** Windows listed one per line; longer plans end with a count of the rest. */
 const LISTED_WINDOWS = 100;

@@ -1,10 +1,10 @@
 /**
  * The progress line of a long run (bar, windows done of total, conversations, requests per
  * minute, ETA) and the fields of its `progress` log line; pure. The reporter that draws them
- * on a terminal or logs them is src/jobs/progress.ts.
+ * on a terminal or logs them is src/pipeline/progress.ts.
  */
 import { formatDuration } from '../duration.ts';
-import type { SyncProgress } from '../jobs/sync.ts';
+import type { SyncProgress } from '../pipeline/sync.ts';
 import { MINUTE_MS, SECOND_MS } from '../time.ts';
 
 const BAR_WIDTH = 24;

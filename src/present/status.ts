@@ -1,10 +1,10 @@
 /**
- * The `status` screen: the report of src/jobs/status.ts for people (a table of runs, the
+ * The `status` screen: the report of src/pipeline/status.ts for people (a table of runs, the
  * windows needing attention, freshness, coverage, the verdict) and for scripts (JSON).
  */
 import { formatDuration } from '../duration.ts';
-import type { StatusReport } from '../jobs/status.ts';
-import type { Range } from '../sync/coverage.ts';
+import type { StatusReport } from '../pipeline/status.ts';
+import type { Range } from '../decisions/coverage.ts';
 import { formatTable } from './table.ts';
 import { ago, backfillHint, formatSpan, oneLine, shortTime } from './text.ts';
 

@@ -1,7 +1,7 @@
 /** The one-screen summary printed at the end of a sync or backfill. */
 import { formatDuration } from '../duration.ts';
-import { describeReject } from '../jobs/run-state.ts';
-import { describeFailure, type SyncReport } from '../jobs/sync.ts';
+import { describeReject } from '../pipeline/run-state.ts';
+import { describeFailure, type SyncReport } from '../pipeline/sync.ts';
 
 const MAX_LISTED_FAILURES = 10;
 const MAX_LISTED_REJECTS = 10;

@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import { createGenesysClient, type GenesysClient, type GenesysClientOptions } from '../../src/genesys/index.ts';
-import { runSync, type SyncOptions, type SyncReport } from '../../src/jobs/sync.ts';
+import { runSync, type SyncOptions, type SyncReport } from '../../src/pipeline/sync.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';

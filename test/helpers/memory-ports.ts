@@ -1,10 +1,10 @@
 /**
- * In-memory implementations of the window runner's ports (src/jobs/run-ports.ts), so the
+ * In-memory implementations of the window runner's ports (src/pipeline/run-ports.ts), so the
  * runner's state machine can be tested without Postgres. They keep what they were told, in
  * order, and validate records with the real contract so rejects behave as in production.
  */
 import { parseConversation } from '../../src/genesys/schemas.ts';
-import type { ConversationSink, NewWindow, QuarantinedPage, WindowDone, WindowFailed, WindowLedger, WriteConversationsResult } from '../../src/jobs/run-ports.ts';
+import type { ConversationSink, NewWindow, QuarantinedPage, WindowDone, WindowFailed, WindowLedger, WriteConversationsResult } from '../../src/pipeline/run-ports.ts';
 
 export interface MemoryWindow extends NewWindow {
   windowId: bigint;

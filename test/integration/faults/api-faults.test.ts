@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenesysClient, type GenesysClient } from '../../../src/genesys/index.ts';
-import { runSync, type SyncOptions } from '../../../src/jobs/sync.ts';
+import { runSync, type SyncOptions } from '../../../src/pipeline/sync.ts';
 import type { FaultSettings, RateLimitStyle } from '../../../src/sim/index.ts';
 import { idsOf, quietLogger, startHarness, type Harness } from '../../helpers/harness.ts';
 import { inconsistentConversations } from './support.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/client.ts';
-import { ABANDONED_AFTER_MS } from '../../../src/jobs/sync.ts';
+import { ABANDONED_AFTER_MS } from '../../../src/pipeline/sync.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { DAY_MS } from '../../../src/time.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';

@@ -1,0 +1,65 @@
+/**
+ * A lane is a source of pages of conversation records for one (scope, window): the query lane
+ * pages the synchronous details query by page number, the jobs lane creates an async details
+ * job and reads its results by cursor. Everything after a page arrives (validation and
+ * quarantine, the [from, to) re-filter, dedup across windows, writing, the ledger, the run's
+ * outcome) is the window runner's, and does not care which lane fed it.
+ */
+import type { QueryScope } from '../../genesys/index.ts';
+import type { LaneName } from '../../decisions/plan.ts';
+import type { Window } from '../../decisions/windows.ts';
+
+export type { LaneName };
+
+/** One page as received: records are not validated yet (the runner validates each one alone). */
+export interface LanePage {
+  records: readonly unknown[];
+  /** Where the page came from, for errors and quarantine rows: 'page 3', 'job 1a2b… page 2'. */
+  label: string;
+  /**
+   * The lane promises that no other page of this read (since its last `onRestart`) carries any of
+   * these conversations: a job's results are a snapshot listing each conversation once. Pages of
+   * the query lane can repeat one (a conversation that moves between pages while they are read).
+   */
+  onceInRead?: boolean;
+}
+
+export interface LaneReadRequest {
+  scope: QueryScope;
+  window: Window;
+  /** True when the runner can split neither the window (one UTC day) nor the scope (one agent). */
+  unsplittable: boolean;
+  signal: AbortSignal;
+  /** Hands one page to the runner; resolves once the page is written. Never called concurrently more than the lane's own bound. */
+  onPage(page: LanePage): Promise<void>;
+  /** A lane that holds a remote resource (a job) names it, so the ledger can cancel it after a crash. */
+  onRemoteJob?(jobId: string | null): Promise<void>;
+  /**
+   * The lane starts reading the window again from the start (another job, or the fallback lane)
+   * after pages were handed over: what they carried may come again.
+   */
+  onRestart?(): void;
+}
+
+export type LaneResult =
+  | {
+      kind: 'done';
+      /** The lane that actually read the window (a jobs window may fall back to the query lane). */
+      lane: LaneName;
+      /** The largest totalHits the API announced (query lane); null where the lane has none (jobs). */
+      hitsAnnounced: number | null;
+      /** Distinct conversation ids received, before the [from, to) re-filter. */
+      idsReceived: number;
+      pages: number;
+      /** Why the window was read by another lane than planned (e.g. the job failed three times). */
+      fallbackReason?: string;
+    }
+  /** More hits than one read may take: the runner splits the window (by day, then by agents). */
+  | { kind: 'too-many'; totalHits: number };
+
+export interface Lane {
+  readonly name: LaneName;
+  /** Windows the runner hands this lane at once (default: two, fewer if the run's concurrency is 1). */
+  readonly windowsAtOnce?: number;
+  read(request: LaneReadRequest): Promise<LaneResult>;
+}

@@ -1,0 +1,302 @@
+/**
+ * `npm run status`: what the ledger and the data say about the sync's health. Recent runs,
+ * windows that failed or are still open in those runs (with their error text), and
+ * freshness (the newest data stored, the last successful sync and how long ago). Reading
+ * only; "now" is passed in, and the health verdict is a pure function of what was read, so
+ * scripts and monitors can rely on the exit code. The reads are in src/db/status-queries.ts,
+ * the screen in src/present/status.ts.
+ */
+import type { Db } from '../db/client.ts';
+import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
+import { readRunningRuns } from '../db/run-liveness.ts';
+import { formatDuration } from '../duration.ts';
+import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../decisions/coverage.ts';
+import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
+import { readSettlingStatus, type SettlingStatus } from './settle-status.ts';
+import { ABANDONED_AFTER_MS } from './sync.ts';
+import { isRunStatus, type DisplayStatus } from '../decisions/states.ts';
+import {
+  readLastSuccessfulSync,
+  readNewestConversation,
+  readOpenWindows,
+  readRecentRuns,
+  readReferenceListRefreshes,
+  type ReferenceListRow,
+  type WindowRow,
+} from '../db/status-queries.ts';
+import { backfillHint, formatSpan, shortTime } from '../present/text.ts';
+
+/** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
+const MAX_LISTED_WINDOWS = 30;
+/** Per scope, the newest covered ranges and holes listed (the rest are counted). */
+const MAX_LISTED_RANGES = 5;
+const MAX_LISTED_HOLES = 10;
+/** Scopes listed (the newest first; the worker's scope always). */
+const MAX_LISTED_SCOPES = 10;
+/** Open quarantined records listed at most (sync_rejects has them all). */
+const MAX_LISTED_REJECTS = 20;
+
+export interface RunRow {
+  runId: string;
+  kind: string;
+  /** `abandoned`: left `running` by a process that is gone (killed, crashed): run-liveness.ts. */
+  status: DisplayStatus;
+  /** Why an abandoned run is taken for dead (null otherwise). */
+  deadReason: string | null;
+  /** For `running` rows: ms since the last heartbeat, on the database's clock (null otherwise). */
+  heartbeatAgeMs: number | null;
+  intervalStart: Date;
+  intervalEnd: Date;
+  startedAt: Date;
+  finishedAt: Date | null;
+  heartbeatAt: Date;
+  durationMs: number | null;
+  windowsTotal: number;
+  windowsDone: number;
+  windowsFailed: number;
+  requests: number;
+  rateLimited: number;
+  conversationsWritten: number;
+  host: string | null;
+  error: string | null;
+}
+
+export interface Freshness {
+  newestConversationStart: Date | null;
+  newestLastSyncedAt: Date | null;
+  lastSuccess: { runId: string; kind: string; finishedAt: Date; ageMs: number } | null;
+}
+
+/** A scope's coverage as status shows it: merged ranges, the newest ones listed, the rest counted. */
+interface ScopeStatus {
+  scopeKey: string;
+  /** Empty for 'all'. */
+  agentIds: string[];
+  /** The scope the worker syncs (SYNC_AGENT_IDS, or every agent). */
+  worker: boolean;
+  newestCoveredEnd: Date | null;
+  covered: Range[];
+  coveredNotListed: number;
+  /** Gaps between covered ranges (failed or unfinished windows, a capped catch-up): a backfill fills them. */
+  holes: Range[];
+  holesNotListed: number;
+  /** Ranges a live run is still working on. */
+  inProgress: Range[];
+}
+
+/** What decides the exit code about coverage: the worker's scope has no hole in the ranges it answers for. */
+export interface WorkerCoverage {
+  scopeKey: string;
+  /** Its lookback `[now − lag − SYNC_LOOKBACK, now)` and the catch-up ranges of its rolling runs. */
+  checked: Range[];
+  /** Holes of the worker's scope overlapping `checked` (listed whole). */
+  holes: Range[];
+}
+
+export interface StatusReport {
+  now: Date;
+  maxAgeMs: number;
+  runs: RunRow[];
+  windows: WindowRow[];
+  /** Open or failed windows beyond those listed. */
+  windowsNotListed: number;
+  freshness: Freshness;
+  coverage: ScopeStatus[];
+  scopesNotListed: number;
+  workerCoverage: WorkerCoverage;
+  /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
+  rejects: { open: number; listed: OpenReject[] };
+  /** Query-read days not yet re-read through a details job, and the last settle run (docs/sync.md §15). */
+  settling: SettlingStatus;
+  /** Reference lists by name; a list never refreshed yet is absent. */
+  referenceLists: ReferenceListRow[];
+  healthy: boolean;
+  problems: string[];
+  /** Worth fixing, but not unhealthy: reference lists that could not be read (ids stay unnamed). */
+  warnings: string[];
+}
+
+export interface StatusOptions {
+  now: Date;
+  /** Recent runs listed. */
+  limit: number;
+  /** The last successful sync may be at most this old (STATUS_MAX_AGE). */
+  maxAgeMs: number;
+  /** The worker's configuration: its scope (SYNC_AGENT_IDS), SYNC_LOOKBACK and SYNC_LAG. */
+  worker: { agentIds: readonly string[]; lookbackMs: number; lagMs: number };
+}
+
+export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
+  const { now } = options;
+  const [runRows, running] = await Promise.all([
+    readRecentRuns(db, options.limit),
+    readRunningRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS }),
+  ]);
+  const deadReasons = new Map(running.filter((r) => r.dead).map((r) => [r.runId, r.deadReason]));
+  const heartbeatAges = new Map(running.map((r) => [r.runId, r.heartbeatAgeMs]));
+  const runs: RunRow[] = runRows.map((r) => ({
+    runId: r.runId,
+    kind: r.kind,
+    status: displayStatus(r.status, deadReasons.has(r.runId)),
+    deadReason: deadReasons.get(r.runId) ?? null,
+    heartbeatAgeMs: heartbeatAges.get(r.runId) ?? null,
+    intervalStart: r.intervalStart,
+    intervalEnd: r.intervalEnd,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    heartbeatAt: r.heartbeatAt,
+    durationMs: r.durationMs,
+    windowsTotal: r.windowsTotal,
+    windowsDone: r.windowsDone,
+    windowsFailed: r.windowsFailed,
+    requests: r.requests,
+    rateLimited: r.rateLimited,
+    conversationsWritten: r.conversationsWritten,
+    host: r.host,
+    error: r.error,
+  }));
+  const runIds = runs.map((r) => r.runId);
+  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects, referenceLists] = await Promise.all([
+    readOpenWindows(db, runIds, MAX_LISTED_WINDOWS),
+    readOpenWindows(db, runIds, null).then((rows) => rows.length),
+    readNewestConversation(db),
+    // Freshness is about the scheduled rolling sync: a backfill of last year says nothing about today.
+    readLastSuccessfulSync(db),
+    readCoverage(db, { aliveSince: new Date(now.getTime() - ABANDONED_AFTER_MS) }),
+    countOpenRejects(db),
+    listOpenRejects(db, MAX_LISTED_REJECTS),
+    readReferenceListRefreshes(db),
+  ]);
+  const settling = await readSettlingStatus(db, now);
+  const freshness: Freshness = {
+    newestConversationStart: newest.conversationStart,
+    newestLastSyncedAt: newest.lastSyncedAt,
+    lastSuccess: lastSuccess?.finishedAt
+      ? { runId: lastSuccess.runId, kind: lastSuccess.kind, finishedAt: lastSuccess.finishedAt, ageMs: now.getTime() - lastSuccess.finishedAt.getTime() }
+      : null,
+  };
+  const workerCoverage = assessWorkerCoverage(scopes, options.worker, now);
+  const rejects = { open: openRejects, listed: listedRejects };
+  const problems = [
+    ...assessHealth(runs, freshness, options.maxAgeMs),
+    ...assessRejects(rejects),
+    ...coverageProblems(workerCoverage, options.worker.agentIds),
+  ];
+  const listed = scopes.filter((s, i) => i < MAX_LISTED_SCOPES || s.scopeKey === workerCoverage.scopeKey);
+  return {
+    now,
+    maxAgeMs: options.maxAgeMs,
+    runs,
+    windows: windowRows,
+    windowsNotListed: Math.max(0, openCount - windowRows.length),
+    freshness,
+    coverage: listed.map((s) => scopeStatus(s, s.scopeKey === workerCoverage.scopeKey)),
+    scopesNotListed: scopes.length - listed.length,
+    workerCoverage,
+    rejects,
+    settling,
+    referenceLists,
+    healthy: problems.length === 0,
+    problems,
+    warnings: referenceListWarnings(referenceLists),
+  };
+}
+
+/** One line per reference list whose last refresh did not read it, naming the fix. */
+export function referenceListWarnings(lists: readonly ReferenceListRow[]): string[] {
+  return lists
+    .filter((l) => l.status !== 'ok')
+    .map((l) =>
+      l.status === 'forbidden'
+        ? `${l.list} could not be read: the OAuth client lacks the permission ${l.permission}`
+        : `${l.list} could not be read at the last refresh: ${l.error ?? 'unknown error'}`,
+    );
+}
+
+function scopeStatus(s: ScopeCoverageRow, worker: boolean): ScopeStatus {
+  return {
+    scopeKey: s.scopeKey,
+    agentIds: s.agentIds,
+    worker,
+    newestCoveredEnd: newestCoveredEnd(s.covered) ?? null,
+    covered: s.covered.slice(-MAX_LISTED_RANGES),
+    coveredNotListed: Math.max(0, s.covered.length - MAX_LISTED_RANGES),
+    holes: s.holes.slice(-MAX_LISTED_HOLES),
+    holesNotListed: Math.max(0, s.holes.length - MAX_LISTED_HOLES),
+    inProgress: s.inProgress,
+  };
+}
+
+/**
+ * The holes the worker answers for: those of its scope overlapping its lookback or the
+ * catch-up range of any of its rolling runs (sync_runs.catch_up_from → interval_end). Older
+ * holes elsewhere (between two backfills, say) are listed but do not fail the check: nobody
+ * asked the worker for them.
+ */
+export function assessWorkerCoverage(
+  scopes: readonly ScopeCoverageRow[],
+  worker: StatusOptions['worker'],
+  now: Date,
+): WorkerCoverage {
+  const scopeKey = runScopeKey(worker.agentIds);
+  const scope = scopes.find((s) => s.scopeKey === scopeKey);
+  const lookback = { start: new Date(now.getTime() - worker.lagMs - worker.lookbackMs), end: now };
+  const checked = unionRanges([lookback, ...(scope?.catchUpRanges ?? [])]);
+  return { scopeKey, checked, holes: scope ? holesOverlapping(scope.holes, checked) : [] };
+}
+
+/** One problem per hole (the oldest few), each with the backfill that fills it. */
+export function coverageProblems(worker: WorkerCoverage, agentIds: readonly string[]): string[] {
+  const listed = worker.holes.slice(0, 3).map(
+    (h) =>
+      `the worker's scope ${worker.scopeKey} has a hole in its lookback or catch-up range: ${shortTime(h.start)} → ${shortTime(h.end)} ` +
+      `(${formatSpan(h.end.getTime() - h.start.getTime())}); fill it with \`${backfillHint(h, agentIds, { configured: true })}\``,
+  );
+  if (worker.holes.length > 3) listed.push(`… and ${worker.holes.length - 3} more hole(s) in the worker's scope ${worker.scopeKey}`);
+  return listed;
+}
+
+/**
+ * A `running` row whose process is gone shows as abandoned: its liveness lease is free, or
+ * (embedded database) its heartbeat is older than ABANDONED_AFTER_MS; readRunningRuns decides.
+ */
+export function displayStatus(status: string, dead: boolean): DisplayStatus {
+  if (status === 'running' && dead) return 'abandoned';
+  if (isRunStatus(status)) return status;
+  return 'failed';
+}
+
+/**
+ * Why the sync is unhealthy (empty when healthy): the latest finished run (of any kind)
+ * failed, or no rolling sync succeeded within `maxAgeMs`. Runs still going are skipped: a
+ * long run in progress is not a failure. `runs` are newest first.
+ */
+export function assessHealth(runs: readonly RunRow[], freshness: Freshness, maxAgeMs: number): string[] {
+  const problems: string[] = [];
+  const lastFinished = runs.find((r) => r.status !== 'running');
+  if (lastFinished?.status === 'failed') {
+    problems.push(
+      `the last run failed (${lastFinished.kind} ${lastFinished.runId}, started ${lastFinished.startedAt.toISOString()})` +
+        (lastFinished.error ? `: ${lastFinished.error}` : ''),
+    );
+  }
+  if (!freshness.lastSuccess) {
+    problems.push('no sync run has succeeded yet');
+  } else if (freshness.lastSuccess.ageMs > maxAgeMs) {
+    problems.push(
+      `the last successful sync finished ${formatDuration(freshness.lastSuccess.ageMs)} ago, ` +
+        `older than STATUS_MAX_AGE (${formatDuration(maxAgeMs)})`,
+    );
+  }
+  return problems;
+}
+
+/** Open rejects keep the sync unhealthy: each is a conversation Genesys has and the tables do not. */
+export function assessRejects(rejects: StatusReport['rejects']): string[] {
+  const first = rejects.listed[0];
+  if (rejects.open === 0 || !first) return [];
+  return [
+    `${rejects.open} record(s) quarantined in sync_rejects and not stored since; newest: conversation ` +
+      `${first.conversationId ?? '(id unreadable)'} (${first.page}): ${first.error}`,
+  ];
+}

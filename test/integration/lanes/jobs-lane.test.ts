@@ -1,0 +1,182 @@
+import { pino } from 'pino';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { GenesysClient } from '../../../src/genesys/index.ts';
+import { JobsLane, type JobsLaneOptions } from '../../../src/streams/conversations/jobs-lane.ts';
+import type { Lane, LanePage, LaneReadRequest } from '../../../src/pipeline/lanes/lane.ts';
+import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
+import { HOUR_MS } from '../../../src/time.ts';
+import { simClient } from '../../helpers/harness.ts';
+
+const NOW = new Date('2024-06-10T12:00:00.000Z');
+const day = (n: number) => new Date(Date.UTC(2024, 5, n));
+let sim: Simulator;
+let client: GenesysClient;
+let fallbackReads: number;
+
+/** Stands in for the query lane: the jobs lane only needs to hand it the window. */
+const fallback: Lane = {
+  name: 'query',
+  read: async () => {
+    fallbackReads++;
+    return { kind: 'done', lane: 'query', hitsAnnounced: 0, idsReceived: 0, pages: 0 };
+  },
+};
+
+function lane(overrides: Partial<JobsLaneOptions> = {}): JobsLane {
+  return new JobsLane({
+    client, fallback, logger: pino({ level: 'silent' }), nowMs: Date.now,
+    maxConcurrentJobs: 2, maxAttempts: 3, timeoutMs: 5_000, pollInitialMs: 10, pollMaxMs: 40, ...overrides,
+  });
+}
+
+interface Seen {
+  pages: LanePage[];
+  jobIds: Array<string | null>;
+  /** Pages handed over when the lane announced each restart. */
+  restarts: number[];
+}
+
+function request(window: { start: Date; end: Date }, seen: Seen, signal = new AbortController().signal): LaneReadRequest {
+  return {
+    scope: { kind: 'all' }, window, unsplittable: false, signal,
+    onPage: async (page) => {
+      seen.pages.push(page);
+    },
+    onRemoteJob: async (id) => {
+      seen.jobIds.push(id);
+    },
+    onRestart: () => {
+      seen.restarts.push(seen.pages.length);
+    },
+  };
+}
+const fresh = (): Seen => ({ pages: [], jobIds: [], restarts: [] });
+const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => (r as { conversationId: string }).conversationId));
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 3, org: { now: NOW, days: 5, conversationsPerDay: 700 }, faults: { lakeLagMs: 24 * HOUR_MS, jobQueueMs: 20, jobMsPerThousand: 30 } });
+  client = simClient(sim, { concurrency: 4, ratePerMinute: 60_000, retryBaseDelayMs: 5, retryMaxDelayMs: 20 });
+});
+afterAll(async () => {
+  client.close();
+  await sim.close();
+});
+beforeEach(() => {
+  fallbackReads = 0;
+  sim.clearJobFaults();
+});
+
+const agents = () => sim.org.agents.map((a) => a.id);
+
+describe('jobs lane', () => {
+  it('reads a window through one job, results pages of 1,000 written in batches of 100, and names the job for the ledger', async () => {
+    const seen = fresh();
+    const window = { start: day(6), end: day(8) };
+    const result = await lane().read(request(window, seen));
+    const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
+    expect(truth.length).toBeGreaterThan(1000);
+    expect(result).toEqual({ kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: truth.length, pages: Math.ceil(truth.length / 1000) });
+    expect(idsOf(seen).sort()).toEqual([...truth].sort());
+    expect(seen.pages.every((p) => p.records.length <= 100)).toBe(true);
+    expect(seen.pages.map((p) => p.label)).toContain(`job ${seen.jobIds[0]} page 1 records 1-100`);
+    expect(seen.pages.map((p) => p.label)).toContain(`job ${seen.jobIds[0]} page 1 records 901-1000`);
+    expect(seen.jobIds).toHaveLength(2);
+    expect(seen.jobIds[1]).toBeNull();
+    expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('FULFILLED');
+  });
+
+  it('hands whole results pages over when the write batch is as large as the page', async () => {
+    const seen = fresh();
+    await lane({ writeBatchSize: 1000 }).read(request({ start: day(6), end: day(8) }, seen));
+    expect(seen.pages.map((p) => p.records.length)[0]).toBe(1000);
+    expect(seen.pages[0]!.label).toMatch(/^job .+ page 1$/);
+  });
+
+  it('retries FAILED and EXPIRED jobs, and a job whose results vanish mid-read, then succeeds', async () => {
+    sim.queueJobFaults(['fail', 'expire-after-first-page']);
+    const seen = fresh();
+    const window = { start: day(6), end: day(8) };
+    const result = await lane({ pageSize: 500 }).read(request(window, seen));
+    expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
+    expect(fallbackReads).toBe(0);
+    expect(seen.jobIds.filter((id) => id !== null)).toHaveLength(3);
+    const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
+    expect(new Set(idsOf(seen))).toEqual(new Set(truth)); // the first page of the vanished job is read again, harmlessly
+    // The failed job handed nothing over; the vanished one had (its first results page, in batches
+    // of 100): the runner is told once, and after it each conversation comes exactly once.
+    expect(seen.restarts).toEqual([5]);
+    expect(seen.pages.every((p) => p.onceInRead)).toBe(true);
+    const afterRestart = idsOf({ ...seen, pages: seen.pages.slice(5) });
+    expect(afterRestart.length).toBe(truth.length);
+    expect(new Set(afterRestart).size).toBe(truth.length);
+  });
+
+  it('falls back to the query lane after the bounded number of failed jobs, saying why', async () => {
+    sim.queueJobFaults(['fail', 'expire', 'fail']);
+    const result = await lane().read(request({ start: day(7), end: day(8) }, fresh()));
+    expect(fallbackReads).toBe(1);
+    expect(result.kind).toBe('done');
+    if (result.kind !== 'done') return;
+    expect(result.lane).toBe('query');
+    expect(result.fallbackReason).toMatch(/3 details job\(s\) failed .*FAILED.*EXPIRED.*FAILED/);
+  });
+
+  it('cancels a job that outlives the timeout and tries another', async () => {
+    sim.queueJobFaults(['stuck']);
+    const seen = fresh();
+    const result = await lane({ timeoutMs: 150 }).read(request({ start: day(7), end: day(8) }, seen));
+    expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
+    expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('CANCELLED');
+  });
+
+  it('cancels its job when the read is aborted', async () => {
+    sim.queueJobFaults(['stuck']);
+    const seen = fresh();
+    const stop = new AbortController();
+    const reading = lane().read(request({ start: day(7), end: day(8) }, seen, stop.signal));
+    // Stop once the job exists (and is being polled).
+    while (seen.jobIds.length === 0) await new Promise((r) => setTimeout(r, 10));
+    setTimeout(() => stop.abort(new Error('stop')), 50);
+    await expect(reading).rejects.toThrow('stop');
+    expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('CANCELLED');
+  });
+
+  it('keeps at most maxConcurrentJobs jobs queued or pending, and has the next job processed while a window is read', async () => {
+    const events: string[] = [];
+    const processing = new Set<string>();
+    let peak = 0;
+    // The real client, watched: a job is processing from its creation until a poll sees it leave QUEUED/PENDING.
+    const watched: JobsLaneOptions['client'] = {
+      createDetailsJob: async (q) => {
+        const id = await client.createDetailsJob(q);
+        processing.add(id);
+        peak = Math.max(peak, processing.size);
+        events.push(`create ${q.interval.start.getUTCDate()}`);
+        return id;
+      },
+      getDetailsJob: async (id, signal) => {
+        const status = await client.getDetailsJob(id, signal);
+        if (status.state !== 'QUEUED' && status.state !== 'PENDING') processing.delete(id);
+        return status;
+      },
+      getDetailsJobResults: (q) => client.getDetailsJobResults(q),
+      deleteDetailsJob: (id) => client.deleteDetailsJob(id),
+    };
+    const l = lane({ maxConcurrentJobs: 1, pageSize: 200, client: watched });
+    expect(l.windowsAtOnce).toBe(3);
+    const windows = [6, 7, 8].map((d) => ({ start: day(d), end: day(d + 1) }));
+    await Promise.all(windows.map((w) => l.read({
+      ...request(w, fresh()),
+      onPage: async () => {
+        events.push(`page ${w.start.getUTCDate()}`);
+        await new Promise((r) => setTimeout(r, 5)); // a write takes a moment
+      },
+    })));
+    expect(peak).toBe(1);
+    expect(processing.size).toBe(0);
+    // Day 7's job is created (once day 6's job is fulfilled) before day 6's last page is written.
+    const lastPageOf6 = events.lastIndexOf('page 6');
+    expect(events.indexOf('create 7')).toBeGreaterThan(-1);
+    expect(events.indexOf('create 7')).toBeLessThan(lastPageOf6);
+  });
+});

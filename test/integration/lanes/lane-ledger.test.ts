@@ -1,0 +1,81 @@
+import { randomUUID } from 'node:crypto';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../../src/db/client.ts';
+import { findQueryReadDays, findSettledDays } from '../../../src/db/lane-ledger.ts';
+import type { GenesysClient } from '../../../src/genesys/index.ts';
+import { cancelAbandonedJobs } from '../../../src/pipeline/abandoned-jobs.ts';
+import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
+import { dayNumber } from '../../../src/decisions/settling.ts';
+import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { simClient } from '../../helpers/harness.ts';
+
+const NOW = new Date('2024-06-10T12:00:00.000Z');
+let sim: Simulator;
+let db: TestDatabase;
+let handle: DatabaseHandle;
+let client: GenesysClient;
+
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 2, org: { now: NOW, days: 3, conversationsPerDay: 40 }, faults: { jobQueueMs: 60_000 } });
+  db = await createTestDatabase();
+  handle = await db.open();
+  client = simClient(sim, { concurrency: 2, ratePerMinute: 6000 });
+});
+afterAll(async () => {
+  client?.close();
+  await sim?.close();
+  await db?.drop();
+});
+
+async function run(kind: string, status: string, windows: Array<{ start: string; end: string; lane: string; status: string; jobId?: string }>): Promise<bigint[]> {
+  const runId = randomUUID();
+  const at = new Date();
+  await handle.prisma.syncRun.create({ data: { runId, kind, status, intervalStart: new Date(windows[0]!.start), intervalEnd: new Date(windows.at(-1)!.end), agentIds: [], planKey: `k-${runId}`, startedAt: at, heartbeatAt: at } });
+  const ids: bigint[] = [];
+  for (const w of windows) {
+    const row = await handle.prisma.syncWindow.create({
+      data: { runId, scopeKey: 'all', scopeAgentIds: [], windowStart: new Date(w.start), windowEnd: new Date(w.end), status: w.status, lane: w.lane, jobId: w.jobId ?? null },
+    });
+    ids.push(row.windowId);
+  }
+  return ids;
+}
+
+const job = () => client.createDetailsJob({ interval: { start: new Date('2024-06-08T00:00:00Z'), end: new Date('2024-06-09T00:00:00Z') }, scope: { kind: 'all' }, startOfDayIntervalMatching: true });
+
+describe('abandoned details jobs', () => {
+  it('cancels the jobs of runs that stopped, clears them from their windows, and leaves live runs alone', async () => {
+    const dead = await job();
+    const live = await job();
+    const [deadWindow] = await run('backfill', 'interrupted', [{ start: '2024-06-01T00:00:00Z', end: '2024-06-02T00:00:00Z', lane: 'jobs', status: 'running', jobId: dead }]);
+    const [liveWindow] = await run('backfill', 'running', [{ start: '2024-06-01T00:00:00Z', end: '2024-06-02T00:00:00Z', lane: 'jobs', status: 'running', jobId: live }]);
+    // A job Genesys has already forgotten counts as cancelled.
+    await run('backfill', 'failed', [{ start: '2024-06-03T00:00:00Z', end: '2024-06-04T00:00:00Z', lane: 'jobs', status: 'failed', jobId: 'no-such-job' }]);
+    const result = await cancelAbandonedJobs(handle.prisma, client, pino({ level: 'silent' }));
+    expect(result).toEqual({ cancelled: 2, failed: 0 });
+    const states = new Map(sim.listJobs().map((j) => [j.id, j.state]));
+    expect(states.get(dead)).toBe('CANCELLED');
+    expect(states.get(live)).toBe('QUEUED');
+    expect((await handle.prisma.syncWindow.findUnique({ where: { windowId: deadWindow! } }))?.jobId).toBeNull();
+    expect((await handle.prisma.syncWindow.findUnique({ where: { windowId: liveWindow! } }))?.jobId).toBe(live);
+    expect(await cancelAbandonedJobs(handle.prisma, client, pino({ level: 'silent' }))).toEqual({ cancelled: 0, failed: 0 });
+  });
+});
+
+describe('days by lane', () => {
+  it('query-read days come from finished rolling-sync query windows; settled days from whole days of finished jobs windows', async () => {
+    await run('sync', 'succeeded', [
+      { start: '2024-05-20T10:00:00Z', end: '2024-05-22T00:00:00Z', lane: 'query', status: 'done' },
+      { start: '2024-05-22T00:00:00Z', end: '2024-05-22T09:00:00Z', lane: 'query', status: 'done_with_rejects' },
+      { start: '2024-05-25T00:00:00Z', end: '2024-05-26T00:00:00Z', lane: 'query', status: 'failed' },
+    ]);
+    await run('backfill', 'succeeded', [{ start: '2024-05-10T00:00:00Z', end: '2024-05-12T00:00:00Z', lane: 'query', status: 'done' }]);
+    await run('settle', 'succeeded', [{ start: '2024-05-20T12:00:00Z', end: '2024-05-22T00:00:00Z', lane: 'jobs', status: 'done' }]);
+    const since = new Date('2024-05-01T00:00:00Z');
+    const d = (iso: string) => dayNumber(Date.parse(iso));
+    expect([...(await findQueryReadDays(handle.prisma, since))].sort()).toEqual([d('2024-05-20T00:00:00Z'), d('2024-05-21T00:00:00Z'), d('2024-05-22T00:00:00Z')]);
+    expect([...(await findSettledDays(handle.prisma, since))]).toEqual([d('2024-05-21T00:00:00Z')]);
+    expect((await findQueryReadDays(handle.prisma, new Date('2024-05-23T00:00:00Z'))).size).toBe(0);
+  });
+});
