@@ -14,6 +14,7 @@
  * requests and its total is extrapolated from its own measured cost per request and per
  * upsert, times the work it had left (known exactly from the simulator's ground truth).
  */
+import { runDeps } from '../src/runtime.ts';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { openDatabase } from '../src/db/client.ts';
@@ -176,7 +177,7 @@ async function runOurs(sim: SimProcess, interval: { start: Date; end: Date }, ex
     const before = await sim.stats();
     const t0 = performance.now();
     const rep: SyncReport = await runSync(
-      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench', runLease: handle.runLease },
+      runDeps({ database: handle }, client, { logger, clock: () => new Date(), host: 'bench' }),
       {
         kind: 'sync',
         interval,

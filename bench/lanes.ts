@@ -21,6 +21,7 @@
  * Prints requests per 1,000 conversations, wall time, peak RSS and the ratios; exits 1 if a
  * contender's stored ids differ from the simulator's ground truth.
  */
+import { runDeps } from '../src/runtime.ts';
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -221,7 +222,7 @@ async function child(input: ChildInput): Promise<ChildResult> {
   try {
     const t0 = performance.now();
     const rep = await runSync(
-      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench', runLease: handle.runLease },
+      runDeps({ database: handle }, client, { logger, clock: () => new Date(), host: 'bench' }),
       {
         kind: 'backfill',
         interval: { start: new Date(input.from), end: new Date(input.to) },

@@ -13,6 +13,7 @@
  * growth with volume can be told apart from a lazy collector. The forced GCs are rare (a
  * few per run) and only lower the sampled peaks slightly.
  */
+import { runDeps } from '../src/runtime.ts';
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
@@ -127,7 +128,7 @@ async function main(): Promise<void> {
     };
 
     const report = await runSync(
-      { db: handle.prisma, genesys: client, logger, clock: () => new Date(), host: 'bench', onProgress, runLease: handle.runLease },
+      { ...runDeps({ database: handle }, client, { logger, clock: () => new Date(), host: 'bench' }), onProgress },
       {
         kind: 'backfill', interval: { start: sim.range.start, end: sim.range.end }, agentIds: [], agentGroupSize: 25,
         windowDays: 1, pageSize: 100, windowMaxHits: 10_000, concurrency: cfg.concurrency, resume: true,

@@ -1,7 +1,7 @@
 /**
  * Builds what commands need from the configuration: the logger, the database (the embedded
- * one when DATABASE_URL is unset) and the Genesys client. The composition root: nothing else
- * constructs these.
+ * one when DATABASE_URL is unset), the Genesys client and each run's streams with their lanes
+ * and writers. The composition root: nothing else constructs these.
  */
 import type { Logger } from 'pino';
 import { requireGenesys, type Config, type GenesysConfig } from './config.ts';
@@ -11,6 +11,9 @@ import { applyMigrations } from './db/migrate.ts';
 import { assertSchemaCurrent } from './db/schema-check.ts';
 import { EMBEDDED_POOL_SIZE, startEmbeddedDatabase, type EmbeddedDatabase } from './db/embedded.ts';
 import { createGenesysClient, type GenesysClient, type RequestObserver } from './genesys/index.ts';
+import type { SyncDeps } from './pipeline/sync.ts';
+import { streamOpener, type StreamName } from './streams/index.ts';
+import type { Clock } from './time.ts';
 
 export interface Runtime {
   config: Config;
@@ -98,4 +101,26 @@ export function createGenesys(config: Config, logger: Logger, observer?: Request
     logger,
     ...(observer ? { observer } : {}),
   });
+}
+
+/**
+ * What a run needs from the composition root: the database, the Genesys client, the clock, the
+ * liveness lease and the streams it reads, each built with its lanes and writer (src/streams).
+ */
+export function runDeps(
+  runtime: Pick<Runtime, 'database'>,
+  genesys: GenesysClient,
+  run: { logger: Logger; clock: Clock; signal?: AbortSignal; host?: string; streams?: readonly StreamName[] },
+): SyncDeps {
+  const db = runtime.database.prisma;
+  return {
+    db,
+    genesys,
+    logger: run.logger,
+    clock: run.clock,
+    runLease: runtime.database.runLease,
+    openStreams: streamOpener({ db, genesys, clock: run.clock }, run.streams),
+    ...(run.signal ? { signal: run.signal } : {}),
+    ...(run.host ? { host: run.host } : {}),
+  };
 }

@@ -16,7 +16,7 @@ import { runSync } from '../pipeline/sync.ts';
 import type { Logger } from '../logger.ts';
 import { formatTable } from '../present/table.ts';
 import { redactUrlPasswords } from '../redact.ts';
-import { createGenesys, openRuntime, type Runtime } from '../runtime.ts';
+import { createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
 import { startSimulator } from '../sim/index.ts';
 import { resolveInterval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
@@ -65,7 +65,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
     out(`Syncing the last 7 days…\n`);
     const report = await runSync(
-      { db: database.prisma, genesys, logger, clock, signal: stop.signal, host: config.hostname, runLease: database.runLease },
+      runDeps({ database }, genesys, { logger, clock, signal: stop.signal, host: config.hostname }),
       options,
     );
     out(formatSummary(report));

@@ -5,11 +5,11 @@ import { EXIT } from '../exit-codes.ts';
 import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../pipeline/sync.ts';
 import { formatSummary } from '../present/summary.ts';
 import type { Logger } from '../logger.ts';
-import { createGenesys, openRuntime } from '../runtime.ts';
+import { createGenesys, openRuntime, runDeps } from '../runtime.ts';
 import { resolveInterval, type Interval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
-import { assertPlanSize } from '../decisions/plan.ts';
-import { isLaneMode, LANE_MODES, splitByLane, type LaneMode } from '../decisions/lanes.ts';
+import { isLaneMode, LANE_MODES, type LaneMode } from '../decisions/lanes.ts';
+import { STREAM_NAMES } from '../streams/index.ts';
 import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../pipeline/progress.ts';
 import { planRollingRun, type RollingPlan } from '../pipeline/rolling.ts';
@@ -125,7 +125,9 @@ export function exitCodeFor(report: SyncReport): number {
 
 export async function runCommand(kind: CommandRunKind, argv: string[], config: Config, logger: Logger): Promise<number> {
   const clock = systemClock;
-  const parsed = parseRunArgs(kind, argv, config, clock());
+  // "Now" is read once for the command: the interval and the rolling plan agree on it.
+  const now = clock();
+  const parsed = parseRunArgs(kind, argv, config, now);
   const mode = parsed.lane ?? 'query';
   // Before the database: missing Genesys settings are reported without touching anything. A dry
   // run calls Genesys only for the data-availability date, when its lanes need it.
@@ -143,36 +145,25 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     let args = parsed;
     let note: string | undefined;
     if (parsed.rolling) {
-      const plan = await planRolling(runtime.database.prisma, config, parsed.agentIds, clock());
+      const plan = await planRolling(runtime.database.prisma, config, parsed.agentIds, now);
       args = { ...parsed, interval: plan.interval, catchUpFrom: plan.catchUpFrom };
       note = plan.note;
     }
     if (note) logger.info({ interval: formatInterval(args.interval), catchUpFrom: args.catchUpFrom?.toISOString() }, note);
-    let options: SyncOptions = syncOptions(kind, args, config);
-    assertPlanSize(options); // a usage error (exit 2) before anything is planned, written or requested
-    if (kind === 'backfill') {
-      // Lanes other than the query need the jobs API's data-availability date (one request); a
-      // `--lane jobs` range past it is refused here, before anything is recorded (exit 2).
-      const availability = mode === 'query' ? undefined : await genesys!.getDetailsJobsAvailability();
-      splitByLane(options.interval, mode, availability);
-      options = { ...options, lanes: laneRunOptions(config, mode, availability) };
-    }
+    // The plan (its size, the lanes' data-availability date, a `--lane jobs` range past it) is
+    // checked by the planner before anything is recorded: a usage error, exit 2.
+    const options: SyncOptions = { ...syncOptions(kind, args, config), ...(kind === 'backfill' ? { lanes: laneRunOptions(config, mode, undefined) } : {}) };
     const header = note ? `${note}\n` : '';
     if (parsed.dryRun || !genesys) {
       const [{ buildPlan }, { formatPlan }] = await Promise.all([import('../pipeline/dry-run.ts'), import('../present/plan.ts')]);
-      process.stdout.write(`${header}${formatPlan(await buildPlan(runtime.database.prisma, options))}\n`);
+      const plan = await buildPlan(runtime.database.prisma, { ...options, streams: STREAM_NAMES }, () => genesys!.getDetailsJobsAvailability());
+      process.stdout.write(`${header}${formatPlan(plan)}\n`);
       return EXIT.OK;
     }
     const report = await runSync(
       {
-        db: runtime.database.prisma,
-        genesys,
-        logger,
-        clock,
-        signal: stop!.signal,
-        host: config.hostname,
-        runLease: runtime.database.runLease,
-        onProgress: progress ? (p: SyncProgress) => progress.update(p) : undefined,
+        ...runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname }),
+        ...(progress ? { onProgress: (p: SyncProgress) => progress.update(p) } : {}),
       },
       options,
     );

@@ -19,7 +19,7 @@ import type { Logger } from '../logger.ts';
 import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
 import { createSyncMetrics, registerLedgerGauges, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
-import { createGenesys, openRuntime } from '../runtime.ts';
+import { createGenesys, openRuntime, runDeps } from '../runtime.ts';
 import { formatInterval } from '../genesys/index.ts';
 import { newestCoveredEnd } from '../decisions/coverage.ts';
 import { HOUR_MS, systemClock, type Clock } from '../time.ts';
@@ -51,7 +51,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
       note = plan.note;
       if (note) log.info({ interval: formatInterval(plan.interval), catchUpFrom: plan.catchUpFrom.toISOString() }, note);
       const args = { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds: config.sync.agentIds, dryRun: false };
-      deps = { db: runtime.database.prisma, genesys, logger, clock, signal, host: config.hostname, runLease: runtime.database.runLease };
+      deps = runDeps(runtime, genesys, { logger, clock, signal, host: config.hostname });
       options = syncOptions('sync', args, config);
       report = await runSync(deps, options);
     } catch (error) {

@@ -23,8 +23,8 @@ function rawText(record: unknown): string {
 
 export async function quarantine(db: Db, page: QuarantinedPage): Promise<void> {
   const rows = page.rejects.map((r) => {
-    const raw = rawText(r.record);
-    return { key: rejectKey(r.conversationId, raw), id: r.conversationId ?? null, error: r.problem.slice(0, 4000), raw };
+    const raw = rawText(r.raw);
+    return { key: rejectKey(r.recordId, raw), id: r.recordId ?? null, error: r.problem.slice(0, 4000), raw };
   });
   // One statement for the page; within it, a key repeated (the same record twice) keeps its last row.
   const byKey = new Map(rows.map((r) => [r.key, r]));

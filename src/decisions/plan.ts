@@ -1,6 +1,8 @@
 /**
- * The plan of a run: every (scope, window) pair to query, minus what an earlier run with the
- * same arguments already finished (so a restarted backfill fetches only what is left).
+ * The plan of a run: every (scope, window) pair to read, minus what an earlier run with the
+ * same arguments already finished (so a restarted backfill fetches only what is left). One
+ * planner serves sync, backfill, settling and the dry run (planStreamRun), so "already done"
+ * means the same thing to all of them.
  */
 import { createHash } from 'node:crypto';
 import type { QueryScope } from '../genesys/details-query.ts';
@@ -41,12 +43,12 @@ export interface PlanOptions {
   done?: ReadonlyMap<string, readonly Window[]>;
 }
 
+/** The (scope, window) pairs of a plan; its size is checked before (assertPlanSize), once per run. */
 export function planRun(options: PlanOptions): PlannedWindow[] {
-  assertPlanSize(options);
   const planned: PlannedWindow[] = [];
   const scopes = planScopes(options.agentIds, options.agentGroupSize);
   // Window-major: every agent group reads a day before the run moves on, so the run can
-  // forget the ids it wrote for that day early (see pipeline/seen-conversations.ts).
+  // forget the ids it wrote for that day early (see pipeline/seen-records.ts).
   for (const window of options.windows ?? planWindows(options.interval, options.windowDays)) {
     for (const { scope, key } of scopes) {
       for (const piece of subtractCovered(window, options.done?.get(key) ?? [])) {
@@ -57,9 +59,20 @@ export function planRun(options: PlanOptions): PlannedWindow[] {
   return planned;
 }
 
+/** What identifies "the same arguments": the run kind, interval, agents, lane mode and streams. */
+export interface PlanKeyInput {
+  kind: string;
+  interval: Interval;
+  agentIds: readonly string[];
+  /** The lane mode asked for ('query' when the run has no lanes): a re-run through another lane re-reads what the first read. */
+  laneMode: string;
+  streams: readonly string[];
+}
+
 /** Identifies "the same arguments" so a restarted backfill finds the windows it finished. */
-export function planKey(kind: string, interval: Interval, agentIds: readonly string[]): string {
-  const text = [kind, interval.start.toISOString(), interval.end.toISOString(), [...new Set(agentIds)].sort().join(',')].join('|');
+export function planKey(input: PlanKeyInput): string {
+  const set = (values: readonly string[]) => [...new Set(values)].sort().join(',');
+  const text = [input.kind, input.interval.start.toISOString(), input.interval.end.toISOString(), set(input.agentIds), input.laneMode, set(input.streams)].join('|');
   return createHash('sha256').update(text).digest('hex').slice(0, 24);
 }
 

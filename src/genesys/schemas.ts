@@ -140,6 +140,22 @@ export function readConversationId(record: unknown): string | undefined {
   return readId(record, 'conversationId');
 }
 
+/**
+ * What places a conversation: its key and its start, by the same rules as the full contract
+ * (ConversationSchema), read once where a page arrives (src/streams/conversations/contract.ts).
+ */
+const ConversationEnvelopeSchema = z.looseObject({ conversationId: id, conversationStart: isoDateTime });
+
+export type ConversationEnvelope =
+  | { ok: true; conversationId: string; startMs: number }
+  | { ok: false; conversationId: string | undefined; problem: string };
+
+export function readConversationEnvelope(record: unknown): ConversationEnvelope {
+  const result = ConversationEnvelopeSchema.safeParse(record);
+  if (!result.success) return { ok: false, conversationId: readConversationId(record), problem: describeIssues(result.error) };
+  return { ok: true, conversationId: result.data.conversationId, startMs: Date.parse(result.data.conversationStart) };
+}
+
 /** `AnalyticsConversationQueryResponse`: `conversations` is absent on an empty page. */
 const DetailsPageSchema = z.looseObject({
   conversations: z.array(z.unknown()).optional(),

@@ -6,12 +6,12 @@
  */
 import type { Db } from '../db/client.ts';
 import type { RunKind } from '../decisions/states.ts';
-import { findDoneWindows } from '../db/ledger.ts';
 import { readSizedWindows } from '../db/status-queries.ts';
 import type { Interval } from '../decisions/interval.ts';
-import { planLaneRun, type LaneMode, type LaneName, type LanePlannedWindow } from '../decisions/lanes.ts';
-import { planKey as makePlanKey, planRun, type PlannedWindow } from '../decisions/plan.ts';
-import type { Window } from '../decisions/windows.ts';
+import type { LaneMode, LaneName } from '../decisions/lanes.ts';
+import type { PlannedWindow } from '../decisions/plan.ts';
+import { isWindowDone, planRunWindows } from '../decisions/run-plan.ts';
+import { resolvePlan } from './plan-run.ts';
 
 /** The fields of SyncOptions the plan depends on. */
 export interface DryRunOptions {
@@ -25,6 +25,8 @@ export interface DryRunOptions {
   resume: boolean;
   /** Backfill lanes; absent: every window through the query. */
   lanes?: LanePlanning;
+  /** The streams the run would read (their names, as in the plan key). */
+  streams: readonly string[];
 }
 
 /** What lane planning needs (src/decisions/lanes.ts): the mode, the availability date when it matters, the job window. */
@@ -76,16 +78,14 @@ export interface DryRunPlan {
 /** A jobs-lane window costs at least a create, a poll and one results page. */
 export const JOB_MIN_REQUESTS = 3;
 
-/** Builds the plan; reads the ledger only. */
-export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunPlan> {
-  const key = makePlanKey(options.kind, options.interval, options.agentIds);
-  const done = await findDoneWindows(db, key);
-  const plan = (d?: ReadonlyMap<string, readonly Window[]>): LanePlannedWindow[] =>
-    options.lanes
-      ? planLaneRun({ ...options, ...(d ? { done: d } : {}), mode: options.lanes.mode, availability: options.lanes.availability, queryWindowDays: options.windowDays, jobWindowDays: options.lanes.jobWindowDays })
-      : planRun({ ...options, ...(d ? { done: d } : {}) }).map((w) => ({ ...w, lane: 'query' as const }));
-  const full = plan();
-  const remaining = options.resume ? plan(done) : full;
+/**
+ * Builds the plan with the run's own planner and "already done" rule (plan-run.ts); reads the
+ * ledger, and asks Genesys for nothing but the data-availability date when the lanes need it.
+ */
+export async function buildPlan(db: Db, asked: DryRunOptions, availability: () => Promise<Date>): Promise<DryRunPlan> {
+  const { planKey: key, options, plan, done } = await resolvePlan(db, asked, availability);
+  const full = options.resume ? planRunWindows(options).windows : plan.windows;
+  const remaining = plan.windows;
   const sizes = await knownSizes(db, remaining.filter((w) => w.lane === 'query'), options.pageSize);
 
   const byScope = new Map<string, ScopePlan>();
@@ -93,8 +93,7 @@ export async function buildPlan(db: Db, options: DryRunOptions): Promise<DryRunP
     const s = scopeEntry(byScope, w.scopeKey);
     s.windows += 1;
     // A planned window counts as done when no piece of it is left to fetch.
-    const covered = (done.get(w.scopeKey) ?? []).some((d) => d.start <= w.start && d.end >= w.end);
-    if (covered) s.alreadyDone += 1;
+    if (isWindowDone(w, done)) s.alreadyDone += 1;
   }
   for (const w of remaining) {
     const s = scopeEntry(byScope, w.scopeKey);

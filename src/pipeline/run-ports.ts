@@ -1,16 +1,16 @@
 /**
- * What the window runner needs from persistence, as two small interfaces: the ledger of
- * windows and quarantined records, and the conversation writer. Postgres implements them in
- * src/db/ (createWindowLedger, createConversationSink); tests of the runner's state machine
- * use in-memory ones (test/helpers/memory-ports.ts).
+ * What the window runner needs from persistence besides each stream's writer
+ * (src/db/stream-writer.ts): the ledger of windows. Postgres implements it in src/db/
+ * (createWindowLedger); tests of the runner's state machine use an in-memory one
+ * (test/helpers/memory-ports.ts).
  */
-import type { RejectedRecord, WriteConversationsResult } from '../db/conversations.ts';
 import type { LaneName } from './lanes/lane.ts';
 import type { FinishedWindowStatus } from '../decisions/states.ts';
-
-export type { RejectedRecord, WriteConversationsResult };
+import type { RejectedRecord } from '../db/stream-writer.ts';
 
 export interface NewWindow {
+  /** The stream the window reads (sync_windows.stream). */
+  stream: string;
   scopeKey: string;
   scopeAgentIds: string[];
   start: Date;
@@ -57,12 +57,4 @@ export interface WindowLedger {
   markWindowDone(windowId: bigint, result: WindowDone): Promise<void>;
   markWindowFailed(windowId: bigint, result: WindowFailed): Promise<void>;
   markWindowSplit(windowId: bigint, totalHits: number, at: Date): Promise<void>;
-  /** Quarantines records (one open row per conversation: a repeat updates it). */
-  quarantine(page: QuarantinedPage): Promise<void>;
-  /** Closes the open rejects of conversations now stored validly; returns how many closed. */
-  resolveRejects(conversationIds: readonly string[], at: Date): Promise<number>;
-}
-
-export interface ConversationSink {
-  write(records: readonly unknown[], at: { syncedAt: Date; fetchedAt: Date }): Promise<WriteConversationsResult>;
 }

@@ -1,9 +1,10 @@
 /** The counters and findings of one run, shared by its windows (single-threaded: no locking). */
 import type { GenesysStats } from '../genesys/index.ts';
 import type { RunCounts } from '../db/ledger.ts';
-import { SeenConversations } from './seen-conversations.ts';
+import { SeenRecords } from './seen-records.ts';
 
 export interface WindowFailure {
+  stream: string;
   scopeKey: string;
   start: Date;
   end: Date;
@@ -11,7 +12,9 @@ export interface WindowFailure {
 }
 
 export interface RejectNotice {
-  conversationId: string | undefined;
+  /** What the stream calls one record ('conversation'). */
+  noun: string;
+  recordId: string | undefined;
   page: string;
   problem: string;
 }
@@ -33,14 +36,15 @@ export class RunState {
   windowsDone = 0;
   windowsFailed = 0;
   pages = 0;
-  conversationsWritten = 0;
+  /** Records stored, over every stream. */
+  recordsWritten = 0;
   changed = 0;
   /** Records skipped because a version fetched later was already stored. */
   stale = 0;
   recordsRejected = 0;
   /** Windows a jobs lane handed to the query lane. */
   laneFallbacks = 0;
-  readonly seen = new SeenConversations();
+  readonly seen = new SeenRecords();
   readonly failures: WindowFailure[] = [];
   readonly rejects: RejectNotice[] = [];
   /** Window failures the database refused to record; retried once the run's outcome is recorded. */
@@ -61,7 +65,7 @@ export class RunState {
       retries: now.retries - this.statsAtStart.retries,
       rateLimited: now.rateLimited - this.statsAtStart.rateLimited,
       pages: this.pages,
-      conversationsWritten: this.conversationsWritten,
+      conversationsWritten: this.recordsWritten,
     };
   }
 
@@ -72,5 +76,5 @@ export class RunState {
 }
 
 export function describeReject(r: RejectNotice): string {
-  return `conversation ${r.conversationId ?? '(id unreadable)'} (${r.page}): ${r.problem}`;
+  return `${r.noun} ${r.recordId ?? '(id unreadable)'} (${r.page}): ${r.problem}`;
 }

@@ -1,88 +1,62 @@
 /**
- * One run of the sync (or of a backfill): plan the windows, refresh the agents table, hand
- * the windows to the window runner, and keep the run's ledger row true at every step.
- * Composes the pure planner and outcome (src/decisions), the Genesys client (src/genesys) and the
- * ledger and writers (src/db); everything with a side effect is passed in.
+ * One run of the sync (or of a backfill, or a settle): plan each stream's windows, hand them to
+ * the window runner beside the agents and reference-lists refresh, and keep the run's ledger
+ * row true at every step (run-lifecycle.ts). Composes the pure planner and outcome
+ * (src/decisions), the Genesys client (src/genesys) and the ledger (src/db); the streams, with
+ * their lanes and writers, are built by the composition root (deps.openStreams).
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import * as ledger from '../db/ledger.ts';
-import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
 import { markDeadRuns, type RunLease } from '../db/run-liveness.ts';
 import { countOpenRejects } from '../db/rejects.ts';
-import { createConversationSink, createWindowLedger } from '../db/window-ledger.ts';
+import { createWindowLedger } from '../db/window-ledger.ts';
 import { AuthError, formatInterval, type GenesysClient } from '../genesys/index.ts';
 import type { Interval } from '../decisions/interval.ts';
 import { decideRunOutcome } from '../decisions/outcome.ts';
-import { planLaneRun, type LaneMode } from '../decisions/lanes.ts';
-import { planKey as makePlanKey, planRun, type PlannedWindow } from '../decisions/plan.ts';
-import { subtractCovered, type Window } from '../decisions/windows.ts';
+import { laneModeOf, type RunPlan } from '../decisions/run-plan.ts';
+import { scopeKey } from '../decisions/scopes.ts';
+import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
 import type { Clock } from '../time.ts';
-import { SECOND_MS } from '../time.ts';
-import { MAX_REACHABLE_HITS } from '../genesys/limits.ts';
-import { refreshAgents } from './agents.ts';
-import { refreshReferenceLists } from './reference-lists.ts';
-import { describeError } from './describe-error.ts';
-import type { Lane, LaneName } from './lanes/lane.ts';
-import { JobsLane, type JobsLaneSettings } from '../streams/conversations/jobs-lane.ts';
-import { createQueryLane } from '../streams/conversations/query-lane.ts';
 import { cancelAbandonedJobs } from './abandoned-jobs.ts';
+import { describeError } from './describe-error.ts';
+import { resolvePlan } from './plan-run.ts';
+import { refreshNames } from './refresh-names.ts';
+import { ABANDONED_AFTER_MS, openRun } from './run-lifecycle.ts';
 import { describeReject, RunState, type RejectNotice, type SyncProgress, type WindowFailure } from './run-state.ts';
-import { agentIdsOf, runWindows } from './window-runner.ts';
+import type { LaneRunOptions, OpenStreams, RunReadSettings, RunStream } from './stream.ts';
+import { agentIdsOf, runWindows, type WindowJob } from './window-runner.ts';
 
-export type { SyncProgress, WindowFailure };
+export type { SyncProgress, WindowFailure, LaneRunOptions };
+export type { JobsLaneSettings } from './lanes/jobs-settings.ts';
+export { ABANDONED_AFTER_MS };
 
 export interface SyncDeps {
   db: Db;
   genesys: GenesysClient;
   logger: Logger;
   clock: Clock;
+  /** Builds the run's streams, their lanes and writers (the composition root: src/runtime.ts). */
+  openStreams: OpenStreams;
   /** Aborted on SIGINT/SIGTERM: no new page starts, writes in flight finish, the run ends interrupted. */
   signal?: AbortSignal;
   onProgress?: (progress: SyncProgress) => void;
   host?: string;
-  /** Lanes besides the query lane (built here from the options), e.g. the jobs lane. */
-  lanes?: Partial<Record<LaneName, Lane>>;
   /** Takes the run's liveness lease (acquireRunLease on a dedicated connection; run-liveness.ts). */
   runLease: (runId: string) => Promise<RunLease>;
 }
 
-export interface SyncOptions {
+export interface SyncOptions extends RunReadSettings {
   kind: RunKind;
   interval: Interval;
   agentIds: string[];
   agentGroupSize: number;
   windowDays: number;
-  pageSize: number;
-  windowMaxHits: number;
-  /** Requests in flight for this run (the Genesys client enforces the process-wide cap). */
-  concurrency: number;
   /** Skip windows finished by earlier runs with the same arguments (backfill). */
   resume: boolean;
   /** Rolling runs only: where the run aimed to start (recorded in the ledger; see pipeline/rolling.ts). */
   catchUpFrom?: Date;
-  /** Lanes by part of the interval (backfill, settle; docs/sync.md §13). Absent: every window through the query. */
-  lanes?: LaneRunOptions;
-}
-
-export type { JobsLaneSettings };
-
-export interface LaneRunOptions {
-  mode: LaneMode;
-  /** The jobs API's data-availability date; needed for modes auto and jobs. */
-  availability: Date | undefined;
-  /** Days per jobs-lane window (BACKFILL_JOB_WINDOW_DAYS): one job per window. */
-  jobWindowDays: number;
-  jobs: JobsLaneSettings;
-}
-
-/** The run's windows with their lanes, minus `done` (what earlier runs with the same plan key finished). */
-function planWindowsOf(options: SyncOptions, done?: ReadonlyMap<string, readonly Window[]>): PlannedWindow[] {
-  const base = { ...options, ...(done ? { done } : {}) };
-  if (!options.lanes) return planRun(base);
-  const { mode, availability, jobWindowDays } = options.lanes;
-  return planLaneRun({ ...base, mode, availability, queryWindowDays: options.windowDays, jobWindowDays });
 }
 
 export interface SyncReport extends ledger.RunCounts {
@@ -105,198 +79,171 @@ export interface SyncReport extends ledger.RunCounts {
   authFailed: boolean;
 }
 
-/** How often the run's counters are saved (also its liveness signal). */
-const HEARTBEAT_MS = 15 * SECOND_MS;
-/**
- * Where the liveness lease proves nothing (the embedded PGlite database, run-liveness.ts), a
- * `running` row whose heartbeat is older than this belongs to a dead process (four missed
- * heartbeats: slow enough for a busy database, quick enough that a restart soon sees the truth).
- * On Postgres a dead run's free lease tells at once.
- */
-export const ABANDONED_AFTER_MS = 4 * HEARTBEAT_MS;
+/** A stream's share of the run: its plan. */
+interface StreamPlan {
+  stream: RunStream;
+  plan: RunPlan;
+}
+
+/** What a run was asked and planned, before anything is recorded. */
+interface PlannedRun {
+  runId: string;
+  startedAt: Date;
+  logger: Logger;
+  planKey: string;
+  streams: StreamPlan[];
+}
 
 export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
-  const { db, genesys, clock } = deps;
-  const startedAt = clock();
-  const runId = randomUUID();
-  const logger = deps.logger.child({ runId, kind: options.kind });
-  const planKey = makePlanKey(options.kind, options.interval, options.agentIds);
-  await markDeadRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS });
-  const usesJobs = options.lanes !== undefined && options.lanes.mode !== 'query';
+  const planned = await planSyncRun(deps, options);
+  const { logger, runId } = planned;
+  await markDeadRuns(deps.db, { heartbeatStaleMs: ABANDONED_AFTER_MS });
   // Jobs a killed run left behind are cancelled before this run creates its own (best effort).
-  if (usesJobs) await cancelAbandonedJobs(db, genesys, logger, deps.signal).catch((error) => logger.warn({ err: error }, 'could not look for abandoned details jobs'));
-  const done = options.resume ? await ledger.findDoneWindows(db, planKey) : undefined;
-  const planned = planWindowsOf(options, done);
-  // Windows of the whole plan that earlier runs finished (the plan of what is left may cut differently).
-  const windowsResumed = done ? planWindowsOf(options).filter((w) => subtractCovered(w, done.get(w.scopeKey) ?? []).length === 0).length : 0;
-  // The lease before the row: a `running` row without it is dead to every checker.
-  const lease = await deps.runLease(runId);
-  lease.on((e) => (e.type === 'lost' ? logger.warn({ err: e.error }, 'run liveness lease lost; taking it again') : logger.info(`run liveness lease ${e.type}`)));
-  await ledger.createRun(db, {
+  if (laneModeOf(options) !== 'query') {
+    await cancelAbandonedJobs(deps.db, deps.genesys, logger, deps.signal).catch((error: unknown) => logger.warn({ err: error }, 'could not look for abandoned details jobs'));
+  }
+  const run = await openRun({ ...deps, logger }, {
     runId,
     kind: options.kind,
     intervalStart: options.interval.start,
     intervalEnd: options.interval.end,
     agentIds: options.agentIds,
-    planKey,
+    planKey: planned.planKey,
     catchUpFrom: options.catchUpFrom,
     host: deps.host ?? 'unknown',
     pid: process.pid,
-    startedAt,
-  }).catch(async (error) => {
-    await lease.release();
-    throw error;
+    startedAt: planned.startedAt,
   });
-  const state = new RunState(genesys.stats());
-  state.windowsTotal = planned.length;
-  for (const w of planned) state.seen.open(w);
-  logger.info(
-    { interval: formatInterval(options.interval), windows: planned.length, resumed: windowsResumed },
-    `${options.kind} run started`,
-  );
-  const progress = () => deps.onProgress?.(state.progress(genesys.stats(), clock().getTime() - startedAt.getTime()));
-  const heartbeat = setInterval(() => {
-    ledger.heartbeatRun(db, runId, state.counts(genesys.stats())).catch((error) =>
-      logger.warn({ err: error }, 'could not save run progress'),
-    );
-    progress();
-  }, HEARTBEAT_MS);
-  heartbeat.unref();
-
-  const abort = new AbortController();
-  const onStop = () => abort.abort(deps.signal?.reason);
-  deps.signal?.addEventListener('abort', onStop, { once: true });
-  let runError: string | undefined;
-  // The agents and reference lists are refreshed beside the windows, not before them: writing
-  // conversations needs neither, and their requests (a few pages each, at the API's latency)
-  // would otherwise delay every window's first request by seconds.
-  const refreshed = (async () => {
-    try {
-      await refreshAgents(db, genesys, clock(), logger);
-    } catch (error) {
-      if (error instanceof AuthError) throw error;
-      runError ??= `agents refresh failed: ${describeError(error)}`;
-      logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
-    }
-    await refreshReferenceLists(db, genesys, clock(), logger);
-  })();
-  // Rejected credentials stop the windows too; the error itself is reported below.
-  refreshed.catch((error: unknown) => {
-    if (error instanceof AuthError && !abort.signal.aborted) abort.abort(error);
-  });
-  try {
-    const windowLedger = createWindowLedger(db);
-    const ids = await windowLedger.insertWindows(
-      runId,
-      planned.map((w) => ({ scopeKey: w.scopeKey, scopeAgentIds: agentIdsOf(w.scope), start: w.start, end: w.end, lane: w.lane })),
-    );
-    const queryLane = createQueryLane({
-      client: genesys,
-      pageSize: options.pageSize,
-      maxHits: options.windowMaxHits,
-      maxReachableHits: MAX_REACHABLE_HITS,
-      pageConcurrency: options.concurrency,
-      logger,
-    });
-    await runWindows(
-      {
-        runId,
-        ledger: windowLedger,
-        sink: createConversationSink(db),
-        lanes: {
-          query: queryLane,
-          ...(usesJobs
-            ? {
-                jobs: new JobsLane({
-                  ...options.lanes!.jobs,
-                  client: genesys,
-                  fallback: queryLane,
-                  logger,
-                  nowMs: () => clock().getTime(),
-                  // Batches written at once across the lane's windows: three keep both the database
-                  // and this process busy (one batch prepared while two are in Postgres; two were
-                  // measured slower, docs/performance.md), and bound what a backfill holds in memory.
-                  writeConcurrency: Math.min(3, options.concurrency),
-                }),
-              }
-            : {}),
-          ...deps.lanes,
-        },
-        clock,
-        logger,
-        state,
-        signal: abort.signal,
-        abortRun: (reason) => abort.abort(reason),
-        onProgress: progress,
-        rejectsMayBeOpen: { value: (await countOpenRejects(db)) > 0 },
-        scopesOverlap: new Set(planned.map((w) => w.scopeKey)).size > 1,
-      },
-      planned.map((w, i) => ({ windowId: ids[i]!, scope: w.scope, window: w, lane: w.lane })),
-      options.concurrency,
-    );
-    await refreshed;
-  } catch (error) {
-    await refreshed.catch(() => {}); // never left running past the run's end
-    runError = describeError(error);
-    // Rejected credentials end the run the same way wherever they surface (agents refresh or a window).
-    if (error instanceof AuthError && !abort.signal.aborted) abort.abort(error);
-    logger.error({ err: error }, `${options.kind} run aborted`);
-  } finally {
-    clearInterval(heartbeat);
-    deps.signal?.removeEventListener('abort', onStop);
-  }
-
-  const finishedAt = clock();
-  const durationMs = finishedAt.getTime() - startedAt.getTime();
-  const authFailed = abort.signal.reason instanceof AuthError;
+  const state = new RunState(deps.genesys.stats());
+  const progress = () => deps.onProgress?.(state.progress(deps.genesys.stats(), deps.clock().getTime() - planned.startedAt.getTime()));
+  run.beat(() => state.counts(deps.genesys.stats()), progress);
+  const ended = await executeRun(deps, options, planned, state, progress);
+  const finishedAt = deps.clock();
+  const durationMs = finishedAt.getTime() - planned.startedAt.getTime();
   const { status, error } = decideRunOutcome({
     windowFailures: state.failures.length,
     firstWindowFailure: state.failures[0] && describeFailure(state.failures[0]),
     recordsRejected: state.recordsRejected,
     firstReject: state.rejects[0] && describeReject(state.rejects[0]),
-    runError,
-    interrupted: abort.signal.aborted && !authFailed,
+    runError: ended.runError,
+    interrupted: ended.interrupted,
   });
-  const counts = state.counts(genesys.stats());
-  // The database may be the thing that failed (restarted mid-run): keep trying to record the
-  // outcome for a while, so the ledger tells the truth once it is back.
-  await withRetries(() => ledger.finishRun(db, runId, { status, counts, error, finishedAt, durationMs }), logger).finally(() => lease.release());
+  const counts = state.counts(deps.genesys.stats());
+  await run.finish({ status, counts, error, finishedAt, durationMs });
   for (const record of state.unrecordedFailures) {
-    await record().catch((e) => logger.error({ err: e }, 'could not record a window failure'));
+    await record().catch((e: unknown) => logger.error({ err: e }, 'could not record a window failure'));
   }
-  deps.onProgress?.(state.progress(genesys.stats(), durationMs));
+  deps.onProgress?.(state.progress(deps.genesys.stats(), durationMs));
+  return report(planned, options, state, { status, counts, error, durationMs, authFailed: ended.authFailed });
+}
+
+/**
+ * Plans every stream of the run (the clock read once); a plan that cannot be made (too large, a
+ * lane that cannot read the range) throws a usage error before anything is recorded.
+ */
+async function planSyncRun(deps: SyncDeps, asked: SyncOptions): Promise<PlannedRun> {
+  const startedAt = deps.clock();
+  const runId = randomUUID();
+  const logger = deps.logger.child({ runId, kind: asked.kind });
+  const names = deps.openStreams.names;
+  const { planKey, options, plan } = await resolvePlan(deps.db, { ...asked, streams: names }, () => deps.genesys.getDetailsJobsAvailability(deps.signal));
+  // Built with the resolved lanes (the data-availability date filled in where they need it).
+  const streams = deps.openStreams.open({ logger, settings: options }).map((stream) => ({ stream, plan }));
+  const windows = streams.reduce((n, p) => n + p.plan.windows.length, 0);
+  logger.info({ interval: formatInterval(options.interval), streams: names, windows, resumed: plan.resumed }, `${options.kind} run started`);
+  return { runId, startedAt, logger, planKey, streams };
+}
+
+interface RunEnd {
+  runError: string | undefined;
+  interrupted: boolean;
+  authFailed: boolean;
+}
+
+/** Reads every planned window beside the names refresh; never throws (what failed is in the result and the state). */
+async function executeRun(deps: SyncDeps, options: SyncOptions, planned: PlannedRun, state: RunState, progress: () => void): Promise<RunEnd> {
+  const { logger } = planned;
+  const abort = new AbortController();
+  const onStop = () => abort.abort(deps.signal?.reason);
+  deps.signal?.addEventListener('abort', onStop, { once: true });
+  // The agents and reference lists are refreshed beside the windows, not before them: writing
+  // records needs neither, and their requests would otherwise delay every window's first one.
+  const names = refreshNames({ ...deps, logger }, abort);
+  let runError: string | undefined;
+  try {
+    const jobs = await insertWindows(deps.db, planned, state);
+    await runWindows(
+      {
+        runId: planned.runId,
+        ledger: createWindowLedger(deps.db),
+        clock: deps.clock,
+        logger,
+        state,
+        signal: abort.signal,
+        abortRun: (reason) => abort.abort(reason),
+        onProgress: progress,
+        rejectsMayBeOpen: { value: (await countOpenRejects(deps.db)) > 0 },
+        scopesOverlap: new Set(jobs.map((j) => scopeKey(j.scope))).size > 1,
+      },
+      jobs,
+      options.concurrency,
+    );
+    runError = await names.settled;
+  } catch (error) {
+    await names.settled.catch(() => {}); // never left running past the run's end
+    runError = describeError(error);
+    // Rejected credentials end the run the same way wherever they surface (agents refresh or a window).
+    if (error instanceof AuthError && !abort.signal.aborted) abort.abort(error);
+    logger.error({ err: error }, `${options.kind} run aborted`);
+  } finally {
+    deps.signal?.removeEventListener('abort', onStop);
+  }
+  const authFailed = abort.signal.reason instanceof AuthError;
+  return { runError, interrupted: abort.signal.aborted && !authFailed, authFailed };
+}
+
+/** The windows of every stream, recorded `pending` in plan order; the jobs the runner reads. */
+async function insertWindows(db: Db, planned: PlannedRun, state: RunState): Promise<WindowJob[]> {
+  const windowLedger = createWindowLedger(db);
+  const jobs: WindowJob[] = [];
+  for (const { stream, plan } of planned.streams) {
+    const ids = await windowLedger.insertWindows(
+      planned.runId,
+      plan.windows.map((w) => ({ stream: stream.name, scopeKey: w.scopeKey, scopeAgentIds: agentIdsOf(w.scope), start: w.start, end: w.end, lane: w.lane })),
+    );
+    plan.windows.forEach((w, i) => jobs.push({ windowId: ids[i]!, stream, scope: w.scope, window: w, lane: w.lane }));
+  }
+  state.windowsTotal = jobs.length;
+  for (const job of jobs) state.seen.open(job.window);
+  return jobs;
+}
+
+interface Finished {
+  status: FinalRunStatus;
+  counts: ledger.RunCounts;
+  error: string | undefined;
+  durationMs: number;
+  authFailed: boolean;
+}
+
+function report(planned: PlannedRun, options: SyncOptions, state: RunState, end: Finished): SyncReport {
   return {
-    runId,
+    runId: planned.runId,
     kind: options.kind,
-    status,
+    status: end.status,
     interval: options.interval,
-    ...counts,
-    windowsResumed,
+    ...end.counts,
+    windowsResumed: planned.streams.reduce((n, p) => n + p.plan.resumed, 0),
     conversationsChanged: state.changed,
     conversationsStale: state.stale,
     recordsRejected: state.recordsRejected,
     rejects: state.rejects,
     laneFallbacks: state.laneFallbacks,
-    durationMs,
+    durationMs: end.durationMs,
     failures: state.failures,
-    ...(error ? { error } : {}),
-    authFailed,
+    ...(end.error ? { error: end.error } : {}),
+    authFailed: end.authFailed,
   };
-}
-
-const FINISH_ATTEMPTS = 12;
-const FINISH_RETRY_MS = 2_500;
-
-async function withRetries(fn: () => Promise<void>, logger: Logger): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (attempt >= FINISH_ATTEMPTS) throw error;
-      logger.warn({ err: error, attempt }, 'could not record the run outcome; retrying');
-      await new Promise((r) => setTimeout(r, FINISH_RETRY_MS));
-    }
-  }
 }
 
 export function describeFailure(f: WindowFailure): string {

@@ -1,29 +1,32 @@
 /**
- * The window runner: takes planned windows to done, done_with_rejects, split or failed,
- * whichever lane reads them. A lane hands over pages of records as received; for each page
- * the runner keeps the records that start inside the window (adjacent windows never share a
- * conversation), skips those this run already wrote (another agent group, another page),
- * writes the rest in one transaction, quarantines the records the writer refused (the rest
- * of the page is kept), and closes open rejects of conversations now stored. A window is
- * marked done only after all of its pages are written; a failure is recorded on the window
- * and never advances it. Persistence is behind the small ports of run-ports.ts.
+ * The window runner: takes planned windows of any stream to done, done_with_rejects, split or
+ * failed, whichever lane reads them. A lane hands over pages of records, each read once at the
+ * boundary (key and time); the runner handles a page once: keep the records whose time lies in
+ * the window (adjacent windows never share one), skip those this run already wrote (another
+ * agent group, another page), and hand the rest to the stream's writer, which writes them,
+ * quarantines what it refuses and closes the open rejects of what it stored in one
+ * transaction. A window is marked done only after all of its pages are written; a failure is
+ * recorded on the window and never advances it. Persistence is behind the ports of
+ * run-ports.ts; the runner never names a stream.
  */
 import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
+import type { StreamRecord } from '../db/stream-writer.ts';
 import { AuthError, formatInterval, type QueryScope } from '../genesys/index.ts';
-import { readConversationId } from '../genesys/schemas.ts';
 import { finishedWindowStatus } from '../decisions/outcome.ts';
 import { scopeKey } from '../decisions/scopes.ts';
-import { planSplit } from '../decisions/split.ts';
+import { planSplit, type SplitPlan } from '../decisions/split.ts';
 import { isInWindow, type Window } from '../decisions/windows.ts';
 import type { Clock } from '../time.ts';
 import { describeError } from './describe-error.ts';
-import type { Lane, LaneName, LanePage } from './lanes/lane.ts';
-import type { ConversationSink, RejectedRecord, WindowLedger } from './run-ports.ts';
+import type { LaneName, LanePage, LaneResult } from './lanes/lane.ts';
+import type { WindowLedger } from './run-ports.ts';
 import type { RunState } from './run-state.ts';
+import type { RunStream } from './stream.ts';
 
 export interface WindowJob {
   windowId: bigint;
+  stream: RunStream;
   scope: QueryScope;
   window: Window;
   lane: LaneName;
@@ -32,8 +35,6 @@ export interface WindowJob {
 export interface WindowRunnerDeps {
   runId: string;
   ledger: WindowLedger;
-  sink: ConversationSink;
-  lanes: Partial<Record<LaneName, Lane>>;
   clock: Clock;
   logger: Logger;
   state: RunState;
@@ -44,9 +45,9 @@ export interface WindowRunnerDeps {
   /** Whether rejects may be open (some existed at the start, or this run made one): only then are they looked up. */
   rejectsMayBeOpen: { value: boolean };
   /**
-   * The run reads several scopes over the same time (agent groups), so one conversation can
-   * come through several windows. Otherwise windows are disjoint in conversation start (the
-   * [from, to) re-filter), and only a window's own read can repeat one.
+   * The run reads several scopes over the same time (agent groups), so one record can come
+   * through several windows. Otherwise windows are disjoint in record time (the [from, to)
+   * re-filter), and only a window's own read can repeat one.
    */
   scopesOverlap: boolean;
 }
@@ -54,7 +55,7 @@ export interface WindowRunnerDeps {
 /**
  * What a window has written so far. `undeduped` is the part written from pages the runner did
  * not remember (a lane's `onceInRead` pages in a run whose scopes do not overlap): if the lane
- * restarts, those conversations come again and are counted again, so that part is taken back.
+ * restarts, those records come again and are counted again, so that part is taken back.
  */
 interface Tally {
   pages: number;
@@ -65,6 +66,8 @@ interface Tally {
 
 /** Windows read at once by a lane that does not say: enough to keep the request pipeline full, few enough to bound pages in memory. */
 const WINDOWS_AT_ONCE = 2;
+
+type RunnerContext = WindowRunnerDeps & { inOrder: <T>(step: () => Promise<T>) => Promise<T> };
 
 /**
  * Runs every job, in plan order, each lane's windows as many at once as the lane takes (the
@@ -80,198 +83,194 @@ export async function runWindows(d: WindowRunnerDeps, jobs: readonly WindowJob[]
     chain = next.catch(() => {});
     return next;
   };
-  const limits = new Map<LaneName, LimitFunction>();
-  const limitFor = (name: LaneName): LimitFunction => {
-    let limit = limits.get(name);
+  const limits = new Map<unknown, LimitFunction>();
+  const limitFor = (job: WindowJob): LimitFunction => {
+    const lane = job.stream.lanes[job.lane];
+    let limit = limits.get(lane);
     if (!limit) {
-      limit = pLimit(Math.max(1, d.lanes[name]?.windowsAtOnce ?? Math.min(WINDOWS_AT_ONCE, concurrency)));
-      limits.set(name, limit);
+      limit = pLimit(Math.max(1, lane?.windowsAtOnce ?? Math.min(WINDOWS_AT_ONCE, concurrency)));
+      limits.set(lane, limit);
     }
     return limit;
   };
   const context: RunnerContext = { ...d, inOrder };
-  await Promise.all(jobs.map((job) => limitFor(job.lane)(() => runWindow(context, job))));
+  await Promise.all(jobs.map((job) => limitFor(job)(() => runWindow(context, job))));
 }
 
 export function agentIdsOf(scope: QueryScope): string[] {
   return scope.kind === 'agents' ? [...scope.userIds] : [];
 }
 
-type RunnerContext = WindowRunnerDeps & { inOrder: <T>(step: () => Promise<T>) => Promise<T> };
-
 async function runWindow(d: RunnerContext, job: WindowJob): Promise<void> {
-  const { ledger, clock, state, signal } = d;
-  const { window, scope, windowId } = job;
-  if (signal.aborted) return; // stays pending: a restart plans it again
-  const key = scopeKey(scope);
-  const log = d.logger.child({ scope: key, window: formatInterval(window), lane: job.lane });
+  if (d.signal.aborted) return; // stays pending: a restart plans it again
+  const log = d.logger.child({ stream: job.stream.name, scope: scopeKey(job.scope), window: formatInterval(job.window), lane: job.lane });
   const tally: Tally = { pages: 0, written: 0, rejected: 0, undeduped: 0 };
-  let open = true;
-  const close = () => {
-    if (open) state.seen.close(window);
-    open = false;
-  };
+  const closeOnce = once(() => d.state.seen.close(job.window));
   try {
-    await d.inOrder(() => ledger.markWindowRunning(windowId, clock()));
-    const lane = d.lanes[job.lane];
-    if (!lane) throw new Error(`no ${job.lane} lane is configured for this run`);
-    const split = planSplit(scope, window);
-    const result = await lane.read({
-      scope,
-      window,
-      unsplittable: !split,
-      signal,
-      onPage: (page) => acceptPage(d, job, page, tally, log),
-      onRemoteJob: (jobId) => ledger.setWindowJob(windowId, jobId),
-      onRestart: () => {
-        tally.written -= tally.undeduped;
-        state.conversationsWritten -= tally.undeduped;
-        tally.undeduped = 0;
-      },
-    });
-    if (result.kind === 'too-many') {
-      if (!split) throw new Error(`the ${job.lane} lane reported ${result.totalHits} hits for a window that cannot be split`);
-      log.info({ totalHits: result.totalHits, by: split.by, parts: split.parts.length }, 'window has too many conversations; splitting');
-      await ledger.markWindowSplit(windowId, result.totalHits, clock());
-      const ids = await ledger.insertWindows(
-        d.runId,
-        split.parts.map((p) => ({
-          scopeKey: scopeKey(p.scope),
-          scopeAgentIds: agentIdsOf(p.scope),
-          start: p.window.start,
-          end: p.window.end,
-          lane: job.lane,
-          parentWindowId: windowId,
-        })),
-      );
-      state.windowsTotal += split.parts.length - 1;
-      for (const p of split.parts) state.seen.open(p.window);
-      close();
-      // Sequential on purpose: the parent already holds a window slot, and re-entering the
-      // window limiter from inside it could deadlock.
-      for (const [i, p] of split.parts.entries()) {
-        await runWindow(d, { windowId: ids[i]!, scope: p.scope, window: p.window, lane: job.lane });
-      }
-      return;
-    }
-    close();
-    await ledger.markWindowDone(windowId, {
-      status: finishedWindowStatus(tally.rejected),
-      lane: result.lane,
-      ...(result.fallbackReason ? { laneNote: result.fallbackReason } : {}),
-      totalHits: result.hitsAnnounced,
-      idsReceived: result.idsReceived,
-      pages: tally.pages,
-      conversationsWritten: tally.written,
-      recordsRejected: tally.rejected,
-      at: clock(),
-    });
-    state.windowsDone += 1;
-    if (result.fallbackReason) {
-      state.laneFallbacks += 1;
-      log.warn({ reason: result.fallbackReason }, `window read by the ${result.lane} lane instead of ${job.lane}`);
-    }
-    d.onProgress();
-    log.debug({ totalHits: result.hitsAnnounced, idsReceived: result.idsReceived, pages: tally.pages, written: tally.written }, 'window done');
+    await d.inOrder(() => d.ledger.markWindowRunning(job.windowId, d.clock()));
+    const split = planSplit(job.scope, job.window);
+    const result = await readWindow(d, job, tally, log, !split);
+    closeOnce();
+    if (result.kind === 'too-many') return await splitWindow(d, job, split, result.totalHits, log);
+    await finishWindow(d, job, result, tally, log);
   } catch (error) {
-    close();
-    if (error instanceof AuthError) d.abortRun(error);
-    const interrupted = signal.aborted && !(error instanceof AuthError);
-    const message = interrupted ? 'interrupted before the window finished' : describeError(error);
-    const failedAt = clock();
-    const record = () =>
-      ledger.markWindowFailed(windowId, { error: message, pages: tally.pages, conversationsWritten: tally.written, recordsRejected: tally.rejected, at: failedAt });
-    await record().catch((e) => {
-      // The database may be what failed (restarted): record it with the run's outcome instead.
-      log.error({ err: e }, 'could not record the window failure; will retry when the run ends');
-      state.unrecordedFailures.push(record);
-    });
-    if (interrupted) return;
-    state.windowsFailed += 1;
-    state.failures.push({ scopeKey: key, start: window.start, end: window.end, error: message });
-    log.error({ err: error }, 'window failed');
+    closeOnce();
+    await failWindow(d, job, error, tally, log);
   }
 }
 
-type Dated = { conversationId: string; conversationStart: string };
+function readWindow(d: RunnerContext, job: WindowJob, tally: Tally, log: Logger, unsplittable: boolean): Promise<LaneResult> {
+  const lane = job.stream.lanes[job.lane];
+  if (!lane) throw new Error(`no ${job.lane} lane is configured for the ${job.stream.name} stream`);
+  return lane.read({
+    scope: job.scope,
+    window: job.window,
+    unsplittable,
+    signal: d.signal,
+    onPage: (page) => acceptPage(d, job, page, tally, log),
+    onRemoteJob: (jobId) => d.ledger.setWindowJob(job.windowId, jobId),
+    onRestart: () => {
+      tally.written -= tally.undeduped;
+      d.state.recordsWritten -= tally.undeduped;
+      tally.undeduped = 0;
+    },
+  });
+}
 
-/** Writes one page: re-filter, dedup across the run, write, quarantine, close repaired rejects. */
-async function acceptPage(
-  d: WindowRunnerDeps,
-  job: WindowJob,
-  page: LanePage,
-  tally: Tally,
-  log: Logger,
-): Promise<void> {
-  const { state } = d;
-  const fetchedAt = d.clock();
-  tally.pages += 1;
-  state.pages += 1;
-  // Ids are remembered only where another page could bring the same conversation again: a
-  // window of weeks read through a job would otherwise hold every id it wrote until it ends.
-  const remember = !page.onceInRead || d.scopesOverlap;
-  const fresh: unknown[] = [];
-  const claimed = new Map<string, Dated>();
-  const ids: string[] = [];
-  const unplaceable: RejectedRecord[] = [];
-  for (const record of page.records) {
-    const start = (record as { conversationStart?: unknown } | null)?.conversationStart;
-    const startMs = typeof start === 'string' ? Date.parse(start) : Number.NaN;
-    if (Number.isNaN(startMs)) {
-      // Without a start the record cannot be placed in a window; it is quarantined, not dropped.
-      unplaceable.push({ conversationId: readConversationId(record), record, problem: 'conversationStart: missing or not an ISO-8601 date-time' });
-      continue;
-    }
-    if (!isInWindow(startMs, job.window)) continue;
-    const id = readConversationId(record);
-    if (id !== undefined && !remember) ids.push(id);
-    else if (id !== undefined) {
-      const dated = { conversationId: id, conversationStart: start as string };
-      if (state.seen.has(dated)) continue;
-      // Claimed before the write, so a page of another window arriving meanwhile skips it.
-      state.seen.add(dated);
-      claimed.set(id, dated);
-    }
-    fresh.push(record);
+async function splitWindow(d: RunnerContext, job: WindowJob, split: SplitPlan | undefined, totalHits: number, log: Logger): Promise<void> {
+  if (!split) throw new Error(`the ${job.lane} lane reported ${totalHits} hits for a window that cannot be split`);
+  log.info({ totalHits, by: split.by, parts: split.parts.length }, 'window has too many records; splitting');
+  await d.ledger.markWindowSplit(job.windowId, totalHits, d.clock());
+  const ids = await d.ledger.insertWindows(
+    d.runId,
+    split.parts.map((p) => ({
+      stream: job.stream.name,
+      scopeKey: scopeKey(p.scope),
+      scopeAgentIds: agentIdsOf(p.scope),
+      start: p.window.start,
+      end: p.window.end,
+      lane: job.lane,
+      parentWindowId: job.windowId,
+    })),
+  );
+  d.state.windowsTotal += split.parts.length - 1;
+  for (const p of split.parts) d.state.seen.open(p.window);
+  // Sequential on purpose: the parent already holds a window slot, and re-entering the
+  // window limiter from inside it could deadlock.
+  for (const [i, p] of split.parts.entries()) {
+    await runWindow(d, { ...job, windowId: ids[i]!, scope: p.scope, window: p.window });
   }
-  const unclaim = (id: string | undefined) => {
-    const dated = id === undefined ? undefined : claimed.get(id);
-    if (dated) state.seen.delete(dated);
-    if (id !== undefined) claimed.delete(id);
-  };
+}
 
-  let out;
-  try {
-    out = fresh.length > 0 ? await d.sink.write(fresh, { syncedAt: fetchedAt, fetchedAt }) : undefined;
-  } catch (error) {
-    for (const id of [...claimed.keys()]) unclaim(id);
-    throw error;
-  }
-  const rejects = [...unplaceable, ...(out?.rejected ?? [])];
-  if (rejects.length > 0) {
-    // A refused record may still arrive valid through another window of this run.
-    for (const r of out?.rejected ?? []) unclaim(r.conversationId);
-    await d.ledger.quarantine({ runId: d.runId, windowId: job.windowId, page: page.label, rejects, at: fetchedAt });
-    d.rejectsMayBeOpen.value = true;
-    tally.rejected += rejects.length;
-    state.noteRejects(rejects.map((r) => ({ conversationId: r.conversationId, page: page.label, problem: r.problem })));
-    for (const r of rejects) {
-      log.error({ conversationId: r.conversationId ?? null, page: page.label, problem: r.problem }, 'record quarantined in sync_rejects');
-    }
-  }
-  if (d.rejectsMayBeOpen.value) {
-    const refused = new Set(rejects.map((r) => r.conversationId));
-    const stored = [...claimed.keys(), ...ids.filter((id) => !refused.has(id))];
-    if (stored.length > 0) await d.ledger.resolveRejects(stored, fetchedAt);
-  }
-  if (out) {
-    // A stale record is stored too, in the newer version another write had already stored.
-    const stored = out.written + out.stale;
-    state.changed += out.changed;
-    state.stale += out.stale;
-    state.conversationsWritten += stored;
-    tally.written += stored;
-    if (!remember) tally.undeduped += stored;
+async function finishWindow(d: RunnerContext, job: WindowJob, result: Extract<LaneResult, { kind: 'done' }>, tally: Tally, log: Logger): Promise<void> {
+  await d.ledger.markWindowDone(job.windowId, {
+    status: finishedWindowStatus(tally.rejected),
+    lane: result.lane,
+    ...(result.fallbackReason ? { laneNote: result.fallbackReason } : {}),
+    totalHits: result.hitsAnnounced,
+    idsReceived: result.idsReceived,
+    pages: tally.pages,
+    conversationsWritten: tally.written,
+    recordsRejected: tally.rejected,
+    at: d.clock(),
+  });
+  d.state.windowsDone += 1;
+  if (result.fallbackReason) {
+    d.state.laneFallbacks += 1;
+    log.warn({ reason: result.fallbackReason }, `window read by the ${result.lane} lane instead of ${job.lane}`);
   }
   d.onProgress();
+  log.debug({ totalHits: result.hitsAnnounced, idsReceived: result.idsReceived, pages: tally.pages, written: tally.written }, 'window done');
+}
+
+async function failWindow(d: RunnerContext, job: WindowJob, error: unknown, tally: Tally, log: Logger): Promise<void> {
+  if (error instanceof AuthError) d.abortRun(error);
+  const interrupted = d.signal.aborted && !(error instanceof AuthError);
+  const message = interrupted ? 'interrupted before the window finished' : describeError(error);
+  const failedAt = d.clock();
+  const record = () =>
+    d.ledger.markWindowFailed(job.windowId, { error: message, pages: tally.pages, conversationsWritten: tally.written, recordsRejected: tally.rejected, at: failedAt });
+  await record().catch((e) => {
+    // The database may be what failed (restarted): record it with the run's outcome instead.
+    log.error({ err: e }, 'could not record the window failure; will retry when the run ends');
+    d.state.unrecordedFailures.push(record);
+  });
+  if (interrupted) return;
+  d.state.windowsFailed += 1;
+  d.state.failures.push({ stream: job.stream.name, scopeKey: scopeKey(job.scope), start: job.window.start, end: job.window.end, error: message });
+  log.error({ err: error }, 'window failed');
+}
+
+/** The records of a page this window writes: inside [start, end), not written yet by this run. */
+interface Placed {
+  fresh: StreamRecord[];
+  /** Remembered before the write, so a page of another window arriving meanwhile skips them. */
+  claimed: Map<string, StreamRecord>;
+}
+
+function placeRecords(d: RunnerContext, job: WindowJob, page: LanePage): Placed {
+  // Ids are remembered only where another page could bring the same record again: a window
+  // of weeks read through a job would otherwise hold every id it wrote until it ends.
+  const remember = !page.onceInRead || d.scopesOverlap;
+  const placed: Placed = { fresh: [], claimed: new Map() };
+  for (const record of page.records) {
+    if (!isInWindow(record.timeMs, job.window)) continue;
+    if (remember) {
+      if (d.state.seen.has(record)) continue;
+      d.state.seen.add(record);
+      placed.claimed.set(record.id, record);
+    }
+    placed.fresh.push(record);
+  }
+  return placed;
+}
+
+/** Handles one page once: place, write (with quarantine and reject resolution, one transaction), count. */
+async function acceptPage(d: RunnerContext, job: WindowJob, page: LanePage, tally: Tally, log: Logger): Promise<void> {
+  const fetchedAt = d.clock();
+  tally.pages += 1;
+  d.state.pages += 1;
+  const { fresh, claimed } = placeRecords(d, job, page);
+  const unclaim = (id: string | undefined) => {
+    const record = id === undefined ? undefined : claimed.get(id);
+    if (record) d.state.seen.delete(record);
+  };
+  if (fresh.length === 0 && page.rejects.length === 0) return d.onProgress();
+  const out = await job.stream.writer
+    .write({
+      records: fresh,
+      rejects: page.rejects,
+      source: { stream: job.stream.name, runId: d.runId, windowId: job.windowId, page: page.label },
+      resolveRejects: d.rejectsMayBeOpen.value,
+      syncedAt: fetchedAt,
+      fetchedAt,
+    })
+    .catch((error: unknown) => {
+      for (const id of claimed.keys()) unclaim(id);
+      throw error;
+    });
+  if (out.rejected.length > 0) {
+    // A refused record may still arrive valid through another window of this run.
+    for (const r of out.rejected) unclaim(r.recordId);
+    d.rejectsMayBeOpen.value = true;
+    tally.rejected += out.rejected.length;
+    d.state.noteRejects(out.rejected.map((r) => ({ noun: job.stream.recordNoun, recordId: r.recordId, page: page.label, problem: r.problem })));
+    for (const r of out.rejected) log.error({ recordId: r.recordId ?? null, page: page.label, problem: r.problem }, 'record quarantined in sync_rejects');
+  }
+  // A stale record is stored too, in the newer version another write had already stored.
+  const stored = out.storedIds.length;
+  d.state.changed += out.changed;
+  d.state.stale += out.stale;
+  d.state.recordsWritten += stored;
+  tally.written += stored;
+  if (page.onceInRead && !d.scopesOverlap) tally.undeduped += stored;
+  d.onProgress();
+}
+
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (!done) fn();
+    done = true;
+  };
 }

@@ -8,6 +8,7 @@ import { createGenesysClient, type GenesysClient, type GenesysClientOptions } fr
 import { runSync, type SyncOptions, type SyncReport } from '../../src/pipeline/sync.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
+import { runDeps } from '../../src/runtime.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface Harness {
@@ -47,7 +48,7 @@ export async function startHarness(simOptions: SimulatorOptions = {}): Promise<H
     client,
     run: (options, c = shared) =>
       runSync(
-        { db: handle.prisma, genesys: c, logger: quietLogger, clock: () => new Date(), runLease: handle.runLease },
+        runDeps({ database: handle }, c, { logger: quietLogger, clock: () => new Date() }),
         {
           kind: 'sync',
           agentIds: [],

@@ -1,10 +1,12 @@
 /**
- * In-memory implementations of the window runner's ports (src/pipeline/run-ports.ts), so the
- * runner's state machine can be tested without Postgres. They keep what they were told, in
- * order, and validate records with the real contract so rejects behave as in production.
+ * In-memory implementations of the window runner's ports (src/pipeline/run-ports.ts) and of a
+ * stream writer (src/db/stream-writer.ts), so the runner's state machine can be tested without
+ * Postgres. They keep what they were told, in order, and validate records with the real
+ * contract so rejects behave as in production.
  */
+import type { BatchWrite, BatchWritten, StreamWriter } from '../../src/db/stream-writer.ts';
 import { parseConversation } from '../../src/genesys/schemas.ts';
-import type { ConversationSink, NewWindow, QuarantinedPage, WindowDone, WindowFailed, WindowLedger, WriteConversationsResult } from '../../src/pipeline/run-ports.ts';
+import type { NewWindow, WindowDone, WindowFailed, WindowLedger } from '../../src/pipeline/run-ports.ts';
 
 export interface MemoryWindow extends NewWindow {
   windowId: bigint;
@@ -17,8 +19,6 @@ export interface MemoryWindow extends NewWindow {
 
 export class MemoryLedger implements WindowLedger {
   readonly windows: MemoryWindow[] = [];
-  readonly quarantined: QuarantinedPage[] = [];
-  readonly resolved: string[] = [];
   /** Makes the next markWindowFailed calls throw (a database that is down). */
   failFailureRecords = 0;
 
@@ -48,13 +48,6 @@ export class MemoryLedger implements WindowLedger {
   async markWindowSplit(windowId: bigint, totalHits: number): Promise<void> {
     Object.assign(this.get(windowId), { status: 'split', totalHits });
   }
-  async quarantine(page: QuarantinedPage): Promise<void> {
-    this.quarantined.push(page);
-  }
-  async resolveRejects(ids: readonly string[]): Promise<number> {
-    this.resolved.push(...ids);
-    return ids.length;
-  }
   get(windowId: bigint): MemoryWindow {
     const w = this.windows.find((x) => x.windowId === windowId);
     if (!w) throw new Error(`no window ${windowId}`);
@@ -62,22 +55,27 @@ export class MemoryLedger implements WindowLedger {
   }
 }
 
-export class MemorySink implements ConversationSink {
+/** A conversation writer in memory: stores valid records by id, quarantines the rest with their batch's source. */
+export class MemoryWriter implements StreamWriter {
   readonly stored = new Map<string, unknown>();
-  readonly batches: unknown[][] = [];
-  async write(records: readonly unknown[]): Promise<WriteConversationsResult> {
-    this.batches.push([...records]);
-    const result: WriteConversationsResult = { written: 0, changed: 0, unchanged: 0, stale: 0, rejected: [] };
-    for (const record of records) {
-      const parsed = parseConversation(record);
+  readonly batches: BatchWrite[] = [];
+  readonly quarantined: Array<{ page: string; rejects: BatchWritten['rejected'] }> = [];
+  readonly resolved: string[] = [];
+  async write(batch: BatchWrite): Promise<BatchWritten> {
+    this.batches.push(batch);
+    const out: BatchWritten = { storedIds: [], changed: 0, unchanged: 0, stale: 0, rejected: [...batch.rejects], rejectsResolved: 0 };
+    for (const record of batch.records) {
+      const parsed = parseConversation(record.raw);
       if (!parsed.ok) {
-        result.rejected.push({ conversationId: parsed.conversationId, record, problem: parsed.problem });
+        out.rejected.push({ recordId: record.id, raw: record.raw, problem: parsed.problem });
         continue;
       }
-      this.stored.set(parsed.conversation.conversationId, record);
-      result.written += 1;
-      result.changed += 1;
+      this.stored.set(record.id, record.raw);
+      out.storedIds.push(record.id);
+      out.changed += 1;
     }
-    return result;
+    if (out.rejected.length > 0) this.quarantined.push({ page: batch.source.page, rejects: out.rejected });
+    if (batch.resolveRejects) this.resolved.push(...out.storedIds);
+    return out;
   }
 }

@@ -1,19 +1,24 @@
 /**
- * A lane is a source of pages of conversation records for one (scope, window): the query lane
- * pages the synchronous details query by page number, the jobs lane creates an async details
- * job and reads its results by cursor. Everything after a page arrives (validation and
- * quarantine, the [from, to) re-filter, dedup across windows, writing, the ledger, the run's
- * outcome) is the window runner's, and does not care which lane fed it.
+ * A lane is a source of pages of a stream's records for one (scope, window): for conversations,
+ * the query lane pages the synchronous details query by page number and the jobs lane creates
+ * an async details job and reads its results by cursor (src/streams/conversations/). A lane
+ * reads each record once, with its stream's contract, as it arrives: the page it hands over
+ * carries the records with their key and time, and those that have none readable. Everything
+ * after (the [from, to) re-filter, dedup across windows, writing and quarantine, the ledger,
+ * the run's outcome) is the window runner's, and does not care which lane or stream fed it.
  */
+import type { RejectedRecord, StreamRecord } from '../../db/stream-writer.ts';
 import type { QueryScope } from '../../genesys/index.ts';
 import type { LaneName } from '../../decisions/plan.ts';
 import type { Window } from '../../decisions/windows.ts';
 
 export type { LaneName };
 
-/** One page as received: records are not validated yet (the runner validates each one alone). */
+/** One page as received, each record read once at the boundary (its body is validated by the writer). */
 export interface LanePage {
-  records: readonly unknown[];
+  records: readonly StreamRecord[];
+  /** Records without a readable key or time: they cannot be placed in a window, so they are quarantined, not dropped. */
+  rejects: readonly RejectedRecord[];
   /** Where the page came from, for errors and quarantine rows: 'page 3', 'job 1a2b… page 2'. */
   label: string;
   /**
@@ -48,7 +53,7 @@ export type LaneResult =
       lane: LaneName;
       /** The largest totalHits the API announced (query lane); null where the lane has none (jobs). */
       hitsAnnounced: number | null;
-      /** Distinct conversation ids received, before the [from, to) re-filter. */
+      /** Distinct record ids received, before the [from, to) re-filter. */
       idsReceived: number;
       pages: number;
       /** Why the window was read by another lane than planned (e.g. the job failed three times). */

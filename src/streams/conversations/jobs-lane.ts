@@ -20,29 +20,17 @@ import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../../pipeline/describe-error.ts';
 import type { Lane, LanePage, LaneReadRequest, LaneResult } from '../../pipeline/lanes/lane.ts';
 import { Slots } from '../../pipeline/lanes/slots.ts';
+import type { JobsLaneSettings } from '../../pipeline/lanes/jobs-settings.ts';
+import { idsOf, readRecords, type ReadRecord, type RecordsRead } from '../../pipeline/lanes/read-records.ts';
 
 type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
-
-/** The jobs lane's knobs (config: JOBS_*). */
-export interface JobsLaneSettings {
-  /**
-   * Jobs this lane keeps QUEUED or PENDING at Genesys at once (Genesys caps concurrent jobs per
-   * org; docs/sync.md §13). A fulfilled job whose results are being read does not count.
-   */
-  maxConcurrentJobs: number;
-  /** Jobs tried per window before falling back to the query lane. */
-  maxAttempts: number;
-  /** A job not FULFILLED this long after its creation is cancelled and counts as failed. */
-  timeoutMs: number;
-  /** First wait between two status polls; doubles up to `pollMaxMs`. */
-  pollInitialMs: number;
-  pollMaxMs: number;
-}
 
 export interface JobsLaneOptions extends JobsLaneSettings {
   client: JobsClient;
   /** Reads a window when its jobs keep failing (the query lane). */
   fallback: Lane;
+  /** The stream's contract: each record is read once, as its page arrives. */
+  readRecord: ReadRecord;
   logger: Logger;
   nowMs: () => number;
   /** Results page size (1..1,000). */
@@ -223,11 +211,9 @@ export class JobsLane implements Lane {
           return { ok: false, reason: `results gone after ${received.pages} page(s) (${describeError(error)})` };
         }
         received.pages++;
-        for (const record of page.records) {
-          const id = (record as { conversationId?: unknown } | null)?.conversationId;
-          if (typeof id === 'string') received.ids += 1;
-        }
-        const written = this.write(request, page.records, `job ${jobId} page ${received.pages}`).finally(release);
+        const read = readRecords(page.records, this.o.readRecord);
+        received.ids += idsOf(read).length;
+        const written = this.write(request, read, `job ${jobId} page ${received.pages}`).finally(release);
         writing.push(written.catch((error: unknown) => {
           writeError ??= { error };
         }));
@@ -248,14 +234,17 @@ export class JobsLane implements Lane {
    * (docs/performance.md, lanes benchmark). Batches keep the write path the query lane already
    * has, while the API still serves 1,000 records a request.
    */
-  private async write(request: LaneReadRequest, records: readonly unknown[], label: string): Promise<void> {
+  private async write(request: LaneReadRequest, read: RecordsRead, label: string): Promise<void> {
     const size = this.o.writeBatchSize ?? DEFAULT_WRITE_BATCH;
+    const { records, rejects } = read;
     const whole = records.length <= size;
     // A job's results list each conversation once: the runner need not remember what it wrote.
+    // The page's unplaceable records go with its first batch.
     const batches: LanePage[] = [];
-    for (let i = 0; i < records.length; i += size) {
+    for (let i = 0; i < Math.max(records.length, rejects.length > 0 ? 1 : 0); i += size) {
       batches.push({
         records: whole ? records : records.slice(i, i + size),
+        rejects: i === 0 ? rejects : [],
         label: whole ? label : `${label} records ${i + 1}-${Math.min(records.length, i + size)}`,
         onceInRead: true,
       });

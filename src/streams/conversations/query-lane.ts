@@ -8,10 +8,10 @@
  */
 import pLimit from 'p-limit';
 import type { Logger } from 'pino';
-import { readConversationId } from '../../genesys/schemas.ts';
 import type { GenesysClient } from '../../genesys/index.ts';
 import { describeShortPaging, judgePaging, MAX_PAGING_PASSES, pagesFor } from '../../decisions/paging.ts';
 import type { Lane, LaneReadRequest, LaneResult } from '../../pipeline/lanes/lane.ts';
+import { idsOf, readRecords, type ReadRecord, type RecordsRead } from '../../pipeline/lanes/read-records.ts';
 
 export interface QueryLaneOptions {
   client: Pick<GenesysClient, 'queryConversationDetailsPage'>;
@@ -22,6 +22,8 @@ export interface QueryLaneOptions {
   maxReachableHits: number;
   /** Pages fetched at once for one window. */
   pageConcurrency: number;
+  /** The stream's contract: each record is read once, as its page arrives. */
+  readRecord: ReadRecord;
   logger: Logger;
 }
 
@@ -40,13 +42,11 @@ async function readByQuery(o: QueryLaneOptions, request: LaneReadRequest): Promi
     const page = await o.client.queryConversationDetailsPage({ interval: window, scope, pageNumber, pageSize: o.pageSize, signal });
     pages += 1;
     if (page.totalHits !== undefined) announced = Math.max(announced ?? 0, page.totalHits);
-    for (const record of page.records) {
-      const id = readConversationId(record);
-      if (id !== undefined) ids.add(id);
-    }
-    return page;
+    const read = readRecords(page.records, o.readRecord);
+    for (const id of idsOf(read)) ids.add(id);
+    return { ...page, read };
   };
-  const deliver = (pageNumber: number, records: readonly unknown[]) => request.onPage({ records, label: `page ${pageNumber}` });
+  const deliver = (pageNumber: number, read: RecordsRead) => request.onPage({ ...read, label: `page ${pageNumber}` });
 
   const first = await fetch(1);
   // An unsplittable window (one agent, one day) is paged as far as the API allows instead;
@@ -54,7 +54,7 @@ async function readByQuery(o: QueryLaneOptions, request: LaneReadRequest): Promi
   if (!request.unsplittable && first.totalHits !== undefined && first.totalHits > o.maxHits) {
     return { kind: 'too-many', totalHits: first.totalHits };
   }
-  await deliver(1, first.records);
+  await deliver(1, first.read);
   let lastFull = first.records.length === o.pageSize;
 
   const limitPages = pLimit(Math.max(1, o.pageConcurrency));
@@ -66,7 +66,7 @@ async function readByQuery(o: QueryLaneOptions, request: LaneReadRequest): Promi
       numbers.map((n) =>
         limitPages(async () => {
           const page = await fetch(n);
-          await deliver(n, page.records);
+          await deliver(n, page.read);
           return { n, full: page.records.length === o.pageSize };
         }),
       ),
@@ -78,7 +78,7 @@ async function readByQuery(o: QueryLaneOptions, request: LaneReadRequest): Promi
     let next = Math.max(planned, 1) + 1;
     while (lastFull && (next - 1) * o.pageSize < Math.min(announced ?? Infinity, o.maxReachableHits)) {
       const page = await fetch(next);
-      await deliver(next, page.records);
+      await deliver(next, page.read);
       lastFull = page.records.length === o.pageSize;
       next += 1;
     }

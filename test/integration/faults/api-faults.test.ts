@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createGenesysClient, type GenesysClient } from '../../../src/genesys/index.ts';
 import { runSync, type SyncOptions } from '../../../src/pipeline/sync.ts';
+import { runDeps } from '../../../src/runtime.ts';
 import type { FaultSettings, RateLimitStyle } from '../../../src/sim/index.ts';
 import { idsOf, quietLogger, startHarness, type Harness } from '../../helpers/harness.ts';
 import { inconsistentConversations } from './support.ts';
@@ -51,7 +52,7 @@ function capturingClient(h: Harness, overrides: { maxRetries?: number; requestTi
 
 function run(h: Harness, client: GenesysClient, options: Partial<SyncOptions> & Pick<SyncOptions, 'interval'>) {
   return runSync(
-    { db: h.handle.prisma, genesys: client, logger: quietLogger, clock: () => new Date(), runLease: h.handle.runLease },
+    runDeps({ database: h.handle }, client, { logger: quietLogger, clock: () => new Date() }),
     { kind: 'sync', agentIds: [], agentGroupSize: 25, windowDays: 1, pageSize: 100, windowMaxHits: 10_000, concurrency: 4, resume: false, ...options },
   );
 }

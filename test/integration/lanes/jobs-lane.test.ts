@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { readConversationRecord } from '../../../src/streams/conversations/contract.ts';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GenesysClient } from '../../../src/genesys/index.ts';
 import { JobsLane, type JobsLaneOptions } from '../../../src/streams/conversations/jobs-lane.ts';
@@ -24,7 +25,7 @@ const fallback: Lane = {
 
 function lane(overrides: Partial<JobsLaneOptions> = {}): JobsLane {
   return new JobsLane({
-    client, fallback, logger: pino({ level: 'silent' }), nowMs: Date.now,
+    client, fallback, readRecord: readConversationRecord, logger: pino({ level: 'silent' }), nowMs: Date.now,
     maxConcurrentJobs: 2, maxAttempts: 3, timeoutMs: 5_000, pollInitialMs: 10, pollMaxMs: 40, ...overrides,
   });
 }
@@ -51,7 +52,7 @@ function request(window: { start: Date; end: Date }, seen: Seen, signal = new Ab
   };
 }
 const fresh = (): Seen => ({ pages: [], jobIds: [], restarts: [] });
-const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => (r as { conversationId: string }).conversationId));
+const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => r.id));
 
 beforeAll(async () => {
   sim = await startSimulator({ seed: 3, org: { now: NOW, days: 5, conversationsPerDay: 700 }, faults: { lakeLagMs: 24 * HOUR_MS, jobQueueMs: 20, jobMsPerThousand: 30 } });

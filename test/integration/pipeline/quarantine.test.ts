@@ -63,7 +63,7 @@ describe('one bad record costs only itself', () => {
     const report = await h.run({ interval: day, windowDays: 1 });
     h.sim.clearCorruption();
     expect(report.status).toBe('failed');
-    expect(report.rejects.map((r) => r.conversationId)).toEqual([victim]);
+    expect(report.rejects.map((r) => r.recordId)).toEqual([victim]);
     expect(report.rejects[0]!.problem).toContain('conversationStart');
   });
 });

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { runDeps } from '../../../src/runtime.ts';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runSync } from '../../../src/pipeline/sync.ts';
@@ -93,7 +94,7 @@ describe('reference lists', () => {
     const client = simClient(h.sim, { concurrency: 4, ratePerMinute: 100_000 });
     try {
       const report = await runSync(
-        { db, genesys: client, logger: pino({ level: 'info' }, sink), clock: () => new Date(), runLease: h.handle.runLease },
+        runDeps({ database: h.handle }, client, { logger: pino({ level: 'info' }, sink), clock: () => new Date() }),
         { kind: 'sync', agentIds: [], agentGroupSize: 25, windowDays: 7, pageSize: 100, windowMaxHits: 10_000, concurrency: 4, resume: false, interval: interval() },
       );
       expect(report.status).toBe('succeeded');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InvalidRequestError } from '../../../src/decisions/errors.ts';
-import { countPlannedWindows, MAX_PLANNED_WINDOWS, planRun } from '../../../src/decisions/plan.ts';
+import { assertPlanSize, countPlannedWindows, MAX_PLANNED_WINDOWS, planRun } from '../../../src/decisions/plan.ts';
 
 const d = (iso: string) => new Date(iso);
 
@@ -19,8 +19,9 @@ describe('plan size', () => {
     const agentIds = Array.from({ length: 1000 }, (_, i) => `agent-${i}`);
     const options = { interval: { start: d('2016-01-01'), end: d('2025-01-01') }, windowDays: 1, agentIds, agentGroupSize: 1 };
     expect(countPlannedWindows(options)).toBeGreaterThan(MAX_PLANNED_WINDOWS);
-    expect(() => planRun(options)).toThrow(InvalidRequestError);
-    expect(() => planRun(options)).toThrow(/would plan 3288000 query windows \(at most 100000\)/);
+    expect(() => assertPlanSize(options)).toThrow(InvalidRequestError);
+    expect(() => assertPlanSize(options)).toThrow(/would plan 3288000 query windows \(at most 100000\)/);
+    expect(() => assertPlanSize({ ...options, agentGroupSize: 100 })).not.toThrow();
     expect(planRun({ ...options, agentGroupSize: 100 })).toHaveLength(3288 * 10);
   });
 });

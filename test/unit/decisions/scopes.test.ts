@@ -40,7 +40,16 @@ describe('planRun', () => {
   });
 
   it('gives the same plan key for the same arguments in any order', () => {
-    expect(planKey('backfill', interval, ['b', 'a'])).toBe(planKey('backfill', interval, ['a', 'b', 'a']));
-    expect(planKey('backfill', interval, ['a'])).not.toBe(planKey('backfill', interval, ['b']));
+    const key = (agentIds: string[], laneMode = 'auto', streams = ['conversations']) => planKey({ kind: 'backfill', interval, agentIds, laneMode, streams });
+    expect(key(['b', 'a'])).toBe(key(['a', 'b', 'a']));
+    expect(key(['a'])).not.toBe(key(['b']));
+  });
+
+  it('gives another plan key to another lane or another set of streams, so a re-run through another lane reads again', () => {
+    const key = (laneMode: string, streams: string[]) => planKey({ kind: 'backfill', interval, agentIds: [], laneMode, streams });
+    expect(key('jobs', ['conversations'])).not.toBe(key('query', ['conversations']));
+    expect(key('auto', ['conversations'])).not.toBe(key('jobs', ['conversations']));
+    expect(key('jobs', ['conversations', 'agent-activity'])).not.toBe(key('jobs', ['conversations']));
+    expect(key('jobs', ['b', 'a'])).toBe(key('jobs', ['a', 'b']));
   });
 });

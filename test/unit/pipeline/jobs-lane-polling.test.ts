@@ -1,4 +1,5 @@
 import pino from 'pino';
+import { readConversationRecord } from '../../../src/streams/conversations/contract.ts';
 import { describe, expect, it } from 'vitest';
 import { JobsLane, type JobsLaneOptions } from '../../../src/streams/conversations/jobs-lane.ts';
 import type { Lane, LaneReadRequest } from '../../../src/pipeline/lanes/lane.ts';
@@ -72,7 +73,7 @@ const unusedFallback: Lane = { name: 'query', read: async () => { throw new Erro
 
 function lane(time: VirtualTime, client: JobsLaneOptions['client'], maxConcurrentJobs = 2): JobsLane {
   return new JobsLane({
-    client, fallback: unusedFallback, logger: pino({ level: 'silent' }), nowMs: () => time.now, sleep: time.sleep,
+    client, fallback: unusedFallback, readRecord: readConversationRecord, logger: pino({ level: 'silent' }), nowMs: () => time.now, sleep: time.sleep,
     maxConcurrentJobs, maxAttempts: 1, timeoutMs: 3_600_000, pollInitialMs: 1_000, pollMaxMs: 10_000,
   });
 }

@@ -4,7 +4,10 @@ import { AuthError } from '../../../src/genesys/index.ts';
 import type { Lane, LaneReadRequest, LaneResult } from '../../../src/pipeline/lanes/lane.ts';
 import { RunState } from '../../../src/pipeline/run-state.ts';
 import { runWindows, type WindowJob } from '../../../src/pipeline/window-runner.ts';
-import { MemoryLedger, MemorySink } from '../../helpers/memory-ports.ts';
+import { MemoryLedger, MemoryWriter } from '../../helpers/memory-ports.ts';
+import { readRecords } from '../../../src/pipeline/lanes/read-records.ts';
+import type { RunStream } from '../../../src/pipeline/stream.ts';
+import { readConversationRecord } from '../../../src/streams/conversations/contract.ts';
 
 const logger = pino({ level: 'silent' });
 const day = (d: number) => new Date(Date.UTC(2025, 5, d));
@@ -23,24 +26,28 @@ function scriptedLane(script: (request: LaneReadRequest) => { pages?: unknown[][
     async read(request) {
       reads.push(request);
       const { pages = [], result, error } = script(request);
-      for (const [i, records] of pages.entries()) await request.onPage({ records, label: `page ${i + 1}` });
+      for (const [i, records] of pages.entries()) await request.onPage({ ...read(records), label: `page ${i + 1}` });
       if (error) throw error;
       return result ?? { kind: 'done', lane: 'query', hitsAnnounced: pages.flat().length, idsReceived: pages.flat().length, pages: pages.length };
     },
   };
 }
 
+/** Reads raw records as a lane does, with the conversation stream's contract. */
+const read = (records: unknown[]) => readRecords(records, readConversationRecord);
+
 const newState = () => new RunState({ requests: 0, retries: 0, rateLimited: 0 } as never);
 
 async function run(
   lane: Lane,
-  jobs: Array<Omit<WindowJob, 'windowId' | 'lane'>>,
+  jobs: Array<Omit<WindowJob, 'windowId' | 'lane' | 'stream'>>,
   ledger = new MemoryLedger(),
-  sink = new MemorySink(),
+  sink = new MemoryWriter(),
   scopesOverlap = false,
   state = newState(),
 ) {
-  const ids = await ledger.insertWindows('run-1', jobs.map((j) => ({ scopeKey: 'all', scopeAgentIds: [], start: j.window.start, end: j.window.end, lane: 'query' })));
+  const stream: RunStream = { name: 'conversations', recordNoun: 'conversation', lanes: { query: lane }, writer: sink };
+  const ids = await ledger.insertWindows('run-1', jobs.map((j) => ({ stream: 'conversations', scopeKey: 'all', scopeAgentIds: [], start: j.window.start, end: j.window.end, lane: 'query' })));
   state.windowsTotal = jobs.length;
   for (const j of jobs) state.seen.open(j.window);
   const abort = new AbortController();
@@ -48,8 +55,6 @@ async function run(
     {
       runId: 'run-1',
       ledger,
-      sink,
-      lanes: { query: lane },
       clock: () => new Date(),
       logger,
       state,
@@ -59,7 +64,7 @@ async function run(
       rejectsMayBeOpen: { value: false },
       scopesOverlap,
     },
-    jobs.map((j, i) => ({ ...j, windowId: ids[i]!, lane: 'query' })),
+    jobs.map((j, i) => ({ ...j, stream, windowId: ids[i]!, lane: 'query' })),
     2,
   );
   return { ledger, sink, state, abort };
@@ -80,7 +85,7 @@ describe('the window runner', () => {
     expect(ledger.windows.map((w) => w.status)).toEqual(['done', 'done']);
     expect(ledger.windows[0]!.done).toMatchObject({ pages: 2, conversationsWritten: 2, recordsRejected: 0, lane: 'query' });
     expect(state.windowsDone).toBe(2);
-    expect(state.conversationsWritten).toBe(3);
+    expect(state.recordsWritten).toBe(3);
   });
 
   it('quarantines a bad record with its page, keeps the rest of the page, and ends the window done_with_rejects', async () => {
@@ -91,11 +96,13 @@ describe('the window runner', () => {
     const { ledger, sink, state } = await run(lane, [{ scope: { kind: 'all' }, window: w }]);
     expect([...sink.stored.keys()]).toEqual(['c-1']);
     expect(ledger.windows[0]).toMatchObject({ status: 'done_with_rejects' });
-    expect(ledger.quarantined).toHaveLength(1);
-    expect(ledger.quarantined[0]!.page).toBe('page 1');
-    expect(ledger.quarantined[0]!.rejects.map((r) => r.conversationId).sort()).toEqual(['c-bad', 'c-nostart']);
+    expect(sink.quarantined).toHaveLength(1);
+    expect(sink.quarantined[0]!.page).toBe('page 1');
+    expect(sink.quarantined[0]!.rejects.map((r) => r.recordId).sort()).toEqual(['c-bad', 'c-nostart']);
+    // One transaction: the unplaceable record travels with the page's batch.
+    expect(sink.batches).toHaveLength(1);
     expect(state.recordsRejected).toBe(2);
-    expect(state.rejects.map((r) => r.conversationId).sort()).toEqual(['c-bad', 'c-nostart']);
+    expect(state.rejects.map((r) => r.recordId).sort()).toEqual(['c-bad', 'c-nostart']);
   });
 
   it('splits a window with too many hits by days, then runs each part', async () => {
@@ -163,7 +170,7 @@ describe('the window runner', () => {
         name: 'query',
         async read(request) {
           const deliver = async (i: number) => {
-            await request.onPage({ records: pages[i]!, label: `page ${i + 1}`, onceInRead: true });
+            await request.onPage({ ...read(pages[i]!), label: `page ${i + 1}`, onceInRead: true });
             afterPage();
           };
           if (restartAfter !== undefined) {
@@ -179,33 +186,33 @@ describe('the window runner', () => {
     it('writes them without remembering their ids when the run has one scope', async () => {
       const state = newState();
       const held: number[] = [];
-      const sink = new MemorySink();
+      const sink = new MemoryWriter();
       const pages = [[c(1), c(2)], [c(3), c(4)], [c(5)]];
       const lane = snapshotLane(pages, undefined, () => held.push(state.seen.size));
       const { ledger } = await run(lane, [{ scope: { kind: 'all' }, window: w }], new MemoryLedger(), sink, false, state);
       expect([...sink.stored.keys()].sort()).toEqual(['c-1', 'c-2', 'c-3', 'c-4', 'c-5']);
       expect(held).toEqual([0, 0, 0]);
       expect(ledger.windows[0]!.done).toMatchObject({ conversationsWritten: 5, pages: 3 });
-      expect(state.conversationsWritten).toBe(5);
+      expect(state.recordsWritten).toBe(5);
     });
 
     it('counts each conversation once when the lane restarts after handing pages over', async () => {
-      const sink = new MemorySink();
+      const sink = new MemoryWriter();
       const pages = [[c(1), c(2)], [c(3), c(4)], [c(5)]];
       const { ledger, state: s } = await run(snapshotLane(pages, 2), [{ scope: { kind: 'all' }, window: w }], new MemoryLedger(), sink);
       expect(sink.stored.size).toBe(5);
       expect(ledger.windows[0]!.done).toMatchObject({ conversationsWritten: 5 });
-      expect(s.conversationsWritten).toBe(5);
+      expect(s.recordsWritten).toBe(5);
     });
 
     it('still remembers ids, and writes a conversation once, when scopes overlap', async () => {
-      const sink = new MemorySink();
+      const sink = new MemoryWriter();
       const shared = c(1);
       const lane: Lane = {
         name: 'query',
         async read(request) {
           const own = request.scope.kind === 'agents' && request.scope.userIds[0] === 'u-a' ? c(2) : c(3);
-          await request.onPage({ records: [shared, own], label: 'page 1', onceInRead: true });
+          await request.onPage({ ...read([shared, own]), label: 'page 1', onceInRead: true });
           return { kind: 'done', lane: 'query', hitsAnnounced: null, idsReceived: 2, pages: 1 };
         },
       };
@@ -217,7 +224,7 @@ describe('the window runner', () => {
         true,
       );
       expect([...sink.stored.keys()].sort()).toEqual(['c-1', 'c-2', 'c-3']);
-      expect(s.conversationsWritten).toBe(3);
+      expect(s.recordsWritten).toBe(3);
     });
   });
 });

@@ -1,17 +1,18 @@
 /**
- * The conversations a run has already written, so one seen again (on a later page, through
- * another agent group) is not written twice. Ids are kept per UTC day of the conversation's
- * start, and a day's ids are dropped once every window touching that day has finished: a
- * conversation is only ever delivered by windows containing its start (the run re-filters
- * on start time), so nothing can bring it back. This keeps memory flat on a backfill of
- * months instead of growing by ~100 bytes per conversation.
+ * The records a run has already written, so one seen again (on a later page, through another
+ * agent group) is not written twice. Ids are kept per UTC day of the record's time, and a
+ * day's ids are dropped once every window touching that day has finished: a record is only
+ * ever delivered by windows containing its time (the runner re-filters on it), so nothing can
+ * bring it back. This keeps memory flat on a backfill of
+ * months instead of growing by ~100 bytes per record.
  */
 import { DAY_MS } from '../time.ts';
 import type { Window } from '../decisions/windows.ts';
 
-type Dated = { conversationId: string; conversationStart: string };
+/** A record's key and time (a StreamRecord, or the part of one the runner remembers). */
+type Dated = { readonly id: string; readonly timeMs: number };
 
-const dayOf = (c: Dated): number => Math.floor(Date.parse(c.conversationStart) / DAY_MS);
+const dayOf = (c: Dated): number => Math.floor(c.timeMs / DAY_MS);
 
 function daysOf(w: Window): number[] {
   const days: number[] = [];
@@ -19,11 +20,11 @@ function daysOf(w: Window): number[] {
   return days;
 }
 
-export class SeenConversations {
+export class SeenRecords {
   private readonly idsByDay = new Map<number, Set<string>>();
   private readonly openWindowsByDay = new Map<number, number>();
 
-  /** A window that may still deliver conversations (call for each planned window and split part). */
+  /** A window that may still deliver records (call for each planned window and split part). */
   open(window: Window): void {
     for (const d of daysOf(window)) this.openWindowsByDay.set(d, (this.openWindowsByDay.get(d) ?? 0) + 1);
   }
@@ -42,19 +43,19 @@ export class SeenConversations {
   }
 
   has(c: Dated): boolean {
-    return this.idsByDay.get(dayOf(c))?.has(c.conversationId) ?? false;
+    return this.idsByDay.get(dayOf(c))?.has(c.id) ?? false;
   }
 
   add(c: Dated): void {
     const d = dayOf(c);
     let ids = this.idsByDay.get(d);
     if (!ids) this.idsByDay.set(d, (ids = new Set()));
-    ids.add(c.conversationId);
+    ids.add(c.id);
   }
 
-  /** Forgets conversations whose write failed, so another window may still write them. */
+  /** Forgets records whose write failed, so another window may still write them. */
   delete(c: Dated): void {
-    this.idsByDay.get(dayOf(c))?.delete(c.conversationId);
+    this.idsByDay.get(dayOf(c))?.delete(c.id);
   }
 
   /** Ids held now (for tests and memory checks). */

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { SeenConversations } from '../../../src/pipeline/seen-conversations.ts';
+import { SeenRecords } from '../../../src/pipeline/seen-records.ts';
 
 const w = (start: string, end: string) => ({ start: new Date(start), end: new Date(end) });
-const conv = (id: string, start: string) => ({ conversationId: id, conversationStart: start });
+const conv = (id: string, start: string) => ({ id, timeMs: Date.parse(start) });
 
-describe('SeenConversations', () => {
-  it('remembers a conversation while a window touching its start day is still open', () => {
-    const seen = new SeenConversations();
+describe('SeenRecords', () => {
+  it('remembers a record while a window touching its start day is still open', () => {
+    const seen = new SeenRecords();
     const a = w('2025-01-01T00:00:00Z', '2025-01-03T00:00:00Z');
     const b = w('2025-01-02T00:00:00Z', '2025-01-03T00:00:00Z');
     seen.open(a);
@@ -20,7 +20,7 @@ describe('SeenConversations', () => {
   });
 
   it('forgets a day as soon as its last window closes, so memory does not grow with the run', () => {
-    const seen = new SeenConversations();
+    const seen = new SeenRecords();
     for (let day = 1; day <= 30; day++) {
       const d = String(day).padStart(2, '0');
       const window = w(`2025-01-${d}T00:00:00Z`, day === 31 ? '2025-02-01T00:00:00Z' : new Date(Date.UTC(2025, 0, day + 1)).toISOString());

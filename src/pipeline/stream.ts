@@ -1,0 +1,58 @@
+/**
+ * A stream is one kind of Genesys data synced window by window: conversations today (its folder
+ * is src/streams/conversations/), agent activity next. The run core (planner, window runner,
+ * ledger, coverage, quarantine, settling, status) takes streams and never names one: a stream
+ * declares, in its own folder, how a window is read (its lanes and their API limits), how one
+ * record is read at the boundary (its key and time), and how a batch is written (its tables).
+ * The composition root builds each run's streams (src/streams/index.ts, src/runtime.ts).
+ */
+import type { Logger } from 'pino';
+import type { RejectedRecord, StreamRecord, StreamWriter } from '../db/stream-writer.ts';
+import type { LaneMode } from '../decisions/lanes.ts';
+import type { JobsLaneSettings } from './lanes/jobs-settings.ts';
+import type { Lane, LaneName } from './lanes/lane.ts';
+
+/** One record read at the boundary: placed (key and time), or refused with why. */
+export type RecordRead = { ok: true; record: StreamRecord } | { ok: false; reject: RejectedRecord };
+
+/** What a run needs of a stream: the lanes that read its windows and the writer of its tables. */
+export interface RunStream {
+  /** The ledger's name for it (sync_windows.stream, the metrics' `stream` label). */
+  readonly name: string;
+  /** What one record is called in messages ('conversation'). */
+  readonly recordNoun: string;
+  readonly lanes: Partial<Record<LaneName, Lane>>;
+  readonly writer: StreamWriter;
+}
+
+/** How a run reads its windows: what the lanes are built from. */
+export interface RunReadSettings {
+  pageSize: number;
+  /** Above this many hits a query window is split rather than paged. */
+  windowMaxHits: number;
+  /** Requests in flight for this run (the Genesys client enforces the process-wide cap). */
+  concurrency: number;
+  /** Lanes by part of the interval (backfill, settle); absent: every window through the query. */
+  lanes?: LaneRunOptions;
+}
+
+export interface LaneRunOptions {
+  mode: LaneMode;
+  /** The jobs API's data-availability date; needed for modes auto and jobs. */
+  availability: Date | undefined;
+  /** Days per jobs-lane window (BACKFILL_JOB_WINDOW_DAYS): one job per window. */
+  jobWindowDays: number;
+  jobs: JobsLaneSettings;
+}
+
+export interface StreamRunContext {
+  /** The run's logger (carries its run id). */
+  logger: Logger;
+  settings: RunReadSettings;
+}
+
+/** The streams a run reads (given by the composition root): their names, and how to build them for one run. */
+export interface OpenStreams {
+  readonly names: readonly string[];
+  open(run: StreamRunContext): RunStream[];
+}
