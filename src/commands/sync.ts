@@ -11,7 +11,7 @@ import { UsageError } from './usage-error.ts';
 import { isLaneMode, LANE_MODES, type LaneMode } from '../decisions/lanes.ts';
 import { STREAM_NAMES } from '../streams/index.ts';
 import { systemClock } from '../time.ts';
-import { createProgressReporter } from '../pipeline/progress.ts';
+import { createProgressReporter } from '../present/progress-reporter.ts';
 import { planRollingRun, type RollingPlan } from '../pipeline/rolling.ts';
 import type { Db } from '../db/client.ts';
 import { runScopeKey } from '../decisions/coverage.ts';

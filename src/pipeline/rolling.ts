@@ -9,7 +9,7 @@ import type { Db } from '../db/client.ts';
 import { newestCoveredEnd, runScopeKey } from '../decisions/coverage.ts';
 import { resolveRollingInterval, type RollingInterval } from '../decisions/interval.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
-import { backfillHint, formatSpan } from '../present/text.ts';
+import { backfillHint, formatSpan } from '../decisions/text.ts';
 
 export interface RollingPlanOptions {
   now: Date;

@@ -24,7 +24,7 @@ import {
   type ReferenceListRow,
   type WindowRow,
 } from '../db/status-queries.ts';
-import { backfillHint, formatSpan, shortTime } from '../present/text.ts';
+import { backfillHint, formatSpan, shortTime } from '../decisions/text.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
 const MAX_LISTED_WINDOWS = 30;

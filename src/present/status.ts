@@ -6,7 +6,7 @@ import { formatDuration } from '../duration.ts';
 import type { StatusReport } from '../pipeline/status.ts';
 import type { Range } from '../decisions/coverage.ts';
 import { formatTable } from './table.ts';
-import { ago, backfillHint, formatSpan, oneLine, shortTime } from './text.ts';
+import { ago, backfillHint, formatSpan, oneLine, shortTime } from '../decisions/text.ts';
 
 /** The report for scripts: ISO dates, stable field names. */
 export function statusJson(report: StatusReport): unknown {

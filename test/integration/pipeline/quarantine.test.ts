@@ -24,7 +24,7 @@ describe('one bad record costs only itself', () => {
     expect(failed.failures).toEqual([]);
     expect(failed.error).toContain(victim);
     expect(failed.error).toContain('segmentStart');
-    expect(failed.rejects[0]).toMatchObject({ conversationId: victim });
+    expect(failed.rejects[0]).toMatchObject({ recordId: victim, noun: 'conversation' });
     expect(failed.rejects[0]!.page).toMatch(/^page \d+$/);
     // Everything else in the window is stored; the victim is not.
     expect(await h.storedIds()).toEqual(expected.filter((id) => id !== victim));

@@ -12,7 +12,7 @@ import {
   type StatusReport,
 } from '../../../src/pipeline/status.ts';
 import { formatStatus } from '../../../src/present/status.ts';
-import { backfillHint } from '../../../src/present/text.ts';
+import { backfillHint } from '../../../src/decisions/text.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS } from '../../../src/time.ts';
 
 const NOW = new Date(Date.UTC(2025, 5, 1, 12, 0));

@@ -6,9 +6,9 @@
  * lives in src/present/progress.ts; only the reporter touches the stream, the logger and the clock.
  */
 import type { Logger } from '../logger.ts';
-import { formatProgressLine, progressFields } from '../present/progress.ts';
+import { formatProgressLine, progressFields } from './progress.ts';
 import { SECOND_MS, systemClock, type Clock } from '../time.ts';
-import type { SyncProgress } from './sync.ts';
+import type { SyncProgress } from '../pipeline/sync.ts';
 
 /** Log-line cadence off a terminal: often enough to show life, rare enough not to flood. */
 const DEFAULT_PROGRESS_LOG_INTERVAL_MS = 30 * SECOND_MS;

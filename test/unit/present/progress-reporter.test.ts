@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { Writable } from 'node:stream';
-import { createProgressReporter } from '../../../src/pipeline/progress.ts';
+import { createProgressReporter } from '../../../src/present/progress-reporter.ts';
 import {
   completedFraction,
   estimateRemainingMs,

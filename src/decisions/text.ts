@@ -1,7 +1,7 @@
-/** Small text helpers shared by the screens in src/present and the messages src/pipeline writes (health problems, catch-up notes). */
+/** Small text helpers shared by the screens in src/present and the messages the pipeline writes (health problems, catch-up notes, the backfill command to suggest); pure. */
 import { formatDuration } from '../duration.ts';
-import type { Range } from '../decisions/coverage.ts';
-import { utcDayFloor } from '../decisions/windows.ts';
+import type { Range } from './coverage.ts';
+import { utcDayFloor } from './windows.ts';
 import { DAY_MS } from '../time.ts';
 
 /** `2025-06-01 12:00`: minutes are enough on a screen (UTC). */
