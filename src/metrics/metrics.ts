@@ -34,6 +34,8 @@ interface RunObservation {
   finishedAt: Date;
   conversationsWritten: number;
   windowsFailed: number;
+  /** Each stream's share (records written, windows failed); absent for a run that threw before it had any. */
+  streams?: ReadonlyArray<{ stream: string; recordsWritten: number; windowsFailed: number }>;
 }
 
 export interface SyncMetrics {
@@ -48,52 +50,38 @@ export interface SyncMetrics {
 /** From a few seconds (a quiet nightly sync) to the Kubernetes job deadline (6 h). */
 const RUN_DURATION_BUCKETS = [1, 5, 15, 30, 60, 120, 300, 600, 1_200, 1_800, 3_600, 7_200, 14_400, 21_600];
 
-export function createSyncMetrics(registry: Registry, options: { defaultMetrics?: boolean } = {}): SyncMetrics {
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+export interface SyncMetricsOptions {
+  defaultMetrics?: boolean;
+  /** The streams the worker reads: their counters are present at 0 from the first scrape. */
+  streams?: readonly string[];
+}
 
-  const lastSuccess = new Gauge({
-    name: `${METRIC_PREFIX}last_success_timestamp_seconds`,
-    help: 'End of the last successful rolling sync (kind sync; Unix seconds); 0 until one succeeded.',
-    registers,
-  });
-  const runDuration = new Histogram({
-    name: `${METRIC_PREFIX}run_duration_seconds`,
-    help: 'Duration of finished runs, by run kind and how they ended.',
-    labelNames: ['kind', 'status'] as const,
-    buckets: RUN_DURATION_BUCKETS,
-    registers,
-  });
-  const requests = new Counter({
-    name: `${METRIC_PREFIX}requests_total`,
-    help: 'HTTP attempts to Genesys (token requests included), by route template and status class (network = no response).',
-    labelNames: ['endpoint', 'status_class'] as const,
-    registers,
-  });
-  const rateLimited = new Counter({
-    name: `${METRIC_PREFIX}rate_limited_total`,
-    help: '429 responses from Genesys.',
-    labelNames: ['endpoint'] as const,
-    registers,
-  });
-  const retries = new Counter({
-    name: `${METRIC_PREFIX}retries_total`,
-    help: 'Genesys requests repeated after a 429, 5xx/408, network error or 401.',
-    labelNames: ['endpoint'] as const,
-    registers,
-  });
-  const conversationsWritten = new Counter({
-    name: `${METRIC_PREFIX}conversations_written_total`,
-    help: 'Conversations written (new, changed or re-confirmed unchanged) by finished runs.',
-    labelNames: ['kind'] as const,
-    registers,
-  });
-  const windowsFailed = new Counter({
-    name: `${METRIC_PREFIX}windows_failed_total`,
-    help: 'Query windows that failed in finished runs (the next run covers them again).',
-    labelNames: ['kind'] as const,
-    registers,
-  });
+export function createSyncMetrics(registry: Registry, options: SyncMetricsOptions = {}): SyncMetrics {
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const runs = runMetrics([registry], options.streams ?? []);
+  return { registry, requestObserver: requestMetrics([registry]), observeRun: runs.observe, seedLastSuccess: runs.success };
+}
+
+/** Requests by route template and status class, retries and 429s, counted by the client as they happen. */
+function requestMetrics(registers: Registry[]): RequestObserver {
+  const counter = (name: string, help: string, labelNames: readonly string[]) => new Counter({ name: `${METRIC_PREFIX}${name}`, help, labelNames, registers });
+  const requests = counter('requests_total', 'HTTP attempts to Genesys (token requests included), by route template and status class (network = no response).', ['endpoint', 'status_class']);
+  const rateLimited = counter('rate_limited_total', '429 responses from Genesys.', ['endpoint']);
+  const retries = counter('retries_total', 'Genesys requests repeated after a 429, 5xx/408, network error or 401.', ['endpoint']);
+  return {
+    request: (endpoint, statusClass) => requests.inc({ endpoint, status_class: statusClass }),
+    retry: (endpoint) => retries.inc({ endpoint }),
+    rateLimited: (endpoint) => rateLimited.inc({ endpoint }),
+  };
+}
+
+/** What finished runs report: duration, records written and windows failed (by kind and stream), the last success. */
+function runMetrics(registers: Registry[], streams: readonly string[]) {
+  const lastSuccess = new Gauge({ name: `${METRIC_PREFIX}last_success_timestamp_seconds`, help: 'End of the last successful rolling sync (kind sync; Unix seconds); 0 until one succeeded.', registers });
+  const runDuration = new Histogram({ name: `${METRIC_PREFIX}run_duration_seconds`, help: 'Duration of finished runs, by run kind and how they ended.', labelNames: ['kind', 'status'] as const, buckets: RUN_DURATION_BUCKETS, registers });
+  const conversationsWritten = new Counter({ name: `${METRIC_PREFIX}conversations_written_total`, help: 'Conversations written (new, changed or re-confirmed unchanged) by finished runs.', labelNames: ['kind'] as const, registers });
+  const recordsWritten = new Counter({ name: `${METRIC_PREFIX}records_written_total`, help: 'Records written by finished runs, by stream (conversations, ...) and run kind.', labelNames: ['stream', 'kind'] as const, registers });
+  const windowsFailed = new Counter({ name: `${METRIC_PREFIX}windows_failed_total`, help: 'Windows that failed in finished runs, by stream and run kind (the next run covers them again).', labelNames: ['stream', 'kind'] as const, registers });
   let lastSuccessSeconds = 0;
   const success = (at: Date) => {
     lastSuccessSeconds = Math.max(lastSuccessSeconds, at.getTime() / 1000);
@@ -102,25 +90,22 @@ export function createSyncMetrics(registry: Registry, options: { defaultMetrics?
   // Present from the first scrape (at 0), so rate() and increase() see the first failure.
   for (const kind of RUN_KINDS) {
     conversationsWritten.inc({ kind }, 0);
-    windowsFailed.inc({ kind }, 0);
+    for (const stream of streams) {
+      recordsWritten.inc({ stream, kind }, 0);
+      windowsFailed.inc({ stream, kind }, 0);
+    }
   }
-
-  return {
-    registry,
-    requestObserver: {
-      request: (endpoint, statusClass) => requests.inc({ endpoint, status_class: statusClass }),
-      retry: (endpoint) => retries.inc({ endpoint }),
-      rateLimited: (endpoint) => rateLimited.inc({ endpoint }),
-    },
-    observeRun(run) {
-      runDuration.observe({ kind: run.kind, status: run.status }, run.durationSeconds);
-      conversationsWritten.inc({ kind: run.kind }, run.conversationsWritten);
-      windowsFailed.inc({ kind: run.kind }, run.windowsFailed);
-      // Freshness is the rolling sync's, as in `status`: a backfill or a settle run says nothing about today.
-      if (run.status === 'succeeded' && run.kind === 'sync') success(run.finishedAt);
-    },
-    seedLastSuccess: success,
+  const observe = (run: RunObservation) => {
+    runDuration.observe({ kind: run.kind, status: run.status }, run.durationSeconds);
+    conversationsWritten.inc({ kind: run.kind }, run.conversationsWritten);
+    for (const s of run.streams ?? []) {
+      recordsWritten.inc({ stream: s.stream, kind: run.kind }, s.recordsWritten);
+      windowsFailed.inc({ stream: s.stream, kind: run.kind }, s.windowsFailed);
+    }
+    // Freshness is the rolling sync's, as in `status`: a backfill or a settle run says nothing about today.
+    if (run.status === 'succeeded' && run.kind === 'sync') success(run.finishedAt);
   };
+  return { observe, success };
 }
 
 /** What the database-backed gauges read on each scrape (the worker wires these to src/db/). */

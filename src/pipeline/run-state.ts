@@ -28,6 +28,13 @@ export interface SyncProgress {
   elapsedMs: number;
 }
 
+/** One stream's share of a run (the metrics' `stream` label). */
+export interface StreamCounts {
+  stream: string;
+  recordsWritten: number;
+  windowsFailed: number;
+}
+
 /** Rejects listed by name in the summary; the rest are counted (all are in sync_rejects). */
 const MAX_REMEMBERED_REJECTS = 20;
 
@@ -36,8 +43,9 @@ export class RunState {
   windowsDone = 0;
   windowsFailed = 0;
   pages = 0;
-  /** Records stored, over every stream. */
+  /** Records stored, over every stream (byStream has each stream's share). */
   recordsWritten = 0;
+  readonly byStream = new Map<string, StreamCounts>();
   changed = 0;
   /** Records skipped because a version fetched later was already stored. */
   stale = 0;
@@ -50,6 +58,24 @@ export class RunState {
   /** Window failures the database refused to record; retried once the run's outcome is recorded. */
   readonly unrecordedFailures: Array<() => Promise<void>> = [];
   constructor(private readonly statsAtStart: GenesysStats) {}
+
+  /** Records stored (or taken back, negative) by a window of `stream`. */
+  noteWritten(stream: string, delta: number): void {
+    this.recordsWritten += delta;
+    this.countsOf(stream).recordsWritten += delta;
+  }
+
+  noteWindowFailed(failure: WindowFailure): void {
+    this.windowsFailed += 1;
+    this.failures.push(failure);
+    this.countsOf(failure.stream).windowsFailed += 1;
+  }
+
+  countsOf(stream: string): StreamCounts {
+    let counts = this.byStream.get(stream);
+    if (!counts) this.byStream.set(stream, (counts = { stream, recordsWritten: 0, windowsFailed: 0 }));
+    return counts;
+  }
 
   noteRejects(notices: readonly RejectNotice[]): void {
     this.recordsRejected += notices.length;

@@ -24,11 +24,11 @@ import { describeError } from './describe-error.ts';
 import { resolvePlan } from './plan-run.ts';
 import { refreshNames } from './refresh-names.ts';
 import { ABANDONED_AFTER_MS, openRun } from './run-lifecycle.ts';
-import { describeReject, RunState, type RejectNotice, type SyncProgress, type WindowFailure } from './run-state.ts';
+import { describeReject, RunState, type RejectNotice, type StreamCounts, type SyncProgress, type WindowFailure } from './run-state.ts';
 import type { LaneRunOptions, OpenStreams, RunReadSettings, RunStream } from './stream.ts';
 import { agentIdsOf, runWindows, type WindowJob } from './window-runner.ts';
 
-export type { SyncProgress, WindowFailure, LaneRunOptions };
+export type { SyncProgress, WindowFailure, LaneRunOptions, StreamCounts };
 export type { JobsLaneSettings } from './lanes/jobs-settings.ts';
 export { ABANDONED_AFTER_MS };
 
@@ -74,6 +74,8 @@ export interface SyncReport extends ledger.RunCounts {
   laneFallbacks: number;
   durationMs: number;
   failures: WindowFailure[];
+  /** Each stream's share: records written and windows failed. */
+  streams: StreamCounts[];
   error?: string;
   /** Genesys rejected the credentials: nothing could be fetched (exit code 3, not 1). */
   authFailed: boolean;
@@ -241,6 +243,7 @@ function report(planned: PlannedRun, options: SyncOptions, state: RunState, end:
     laneFallbacks: state.laneFallbacks,
     durationMs: end.durationMs,
     failures: state.failures,
+    streams: planned.streams.map((p) => state.countsOf(p.stream.name)),
     ...(end.error ? { error: end.error } : {}),
     authFailed: end.authFailed,
   };

@@ -131,7 +131,7 @@ function readWindow(d: RunnerContext, job: WindowJob, tally: Tally, log: Logger,
     onRemoteJob: (jobId) => d.ledger.setWindowJob(job.windowId, jobId),
     onRestart: () => {
       tally.written -= tally.undeduped;
-      d.state.recordsWritten -= tally.undeduped;
+      d.state.noteWritten(job.stream.name, -tally.undeduped);
       tally.undeduped = 0;
     },
   });
@@ -196,8 +196,7 @@ async function failWindow(d: RunnerContext, job: WindowJob, error: unknown, tall
     d.state.unrecordedFailures.push(record);
   });
   if (interrupted) return;
-  d.state.windowsFailed += 1;
-  d.state.failures.push({ stream: job.stream.name, scopeKey: scopeKey(job.scope), start: job.window.start, end: job.window.end, error: message });
+  d.state.noteWindowFailed({ stream: job.stream.name, scopeKey: scopeKey(job.scope), start: job.window.start, end: job.window.end, error: message });
   log.error({ err: error }, 'window failed');
 }
 
@@ -261,7 +260,7 @@ async function acceptPage(d: RunnerContext, job: WindowJob, page: LanePage, tall
   const stored = out.storedIds.length;
   d.state.changed += out.changed;
   d.state.stale += out.stale;
-  d.state.recordsWritten += stored;
+  d.state.noteWritten(job.stream.name, stored);
   tally.written += stored;
   if (page.onceInRead && !d.scopesOverlap) tally.undeduped += stored;
   d.onProgress();
