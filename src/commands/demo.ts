@@ -1,8 +1,9 @@
 /**
  * `npm run demo`: the real job end to end with nothing to configure. A seeded Genesys
  * simulator stands in for the org (about 20 agents, the last 10 days), the embedded database
- * stands in for Postgres (DATABASE_URL is used when set), and the sync runs through the same
- * code as production: migrations, createGenesysClient over HTTP, runSync with the ledger.
+ * stands in for Postgres (DATABASE_URL is used when set; unset means the embedded one here, unlike
+ * every other command), and the sync runs through the same code as production: migrations,
+ * createGenesysClient over HTTP, runSync with the ledger.
  * Then it shows two analyst queries and how to connect with psql, and keeps the database up
  * until Ctrl-C (`--once` exits after printing; tests use it).
  */
@@ -54,8 +55,9 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
   const stop = stopSignal(logger);
   try {
     out(`Genesys simulator: ${sim.org.agents.length} agents, conversations since ${sim.range.start.toISOString()} (${sim.url})`);
-    // The demo migrates a configured DATABASE_URL too: it is a trial run.
-    runtime = await openRuntime(config, logger, { migrate: true });
+    // The demo migrates a configured DATABASE_URL too (it is a trial run), and is the one command
+    // that uses the embedded database when DATABASE_URL is unset.
+    runtime = await openRuntime(config, logger, { migrate: true, embeddedByDefault: true });
     const { database, embedded, url } = runtime;
     out(`Database: ${embedded ? `embedded (PGlite, folder ${config.database.embeddedDir})` : 'DATABASE_URL'}`);
     const applied = runtime.migrationsApplied;
