@@ -63,4 +63,11 @@ describe('DATABASE_URL for production commands', () => {
     expect(existsSync(embeddedDir)).toBe(true);
     expect(result.logs.some((l) => String(l.msg).startsWith('DATABASE_URL=embedded: using the embedded database'))).toBe(true);
   });
+
+  it('reports a missing client secret as "not set", not as "[REDACTED] set"', async () => {
+    const result = await runCli(['sync', '--lookback', '1d'], env({ DATABASE_URL: 'postgresql://127.0.0.1:1/none', GENESYS_CLIENT_SECRET: '' }));
+    expect(result.code, result.stderr).toBe(2);
+    expect(result.stderr).toContain('GENESYS_CLIENT_SECRET: not set');
+    expect(result.stderr).not.toContain('REDACTED');
+  });
 });

@@ -4,8 +4,9 @@
  * The CLI side (exit codes, nothing created on disk) is test/integration/cli/database-url.test.ts.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigError, EMBEDDED_DATABASE_URL, loadConfig } from '../../../src/config.ts';
+import { ConfigError, EMBEDDED_DATABASE_URL, loadConfig, requireGenesys } from '../../../src/config.ts';
 import { MAX_TIMER_MS, parseDuration } from '../../../src/duration.ts';
+import { redactText, registerSecret } from '../../../src/redact.ts';
 
 const DB = 'postgresql://sync:db-password-42@db.internal:5432/genesys';
 
@@ -60,5 +61,36 @@ describe('durations are bounded where they are parsed', () => {
     expect(parseDuration('0.0001s')).toBeUndefined();
     expect(problems({ JOBS_POLL_INTERVAL: '0.0001s' })).toEqual([expect.stringMatching(/^JOBS_POLL_INTERVAL: must be a duration/)]);
     expect(parseDuration('9'.repeat(400) + 'd')).toBeUndefined();
+  });
+});
+
+describe('redaction of configuration problems', () => {
+  it('reports an unset client secret as "not set", through the same scrubbing as every error', () => {
+    const config = loadConfig({ DATABASE_URL: DB, GENESYS_REGION: 'mypurecloud.de', GENESYS_CLIENT_ID: 'client-1' });
+    const error = (() => {
+      try {
+        requireGenesys(config);
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(error).toBeInstanceOf(ConfigError);
+    expect(redactText(error!.message)).toContain('GENESYS_CLIENT_SECRET: not set');
+    expect(redactText(error!.message)).not.toContain('REDACTED');
+  });
+
+  it('still scrubs secret-named fields, whatever their value starts with', () => {
+    registerSecret('literal-secret-9');
+    const cases: Array<[string, string]> = [
+      ['GENESYS_CLIENT_SECRET: hunter22', 'GENESYS_CLIENT_SECRET: [REDACTED]'],
+      ['GENESYS_CLIENT_SECRET=nothing', 'GENESYS_CLIENT_SECRET=[REDACTED]'],
+      ['client_secret=notset&grant_type=x', 'client_secret=[REDACTED]&grant_type=x'],
+      ['{"client_secret":"not-set-really"}', '{"client_secret":"[REDACTED]"}'],
+      ['password: not_set', 'password: [REDACTED]'],
+      ['"access_token":"notset.abc"', '"access_token":"[REDACTED]"'],
+      ['secret is literal-secret-9 here', 'secret is [REDACTED] here'],
+      ['postgres://u:not-set@h/db', 'postgres://u:[REDACTED]@h/db'],
+    ];
+    for (const [text, expected] of cases) expect(redactText(text), text).toBe(expected);
   });
 });
