@@ -23,8 +23,8 @@ import {
 import { KNOWN_REGIONS, regionDomain, resolveHosts } from './genesys/regions.ts';
 import { LANE_MODES, type LaneMode } from './decisions/lanes.ts';
 import { redactText, registerSecret } from './redact.ts';
-import { MAX_INTERVAL_DAYS } from './decisions/interval.ts';
-import { MINUTE_MS } from './time.ts';
+import { MAX_INTERVAL_MS } from './decisions/interval.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from './time.ts';
 
 /** Genesys' documented default is 300 requests/minute per OAuth client; keep headroom for other integrations. */
 export const DEFAULT_RATE_LIMIT_PER_MIN = 250;
@@ -81,13 +81,13 @@ function int(min: number, max: number, what = 'an integer', orElse = '') {
 }
 
 /**
- * A duration in milliseconds, at most `max` (a duration text such as "1d", quoted in the error).
+ * A duration in milliseconds, at most `maxMs` (quoted in the error as the largest whole unit: 1h, 7d).
  * `timer`: the value is waited on with setTimeout, so its bound must stay below Node's timer
  * limit (MAX_TIMER_MS); checked here, when the module loads, so no bound can be raised past it.
  */
-function duration(max: string, use: 'timer' | 'span', orElse = '') {
-  const maxMs = parseDuration(max)!;
-  if (use === 'timer' && !(maxMs <= MAX_TIMER_MS)) throw new Error(`a timer duration bound (${max}) must not exceed Node's timer limit`);
+function duration(maxMs: number, use: 'timer' | 'span', orElse = '') {
+  if (use === 'timer' && maxMs > MAX_TIMER_MS) throw new Error(`a timer duration bound (${maxMs} ms) must not exceed Node's timer limit`);
+  const max = durationText(maxMs);
   return z.string().transform((v, ctx) => {
     const ms = parseDuration(v);
     if (ms === undefined) ctx.addIssue({ code: 'custom', message: `must be a duration like 7d, 36h, 90m or 45s${orElse} (got "${v}")` });
@@ -95,6 +95,13 @@ function duration(max: string, use: 'timer' | 'span', orElse = '') {
     else return ms;
     return z.NEVER;
   });
+}
+
+/** Milliseconds as the duration text a user would write, in the largest unit that divides them. */
+function durationText(ms: number): string {
+  const units: Array<[string, number]> = [['d', DAY_MS], ['h', HOUR_MS], ['m', MINUTE_MS], ['s', SECOND_MS]];
+  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ['s', SECOND_MS];
+  return `${ms / size}${unit}`;
 }
 
 const bool = z.string().transform((v, ctx) => {
@@ -140,7 +147,7 @@ function isLoopbackHost(hostname: string): boolean {
 }
 
 /** What DATABASE_URL asks for: a Postgres server, or the embedded PGlite database by name. */
-export type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded' };
+type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded' };
 
 /** The word that asks for the embedded database in DATABASE_URL (production commands never fall back to it). */
 export const EMBEDDED_DATABASE_URL = 'embedded';
@@ -195,10 +202,10 @@ const SETTINGS = {
     schedule: withDefault('SYNC_SCHEDULE', '30 2 * * *', cronExpression),
     timezone: withDefault('SYNC_TIMEZONE', 'UTC', timeZone),
     runOnStart: withDefault('SYNC_RUN_ON_START', false, bool),
-    lookbackMs: withDefault('SYNC_LOOKBACK', '7d', duration(`${MAX_INTERVAL_DAYS}d`, 'span')),
-    lagMs: withDefault('SYNC_LAG', '2m', duration('7d', 'span')),
+    lookbackMs: withDefault('SYNC_LOOKBACK', '7d', duration(MAX_INTERVAL_MS, 'span')),
+    lagMs: withDefault('SYNC_LAG', '2m', duration(7 * DAY_MS, 'span')),
     /** The longest span one catching-up rolling run covers; undefined = no cap (decisions/interval.ts). */
-    maxCatchUpMs: optional('SYNC_MAX_CATCH_UP', duration(`${MAX_INTERVAL_DAYS}d`, 'span', ', or empty for no cap')),
+    maxCatchUpMs: optional('SYNC_MAX_CATCH_UP', duration(MAX_INTERVAL_MS, 'span', ', or empty for no cap')),
     agentIds: withDefault('SYNC_AGENT_IDS', '', agentIds),
     agentGroupSize: withDefault('SYNC_AGENT_GROUP_SIZE', 25, int(1, 100)),
     /** Days a rolling-sync query window may touch (the API allows up to 31 with our filter). */
@@ -208,7 +215,7 @@ const SETTINGS = {
     concurrency: withDefault('SYNC_CONCURRENCY', 4, int(1, 64)),
     pageSize: withDefault('SYNC_PAGE_SIZE', MAX_DETAILS_PAGE_SIZE, int(1, MAX_DETAILS_PAGE_SIZE)),
     windowMaxHits: withDefault('SYNC_WINDOW_MAX_HITS', 10_000, int(100, MAX_REACHABLE_HITS)),
-    shutdownTimeoutMs: withDefault('SYNC_SHUTDOWN_TIMEOUT', '2m', duration('1d', 'timer')),
+    shutdownTimeoutMs: withDefault('SYNC_SHUTDOWN_TIMEOUT', '2m', duration(DAY_MS, 'timer')),
   },
   /** The jobs lane and how backfills choose lanes (docs/sync.md "Lanes"). */
   lanes: {
@@ -218,15 +225,15 @@ const SETTINGS = {
     maxConcurrentJobs: withDefault('JOBS_MAX_CONCURRENT', 2, int(1, 20)),
     maxJobAttempts: withDefault('JOBS_MAX_ATTEMPTS', 3, int(1, 10)),
     // A job still unfinished after a day is stuck; polls further apart than an hour only delay it.
-    jobTimeoutMs: withDefault('JOBS_TIMEOUT', '1h', duration('1d', 'timer')),
-    pollInitialMs: withDefault('JOBS_POLL_INTERVAL', '1s', duration('1h', 'timer')),
-    pollMaxMs: withDefault('JOBS_POLL_MAX', '10s', duration('1h', 'timer')),
+    jobTimeoutMs: withDefault('JOBS_TIMEOUT', '1h', duration(DAY_MS, 'timer')),
+    pollInitialMs: withDefault('JOBS_POLL_INTERVAL', '1s', duration(HOUR_MS, 'timer')),
+    pollMaxMs: withDefault('JOBS_POLL_MAX', '10s', duration(HOUR_MS, 'timer')),
   },
   settle: {
     enabled: withDefault('SETTLE_ENABLED', true, bool),
     daysPerTick: withDefault('SETTLE_DAYS_PER_TICK', 7, int(1, 366)),
   },
-  status: { maxAgeMs: withDefault('STATUS_MAX_AGE', '26h', duration('366d', 'span')) },
+  status: { maxAgeMs: withDefault('STATUS_MAX_AGE', '26h', duration(366 * DAY_MS, 'span')) },
   /** The worker's HTTP server for /metrics, /healthz and /readyz; off when port is undefined. */
   metrics: { port: optional('METRICS_PORT', int(1, 65_535, 'a TCP port', ', or empty for no metrics server')) },
   log: {

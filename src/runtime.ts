@@ -1,7 +1,7 @@
 /**
  * Builds what commands need from the configuration: the logger, the database (the embedded
- * one when DATABASE_URL=embedded, or unset for the demo) and the Genesys client. The composition root: nothing else
- * constructs these.
+ * one when DATABASE_URL=embedded, or unset for the demo) and the Genesys client. The
+ * composition root: nothing else constructs these.
  */
 import type { Logger } from 'pino';
 import { ConfigError, EMBEDDED_DATABASE_URL, requireGenesys, type Config, type GenesysConfig } from './config.ts';

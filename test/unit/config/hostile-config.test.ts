@@ -5,6 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { ConfigError, EMBEDDED_DATABASE_URL, loadConfig, requireGenesys } from '../../../src/config.ts';
+import { MAX_INTERVAL_DAYS } from '../../../src/decisions/interval.ts';
 import { MAX_TIMER_MS, parseDuration } from '../../../src/duration.ts';
 import { redactText, registerSecret } from '../../../src/redact.ts';
 
@@ -50,6 +51,12 @@ describe('durations are bounded where they are parsed', () => {
     const bound = new RegExp(`^${name}: must be at most (\\S+) \\(got "100000w"\\)$`).exec(problem ?? '')?.[1];
     expect(bound, problem).toBeDefined();
     expect(problems({ [name]: bound! })).toEqual([]);
+  });
+
+  it('bounds SYNC_LOOKBACK and SYNC_MAX_CATCH_UP by the longest interval one run may cover', () => {
+    for (const name of ['SYNC_LOOKBACK', 'SYNC_MAX_CATCH_UP']) {
+      expect(problems({ [name]: `${MAX_INTERVAL_DAYS + 1}d` })).toEqual([`${name}: must be at most ${MAX_INTERVAL_DAYS}d (got "${MAX_INTERVAL_DAYS + 1}d")`]);
+    }
   });
 
   it.each(TIMERS)('%s: its bound is within Node\'s timer limit (2^31 - 1 ms)', (name) => {
