@@ -1,15 +1,17 @@
 /**
- * The only module that reads the environment. `loadConfig` parses every variable once with
- * one zod schema and throws a single ConfigError listing every problem, each naming its
- * variable; secret values are never echoed. Variables and defaults are documented in
- * .env.example and the README.
+ * The only module that reads the environment. Each variable is written once, in SETTINGS: its
+ * name, its default and its zod parser, in the group of Config it fills; the Config type is
+ * derived from that table. `loadConfig` parses them all with one schema and throws a single
+ * ConfigError listing every problem, each naming its variable; secret values are never echoed.
+ * Variables and defaults are documented in .env.example and the README (a test compares them
+ * with VARIABLES).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import dotenv from 'dotenv';
 import cron from 'node-cron';
 import { z } from 'zod';
-import { parseDuration } from './duration.ts';
+import { MAX_TIMER_MS, parseDuration } from './duration.ts';
 import {
   DEFAULT_MAX_RETRIES,
   DEFAULT_REQUEST_TIMEOUT_MS,
@@ -19,10 +21,10 @@ import {
   MAX_REACHABLE_HITS,
 } from './genesys/limits.ts';
 import { KNOWN_REGIONS, regionDomain, resolveHosts } from './genesys/regions.ts';
-import { isLaneMode, LANE_MODES, type LaneMode } from './decisions/lanes.ts';
+import { LANE_MODES, type LaneMode } from './decisions/lanes.ts';
 import { redactText, registerSecret } from './redact.ts';
-import { MAX_INTERVAL_DAYS, MAX_INTERVAL_MS } from './decisions/interval.ts';
-import { DAY_MS, MINUTE_MS } from './time.ts';
+import { MAX_INTERVAL_MS } from './decisions/interval.ts';
+import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from './time.ts';
 
 /** Genesys' documented default is 300 requests/minute per OAuth client; keep headroom for other integrations. */
 export const DEFAULT_RATE_LIMIT_PER_MIN = 250;
@@ -47,50 +49,73 @@ export function parseAgentIds(text: string | undefined): { ids: string[] } | { e
 
 const optionalText = z.string().trim().optional().transform((v) => (v === '' ? undefined : v));
 
-function intVar(min: number, max: number, fallback: number) {
-  return optionalText.transform((v, ctx) => {
-    if (v === undefined) return fallback;
+/**
+ * One environment variable: its name, its default as written in .env.example and the README
+ * (undefined: none) and the schema that turns its text into a value. The default is substituted
+ * before parsing, so the documented text is exactly what an unset variable means.
+ */
+interface Variable<S extends z.ZodType = z.ZodType> {
+  name: string;
+  default: string | undefined;
+  schema: S;
+}
+
+/** A variable with a default: `parse` always sees text (the value, or the default when unset or empty). */
+function withDefault<T>(name: string, fallback: string | number | boolean, parse: z.ZodType<T, string>) {
+  const text = String(fallback);
+  return { name, default: text, schema: optionalText.transform((v) => v ?? text).pipe(parse) } satisfies Variable;
+}
+
+/** A variable without a default: undefined when unset or empty, else what `parse` makes of it. */
+function optional<T>(name: string, parse: z.ZodType<T, string>) {
+  return { name, default: undefined, schema: optionalText.pipe(parse.optional()) } satisfies Variable;
+}
+
+function int(min: number, max: number, what = 'an integer', orElse = '') {
+  return z.string().transform((v, ctx) => {
     const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      ctx.addIssue({ code: 'custom', message: `must be an integer from ${min} to ${max} (got "${v}")` });
-      return z.NEVER;
-    }
-    return n;
-  });
-}
-
-function durationVar(fallback: string, max?: { ms: number; label: string }) {
-  return optionalText.transform((v, ctx) => {
-    const ms = parseDuration(v ?? fallback);
-    if (ms === undefined) {
-      ctx.addIssue({ code: 'custom', message: `must be a duration like 7d, 36h or 90m (got "${v}")` });
-      return z.NEVER;
-    }
-    if (max && ms > max.ms) {
-      ctx.addIssue({ code: 'custom', message: `must be at most ${max.label} (got "${v}")` });
-      return z.NEVER;
-    }
-    return ms;
-  });
-}
-
-/** A duration that may be unset (undefined: the feature it bounds is unbounded). */
-const optionalDurationVar = optionalText.transform((v, ctx) => {
-  if (v === undefined) return undefined;
-  const ms = parseDuration(v);
-  if (ms === undefined) {
-    ctx.addIssue({ code: 'custom', message: `must be a duration like 30d, 36h or 90m, or unset for no cap (got "${v}")` });
+    if (Number.isInteger(n) && n >= min && n <= max) return n;
+    ctx.addIssue({ code: 'custom', message: `must be ${what} from ${min} to ${max}${orElse} (got "${v}")` });
     return z.NEVER;
-  }
-  return ms;
+  });
+}
+
+/**
+ * A duration in milliseconds, at most `maxMs` (quoted in the error as the largest whole unit: 1h, 7d).
+ * `timer`: the value is waited on with setTimeout, so its bound must stay below Node's timer
+ * limit (MAX_TIMER_MS); checked here, when the module loads, so no bound can be raised past it.
+ */
+function duration(maxMs: number, use: 'timer' | 'span', orElse = '') {
+  if (use === 'timer' && maxMs > MAX_TIMER_MS) throw new Error(`a timer duration bound (${maxMs} ms) must not exceed Node's timer limit`);
+  const max = durationText(maxMs);
+  return z.string().transform((v, ctx) => {
+    const ms = parseDuration(v);
+    if (ms === undefined) ctx.addIssue({ code: 'custom', message: `must be a duration like 7d, 36h, 90m or 45s${orElse} (got "${v}")` });
+    else if (ms > maxMs) ctx.addIssue({ code: 'custom', message: `must be at most ${max} (got "${v}")` });
+    else return ms;
+    return z.NEVER;
+  });
+}
+
+/** Milliseconds as the duration text a user would write, in the largest unit that divides them. */
+function durationText(ms: number): string {
+  const units: Array<[string, number]> = [['d', DAY_MS], ['h', HOUR_MS], ['m', MINUTE_MS], ['s', SECOND_MS]];
+  const [unit, size] = units.find(([, size]) => ms % size === 0) ?? ['s', SECOND_MS];
+  return `${ms / size}${unit}`;
+}
+
+const bool = z.string().transform((v, ctx) => {
+  if (/^(1|true|yes|on)$/i.test(v)) return true;
+  if (/^(0|false|no|off)$/i.test(v)) return false;
+  ctx.addIssue({ code: 'custom', message: `must be true or false (got "${v}")` });
+  return z.NEVER;
 });
 
-function boolVar(fallback: boolean) {
-  return optionalText.transform((v, ctx) => {
-    if (v === undefined) return fallback;
-    if (/^(1|true|yes|on)$/i.test(v)) return true;
-    if (/^(0|false|no|off)$/i.test(v)) return false;
-    ctx.addIssue({ code: 'custom', message: `must be true or false (got "${v}")` });
+function oneOf<const T extends string>(values: readonly T[]) {
+  return z.string().transform((v, ctx) => {
+    const lower = v.toLowerCase();
+    if ((values as readonly string[]).includes(lower)) return lower as T;
+    ctx.addIssue({ code: 'custom', message: `must be one of ${values.join(', ')} (got "${v}")` });
     return z.NEVER;
   });
 }
@@ -99,8 +124,7 @@ function boolVar(fallback: boolean) {
  * The Genesys endpoints carry the client secret (login) and bearer tokens (API): https only,
  * except on this machine's loopback (the simulator, a local proxy), where nothing crosses a network.
  */
-const urlVar = optionalText.superRefine((v, ctx) => {
-  if (v === undefined) return;
+const genesysUrl = z.string().superRefine((v, ctx) => {
   let url: URL | undefined;
   try {
     url = /^https?:\/\/[^\s]+$/i.test(v) ? new URL(v) : undefined;
@@ -122,85 +146,114 @@ function isLoopbackHost(hostname: string): boolean {
   return octets.length === 4 && octets[0] === '127' && octets.every((o) => /^\d{1,3}$/.test(o) && Number(o) <= 255);
 }
 
-const envSchema = z.object({
-  GENESYS_REGION: optionalText,
-  GENESYS_API_URL: urlVar,
-  GENESYS_LOGIN_URL: urlVar,
-  GENESYS_CLIENT_ID: optionalText,
-  GENESYS_CLIENT_SECRET: optionalText,
-  GENESYS_RATE_LIMIT_PER_MIN: intVar(1, 100_000, DEFAULT_RATE_LIMIT_PER_MIN),
-  GENESYS_REQUEST_TIMEOUT_MS: intVar(1_000, 10 * MINUTE_MS, DEFAULT_REQUEST_TIMEOUT_MS),
-  GENESYS_MAX_RETRIES: intVar(0, 20, DEFAULT_MAX_RETRIES),
-  DATABASE_URL: optionalText.refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), {
-    message: 'must be a postgresql:// URL',
-  }),
-  DATABASE_POOL_SIZE: intVar(1, 50, 4),
-  EMBEDDED_DB_DIR: optionalText.transform((v) => v ?? '.data/pglite'),
-  EMBEDDED_DB_PORT: intVar(1, 65_535, 54_329),
-  SYNC_SCHEDULE: optionalText.transform((v) => v ?? '30 2 * * *').refine((v) => cron.validate(v), {
-    message: 'must be a cron expression such as "30 2 * * *"',
-  }),
-  SYNC_TIMEZONE: optionalText.transform((v) => v ?? 'UTC').refine(isTimeZone, {
-    message: 'must be an IANA time zone such as UTC or Europe/Berlin',
-  }),
-  SYNC_RUN_ON_START: boolVar(false),
-  SYNC_LOOKBACK: durationVar('7d', { ms: MAX_INTERVAL_MS, label: `${MAX_INTERVAL_DAYS}d, the longest interval one run may cover` }),
-  SYNC_LAG: durationVar('2m', { ms: 7 * DAY_MS, label: '7d' }),
-  SYNC_MAX_CATCH_UP: optionalDurationVar,
-  SYNC_AGENT_IDS: optionalText.transform((v, ctx) => {
-    const parsed = parseAgentIds(v);
-    if ('error' in parsed) {
-      ctx.addIssue({ code: 'custom', message: parsed.error });
-      return z.NEVER;
-    }
-    return parsed.ids;
-  }),
-  SYNC_AGENT_GROUP_SIZE: intVar(1, 100, 25),
-  SYNC_WINDOW_DAYS: intVar(1, MAX_DETAILS_INTERVAL_DAYS, 7),
-  BACKFILL_WINDOW_DAYS: intVar(1, MAX_DETAILS_INTERVAL_DAYS, 1),
-  SYNC_CONCURRENCY: intVar(1, 64, 4),
-  SYNC_PAGE_SIZE: intVar(1, MAX_DETAILS_PAGE_SIZE, MAX_DETAILS_PAGE_SIZE),
-  SYNC_WINDOW_MAX_HITS: intVar(100, MAX_REACHABLE_HITS, 10_000),
-  // Node's timers overflow past ~24.8 days (and then fire at once): a day is plenty.
-  SYNC_SHUTDOWN_TIMEOUT: durationVar('2m', { ms: DAY_MS, label: '1d' }),
-  BACKFILL_LANE: optionalText.transform((v, ctx) => {
-    const mode = (v ?? 'auto').toLowerCase();
-    if (!isLaneMode(mode)) {
-      ctx.addIssue({ code: 'custom', message: `must be one of ${LANE_MODES.join(', ')} (got "${v}")` });
-      return z.NEVER;
-    }
-    return mode;
-  }),
-  BACKFILL_JOB_WINDOW_DAYS: intVar(1, MAX_JOB_INTERVAL_DAYS, MAX_JOB_INTERVAL_DAYS),
-  JOBS_MAX_CONCURRENT: intVar(1, 20, 2),
-  JOBS_MAX_ATTEMPTS: intVar(1, 10, 3),
-  JOBS_TIMEOUT: durationVar('1h'),
-  JOBS_POLL_INTERVAL: durationVar('1s'),
-  JOBS_POLL_MAX: durationVar('10s'),
-  SETTLE_ENABLED: boolVar(true),
-  SETTLE_DAYS_PER_TICK: intVar(1, 366, 7),
-  STATUS_MAX_AGE: durationVar('26h'),
-  METRICS_PORT: optionalText.transform((v, ctx) => {
-    if (v === undefined) return undefined;
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 65_535) {
-      ctx.addIssue({ code: 'custom', message: `must be a TCP port from 1 to 65535, or empty for no metrics server (got "${v}")` });
-      return z.NEVER;
-    }
-    return n;
-  }),
-  LOG_LEVEL: optionalText
-    .transform((v) => (v ?? 'info').toLowerCase())
-    .refine((v) => ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(v), {
-      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
-    }),
-  LOG_FORMAT: optionalText
-    .transform((v) => (v ?? 'auto').toLowerCase())
-    .refine((v) => ['auto', 'json', 'pretty'].includes(v), { message: 'must be auto, json or pretty' }),
+/** What DATABASE_URL asks for: a Postgres server, or the embedded PGlite database by name. */
+type DatabaseTarget = { kind: 'postgres'; url: string } | { kind: 'embedded' };
+
+/** The word that asks for the embedded database in DATABASE_URL (production commands never fall back to it). */
+export const EMBEDDED_DATABASE_URL = 'embedded';
+
+const databaseTarget = z.string().transform((v, ctx): DatabaseTarget => {
+  if (v.toLowerCase() === EMBEDDED_DATABASE_URL) return { kind: 'embedded' };
+  if (/^postgres(ql)?:\/\//.test(v)) return { kind: 'postgres', url: v };
+  ctx.addIssue({ code: 'custom', message: `must be a postgresql:// URL, or "${EMBEDDED_DATABASE_URL}" for the embedded PGlite database` });
+  return z.NEVER;
 });
 
-/** Every variable the configuration reads (documented in .env.example; a test keeps them in step). */
-export const ENV_VARIABLES: readonly string[] = Object.keys(envSchema.shape);
+const agentIds = z.string().transform((v, ctx) => {
+  const parsed = parseAgentIds(v);
+  if ('error' in parsed) {
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return z.NEVER;
+  }
+  return parsed.ids;
+});
+
+const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Berlin' });
+const cronExpression = z.string().refine((v) => cron.validate(v), { message: 'must be a cron expression such as "30 2 * * *"' });
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
+
+/**
+ * Every variable, once: grouped by the part of Config it fills, each with its name, default and
+ * parser. The Config type below is derived from this table; .env.example and the README's
+ * configuration table document the same names and defaults (a test keeps the three in step).
+ */
+const SETTINGS = {
+  genesysAccess: {
+    region: optional('GENESYS_REGION', z.string()),
+    apiUrl: optional('GENESYS_API_URL', genesysUrl),
+    loginUrl: optional('GENESYS_LOGIN_URL', genesysUrl),
+    clientId: optional('GENESYS_CLIENT_ID', z.string()),
+    clientSecret: optional('GENESYS_CLIENT_SECRET', z.string()),
+  },
+  genesysLimits: {
+    ratePerMinute: withDefault('GENESYS_RATE_LIMIT_PER_MIN', DEFAULT_RATE_LIMIT_PER_MIN, int(1, 100_000)),
+    requestTimeoutMs: withDefault('GENESYS_REQUEST_TIMEOUT_MS', DEFAULT_REQUEST_TIMEOUT_MS, int(1_000, 10 * MINUTE_MS)),
+    maxRetries: withDefault('GENESYS_MAX_RETRIES', DEFAULT_MAX_RETRIES, int(0, 20)),
+  },
+  database: {
+    /** Undefined when unset: production commands refuse to start, the demo uses the embedded database (runtime.ts). */
+    target: optional('DATABASE_URL', databaseTarget),
+    poolSize: withDefault('DATABASE_POOL_SIZE', 4, int(1, 50)),
+    embeddedDir: withDefault('EMBEDDED_DB_DIR', '.data/pglite', z.string()),
+    embeddedPort: withDefault('EMBEDDED_DB_PORT', 54_329, int(1, 65_535)),
+  },
+  sync: {
+    schedule: withDefault('SYNC_SCHEDULE', '30 2 * * *', cronExpression),
+    timezone: withDefault('SYNC_TIMEZONE', 'UTC', timeZone),
+    runOnStart: withDefault('SYNC_RUN_ON_START', false, bool),
+    lookbackMs: withDefault('SYNC_LOOKBACK', '7d', duration(MAX_INTERVAL_MS, 'span')),
+    lagMs: withDefault('SYNC_LAG', '2m', duration(7 * DAY_MS, 'span')),
+    /** The longest span one catching-up rolling run covers; undefined = no cap (decisions/interval.ts). */
+    maxCatchUpMs: optional('SYNC_MAX_CATCH_UP', duration(MAX_INTERVAL_MS, 'span', ', or empty for no cap')),
+    agentIds: withDefault('SYNC_AGENT_IDS', '', agentIds),
+    agentGroupSize: withDefault('SYNC_AGENT_GROUP_SIZE', 25, int(1, 100)),
+    /** Days a rolling-sync query window may touch (the API allows up to 31 with our filter). */
+    windowDays: withDefault('SYNC_WINDOW_DAYS', 7, int(1, MAX_DETAILS_INTERVAL_DAYS)),
+    /** Smaller windows for backfills: finer resume points and progress. */
+    backfillWindowDays: withDefault('BACKFILL_WINDOW_DAYS', 1, int(1, MAX_DETAILS_INTERVAL_DAYS)),
+    concurrency: withDefault('SYNC_CONCURRENCY', 4, int(1, 64)),
+    pageSize: withDefault('SYNC_PAGE_SIZE', MAX_DETAILS_PAGE_SIZE, int(1, MAX_DETAILS_PAGE_SIZE)),
+    windowMaxHits: withDefault('SYNC_WINDOW_MAX_HITS', 10_000, int(100, MAX_REACHABLE_HITS)),
+    shutdownTimeoutMs: withDefault('SYNC_SHUTDOWN_TIMEOUT', '2m', duration(DAY_MS, 'timer')),
+  },
+  /** The jobs lane and how backfills choose lanes (docs/sync.md "Lanes"). */
+  lanes: {
+    backfillLane: withDefault('BACKFILL_LANE', 'auto', oneOf<LaneMode>(LANE_MODES)),
+    /** One job per window of at most this many days (the jobs API's own maximum is undocumented). */
+    jobWindowDays: withDefault('BACKFILL_JOB_WINDOW_DAYS', MAX_JOB_INTERVAL_DAYS, int(1, MAX_JOB_INTERVAL_DAYS)),
+    maxConcurrentJobs: withDefault('JOBS_MAX_CONCURRENT', 2, int(1, 20)),
+    maxJobAttempts: withDefault('JOBS_MAX_ATTEMPTS', 3, int(1, 10)),
+    // A job still unfinished after a day is stuck; polls further apart than an hour only delay it.
+    jobTimeoutMs: withDefault('JOBS_TIMEOUT', '1h', duration(DAY_MS, 'timer')),
+    pollInitialMs: withDefault('JOBS_POLL_INTERVAL', '1s', duration(HOUR_MS, 'timer')),
+    pollMaxMs: withDefault('JOBS_POLL_MAX', '10s', duration(HOUR_MS, 'timer')),
+  },
+  settle: {
+    enabled: withDefault('SETTLE_ENABLED', true, bool),
+    daysPerTick: withDefault('SETTLE_DAYS_PER_TICK', 7, int(1, 366)),
+  },
+  status: { maxAgeMs: withDefault('STATUS_MAX_AGE', '26h', duration(366 * DAY_MS, 'span')) },
+  /** The worker's HTTP server for /metrics, /healthz and /readyz; off when port is undefined. */
+  metrics: { port: optional('METRICS_PORT', int(1, 65_535, 'a TCP port', ', or empty for no metrics server')) },
+  log: {
+    level: withDefault('LOG_LEVEL', 'info', oneOf(LOG_LEVELS)),
+    format: withDefault('LOG_FORMAT', 'auto', oneOf(LOG_FORMATS)),
+  },
+};
+
+const ACCESS = SETTINGS.genesysAccess;
+
+type Settings<G> = { [K in keyof G]: G[K] extends Variable<infer S> ? z.output<S> : never };
+type Parsed = { [G in keyof typeof SETTINGS]: Settings<(typeof SETTINGS)[G]> };
+
+const ALL_VARIABLES: readonly Variable[] = Object.values(SETTINGS).flatMap((group) => Object.values(group));
+const envSchema = z.object(Object.fromEntries(ALL_VARIABLES.map((v) => [v.name, v.schema])));
+
+/** Every variable the configuration reads with its documented default (undefined: none); a test compares .env.example and the README with it. */
+export const VARIABLES: ReadonlyArray<{ name: string; default: string | undefined }> = ALL_VARIABLES.map(({ name, default: d }) => ({ name, default: d }));
+/** Every variable the configuration reads. */
+export const ENV_VARIABLES: readonly string[] = VARIABLES.map((v) => v.name);
 
 function isTimeZone(tz: string): boolean {
   try {
@@ -211,65 +264,17 @@ function isTimeZone(tz: string): boolean {
   }
 }
 
-export interface GenesysConfig {
-  apiUrl: string;
-  loginUrl: string;
-  clientId: string;
-  clientSecret: string;
-  ratePerMinute: number;
-  requestTimeoutMs: number;
-  maxRetries: number;
-}
+export type GenesysConfig = { apiUrl: string; loginUrl: string; clientId: string; clientSecret: string } & Parsed['genesysLimits'];
 
-interface SyncConfig {
-  schedule: string;
-  timezone: string;
-  runOnStart: boolean;
-  lookbackMs: number;
-  lagMs: number;
-  /**
-   * The longest span one rolling run may cover when it catches up (SYNC_MAX_CATCH_UP);
-   * undefined = no cap. See src/decisions/interval.ts, resolveRollingInterval.
-   */
-  maxCatchUpMs: number | undefined;
-  agentIds: string[];
-  agentGroupSize: number;
-  /** Days a rolling-sync query window may touch (the API allows up to 31 with our filter). */
-  windowDays: number;
-  /** Smaller windows for backfills: finer resume points and progress. */
-  backfillWindowDays: number;
-  concurrency: number;
-  pageSize: number;
-  windowMaxHits: number;
-  shutdownTimeoutMs: number;
-}
-
-/** The jobs lane and how backfills choose lanes (docs/sync.md "Lanes"). */
-interface LanesConfig {
-  backfillLane: LaneMode;
-  /** One job per window of at most this many days (the jobs API's own maximum is undocumented). */
-  jobWindowDays: number;
-  maxConcurrentJobs: number;
-  maxJobAttempts: number;
-  jobTimeoutMs: number;
-  pollInitialMs: number;
-  pollMaxMs: number;
-}
-
-export interface Config {
-  /** Undefined when Genesys is not configured; commands that need it call requireGenesys(). */
-  genesys: GenesysConfig | undefined;
-  genesysProblems: string[];
-  database: { url: string | undefined; poolSize: number; embeddedDir: string; embeddedPort: number };
-  sync: SyncConfig;
-  lanes: LanesConfig;
-  settle: { enabled: boolean; daysPerTick: number };
-  statusMaxAgeMs: number;
-  /** The worker's HTTP server for /metrics, /healthz and /readyz; off when port is undefined. */
-  metrics: { port: number | undefined };
-  log: { level: string; format: 'auto' | 'json' | 'pretty' };
-  hostname: string;
-}
+export type Config = Readonly<
+  Omit<Parsed, 'genesysAccess' | 'genesysLimits' | 'status'> & {
+    /** Undefined when Genesys is not configured; commands that need it call requireGenesys(). */
+    genesys: GenesysConfig | undefined;
+    genesysProblems: string[];
+    statusMaxAgeMs: number;
+    hostname: string;
+  }
+>;
 
 /** The environment: process.env over the .env file in the working directory (when present). */
 function readEnvironment(cwd = process.cwd()): Record<string, string | undefined> {
@@ -278,71 +283,30 @@ function readEnvironment(cwd = process.cwd()): Record<string, string | undefined
   return { ...fromFile, ...process.env };
 }
 
+/** The parsed values regrouped as SETTINGS lays them out (by variable name, so nothing is spelled twice). */
+function regroup(values: Record<string, unknown>): Parsed {
+  const group = (fields: Record<string, Variable>) => Object.fromEntries(Object.entries(fields).map(([key, v]) => [key, values[v.name]]));
+  return Object.fromEntries(Object.entries(SETTINGS).map(([name, fields]) => [name, group(fields)])) as Parsed;
+}
+
 /** Parses and validates configuration; throws ConfigError listing every problem. */
 export function loadConfig(env: Record<string, string | undefined> = readEnvironment()): Config {
-  registerSecret(env.GENESYS_CLIENT_SECRET);
-  if (env.DATABASE_URL) registerSecret(passwordOf(env.DATABASE_URL));
+  // Before parsing, so no message built from a value (theirs or zod's) can carry a secret.
+  registerSecret(env[ACCESS.clientSecret.name]);
+  registerSecret(passwordOf(env[SETTINGS.database.target.name]));
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${redactText(i.message)}`);
   const { hosts, missing, unknownRegion } = resolveGenesysHosts(env);
   // A region typo is a hard error even for commands that do not call Genesys.
   if (unknownRegion) problems.push(unknownRegion);
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
-  const e = parsed.data;
+  const { genesysAccess: access, genesysLimits, status, ...rest } = regroup(parsed.data);
   const genesysProblems = missing ? [missing] : [];
-  if (!e.GENESYS_CLIENT_ID) genesysProblems.push('GENESYS_CLIENT_ID: not set');
-  if (!e.GENESYS_CLIENT_SECRET) genesysProblems.push('GENESYS_CLIENT_SECRET: not set');
-  const genesys: GenesysConfig | undefined =
-    genesysProblems.length === 0 && hosts
-      ? {
-          ...hosts,
-          clientId: e.GENESYS_CLIENT_ID!,
-          clientSecret: e.GENESYS_CLIENT_SECRET!,
-          ratePerMinute: e.GENESYS_RATE_LIMIT_PER_MIN,
-          requestTimeoutMs: e.GENESYS_REQUEST_TIMEOUT_MS,
-          maxRetries: e.GENESYS_MAX_RETRIES,
-        }
-      : undefined;
-  return Object.freeze({
-    genesys,
-    genesysProblems,
-    database: {
-      url: e.DATABASE_URL,
-      poolSize: e.DATABASE_POOL_SIZE,
-      embeddedDir: e.EMBEDDED_DB_DIR,
-      embeddedPort: e.EMBEDDED_DB_PORT,
-    },
-    sync: {
-      schedule: e.SYNC_SCHEDULE,
-      timezone: e.SYNC_TIMEZONE,
-      runOnStart: e.SYNC_RUN_ON_START,
-      lookbackMs: e.SYNC_LOOKBACK,
-      lagMs: e.SYNC_LAG,
-      maxCatchUpMs: e.SYNC_MAX_CATCH_UP,
-      agentIds: e.SYNC_AGENT_IDS,
-      agentGroupSize: e.SYNC_AGENT_GROUP_SIZE,
-      windowDays: e.SYNC_WINDOW_DAYS,
-      backfillWindowDays: e.BACKFILL_WINDOW_DAYS,
-      concurrency: e.SYNC_CONCURRENCY,
-      pageSize: e.SYNC_PAGE_SIZE,
-      windowMaxHits: e.SYNC_WINDOW_MAX_HITS,
-      shutdownTimeoutMs: e.SYNC_SHUTDOWN_TIMEOUT,
-    },
-    lanes: {
-      backfillLane: e.BACKFILL_LANE,
-      jobWindowDays: e.BACKFILL_JOB_WINDOW_DAYS,
-      maxConcurrentJobs: e.JOBS_MAX_CONCURRENT,
-      maxJobAttempts: e.JOBS_MAX_ATTEMPTS,
-      jobTimeoutMs: e.JOBS_TIMEOUT,
-      pollInitialMs: e.JOBS_POLL_INTERVAL,
-      pollMaxMs: e.JOBS_POLL_MAX,
-    },
-    settle: { enabled: e.SETTLE_ENABLED, daysPerTick: e.SETTLE_DAYS_PER_TICK },
-    statusMaxAgeMs: e.STATUS_MAX_AGE,
-    metrics: { port: e.METRICS_PORT },
-    log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT as 'auto' | 'json' | 'pretty' },
-    hostname: hostname(),
-  });
+  if (!access.clientId) genesysProblems.push(`${ACCESS.clientId.name}: not set`);
+  if (!access.clientSecret) genesysProblems.push(`${ACCESS.clientSecret.name}: not set`);
+  const genesys =
+    genesysProblems.length === 0 && hosts ? { ...hosts, clientId: access.clientId!, clientSecret: access.clientSecret!, ...genesysLimits } : undefined;
+  return Object.freeze({ ...rest, genesys, genesysProblems, statusMaxAgeMs: status.maxAgeMs, hostname: hostname() });
 }
 
 /** The API and login hosts, or why there are none: not configured, or a region we do not know. */
@@ -351,15 +315,13 @@ function resolveGenesysHosts(env: Record<string, string | undefined>): {
   missing?: string;
   unknownRegion?: string;
 } {
-  const region = env.GENESYS_REGION?.trim() || undefined;
-  const apiUrl = env.GENESYS_API_URL?.trim() || undefined;
-  const loginUrl = env.GENESYS_LOGIN_URL?.trim() || undefined;
+  const [region, apiUrl, loginUrl] = [ACCESS.region, ACCESS.apiUrl, ACCESS.loginUrl].map((v) => env[v.name]?.trim() || undefined);
   if (!region && !(apiUrl && loginUrl)) {
-    return { missing: 'GENESYS_REGION: not set (or set both GENESYS_API_URL and GENESYS_LOGIN_URL)' };
+    return { missing: `${ACCESS.region.name}: not set (or set both ${ACCESS.apiUrl.name} and ${ACCESS.loginUrl.name})` };
   }
   if (region && !regionDomain(region)) {
     const known = Object.values(KNOWN_REGIONS).join(', ');
-    return { unknownRegion: `GENESYS_REGION: unknown region "${region}"; known regions: ${known}` };
+    return { unknownRegion: `${ACCESS.region.name}: unknown region "${region}"; known regions: ${known}` };
   }
   try {
     return { hosts: resolveHosts({ region, apiUrl, loginUrl }) };
@@ -374,7 +336,8 @@ export function requireGenesys(config: Config): GenesysConfig {
   return config.genesys;
 }
 
-function passwordOf(url: string): string | undefined {
+function passwordOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
   try {
     return decodeURIComponent(new URL(url).password) || undefined;
   } catch {

@@ -6,7 +6,13 @@
 
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)(@)/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
-const TOKEN_FIELD = /("?(?:access_token|client_secret|password|authorization)"?\s*[:=]\s*"?)([^"&,\s}]+)/gi;
+/**
+ * A field named like a secret and its value: `"client_secret":"…"`, `password=…`, `GENESYS_CLIENT_SECRET: …`.
+ * The value is anything up to a delimiter, except our own words for an absent one: the configuration
+ * reports `GENESYS_CLIENT_SECRET: not set`, which used to come out as `GENESYS_CLIENT_SECRET: [REDACTED] set`.
+ * "not set" carries no secret (and a real secret registered by config is scrubbed literally anyway).
+ */
+const TOKEN_FIELD = /("?(?:access_token|client_secret|password|authorization)"?\s*[:=]\s*"?)(?!not set\b)([^"&,\s}]+)/gi;
 
 const REDACTED = '[REDACTED]';
 

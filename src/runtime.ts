@@ -1,10 +1,10 @@
 /**
  * Builds what commands need from the configuration: the logger, the database (the embedded
- * one when DATABASE_URL is unset), the Genesys client and each run's streams with their lanes
- * and writers. The composition root: nothing else constructs these.
+ * one when DATABASE_URL=embedded, or unset for the demo), the Genesys client and each run's
+ * streams with their lanes and writers. The composition root: nothing else constructs these.
  */
 import type { Logger } from 'pino';
-import { requireGenesys, type Config, type GenesysConfig } from './config.ts';
+import { ConfigError, EMBEDDED_DATABASE_URL, requireGenesys, type Config, type GenesysConfig } from './config.ts';
 import { openDatabase, type DatabaseHandle } from './db/client.ts';
 import { describeTarget } from './db/errors.ts';
 import { applyMigrations } from './db/migrate.ts';
@@ -20,7 +20,7 @@ export interface Runtime {
   logger: Logger;
   database: DatabaseHandle;
   embedded: EmbeddedDatabase | undefined;
-  /** The URL the database was opened with (the embedded one's when DATABASE_URL is unset). */
+  /** The URL the database was opened with (the embedded one's when that is the database). */
   url: string;
   /** Migrations applied while opening (see OpenRuntimeOptions.migrate). */
   migrationsApplied: string[];
@@ -34,15 +34,38 @@ export interface OpenRuntimeOptions {
    * migrated (`npm run migrate`), else a clear error says so.
    */
   migrate?: boolean;
+  /** Use the embedded database when DATABASE_URL is unset (the demo only; see resolveDatabaseUrl). */
+  embeddedByDefault?: boolean;
 }
 
-/** The database URL to use, starting the embedded database when none is configured. */
-export async function resolveDatabaseUrl(config: Config, logger: Logger): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
-  if (config.database.url) return { url: config.database.url };
+/**
+ * Production commands never fall back to the embedded database: an exported `DATABASE_URL=`
+ * (empty) used to override `.env` and send a sync to PGlite under `.data/`, exit 0, with `status`
+ * reporting healthy. The embedded database is used only when asked for by name, or by the demo.
+ */
+const DATABASE_URL_REQUIRED =
+  `DATABASE_URL: not set; set it to your database (postgresql://user:password@host:5432/db), or to ` +
+  `"${EMBEDDED_DATABASE_URL}" for the embedded PGlite database in EMBEDDED_DB_DIR (for trying the tool out, not for production)`;
+
+/**
+ * The database URL to use: DATABASE_URL's server, or the embedded database started on the spot
+ * when DATABASE_URL asks for it (or is unset and `embeddedByDefault`). Unset otherwise: a
+ * ConfigError (exit 2) before anything is opened or created.
+ */
+export async function resolveDatabaseUrl(
+  config: Config,
+  logger: Logger,
+  options: Pick<OpenRuntimeOptions, 'embeddedByDefault'> = {},
+): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  const target = config.database.target ?? (options.embeddedByDefault ? { kind: 'embedded' } : undefined);
+  if (!target) throw new ConfigError([DATABASE_URL_REQUIRED]);
+  if (target.kind === 'postgres') return { url: target.url };
   const embedded = await startEmbeddedDatabase({ dir: config.database.embeddedDir, port: config.database.embeddedPort });
   logger.warn(
     { dir: config.database.embeddedDir, url: embedded.url },
-    'DATABASE_URL is not set: using the embedded database (PGlite), meant for trying the tool out',
+    config.database.target
+      ? `DATABASE_URL=${EMBEDDED_DATABASE_URL}: using the embedded database (PGlite), meant for trying the tool out`
+      : 'DATABASE_URL is not set: using the embedded database (PGlite), meant for trying the tool out',
   );
   return { url: embedded.url, embedded };
 }
@@ -52,7 +75,7 @@ export async function resolveDatabaseUrl(config: Config, logger: Logger): Promis
  * trial database); a configured one must already be migrated, else a clear error says so.
  */
 export async function openRuntime(config: Config, logger: Logger, options: OpenRuntimeOptions = {}): Promise<Runtime> {
-  const { url, embedded } = await resolveDatabaseUrl(config, logger);
+  const { url, embedded } = await resolveDatabaseUrl(config, logger, options);
   let database: DatabaseHandle;
   let migrationsApplied: string[] = [];
   try {

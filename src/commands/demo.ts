@@ -1,13 +1,14 @@
 /**
  * `npm run demo`: the real job end to end with nothing to configure. A seeded Genesys
  * simulator stands in for the org (about 20 agents, the last 10 days), the embedded database
- * stands in for Postgres (DATABASE_URL is used when set), and the sync runs through the same
- * code as production: migrations, createGenesysClient over HTTP, runSync with the ledger.
+ * stands in for Postgres (DATABASE_URL is used when set; unset means the embedded one here, unlike
+ * every other command), and the sync runs through the same code as production: migrations,
+ * createGenesysClient over HTTP, runSync with the ledger.
  * Then it shows two analyst queries and how to connect with psql, and keeps the database up
  * until Ctrl-C (`--once` exits after printing; tests use it).
  */
 import { parseArgs } from 'node:util';
-import { DEFAULT_RATE_LIMIT_PER_MIN, type Config } from '../config.ts';
+import { DEFAULT_RATE_LIMIT_PER_MIN, type Config, type GenesysConfig } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { EXIT } from '../exit-codes.ts';
 import { DEFAULT_MAX_RETRIES, DEFAULT_REQUEST_TIMEOUT_MS } from '../genesys/index.ts';
@@ -17,7 +18,7 @@ import type { Logger } from '../logger.ts';
 import { formatTable } from '../present/table.ts';
 import { redactUrlPasswords } from '../redact.ts';
 import { createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
-import { startSimulator } from '../sim/index.ts';
+import { startSimulator, type Simulator } from '../sim/index.ts';
 import { resolveInterval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
 import { DAY_MS, systemClock } from '../time.ts';
@@ -31,31 +32,19 @@ const DEMO_SIM_DAYS = 10;
 const DEMO_SYNC_LOOKBACK_MS = 7 * DAY_MS;
 
 export async function demoCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
-  let once: boolean;
-  try {
-    once = parseArgs({ args: argv, options: { once: { type: 'boolean', default: false } }, strict: true }).values.once ?? false;
-  } catch (error) {
-    throw new UsageError(`${(error as Error).message} (demo takes only --once)`);
-  }
+  const once = parseDemoArgs(argv);
   const clock = systemClock;
   const out = (text: string) => process.stdout.write(`${text}\n`);
   const sim = await startSimulator({ seed: DEMO_SEED, org: { agentCount: DEMO_AGENTS, days: DEMO_SIM_DAYS } });
   let runtime: Runtime | undefined;
   // The simulator stands in for the org: the same client and runtime as production, pointed at it.
-  const genesys = createGenesys(config, logger, undefined, {
-    apiUrl: sim.url,
-    loginUrl: sim.url,
-    clientId: sim.clientId,
-    clientSecret: sim.clientSecret,
-    ratePerMinute: DEFAULT_RATE_LIMIT_PER_MIN,
-    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
-    maxRetries: DEFAULT_MAX_RETRIES,
-  });
+  const genesys = createGenesys(config, logger, undefined, simulatorTarget(sim));
   const stop = stopSignal(logger);
   try {
     out(`Genesys simulator: ${sim.org.agents.length} agents, conversations since ${sim.range.start.toISOString()} (${sim.url})`);
-    // The demo migrates a configured DATABASE_URL too: it is a trial run.
-    runtime = await openRuntime(config, logger, { migrate: true });
+    // The demo migrates a configured DATABASE_URL too (it is a trial run), and is the one command
+    // that uses the embedded database when DATABASE_URL is unset.
+    runtime = await openRuntime(config, logger, { migrate: true, embeddedByDefault: true });
     const { database, embedded, url } = runtime;
     out(`Database: ${embedded ? `embedded (PGlite, folder ${config.database.embeddedDir})` : 'DATABASE_URL'}`);
     const applied = runtime.migrationsApplied;
@@ -71,17 +60,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     out(formatSummary(report));
     if (report.status !== 'succeeded') return exitCodeFor(report);
 
-    out('');
-    out(await handleTimePerAgent(database.prisma));
-    out('');
-    out(await conversationsPerMediaPerDay(database.prisma));
-    out('');
-    out(await handleTimePerQueue(database.prisma));
-    out('');
-    out('Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents,');
-    out('queues, wrap_up_codes, divisions, skills, languages;');
-    out('view: agent_interactions; ledger: sync_runs, sync_windows, sync_rejects):');
-    out(`  psql "${redactUrlPasswords(url)}"`);
+    out(await exploration(database.prisma, url));
     if (once) return EXIT.OK;
     out('\nThe database stays up until you press Ctrl-C.');
     await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -92,6 +71,45 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     await runtime?.close();
     await sim.close();
   }
+}
+
+/** `--once` (exit after printing), the demo's only flag. */
+function parseDemoArgs(argv: string[]): boolean {
+  try {
+    return parseArgs({ args: argv, options: { once: { type: 'boolean', default: false } }, strict: true }).values.once ?? false;
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (demo takes only --once)`);
+  }
+}
+
+/** The Genesys settings that point the production client at the simulator. */
+function simulatorTarget(sim: Simulator): GenesysConfig {
+  return {
+    apiUrl: sim.url,
+    loginUrl: sim.url,
+    clientId: sim.clientId,
+    clientSecret: sim.clientSecret,
+    ratePerMinute: DEFAULT_RATE_LIMIT_PER_MIN,
+    requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
+    maxRetries: DEFAULT_MAX_RETRIES,
+  };
+}
+
+/** The three example queries and how to connect with psql, each block after a blank line. */
+async function exploration(db: Db, url: string): Promise<string> {
+  return [
+    '',
+    await handleTimePerAgent(db),
+    '',
+    await conversationsPerMediaPerDay(db),
+    '',
+    await handleTimePerQueue(db),
+    '',
+    'Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents,',
+    'queues, wrap_up_codes, divisions, skills, languages;',
+    'view: agent_interactions; ledger: sync_runs, sync_windows, sync_rejects):',
+    `  psql "${redactUrlPasswords(url)}"`,
+  ].join('\n');
 }
 
 /** Example query 1: handle time per agent, from the agent_interactions view (times in ms). */

@@ -1,4 +1,4 @@
-/** `npm run migrate`: apply the committed migrations to DATABASE_URL (or the embedded database). */
+/** `npm run migrate`: apply the committed migrations to DATABASE_URL (required; `embedded` names the embedded database). */
 import type { Config } from '../config.ts';
 import { applyMigrations } from '../db/migrate.ts';
 import { EXIT } from '../exit-codes.ts';

@@ -5,6 +5,7 @@
  *
  * Everything here is sent in the startup packet, so it needs no extra round trip. Postgres
  * ignores none of it; the embedded PGlite accepts and ignores it (one session, no network).
+ * Settings the user puts in DATABASE_URL's `options` win over ours (withSessionSettings).
  */
 import type pg from 'pg';
 import { MINUTE_MS, SECOND_MS } from '../time.ts';
@@ -14,19 +15,13 @@ import { MINUTE_MS, SECOND_MS } from '../time.ts';
  * (host power loss, network partition) is closed after ~idle + interval × count = 60 s, which
  * also releases its session advisory locks. The operating system's defaults take two hours.
  */
-const SERVER_KEEPALIVE = { idle: 30, interval: 10, count: 3 };
+const SERVER_KEEPALIVE = { tcp_keepalives_idle: 30, tcp_keepalives_interval: 10, tcp_keepalives_count: 3 } as const;
 
-const keepalive: pg.ClientConfig = {
-  // Client side: the same for a vanished server (Node sets only the idle time; probes then
-  // follow the OS interval). Dedicated lock connections also ping (advisory-lock.ts).
-  keepAlive: true,
-  keepAliveInitialDelayMillis: 30 * SECOND_MS,
-  options: [
-    `-c tcp_keepalives_idle=${SERVER_KEEPALIVE.idle}`,
-    `-c tcp_keepalives_interval=${SERVER_KEEPALIVE.interval}`,
-    `-c tcp_keepalives_count=${SERVER_KEEPALIVE.count}`,
-  ].join(' '),
-};
+/**
+ * Client side: the same for a vanished server (Node sets only the idle time; probes then follow
+ * the OS interval). Dedicated lock connections also ping (advisory-lock.ts).
+ */
+const CLIENT_KEEPALIVE: pg.ClientConfig = { keepAlive: true, keepAliveInitialDelayMillis: 30 * SECOND_MS };
 
 /**
  * The pool behind Prisma: page writes, ledger updates, status queries.
@@ -60,17 +55,74 @@ const LOCK_SESSION_SETTINGS = {
 
 /** Connection settings for the pool (src/db/client.ts). */
 export function poolConnectionConfig(connectionString: string): pg.ClientConfig {
-  return { connectionString, connectionTimeoutMillis: 10 * SECOND_MS, ...keepalive, ...POOL_SESSION_SETTINGS };
+  return {
+    ...withSessionSettings(connectionString, { ...SERVER_KEEPALIVE, ...POOL_SESSION_SETTINGS }),
+    connectionTimeoutMillis: 10 * SECOND_MS,
+    ...CLIENT_KEEPALIVE,
+  };
 }
 
 /** Connection settings for a dedicated lock connection (src/db/advisory-lock.ts). */
 export function lockConnectionConfig(connectionString: string): pg.ClientConfig {
   return {
-    connectionString,
+    ...withSessionSettings(connectionString, { ...SERVER_KEEPALIVE, ...LOCK_SESSION_SETTINGS }),
     connectionTimeoutMillis: 10 * SECOND_MS,
     // Client-side cap on our own statements: a ping that gets no answer means a dead link.
     query_timeout: 15 * SECOND_MS,
-    ...keepalive,
-    ...LOCK_SESSION_SETTINGS,
+    ...CLIENT_KEEPALIVE,
   };
+}
+
+/**
+ * Our server settings merged with the `options` of the connection string: every setting is sent
+ * as `-c name=value` in the startup packet's options, the user's first and ours only for the
+ * parameters the user did not set. Why: pg lets a URL's `options` replace ours wholesale (the
+ * keepalive run liveness relies on fell back to the OS's two hours), and pg's own
+ * `statement_timeout` startup parameter beat a `-c statement_timeout` in the URL (Postgres applies
+ * startup parameters after `options`). A parameter the user sets is deliberate (a DBA's policy),
+ * so theirs wins; docs/reliability.md ("Database connections") says what each of ours is for.
+ * A URL's own `?statement_timeout=` (a pg startup parameter) still wins over everything.
+ */
+function withSessionSettings(connectionString: string, ours: Record<string, number>): pg.ClientConfig {
+  const url = parseUrl(connectionString);
+  const userOptions = url?.searchParams.get('options') ?? '';
+  const userNames = optionNames(userOptions);
+  const added = Object.entries(ours)
+    .filter(([name]) => !userNames.has(name))
+    .map(([name, value]) => `-c ${name}=${value}`);
+  const options = [userOptions.trim(), ...added].filter(Boolean).join(' ');
+  // pg lets the connection string's `options` override the config's: put the merged one there.
+  if (url?.searchParams.has('options')) {
+    url.searchParams.set('options', options);
+    return { connectionString: url.toString() };
+  }
+  return { connectionString, options };
+}
+
+/** The connection string as a URL, the way pg-connection-string reads it; undefined when it is not one. */
+function parseUrl(connectionString: string): URL | undefined {
+  try {
+    return new URL(connectionString);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The parameter names a libpq `options` string sets: `-c name=value`, `-cname=value` and
+ * `--name=value` (dashes in a name read as underscores, as Postgres does). Words are separated
+ * by unescaped whitespace; a backslash escapes the next character.
+ */
+function optionNames(options: string): Set<string> {
+  const words = options.match(/(?:\\.|[^\s\\])+/g) ?? [];
+  const names = new Set<string>();
+  for (let i = 0; i < words.length; i++) {
+    let setting: string | undefined;
+    if (words[i] === '-c') setting = words[++i];
+    else if (words[i]!.startsWith('-c')) setting = words[i]!.slice(2);
+    else if (words[i]!.startsWith('--')) setting = words[i]!.slice(2);
+    const name = setting?.split('=')[0]?.replace(/\\(.)/g, '$1');
+    if (name) names.add(name.toLowerCase().replace(/-/g, '_'));
+  }
+  return names;
 }
