@@ -39,8 +39,8 @@ COPY --from=build --chown=root:root /app/package.json ./
 COPY --from=build --chown=root:root /app/prisma ./prisma
 COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root docker/entrypoint.sh /usr/local/bin/entrypoint.sh
-# The code stays read-only to the service user; only .data (the embedded database, used when
-# DATABASE_URL is unset) is writable.
+# The code stays read-only to the service user; only .data (the embedded database, used only when
+# DATABASE_URL=embedded is asked for) is writable.
 RUN chmod 0755 /usr/local/bin/entrypoint.sh && mkdir -p /app/.data && chown node:node /app/.data
 EXPOSE 9464
 # `node` (uid 1000) ships with the official image.

@@ -13,7 +13,7 @@ import { retry } from '../retry.ts';
 import { SECOND_MS, sleep as realSleep } from '../time.ts';
 
 /** How often the run's counters are saved (also its liveness signal). */
-export const HEARTBEAT_MS = 15 * SECOND_MS;
+const HEARTBEAT_MS = 15 * SECOND_MS;
 /**
  * Where the liveness lease proves nothing (the embedded PGlite database, run-liveness.ts), a
  * `running` row whose heartbeat is older than this belongs to a dead process (four missed
@@ -35,7 +35,7 @@ export interface RunLifecycleDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
-export interface RunOutcome {
+interface RunOutcome {
   status: FinalRunStatus;
   counts: ledger.RunCounts;
   error: string | undefined;

@@ -28,7 +28,7 @@ import { describeReject, RunState, type RejectNotice, type StreamCounts, type Sy
 import type { LaneRunOptions, OpenStreams, RunReadSettings, RunStream } from './stream.ts';
 import { agentIdsOf, runWindows, type WindowJob } from './window-runner.ts';
 
-export type { SyncProgress, WindowFailure, LaneRunOptions, StreamCounts };
+export type { SyncProgress, WindowFailure, LaneRunOptions };
 export type { JobsLaneSettings } from './lanes/jobs-settings.ts';
 export { ABANDONED_AFTER_MS };
 
