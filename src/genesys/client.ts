@@ -23,6 +23,8 @@ import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps }
 import type { GenesysUser } from './schemas.ts';
 import { listReferenceEntities, type ListReferenceOptions, type ReferenceEntity, type ReferenceListName } from './reference-lists.ts';
 import { listUsers, type ListUsersOptions } from './users.ts';
+import { queryUserDetailsPage, userDetailsJobs, type UserDetailsJobs, type UserDetailsPageResult, type UserDetailsQueryPage } from './user-details.ts';
+import { listPresenceDefinitions, type ListPresenceDefinitionsOptions, type PresenceDefinition } from './presence-definitions.ts';
 
 
 export interface GenesysClientOptions {
@@ -55,7 +57,15 @@ export interface GenesysClientOptions {
   readonly observer?: RequestObserver;
 }
 
-export interface GenesysClient {
+/** The agent-activity calls (user-details.ts, presence-definitions.ts): the users details query and jobs, and presence names. */
+interface AgentActivityCalls extends UserDetailsJobs {
+  /** One page of the users details query (records as returned, unvalidated; totalHits approximate). */
+  queryUserDetailsPage(page: UserDetailsQueryPage): Promise<UserDetailsPageResult>;
+  /** Every presence definition (deactivated ones included by default), all pages. */
+  listPresenceDefinitions(options?: ListPresenceDefinitionsOptions): Promise<PresenceDefinition[]>;
+}
+
+export interface GenesysClient extends AgentActivityCalls {
   /** Every user in a state, all pages. */
   listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
   /** Every entry of a reference list (queues, wrap-up codes, ...), all pages, or a rejection. */
@@ -137,6 +147,9 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
     getDetailsJobResults: (page) => getDetailsJobResults(callApi, page),
     deleteDetailsJob: (jobId, signal) => deleteDetailsJob(callApi, jobId, signal),
     getDetailsJobsAvailability: (signal) => getDetailsJobsAvailability(callApi, signal),
+    queryUserDetailsPage: (page) => queryUserDetailsPage(callApi, page),
+    ...userDetailsJobs(callApi),
+    listPresenceDefinitions: (listOptions) => listPresenceDefinitions(callApi, listOptions),
     retryCredentials: () => tokens.forgetRefusal(),
     stats: () => ({ ...stats }),
     close: () => {

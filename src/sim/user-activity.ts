@@ -117,9 +117,11 @@ interface Block {
 }
 
 function buildTimeline(ctx: TimelineContext, agent: SimUser, index: number): StatusRecord[] {
-  const endMs = Math.min(ctx.nowMs, ctx.leftAtMs.get(agent.id) ?? Infinity);
+  const leftAtMs = ctx.leftAtMs.get(agent.id);
+  const endMs = Math.min(ctx.nowMs, leftAtMs ?? Infinity);
   const night = Random.from(ctx.seed, 'activity-shift', agent.id).chance(NIGHT_SHIFT_SHARE) || index % 5 === 4;
-  const firstDay = ctx.firstDay - LEAD_IN_DAYS;
+  // An agent who left before the range still has the days before leaving: deleted users keep a history.
+  const firstDay = Math.min(ctx.firstDay, leftAtMs === undefined ? Infinity : Math.floor(leftAtMs / DAY_MS)) - LEAD_IN_DAYS;
   const blocks: Block[] = [];
   const offline = primaryOf(ctx.presences, 'OFFLINE');
   let cursor = firstDay * DAY_MS;
@@ -204,7 +206,7 @@ function clip(records: readonly StatusRecord[], endMs: number, nowMs: number): S
   const out: StatusRecord[] = [];
   for (const r of records) {
     if (r.startMs >= endMs) break;
-    if (r.endMs === undefined || r.endMs > endMs) {
+    if (r.endMs === undefined || r.endMs >= endMs) {
       const { endMs: _dropped, ...rest } = r;
       out.push(endMs >= nowMs ? rest : { ...rest, endMs });
       break;
