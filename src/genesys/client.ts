@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import got from 'got';
 import type { Logger } from 'pino';
 import { sleep as realSleep, systemClock, type Clock } from '../time.ts';
-import { createApiCaller } from './api.ts';
+import { createApiCaller, type CallApi } from './api.ts';
 import { TokenProvider } from './auth.ts';
 import {
   createDetailsJob,
@@ -138,7 +138,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   });
   const callApi = createApiCaller({ apiUrl: options.apiUrl.replace(/\/+$/, ''), gate, tokens, deps, closeSignal: closer.signal });
 
-  return {
+  return { ...agentActivityCalls(callApi),
     listUsers: (listOptions) => listUsers(callApi, listOptions),
     listReferenceEntities: (list, listOptions) => listReferenceEntities(callApi, list, listOptions),
     queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
@@ -147,9 +147,6 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
     getDetailsJobResults: (page) => getDetailsJobResults(callApi, page),
     deleteDetailsJob: (jobId, signal) => deleteDetailsJob(callApi, jobId, signal),
     getDetailsJobsAvailability: (signal) => getDetailsJobsAvailability(callApi, signal),
-    queryUserDetailsPage: (page) => queryUserDetailsPage(callApi, page),
-    ...userDetailsJobs(callApi),
-    listPresenceDefinitions: (listOptions) => listPresenceDefinitions(callApi, listOptions),
     retryCredentials: () => tokens.forgetRefusal(),
     stats: () => ({ ...stats }),
     close: () => {
@@ -157,6 +154,14 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
       closer.abort(new GenesysError('Genesys client closed', { code: 'GENESYS_CLOSED' }));
       gate.clear();
     },
+  };
+}
+
+function agentActivityCalls(callApi: CallApi): AgentActivityCalls {
+  return {
+    queryUserDetailsPage: (page) => queryUserDetailsPage(callApi, page),
+    ...userDetailsJobs(callApi),
+    listPresenceDefinitions: (options) => listPresenceDefinitions(callApi, options),
   };
 }
 

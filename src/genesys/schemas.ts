@@ -189,7 +189,7 @@ const UserDetailSchema = z.looseObject({
 });
 
 /** One users details record exactly as the API returned it (unknown fields included). */
-export type GenesysUserDetail = z.infer<typeof UserDetailSchema>;
+type GenesysUserDetail = z.infer<typeof UserDetailSchema>;
 
 export type ParsedUserDetail = { ok: true; detail: GenesysUserDetail } | { ok: false; userId: string | undefined; problem: string };
 

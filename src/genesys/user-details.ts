@@ -43,7 +43,7 @@ export interface UserDetailsPageResult {
   readonly totalHits: number | undefined;
 }
 
-export interface UserDetailsJobRequest {
+interface UserDetailsJobRequest {
   readonly interval: Interval;
   readonly userIds?: readonly string[] | undefined;
   readonly signal?: AbortSignal | undefined;
@@ -53,7 +53,7 @@ type Predicate = { type: 'dimension'; dimension: 'userId'; operator: 'matches'; 
 type UserFilter = { type: 'or'; predicates: Predicate[] };
 
 /** The `UserDetailsQuery` body of one page. */
-export function buildUserDetailsQueryBody(page: Omit<UserDetailsQueryPage, 'signal'>) {
+function buildUserDetailsQueryBody(page: Omit<UserDetailsQueryPage, 'signal'>) {
   const userFilters = userFiltersOf(page.userIds);
   const maxDays = userFilters ? MAX_USER_DETAILS_INTERVAL_DAYS : MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS;
   checkInterval(page.interval, maxDays, userFilters ? 'with a user filter' : 'without a user filter');

@@ -46,7 +46,6 @@ export {  } from './reference-lists.ts';
 export type { SimStats } from './server.ts';
 export type {  } from './users.ts';
 export type {  } from './jobs.ts';
-export type { SimPresence } from './user-activity.ts';
 export type { ActivityDetail } from './user-activity-api.ts';
 
 /** What data to generate. Everything is derived from the seed and these values. */

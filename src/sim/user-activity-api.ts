@@ -27,7 +27,7 @@ import { JobStore, type JobAnswer, type JobSource } from './jobs.ts';
 import { QueryError, parseInterval } from './query.ts';
 import type { ActivityTimelines, SimPresence, StatusRecord } from './user-activity.ts';
 
-export const USER_DETAILS_QUERY_PATH = '/api/v2/analytics/users/details/query';
+const USER_DETAILS_QUERY_PATH = '/api/v2/analytics/users/details/query';
 const USER_JOBS_PATH = '/api/v2/analytics/users/details/jobs';
 const USER_JOB_PATH = /^\/api\/v2\/analytics\/users\/details\/jobs\/([^/]+)(\/results)?$/;
 const LEGACY_DEFINITIONS_PATH = '/api/v2/presencedefinitions';
