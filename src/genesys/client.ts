@@ -2,7 +2,7 @@ import { setMaxListeners } from 'node:events';
 import got from 'got';
 import type { Logger } from 'pino';
 import { sleep as realSleep, systemClock, type Clock } from '../time.ts';
-import { createApiCaller } from './api.ts';
+import { createApiCaller, type CallApi } from './api.ts';
 import { TokenProvider } from './auth.ts';
 import {
   createDetailsJob,
@@ -23,6 +23,8 @@ import { DEFAULT_RETRY_POLICY, emptyStats, type GenesysStats, type RequestDeps }
 import type { GenesysUser } from './schemas.ts';
 import { listReferenceEntities, type ListReferenceOptions, type ReferenceEntity, type ReferenceListName } from './reference-lists.ts';
 import { listUsers, type ListUsersOptions } from './users.ts';
+import { queryUserDetailsPage, userDetailsJobs, type UserDetailsJobs, type UserDetailsPageResult, type UserDetailsQueryPage } from './user-details.ts';
+import { listPresenceDefinitions, type ListPresenceDefinitionsOptions, type PresenceDefinition } from './presence-definitions.ts';
 
 
 export interface GenesysClientOptions {
@@ -55,7 +57,15 @@ export interface GenesysClientOptions {
   readonly observer?: RequestObserver;
 }
 
-export interface GenesysClient {
+/** The agent-activity calls (user-details.ts, presence-definitions.ts): the users details query and jobs, and presence names. */
+interface AgentActivityCalls extends UserDetailsJobs {
+  /** One page of the users details query (records as returned, unvalidated; totalHits approximate). */
+  queryUserDetailsPage(page: UserDetailsQueryPage): Promise<UserDetailsPageResult>;
+  /** Every presence definition (deactivated ones included by default), all pages. */
+  listPresenceDefinitions(options?: ListPresenceDefinitionsOptions): Promise<PresenceDefinition[]>;
+}
+
+export interface GenesysClient extends AgentActivityCalls {
   /** Every user in a state, all pages. */
   listUsers(options: ListUsersOptions): Promise<GenesysUser[]>;
   /** Every entry of a reference list (queues, wrap-up codes, ...), all pages, or a rejection. */
@@ -128,7 +138,7 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
   });
   const callApi = createApiCaller({ apiUrl: options.apiUrl.replace(/\/+$/, ''), gate, tokens, deps, closeSignal: closer.signal });
 
-  return {
+  return { ...agentActivityCalls(callApi),
     listUsers: (listOptions) => listUsers(callApi, listOptions),
     listReferenceEntities: (list, listOptions) => listReferenceEntities(callApi, list, listOptions),
     queryConversationDetailsPage: (page) => queryConversationDetailsPage(callApi, page),
@@ -144,6 +154,14 @@ export function createGenesysClient(options: GenesysClientOptions): GenesysClien
       closer.abort(new GenesysError('Genesys client closed', { code: 'GENESYS_CLOSED' }));
       gate.clear();
     },
+  };
+}
+
+function agentActivityCalls(callApi: CallApi): AgentActivityCalls {
+  return {
+    queryUserDetailsPage: (page) => queryUserDetailsPage(callApi, page),
+    ...userDetailsJobs(callApi),
+    listPresenceDefinitions: (options) => listPresenceDefinitions(callApi, options),
   };
 }
 

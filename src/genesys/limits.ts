@@ -25,6 +25,22 @@ export const MAX_JOB_INTERVAL_DAYS = MAX_DETAILS_INTERVAL_DAYS;
 /** Largest job results page we ask for: undocumented, 1,000 is what the API is known to serve (docs/genesys-api-facts.md §2). */
 export const MAX_JOB_RESULTS_PAGE_SIZE = 1_000;
 
+/** Longest users-details-query interval with a user filter; 7 days without one (docs/genesys-api-facts.md §9). */
+export const MAX_USER_DETAILS_INTERVAL_DAYS = 31;
+
+/** Longest users-details-query interval without any filter (docs/genesys-api-facts.md §9). */
+export const MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS = 7;
+
+/**
+ * Largest users-details-query page we ask for: the default is 25 [sdk], the maximum is
+ * undocumented; a public Singer tap reads pages of 100, the size the conversation query is known
+ * to accept (docs/genesys-api-facts.md §9).
+ */
+export const MAX_USER_DETAILS_PAGE_SIZE = 100;
+
+/** Presence-definitions page size (legacy listing; its default is 25 [sdk], 100 is what we ask, docs/genesys-api-facts.md §9). */
+export const DEFAULT_PRESENCE_DEFINITIONS_PAGE_SIZE = 100;
+
 /** `GET /api/v2/users` page size: the maximum is undocumented, public scripts use 500 (docs/genesys-api-facts.md §5). */
 export const DEFAULT_USERS_PAGE_SIZE = 500;
 

@@ -162,6 +162,67 @@ const DetailsPageSchema = z.looseObject({
   totalHits: z.number().int().nonnegative().optional(),
 });
 
+/*
+ * A users details record (`AnalyticsUserDetail`, docs/genesys-api-facts.md §9): the boundary
+ * contract of the agent-activity stream, as loose as the conversation's. Required: the user's id
+ * and each status's start and value; `endTime` is absent while the status is current. Status
+ * values are plain strings (the SDK enums, AVAILABLE … BREAK and OFF_QUEUE … COMMUNICATING, grow);
+ * unknown fields pass through, and the ORIGINAL object is what comes back.
+ */
+const PresenceRecordSchema = z.looseObject({
+  startTime: isoDateTime,
+  endTime: when,
+  systemPresence: id,
+  organizationPresenceId: text,
+});
+
+const RoutingStatusRecordSchema = z.looseObject({
+  startTime: isoDateTime,
+  endTime: when,
+  routingStatus: id,
+});
+
+const UserDetailSchema = z.looseObject({
+  userId: id,
+  primaryPresence: z.array(PresenceRecordSchema).nullish(),
+  routingStatus: z.array(RoutingStatusRecordSchema).nullish(),
+});
+
+/** One users details record exactly as the API returned it (unknown fields included). */
+type GenesysUserDetail = z.infer<typeof UserDetailSchema>;
+
+export type ParsedUserDetail = { ok: true; detail: GenesysUserDetail } | { ok: false; userId: string | undefined; problem: string };
+
+/** Checks one users details record against the contract; on success the original object, typed. */
+export function parseUserDetail(record: unknown): ParsedUserDetail {
+  const result = UserDetailSchema.safeParse(record);
+  if (result.success) return { ok: true, detail: record as GenesysUserDetail };
+  return { ok: false, userId: readId(record, 'userId'), problem: describeIssues(result.error) };
+}
+
+/** `AnalyticsUserDetailsQueryResponse`: `userDetails` is absent on an empty page. */
+const UserDetailsPageSchema = z.looseObject({
+  userDetails: z.array(z.unknown()).optional(),
+  totalHits: z.number().int().nonnegative().optional(),
+});
+
+/**
+ * Validates one users-details-query page's envelope, as parseDetailsPage does for conversations:
+ * records are checked later, one by one (parseUserDetail); a 2xx body with neither `userDetails`
+ * nor `totalHits` is refused.
+ */
+export function parseUserDetailsPage(
+  json: unknown,
+  context: PageContext & { readonly interval: string },
+): { records: unknown[]; totalHits: number | undefined } {
+  const page = UserDetailsPageSchema.safeParse(json);
+  if (!page.success) throw new InvalidResponseError({ ...context, problem: describeIssues(page.error) });
+  if (page.data.userDetails === undefined && page.data.totalHits === undefined) {
+    throw new InvalidResponseError({ ...context, problem: 'neither userDetails nor totalHits in a 2xx response' });
+  }
+  return { records: page.data.userDetails ?? [], totalHits: page.data.totalHits };
+}
+
 const UserSchema = z.looseObject({ id: z.string().min(1) });
 
 /** A user as returned by `GET /api/v2/users` (only `id` is checked). */

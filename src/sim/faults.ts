@@ -64,6 +64,13 @@ export interface FaultSettings {
    * with 403 missing.any.permissions, as for an OAuth client without that list's permission.
    */
   forbiddenLists: string[];
+  /** Every users details route (query and jobs) answers 403, as for an OAuth client without `analytics:userDetail:view`. */
+  userDetailsForbidden: boolean;
+  /**
+   * How far the users details query's `totalHits` is off, as a fraction of the entries it pages
+   * over (0.25 over-reports by a quarter, -0.25 under-reports): Genesys calls it approximate.
+   */
+  userDetailsTotalHitsBias: number;
 }
 
 const DEFAULT_FAULTS: FaultSettings = {
@@ -88,6 +95,8 @@ const DEFAULT_FAULTS: FaultSettings = {
   jobCreatesPerMinute: 0,
   maxJobIntervalDays: 31,
   forbiddenLists: [],
+  userDetailsForbidden: false,
+  userDetailsTotalHitsBias: 0,
 };
 
 interface Scripted {

@@ -2,8 +2,10 @@
  * Genesys Cloud simulator: a real node:http server on loopback that behaves like the parts
  * of Genesys this project uses (docs/genesys-api-facts.md): client-credentials login,
  * GET /api/v2/users (+ /users/{id}), the reference lists (queues, wrap-up codes, divisions,
- * skills, languages; see reference-lists.ts), POST /api/v2/analytics/conversations/details/query
- * and the conversation-details jobs API (sim/jobs.ts: create, status, results, cancel, availability).
+ * skills, languages; see reference-lists.ts), POST /api/v2/analytics/conversations/details/query,
+ * the conversation-details jobs API (sim/jobs.ts: create, status, results, cancel, availability),
+ * and agents' activity: the users details query and jobs, and the presence definitions
+ * (sim/user-activity.ts, sim/user-activity-api.ts).
  * Used by integration tests, `npm run demo`, `npm run sim` and benchmarks.
  *
  * Decisions worth knowing:
@@ -27,12 +29,14 @@ import * as mut from './mutations.ts';
 import { generateOrg, listed, type Org } from './org.ts';
 import { referenceEntries, type SimReferenceList } from './reference-lists.ts';
 import { attributesFor, withAttributes } from './attributes.ts';
-import { JobStore, type JobFault, type JobSummary } from './jobs.ts';
+import { JobStore, conversationJobSource, type JobFault, type JobSummary } from './jobs.ts';
 import { Random, hash32 } from './prng.ts';
 import { createSimServer, emptyStats, type PageAnomaly, type ServerState, type SimStats } from './server.ts';
 import { ConversationStore, dayNumberOf } from './store.ts';
 import type { Conversation, SimUser } from './types.ts';
 import { usersInState, type UsersStateParam } from './users.ts';
+import { ActivityTimelines, generatePresences, type SimPresence } from './user-activity.ts';
+import { UserActivityApi, type ActivityDetail } from './user-activity-api.ts';
 
 export type { Conversation, SimUser } from './types.ts';
 export type { FaultSettings, RateLimitStyle } from './faults.ts';
@@ -42,6 +46,7 @@ export {  } from './reference-lists.ts';
 export type { SimStats } from './server.ts';
 export type {  } from './users.ts';
 export type {  } from './jobs.ts';
+export type { ActivityDetail } from './user-activity-api.ts';
 
 /** What data to generate. Everything is derived from the seed and these values. */
 interface GenerationOptions {
@@ -125,6 +130,18 @@ export interface Simulator {
    * conversations that reference it keep doing so (ground truth unchanged).
    */
   deleteReferenceEntry(list: SimReferenceList, id: string): void;
+  /** The organization presences (presence definitions), deactivated ones included. */
+  readonly presences: readonly SimPresence[];
+  /**
+   * Ground truth of the users details API: per user (sorted by id), every presence and routing
+   * status overlapping [from, to), whole and once each (open ones without endTime); what a
+   * client should hold after paging a query for that interval and merging repeats.
+   */
+  expectedActivity(query: { from: Date; to: Date; userIds?: readonly string[] }): ActivityDetail[];
+  /** Scripted fates for the next created users details jobs, in order. */
+  queueUserDetailsJobFaults(faults: readonly JobFault[]): void;
+  /** Every users details job created so far, with its current state. */
+  listUserDetailsJobs(): JobSummary[];
   stats(): SimStats;
   resetStats(): void;
   close(): Promise<void>;
@@ -160,19 +177,22 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const corruption = new Map<string, mut.CorruptionKind>();
   const jobRng = Random.from(seed, 'jobs');
   const jobs = new JobStore({
-    store,
-    settings: () => faults.settings,
-    chance: (p) => jobRng.chance(p),
-    serve: (c) => {
+    source: conversationJobSource(store, (c) => {
       const kind = corruption.get(c.conversationId);
       const served = withAttributes(seed, c);
       return kind ? mut.corrupted(served, kind) : served;
-    },
+    }),
+    settings: () => faults.settings,
+    chance: (p) => jobRng.chance(p),
   });
+  const presences = generatePresences(seed);
+  const timelines = new ActivityTimelines({ seed, agents: org.agents, presences, firstDay: dayNumberOf(startMs), nowMs, leftAtMs: store.ctx.leftAtMs });
+  const activityRng = Random.from(seed, 'user-jobs');
+  const activity = new UserActivityApi(timelines, () => faults.settings, (p) => activityRng.chance(p));
   const state: ServerState = {
     store, org, faults, tokens: new TokenStore(), limiter: new RateLimiter(),
     creds: { clientId: options.clientId ?? 'sim-client', clientSecret: options.clientSecret ?? 'sim-secret' },
-    corruption, pageAnomalies: [], stats: emptyStats(), jobs,
+    corruption, pageAnomalies: [], stats: emptyStats(), jobs, activity,
   };
   const { server, abortAll } = createSimServer(state);
   await new Promise<void>((resolve, reject) => {
@@ -254,6 +274,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       // 0 days ago: every generated conversation started before now, so none loses the reference.
       entry.deletedDaysAgo ??= 0;
     },
+    presences,
+    expectedActivity: ({ from, to, userIds }) => activity.expected(from.getTime(), to.getTime(), userIds),
+    queueUserDetailsJobFaults: (list) => activity.jobs.queueFaults(list),
+    listUserDetailsJobs: () => activity.jobs.list(),
     stats: () => structuredClone(state.stats),
     resetStats() {
       // In place: requests in flight still hold this object and decrement inFlight later.

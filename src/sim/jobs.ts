@@ -43,7 +43,7 @@ const MAX_JOB_PAGE_SIZE = 1_000;
 /** How far before the interval start the overlap scan looks for conversations still active in it. */
 const OVERLAP_LOOKBACK_DAYS = 3;
 
-interface SimJob {
+interface SimJob<R> {
   id: string;
   owner: string;
   submittedMs: number;
@@ -51,7 +51,7 @@ interface SimJob {
   doneAtMs: number;
   expiresAtMs: number;
   availabilityMs: number;
-  refs: MatchRef[];
+  refs: R[];
   fault: JobFault;
   failed: boolean;
   cancelled: boolean;
@@ -68,23 +68,54 @@ export interface JobSummary {
 /** An HTTP answer from the jobs API: status, body, extra headers. */
 export type JobAnswer = { status: number; body?: unknown; code?: string; message?: string; headers?: Record<string, string> };
 
-export interface JobEnv {
-  store: ConversationStore;
+/**
+ * What one jobs API serves (conversation details, user details): how a create body selects its
+ * records and how a results page carries them. The lifecycle, limits and cursors are JobStore's.
+ */
+export interface JobSource<R> {
+  /** The key of the records array in a results page (`conversations`, `userDetails`). */
+  readonly recordsKey: string;
+  /** The simulated now (the lake's availability is measured from it). */
+  readonly nowMs: number;
+  /**
+   * The records a job with this body returns, in order; `availabilityMs` is the lake's horizon.
+   * Throws QueryError (a 400) for a body this API refuses. Interval, limit and paging are checked before.
+   */
+  select(body: Record<string, unknown>, interval: { startMs: number; endMs: number }, availabilityMs: number): R[];
+  /** One results page's records as served. */
+  serve(records: readonly R[]): unknown[];
+}
+
+export interface JobEnv<R> {
+  source: JobSource<R>;
   settings: () => FaultSettings;
   /** Chance draw for random job failures (seeded). */
   chance: (p: number) => boolean;
-  /** How a stored conversation is served in job results (attributes, corruption). */
-  serve: (c: SimConversation) => unknown;
   wallNowMs?: () => number;
 }
 
-export class JobStore {
-  private readonly jobs = new Map<string, SimJob>();
+/** The conversation-details jobs' source: overlap matching (see above) over the conversation store. */
+export function conversationJobSource(store: ConversationStore, serve: (c: SimConversation) => unknown): JobSource<MatchRef> {
+  return {
+    recordsKey: 'conversations',
+    nowMs: store.ctx.nowMs,
+    select(body, interval, availabilityMs) {
+      const filters = parseFilterSet(body);
+      const startOfDay = body['startOfDayIntervalMatching'];
+      if (startOfDay !== undefined && typeof startOfDay !== 'boolean') throw new QueryError('invalid.value', 'startOfDayIntervalMatching must be a boolean');
+      return selectOverlapping(store, interval, filters, startOfDay === true, availabilityMs);
+    },
+    serve: (refs) => refs.map((ref) => serve(store.at(ref.day, ref.index))),
+  };
+}
+
+export class JobStore<R = MatchRef> {
+  private readonly jobs = new Map<string, SimJob<R>>();
   private readonly creates = new RateLimiter();
   private script: JobFault[] = [];
   created = 0;
 
-  constructor(private readonly env: JobEnv) {}
+  constructor(private readonly env: JobEnv<R>) {}
 
   private now(): number {
     return (this.env.wallNowMs ?? Date.now)();
@@ -92,7 +123,7 @@ export class JobStore {
 
   /** The lake's horizon: conversations that started before it are complete in job results. */
   availabilityMs(): number {
-    return this.env.store.ctx.nowMs - this.env.settings().lakeLagMs;
+    return this.env.source.nowMs - this.env.settings().lakeLagMs;
   }
 
   queueFaults(faults: readonly JobFault[]): void {
@@ -124,10 +155,8 @@ export class JobStore {
     if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return bad('The request body must be a JSON object');
     const body = raw as Record<string, unknown>;
     let interval: { startMs: number; endMs: number };
-    let filters: FilterSet;
     try {
       interval = parseInterval(body['interval']);
-      filters = parseFilterSet(body);
     } catch (err) {
       if (err instanceof QueryError) return { status: 400, code: err.code, message: err.message };
       throw err;
@@ -135,8 +164,6 @@ export class JobStore {
     if (interval.endMs - interval.startMs > s.maxJobIntervalDays * DAY_MS) {
       return bad(`Job interval exceeds the maximum of ${s.maxJobIntervalDays} days`);
     }
-    const startOfDay = body['startOfDayIntervalMatching'];
-    if (startOfDay !== undefined && typeof startOfDay !== 'boolean') return { status: 400, code: 'invalid.value', message: 'startOfDayIntervalMatching must be a boolean' };
     const limit = body['limit'];
     if (limit !== undefined && (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1)) return { status: 400, code: 'invalid.value', message: 'limit must be a positive integer' };
     if (body['paging'] !== undefined) return bad('paging is not supported by details jobs; read results by cursor');
@@ -154,13 +181,19 @@ export class JobStore {
     }
 
     const availabilityMs = this.availabilityMs();
-    let refs = this.select(interval, filters, startOfDay === true, availabilityMs);
+    let refs: R[];
+    try {
+      refs = this.env.source.select(body, interval, availabilityMs);
+    } catch (err) {
+      if (err instanceof QueryError) return { status: 400, code: err.code, message: err.message };
+      throw err;
+    }
     if (typeof limit === 'number') refs = refs.slice(0, limit);
     const fault = this.script.shift() ?? 'ok';
     // The queue starts once the match list is built (which may itself take a while on 31 days).
     const queuedUntilMs = this.now() + s.jobQueueMs;
     const doneAtMs = queuedUntilMs + Math.max(1, Math.round((s.jobMsPerThousand * refs.length) / 1000));
-    const job: SimJob = {
+    const job: SimJob<R> = {
       id: randomUUID(), owner, submittedMs: now, queuedUntilMs, doneAtMs,
       expiresAtMs: fault === 'expire' ? doneAtMs : doneAtMs + s.jobRetentionMs,
       availabilityMs, refs, fault,
@@ -197,13 +230,12 @@ export class JobStore {
     const offset = cursor === null || cursor === '' ? 0 : decodeCursor(id, cursor);
     if (offset === undefined || offset > job.refs.length) return bad(`Invalid cursor for job ${id}`);
     const slice = job.refs.slice(offset, offset + pageSize);
-    const conversations = slice.map((ref) => this.env.serve(this.env.store.at(ref.day, ref.index)));
     const next = offset + slice.length;
     if (job.fault === 'expire-after-first-page') job.expiredEarly = true;
     return {
       status: 200,
       body: {
-        conversations,
+        [this.env.source.recordsKey]: this.env.source.serve(slice),
         ...(next < job.refs.length ? { cursor: encodeCursor(id, next) } : {}),
         dataAvailabilityDate: new Date(job.availabilityMs).toISOString(),
       },
@@ -215,32 +247,13 @@ export class JobStore {
     return { status: 204 };
   }
 
-  private stateOf(job: SimJob, now: number): JobState {
+  private stateOf(job: SimJob<R>, now: number): JobState {
     if (job.cancelled) return 'CANCELLED';
     if (now < job.queuedUntilMs) return 'QUEUED';
     if (job.fault === 'stuck' || now < job.doneAtMs) return 'PENDING';
     if (job.failed) return 'FAILED';
     if (job.expiredEarly || now >= job.expiresAtMs) return 'EXPIRED';
     return 'FULFILLED';
-  }
-
-  /** Conversations a job returns, in ascending (conversationStart, conversationId) order. */
-  private select(interval: { startMs: number; endMs: number }, filters: FilterSet, startOfDay: boolean, availabilityMs: number): MatchRef[] {
-    const { store } = this.env;
-    const startDay = Math.floor(interval.startMs / DAY_MS);
-    const firstDay = startOfDay ? startDay : startDay - OVERLAP_LOOKBACK_DAYS;
-    const lastDay = Math.floor((Math.min(interval.endMs, availabilityMs) - 1) / DAY_MS);
-    const refs: MatchRef[] = [];
-    for (let d = firstDay; d <= lastDay; d++) {
-      store.day(d).forEach((c, index) => {
-        const startMs = Date.parse(c.conversationStart);
-        if (startMs >= availabilityMs || startMs >= interval.endMs) return;
-        const endMs = c.conversationEnd === undefined ? Infinity : Date.parse(c.conversationEnd);
-        if (endMs <= interval.startMs) return; // no activity in the interval
-        if (matchesFilterSet(c, filters)) refs.push({ day: d, index });
-      });
-    }
-    return refs;
   }
 
   /** Forgets the match lists of jobs nobody can read any more. */
@@ -250,6 +263,24 @@ export class JobStore {
       if (state === 'EXPIRED' || state === 'FAILED' || state === 'CANCELLED') job.refs = [];
     }
   }
+}
+
+/** Conversations a details job returns, in ascending (conversationStart, conversationId) order. */
+function selectOverlapping(store: ConversationStore, interval: { startMs: number; endMs: number }, filters: FilterSet, startOfDay: boolean, availabilityMs: number): MatchRef[] {
+  const startDay = Math.floor(interval.startMs / DAY_MS);
+  const firstDay = startOfDay ? startDay : startDay - OVERLAP_LOOKBACK_DAYS;
+  const lastDay = Math.floor((Math.min(interval.endMs, availabilityMs) - 1) / DAY_MS);
+  const refs: MatchRef[] = [];
+  for (let d = firstDay; d <= lastDay; d++) {
+    store.day(d).forEach((c, index) => {
+      const startMs = Date.parse(c.conversationStart);
+      if (startMs >= availabilityMs || startMs >= interval.endMs) return;
+      const endMs = c.conversationEnd === undefined ? Infinity : Date.parse(c.conversationEnd);
+      if (endMs <= interval.startMs) return; // no activity in the interval
+      if (matchesFilterSet(c, filters)) refs.push({ day: d, index });
+    });
+  }
+  return refs;
 }
 
 const isRunning = (state: JobState) => state === 'QUEUED' || state === 'PENDING';

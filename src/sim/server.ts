@@ -11,10 +11,11 @@ import { sendFault, sendRateLimited } from './responses.ts';
 import type { ConversationStore } from './store.ts';
 import { referenceListAt, referenceListPage } from './reference-lists.ts';
 import type { SimConversation } from './types.ts';
+import { isUserActivityRoute, type UserActivityApi } from './user-activity-api.ts';
 import { userById, usersPage } from './users.ts';
 
 export interface SimStats {
-  requests: { token: number; users: number; referenceLists: number; detailsQuery: number; detailsJobs: number; other: number };
+  requests: { token: number; users: number; referenceLists: number; detailsQuery: number; detailsJobs: number; userActivity: number; other: number };
   byStatus: Record<number, number>;
   /** API requests (token requests excluded) currently open, latency included. */
   inFlight: number;
@@ -25,7 +26,7 @@ export interface SimStats {
 }
 
 export const emptyStats = (): SimStats => ({
-  requests: { token: 0, users: 0, referenceLists: 0, detailsQuery: 0, detailsJobs: 0, other: 0 },
+  requests: { token: 0, users: 0, referenceLists: 0, detailsQuery: 0, detailsJobs: 0, userActivity: 0, other: 0 },
   byStatus: {}, inFlight: 0, peakInFlight: 0, tokensIssued: 0, dropped: 0,
 });
 
@@ -42,6 +43,8 @@ export interface ServerState {
   pageAnomalies: PageAnomaly[];
   stats: SimStats;
   jobs: JobStore;
+  /** The users details API and presence definitions (sim/user-activity-api.ts). */
+  activity: UserActivityApi;
 }
 
 /**
@@ -55,7 +58,7 @@ export interface PageAnomaly {
   pageNumber?: number;
 }
 
-type Route = 'token' | 'users' | 'user' | 'referenceLists' | 'detailsQuery' | 'jobCreate' | 'jobAvailability' | 'jobStatus' | 'jobResults' | 'jobDelete' | 'other';
+type Route = 'token' | 'users' | 'user' | 'referenceLists' | 'detailsQuery' | 'jobCreate' | 'jobAvailability' | 'jobStatus' | 'jobResults' | 'jobDelete' | 'userActivity' | 'other';
 const JOB_ROUTES: ReadonlySet<Route> = new Set(['jobCreate', 'jobAvailability', 'jobStatus', 'jobResults', 'jobDelete']);
 
 const DETAILS_QUERY_PATH = '/api/v2/analytics/conversations/details/query';
@@ -69,6 +72,7 @@ function routeOf(method: string | undefined, path: string): Route {
   if (method === 'GET' && path === '/api/v2/users') return 'users';
   if (method === 'GET' && /^\/api\/v2\/users\/[^/]+$/.test(path)) return 'user';
   if (method === 'POST' && path === DETAILS_QUERY_PATH) return 'detailsQuery';
+  if (isUserActivityRoute(method, path)) return 'userActivity';
   if (method === 'GET' && referenceListAt(path) !== undefined) return 'referenceLists';
   if (method === 'POST' && path === JOBS_PATH) return 'jobCreate';
   if (method === 'GET' && path === `${JOBS_PATH}/availability`) return 'jobAvailability';
@@ -122,6 +126,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
       const user = userById(state.org.agents, id, url.searchParams.get('state'));
       return user ? sendJson(res, 200, user, headers) : sendError(res, 404, 'not.found', `User ${id} not found`, headers);
     }
+    if (route === 'userActivity' && req.method !== 'POST') return sendAnswer(res, state.activity.answer(req.method!, url, undefined, token), headers);
     if (route === 'jobAvailability') return sendJson(res, 200, { dataAvailabilityDate: new Date(state.jobs.availabilityMs()).toISOString() }, headers);
     if (route === 'jobStatus' || route === 'jobResults' || route === 'jobDelete') {
       const id = decodeURIComponent(JOB_PATH.exec(url.pathname)![1]!);
@@ -140,6 +145,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
       return sendError(res, 400, 'bad.request', 'The request body could not be parsed as JSON', headers);
     }
     if (route === 'jobCreate') return sendAnswer(res, state.jobs.create(token, body), headers);
+    if (route === 'userActivity') return sendAnswer(res, state.activity.answer('POST', url, body, token), headers);
     let query;
     try {
       query = parseQuery(body);
@@ -172,7 +178,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     const url = new URL(req.url ?? '/', 'http://sim.invalid');
     const route = routeOf(req.method, url.pathname);
     const { stats } = state;
-    stats.requests[route === 'user' ? 'users' : JOB_ROUTES.has(route) ? 'detailsJobs' : (route as 'token' | 'users' | 'referenceLists' | 'detailsQuery' | 'other')]++;
+    stats.requests[route === 'user' ? 'users' : JOB_ROUTES.has(route) ? 'detailsJobs' : (route as 'token' | 'users' | 'referenceLists' | 'detailsQuery' | 'userActivity' | 'other')]++;
     const isApi = route !== 'token';
     if (isApi) stats.peakInFlight = Math.max(stats.peakInFlight, ++stats.inFlight);
     open.add(res);
