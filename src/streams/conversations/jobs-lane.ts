@@ -16,12 +16,21 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { formatInterval, isJobGone, MAX_JOB_RESULTS_PAGE_SIZE, type DetailsJobResultsPage, type GenesysClient } from '../../genesys/index.ts';
 import { nextPollDelayMs } from '../../decisions/job-poll.ts';
+import { classifyRecord, countedDays, endsData, judgeJobResults } from '../../decisions/paging.ts';
+import { readConversationId } from '../../genesys/schemas.ts';
+import { DAY_MS } from '../../time.ts';
 import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../../pipeline/describe-error.ts';
 import type { Lane, LanePage, LaneReadRequest, LaneResult } from '../../pipeline/lanes/lane.ts';
 import { Slots } from '../../pipeline/lanes/slots.ts';
 
-type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
+/**
+ * The jobs API, and the details query when the client has it: a job announces no count, so the
+ * query's totalHits for the same UTC days is the count its results are checked against
+ * (src/decisions/paging.ts, judgeJobResults).
+ */
+type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'> &
+  Partial<Pick<GenesysClient, 'queryConversationDetailsPage'>>;
 
 /** The jobs lane's knobs (config: JOBS_*). */
 export interface JobsLaneSettings {
@@ -62,14 +71,29 @@ const DEFAULT_WRITE_CONCURRENCY = 3;
 /** One page being written and one prefetched, for the whole process: what keeps a backfill under 250 MB. */
 const DEFAULT_PAGES_IN_MEMORY = 2;
 
-/** Why one job did not deliver its window. */
-type JobOutcome = { ok: true } | { ok: false; reason: string };
+/**
+ * How one job went: delivered (with the count its results were checked against, if any, and the
+ * contradictions noted on the way), or not, and why (`contradiction`: its results contradicted
+ * themselves or the count, rather than the job failing).
+ */
+type JobOutcome = { ok: true; count?: number; contradictions: number } | { ok: false; reason: string; contradiction?: boolean };
+type ReadOutcome = { ok: true } | { ok: false; reason: string; contradiction?: boolean };
 
-/** What the current job has delivered: pages, and records with an id (each conversation once). */
+/**
+ * What the current job has delivered: pages, the records with an id on the days it selects (each
+ * conversation once: what a count would count), and how its results ended.
+ */
 interface Received {
   ids: number;
   pages: number;
+  /** Records from outside the job's days: never counted (src/decisions/paging.ts). */
+  strays: number;
+  /** The last page was full although it carried no cursor: an end only a count can confirm. */
+  lastPageFull: boolean;
 }
+
+/** Pages in a row that came back empty with a cursor before the job counts as failed (a cursor that never ends). */
+const MAX_EMPTY_PAGES_WITH_CURSOR = 3;
 
 /**
  * Windows whose results are downloaded at once. One is enough to keep the writes busy (its pages
@@ -135,14 +159,20 @@ export class JobsLane implements Lane {
     // A job's results are a snapshot listing each conversation once, so the records with an id of
     // the job that delivered are the ids received: counted, not kept (a window of weeks holds
     // hundreds of thousands of ids, which a set would hold in memory until the window ends).
-    const received: Received = { ids: 0, pages: 0 };
+    const received: Received = { ids: 0, pages: 0, strays: 0, lastPageFull: false };
     const reasons: string[] = [];
+    let contradictions = 0;
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       request.signal.throwIfAborted();
-      received.ids = 0;
-      received.pages = 0;
+      Object.assign(received, { ids: 0, pages: 0, strays: 0, lastPageFull: false });
       const outcome = await this.runJob(request, attempt, received, log);
-      if (outcome.ok) return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: received.ids, pages: received.pages };
+      if (outcome.ok) {
+        contradictions += outcome.contradictions;
+        const done = { kind: 'done', lane: 'jobs', hitsAnnounced: outcome.count ?? null, idsReceived: received.ids, pages: received.pages } as const;
+        return contradictions > 0 ? { ...done, contradictions } : done;
+      }
+      // A job whose results contradicted themselves counts; so does every failed job's reason.
+      if (outcome.contradiction) contradictions += 1;
       // The next job (or the fallback) delivers the whole window again, these pages included.
       if (received.pages > 0) request.onRestart?.();
       reasons.push(`job ${attempt}: ${outcome.reason}`);
@@ -152,7 +182,8 @@ export class JobsLane implements Lane {
     log.warn({ fallbackReason }, 'falling back to the query lane for this window');
     const result = await this.o.fallback.read(request);
     if (result.kind !== 'done') return result;
-    return { ...result, lane: 'query', fallbackReason };
+    const total = contradictions + (result.contradictions ?? 0);
+    return { ...result, lane: 'query', fallbackReason, ...(total > 0 ? { contradictions: total } : {}) };
   }
 
   /** One job, start to finish; the job is cancelled when it fails here or the read is aborted. */
@@ -185,7 +216,7 @@ export class JobsLane implements Lane {
       await request.onRemoteJob?.(null);
       if (!read.ok) return read;
       job.log.debug({ pages: received.pages }, 'details job read');
-      return { ok: true };
+      return await this.judgeResults(request, received, job.log);
     } finally {
       if (job.id !== undefined && !settled) await this.cancelQuietly(job.id, job.log);
     }
@@ -205,11 +236,14 @@ export class JobsLane implements Lane {
    * downloads while this one's last batches are written, and windows finish one after another,
    * each freeing its place for a later window's job, instead of all together at the end.
    */
-  private async readResults(request: LaneReadRequest, jobId: string, received: Received): Promise<JobOutcome> {
+  private async readResults(request: LaneReadRequest, jobId: string, received: Received): Promise<ReadOutcome> {
     const { signal } = request;
     const writing: Array<Promise<void>> = [];
     let writeError: { error: unknown } | undefined;
-    const fetched = await this.holding(this.reads, request, async (): Promise<JobOutcome> => {
+    const days = countedDays(request.window);
+    const cursors = new Set<string>();
+    let emptyInARow = 0;
+    const fetched = await this.holding(this.reads, request, async (): Promise<ReadOutcome> => {
       for (let cursor: string | undefined, first = true; first || cursor !== undefined; first = false) {
         signal.throwIfAborted();
         if (writeError) break;
@@ -223,20 +257,59 @@ export class JobsLane implements Lane {
           return { ok: false, reason: `results gone after ${received.pages} page(s) (${describeError(error)})` };
         }
         received.pages++;
-        for (const record of page.records) {
-          const id = (record as { conversationId?: unknown } | null)?.conversationId;
-          if (typeof id === 'string') received.ids += 1;
-        }
+        countResults(page.records, days, received);
+        received.lastPageFull = page.cursor === undefined && page.records.length > 0 && !endsData(page.records.length, this.pageSize);
+        // A cursor must lead somewhere: one seen before, or empty pages that keep handing out cursors, never end.
+        emptyInARow = page.records.length === 0 && page.cursor !== undefined ? emptyInARow + 1 : 0;
+        const loop = page.cursor !== undefined && (cursors.has(page.cursor) || emptyInARow >= MAX_EMPTY_PAGES_WITH_CURSOR);
+        if (page.cursor !== undefined) cursors.add(page.cursor);
         const written = this.write(request, page.records, `job ${jobId} page ${received.pages}`).finally(release);
         writing.push(written.catch((error: unknown) => {
           writeError ??= { error };
         }));
+        if (loop) {
+          return { ok: false, contradiction: true, reason: `the results cursor does not end (a cursor repeated, or ${MAX_EMPTY_PAGES_WITH_CURSOR} empty pages with a cursor) after ${received.pages} page(s)` };
+        }
         cursor = page.cursor;
       }
       return { ok: true };
     }).finally(() => Promise.all(writing));
     if (writeError) throw writeError.error;
     return fetched;
+  }
+
+  /**
+   * How the job's results ended, against the details query's count of the same UTC days (the jobs
+   * API announces none): a job whose results ended early, or on a full page no count confirms,
+   * did not deliver its window (the next job, or the query lane, reads it again).
+   */
+  private async judgeResults(request: LaneReadRequest, received: Received, log: Logger): Promise<JobOutcome> {
+    const count = await this.countDays(request);
+    const verdict = judgeJobResults({ idsReceived: received.ids, lastPageFull: received.lastPageFull, count });
+    let contradictions = 0;
+    if (received.strays > 0) {
+      contradictions += 1;
+      log.warn({ strays: received.strays }, 'the job returned conversations from outside its days; they do not count towards the proof');
+    }
+    if (verdict.kind === 'incomplete') return { ok: false, reason: verdict.reason, contradiction: true };
+    if (verdict.contradiction) {
+      contradictions += 1;
+      log.warn({ count, idsReceived: received.ids }, verdict.contradiction);
+    }
+    return { ok: true, ...(count !== undefined ? { count } : {}), contradictions };
+  }
+
+  /**
+   * The details query's totalHits for the window's days (one request of one record), or
+   * undefined without one: when the client has no query, or the window is not whole UTC days (the
+   * query selects whole days, the job only from the window's start to its end, so they differ).
+   */
+  private async countDays(request: LaneReadRequest): Promise<number | undefined> {
+    const { client } = this.o;
+    const { start, end } = request.window;
+    if (!client.queryConversationDetailsPage || start.getTime() % DAY_MS !== 0 || end.getTime() % DAY_MS !== 0) return undefined;
+    const page = await client.queryConversationDetailsPage({ interval: request.window, scope: request.scope, pageNumber: 1, pageSize: 1, signal: request.signal });
+    return page.totalHits;
   }
 
   /**
@@ -328,5 +401,14 @@ export class JobsLane implements Lane {
     } catch (error) {
       log.warn({ err: error }, 'could not cancel the details job; it expires on its own');
     }
+  }
+}
+
+/** Counts a results page's records towards the proof: ids on the job's days; strays apart (src/decisions/paging.ts). */
+function countResults(records: readonly unknown[], days: { startMs: number; endMs: number }, received: Received): void {
+  for (const record of records) {
+    const kind = classifyRecord(readConversationId(record), (record as { conversationStart?: unknown } | null)?.conversationStart, days);
+    if (kind === 'counted') received.ids += 1;
+    else if (kind === 'stray') received.strays += 1;
   }
 }
