@@ -3,10 +3,10 @@
  * windows needing attention, freshness, coverage, the verdict) and for scripts (JSON).
  */
 import { formatDuration } from '../duration.ts';
-import type { StatusReport } from '../pipeline/status.ts';
+import { formatBackfills, planBackfills, type StatusReport } from '../pipeline/status.ts';
 import type { Range } from '../decisions/coverage.ts';
 import { formatTable } from './table.ts';
-import { ago, backfillHint, formatSpan, oneLine, shortTime } from './text.ts';
+import { ago, formatSpan, oneLine, shortTime } from './text.ts';
 
 /** The report for scripts: ISO dates, stable field names. */
 export function statusJson(report: StatusReport): unknown {
@@ -104,7 +104,7 @@ function formatCoverage(report: StatusReport): string[] {
     const covered = s.covered.map(span).join(', ');
     lines.push(`    covered      ${covered || 'nothing yet'}${s.coveredNotListed > 0 ? ` (and ${s.coveredNotListed} older range(s))` : ''}`);
     for (const h of s.holes) {
-      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${backfillHint(h, s.agentIds, { configured: s.worker })}`);
+      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${formatBackfills(planBackfills(h, s.agentIds, { configured: s.worker }))}`);
     }
     if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
     for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);
