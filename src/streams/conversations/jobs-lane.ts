@@ -190,6 +190,10 @@ export class JobsLane implements Lane {
   private async runJob(request: LaneReadRequest, attempt: number, received: Received, log: Logger): Promise<JobOutcome> {
     const { signal } = request;
     const job: { id?: string; log: Logger } = { log };
+    // The count is asked for while the job is processed, so checking the results adds no wait
+    // between the last write and the window's end (a rejection is awaited, and reported, below).
+    const count = this.countDays(request);
+    count.catch(() => {});
     // Cancelled unless it ended on its own: a job still queued, running or holding results
     // after a timeout, an error or an interrupt should not keep running at Genesys.
     let settled = false;
@@ -216,7 +220,7 @@ export class JobsLane implements Lane {
       await request.onRemoteJob?.(null);
       if (!read.ok) return read;
       job.log.debug({ pages: received.pages }, 'details job read');
-      return await this.judgeResults(request, received, job.log);
+      return await this.judgeResults(await count, received, job.log);
     } finally {
       if (job.id !== undefined && !settled) await this.cancelQuietly(job.id, job.log);
     }
@@ -282,9 +286,9 @@ export class JobsLane implements Lane {
    * How the job's results ended, against the details query's count of the same UTC days (the jobs
    * API announces none): a job whose results ended early, or on a full page no count confirms,
    * did not deliver its window (the next job, or the query lane, reads it again).
+   * `count`: the query's totalHits for the window's days (countDays), undefined without one.
    */
-  private async judgeResults(request: LaneReadRequest, received: Received, log: Logger): Promise<JobOutcome> {
-    const count = await this.countDays(request);
+  private judgeResults(count: number | undefined, received: Received, log: Logger): JobOutcome {
     const verdict = judgeJobResults({ idsReceived: received.ids, lastPageFull: received.lastPageFull, count });
     let contradictions = 0;
     if (received.strays > 0) {
