@@ -52,6 +52,18 @@ describe('the details query lies about totalHits', () => {
     });
   }
 
+  it('too-low and a page cut short in the middle: a short page alone does not end the window; a second read must end in the same place', async () => {
+    const day = { start: at(12), end: at(13) };
+    h.sim.setFaults({ totalHitsLie: 'too-low' });
+    // Page 2 comes back one record short, as if that record had moved to page 1: with a count of a
+    // tenth, the first read ends there with a fraction of the day.
+    h.sim.queuePageAnomaly({ kind: 'shift', pageNumber: 2 });
+    const report = await h.run({ interval: day, windowDays: 1 });
+    expect(report.status).toBe('succeeded');
+    expect(await h.storedIds()).toEqual(expectedIds(day.start, day.end));
+    expect(await everyDoneWindowIsWhole(report.runId)).toBe(1);
+  });
+
   it('too-high: never marks a window done on a count the pages cannot reach; the windows fail naming both counts, status says so, and an honest re-run completes them', async () => {
     h.sim.setFaults({ totalHitsLie: 'too-high' });
     const lied = await h.run({ interval, windowDays: 1 });
