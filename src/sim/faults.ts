@@ -34,7 +34,7 @@ export type TotalHitsLie = 'honest' | 'too-low' | 'too-high' | 'zero';
  * short page without a cursor (the job "ends while more were counted": only a count from
  * elsewhere can tell, since the jobs API announces none).
  */
-export type JobResultsEnd = 'honest' | 'cursor' | 'results';
+type JobResultsEnd = 'honest' | 'cursor' | 'results';
 
 export interface FaultSettings {
   /** Chance (0..1) that an API request gets a 429. */
