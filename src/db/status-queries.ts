@@ -4,6 +4,8 @@
  * list refreshes, and the sizes of windows earlier runs recorded. Reading only.
  */
 import type { Db } from './client.ts';
+import { DatabaseError } from './errors.ts';
+import { readMigrationsList } from './migrations-dir.ts';
 import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS, sqlList, UNFINISHED_WINDOW_STATUSES, type RunKind, type RunStatus, type WindowStatus } from '../decisions/states.ts';
 
 export interface WindowRow {
@@ -103,4 +105,46 @@ export function readSizedWindows(db: Db, range: { scopeKeys: readonly string[]; 
     select: { scopeKey: true, windowStart: true, windowEnd: true, status: true, pages: true, totalHits: true },
     orderBy: { windowId: 'asc' },
   });
+}
+
+/**
+ * The column a failed read needed and the database lacks, as the error names it (`table.column`
+ * where it can): Prisma's P2022 for its own queries, Postgres' 42703 for raw SQL.
+ */
+export function missingColumnOf(error: unknown): string | undefined {
+  const e = error as { code?: unknown; meta?: { column?: unknown; driverAdapterError?: { cause?: { column?: unknown; originalCode?: unknown } } }; message?: unknown };
+  const cause = e?.meta?.driverAdapterError?.cause;
+  if (typeof cause?.column === 'string') return cause.column;
+  if (e?.code === 'P2022' && typeof e.meta?.column === 'string') return e.meta.column;
+  const text = typeof e?.message === 'string' ? e.message : '';
+  if (e?.code !== 'P2022' && cause?.originalCode !== '42703' && !/\b42703\b/.test(text)) return undefined;
+  return /column [`"]?([\w."]+?)[`"]? does not exist/.exec(text)?.[1]?.replaceAll('"', '');
+}
+
+/**
+ * A one-line error naming a missing ledger column and the fix, or undefined when `error` is
+ * something else. A column the code reads is created by one of the committed migrations; when
+ * the database lacks it, either migrations are pending (`npm run migrate` applies them) or the
+ * column was dropped by hand after its migration ran (migrate then applies nothing, and the
+ * column must be restored as that migration defines it).
+ */
+export async function describeMissingColumn(error: unknown): Promise<DatabaseError | undefined> {
+  const column = missingColumnOf(error);
+  if (column === undefined) return undefined;
+  const name = column.split('.').at(-1)!;
+  const migration = await migrationCreating(name).catch(() => undefined);
+  const origin = migration ? ` (it is created by migration ${migration}, prisma/migrations/${migration}/migration.sql)` : '';
+  return new DatabaseError(
+    `the ledger has no column ${column}${origin}: the database schema is behind this version or was changed by hand. ` +
+      'Run `npm run migrate`; if it applies nothing, the column was dropped after its migration ran: ' +
+      'restore it as that migration defines it (or restore the database from a backup)',
+    { cause: error },
+  );
+}
+
+/** The first committed migration whose SQL adds or creates a column of this name. */
+async function migrationCreating(column: string): Promise<string | undefined> {
+  const { migrationDirectories } = await readMigrationsList();
+  const quoted = new RegExp(`"${column.replace(/\W/g, '')}"` + String.raw`\s+[A-Z]`);
+  return migrationDirectories.find((d) => d.migrationFile.content.tag === 'ok' && quoted.test(d.migrationFile.content.value))?.path;
 }

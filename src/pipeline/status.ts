@@ -16,6 +16,7 @@ import { readSettlingStatus, type SettlingStatus } from './settle-status.ts';
 import { ABANDONED_AFTER_MS } from './sync.ts';
 import { isRunStatus, type DisplayStatus } from '../decisions/states.ts';
 import {
+  describeMissingColumn,
   readLastSuccessfulSync,
   readNewestConversation,
   readOpenWindows,
@@ -25,6 +26,10 @@ import {
   type WindowRow,
 } from '../db/status-queries.ts';
 import { backfillHint, formatSpan, shortTime } from '../decisions/text.ts';
+import { MAX_INTERVAL_DAYS } from '../decisions/interval.ts';
+import { MAX_PLANNED_WINDOWS } from '../decisions/plan.ts';
+import { utcDayFloor } from '../decisions/windows.ts';
+import { DAY_MS } from '../time.ts';
 
 /** Open or failed windows listed at most; status is a screen, the ledger has the rest. */
 const MAX_LISTED_WINDOWS = 30;
@@ -127,34 +132,17 @@ export interface StatusOptions {
 }
 
 export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
+  try {
+    return await assembleStatus(db, options);
+  } catch (error) {
+    // A ledger column dropped by hand (or a schema behind the code) would otherwise print a raw driver error.
+    throw (await describeMissingColumn(error)) ?? error;
+  }
+}
+
+async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
   const { now } = options;
-  const [runRows, running] = await Promise.all([
-    readRecentRuns(db, options.limit),
-    readRunningRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS }),
-  ]);
-  const deadReasons = new Map(running.filter((r) => r.dead).map((r) => [r.runId, r.deadReason]));
-  const heartbeatAges = new Map(running.map((r) => [r.runId, r.heartbeatAgeMs]));
-  const runs: RunRow[] = runRows.map((r) => ({
-    runId: r.runId,
-    kind: r.kind,
-    status: displayStatus(r.status, deadReasons.has(r.runId)),
-    deadReason: deadReasons.get(r.runId) ?? null,
-    heartbeatAgeMs: heartbeatAges.get(r.runId) ?? null,
-    intervalStart: r.intervalStart,
-    intervalEnd: r.intervalEnd,
-    startedAt: r.startedAt,
-    finishedAt: r.finishedAt,
-    heartbeatAt: r.heartbeatAt,
-    durationMs: r.durationMs,
-    windowsTotal: r.windowsTotal,
-    windowsDone: r.windowsDone,
-    windowsFailed: r.windowsFailed,
-    requests: r.requests,
-    rateLimited: r.rateLimited,
-    conversationsWritten: r.conversationsWritten,
-    host: r.host,
-    error: r.error,
-  }));
+  const runs = await readRuns(db, options.limit);
   const runIds = runs.map((r) => r.runId);
   const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects, referenceLists] = await Promise.all([
     readOpenWindows(db, runIds, MAX_LISTED_WINDOWS),
@@ -202,6 +190,34 @@ export async function readStatus(db: Db, options: StatusOptions): Promise<Status
   };
 }
 
+/** The newest runs, each with its liveness: a `running` row whose process is gone shows as abandoned. */
+async function readRuns(db: Db, limit: number): Promise<RunRow[]> {
+  const [runRows, running] = await Promise.all([readRecentRuns(db, limit), readRunningRuns(db, { heartbeatStaleMs: ABANDONED_AFTER_MS })]);
+  const deadReasons = new Map(running.filter((r) => r.dead).map((r) => [r.runId, r.deadReason]));
+  const heartbeatAges = new Map(running.map((r) => [r.runId, r.heartbeatAgeMs]));
+  return runRows.map((r) => ({
+    runId: r.runId,
+    kind: r.kind,
+    status: displayStatus(r.status, deadReasons.has(r.runId)),
+    deadReason: deadReasons.get(r.runId) ?? null,
+    heartbeatAgeMs: heartbeatAges.get(r.runId) ?? null,
+    intervalStart: r.intervalStart,
+    intervalEnd: r.intervalEnd,
+    startedAt: r.startedAt,
+    finishedAt: r.finishedAt,
+    heartbeatAt: r.heartbeatAt,
+    durationMs: r.durationMs,
+    windowsTotal: r.windowsTotal,
+    windowsDone: r.windowsDone,
+    windowsFailed: r.windowsFailed,
+    requests: r.requests,
+    rateLimited: r.rateLimited,
+    conversationsWritten: r.conversationsWritten,
+    host: r.host,
+    error: r.error,
+  }));
+}
+
 /** One line per reference list whose last refresh did not read it, naming the fix. */
 export function referenceListWarnings(lists: readonly ReferenceListRow[]): string[] {
   return lists
@@ -245,12 +261,65 @@ export function assessWorkerCoverage(
   return { scopeKey, checked, holes: scope ? holesOverlapping(scope.holes, checked) : [] };
 }
 
+/** Backfill commands spelled out for one hole; the rest are described (each the next `daysPerRun` days). */
+const MAX_LISTED_BACKFILLS = 3;
+
+/** The backfills that fill a hole: the first few commands, how many in all, and the limit that cut it. */
+export interface BackfillPlan {
+  commands: string[];
+  total: number;
+  daysPerRun: number;
+  /** Why one run cannot fill it, when it takes several: the CLI limit, named. */
+  limit: string;
+}
+
+/**
+ * The backfills that fill a hole, each one the CLI accepts: at most MAX_INTERVAL_DAYS
+ * (src/decisions/interval.ts), and at most MAX_PLANNED_WINDOWS (scope × window) pairs
+ * (src/decisions/plan.ts). A backfill plans windows of at least one day for each agent group, and
+ * there are never more groups than agents, so `MAX_PLANNED_WINDOWS / agents` days always fit.
+ * A longer hole (a sync with a mistyped year leaves one of decades) is cut into consecutive
+ * whole-day parts; suggesting one command the CLI refuses would leave the operator stuck.
+ */
+export function planBackfills(hole: Range, agentIds: readonly string[], options: { configured?: boolean } = {}): BackfillPlan {
+  const first = utcDayFloor(hole.start.getTime());
+  const last = Math.ceil(hole.end.getTime() / DAY_MS) * DAY_MS;
+  const agents = new Set(agentIds).size;
+  const byWindows = Math.floor(MAX_PLANNED_WINDOWS / Math.max(1, agents));
+  const daysPerRun = Math.max(1, Math.min(MAX_INTERVAL_DAYS, byWindows));
+  const step = daysPerRun * DAY_MS;
+  const total = Math.ceil((last - first) / step);
+  const commands: string[] = [];
+  for (let i = 0; i < Math.min(total, MAX_LISTED_BACKFILLS); i++) {
+    const start = first + i * step;
+    commands.push(backfillHint({ start: new Date(start), end: new Date(Math.min(last, start + step)) }, agentIds, options));
+  }
+  const limit =
+    byWindows < MAX_INTERVAL_DAYS
+      ? `one run plans at most ${MAX_PLANNED_WINDOWS} windows, ${daysPerRun} days for ${agents} agents`
+      : `one run covers at most ${MAX_INTERVAL_DAYS} days`;
+  return { commands, total, daysPerRun, limit };
+}
+
+/**
+ * One command, or "N backfills (the limit): a; b; and N − 2 more, each the next D days". Commands
+ * are separated by "; " (not a comma, which a copy would take into `--to`): two listed in full
+ * also run as one shell line.
+ */
+export function formatBackfills(plan: BackfillPlan, quote = ''): string {
+  const listed = plan.commands.map((c) => `${quote}${c}${quote}`);
+  if (plan.total === 1) return listed[0]!;
+  const rest = plan.total - listed.length;
+  const more = rest > 0 ? `; and ${rest} more, each the next ${plan.daysPerRun} days` : '';
+  return `${plan.total} backfills (${plan.limit}): ${listed.join('; ')}${more}`;
+}
+
 /** One problem per hole (the oldest few), each with the backfill that fills it. */
 export function coverageProblems(worker: WorkerCoverage, agentIds: readonly string[]): string[] {
   const listed = worker.holes.slice(0, 3).map(
     (h) =>
       `the worker's scope ${worker.scopeKey} has a hole in its lookback or catch-up range: ${shortTime(h.start)} → ${shortTime(h.end)} ` +
-      `(${formatSpan(h.end.getTime() - h.start.getTime())}); fill it with \`${backfillHint(h, agentIds, { configured: true })}\``,
+      `(${formatSpan(h.end.getTime() - h.start.getTime())}); fill it with ${formatBackfills(planBackfills(h, agentIds, { configured: true }), '`')}`,
   );
   if (worker.holes.length > 3) listed.push(`… and ${worker.holes.length - 3} more hole(s) in the worker's scope ${worker.scopeKey}`);
   return listed;

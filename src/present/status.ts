@@ -3,10 +3,10 @@
  * windows needing attention, freshness, coverage, the verdict) and for scripts (JSON).
  */
 import { formatDuration } from '../duration.ts';
-import type { StatusReport } from '../pipeline/status.ts';
+import { formatBackfills, planBackfills, type StatusReport } from '../pipeline/status.ts';
 import type { Range } from '../decisions/coverage.ts';
 import { formatTable } from './table.ts';
-import { ago, backfillHint, formatSpan, oneLine, shortTime } from '../decisions/text.ts';
+import { ago, formatSpan, oneLine, shortTime } from '../decisions/text.ts';
 
 /** The report for scripts: ISO dates, stable field names. */
 export function statusJson(report: StatusReport): unknown {
@@ -15,35 +15,53 @@ export function statusJson(report: StatusReport): unknown {
 
 /** The report for people: a table of runs, the windows needing attention, freshness, the verdict. */
 export function formatStatus(report: StatusReport): string {
+  const lines = [
+    ...formatRuns(report),
+    '',
+    ...formatWindows(report),
+    '',
+    ...formatRejects(report),
+    '',
+    ...formatFreshness(report),
+    '',
+    ...formatReferenceLists(report),
+    ...formatCoverage(report),
+    '',
+  ];
+  if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
+  else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));
+  return lines.join('\n');
+}
+
+function formatRuns(report: StatusReport): string[] {
   const { now } = report;
-  const lines: string[] = [];
-  lines.push('RECENT RUNS');
-  if (report.runs.length === 0) {
-    lines.push('  (none yet: run `npm run sync` or start the worker)');
-  } else {
-    const header = ['STARTED (UTC)', 'KIND', 'STATUS', 'INTERVAL', 'WINDOWS d/f/t', 'CONVS', 'REQS', 'DURATION'];
-    const rows = report.runs.map((r) => [
-      shortTime(r.startedAt),
-      r.kind,
-      r.status,
-      `${shortTime(r.intervalStart)} → ${shortTime(r.intervalEnd)}`,
-      `${r.windowsDone}/${r.windowsFailed}/${r.windowsTotal}`,
-      String(r.conversationsWritten),
-      String(r.requests),
-      r.durationMs !== null
-        ? formatDuration(r.durationMs)
-        : r.status === 'running'
-          ? `${formatDuration(now.getTime() - r.startedAt.getTime())}…`
-          : `heartbeat ${formatDuration(r.heartbeatAgeMs ?? now.getTime() - r.heartbeatAt.getTime())} ago`,
-    ]);
-    lines.push(...formatTable([header, ...rows], { indent: '  ' }));
-    for (const r of report.runs.filter((x) => (x.error && x.status !== 'succeeded') || x.deadReason).slice(0, 5)) {
-      const why = r.deadReason ? `${r.deadReason}; the next run marks it interrupted` : r.error!;
-      lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(why, 200)}`);
-    }
+  const lines = ['RECENT RUNS'];
+  if (report.runs.length === 0) return [...lines, '  (none yet: run `npm run sync` or start the worker)'];
+  const header = ['STARTED (UTC)', 'KIND', 'STATUS', 'INTERVAL', 'WINDOWS d/f/t', 'CONVS', 'REQS', 'DURATION'];
+  const rows = report.runs.map((r) => [
+    shortTime(r.startedAt),
+    r.kind,
+    r.status,
+    `${shortTime(r.intervalStart)} → ${shortTime(r.intervalEnd)}`,
+    `${r.windowsDone}/${r.windowsFailed}/${r.windowsTotal}`,
+    String(r.conversationsWritten),
+    String(r.requests),
+    r.durationMs !== null
+      ? formatDuration(r.durationMs)
+      : r.status === 'running'
+        ? `${formatDuration(now.getTime() - r.startedAt.getTime())}…`
+        : `heartbeat ${formatDuration(r.heartbeatAgeMs ?? now.getTime() - r.heartbeatAt.getTime())} ago`,
+  ]);
+  lines.push(...formatTable([header, ...rows], { indent: '  ' }));
+  for (const r of report.runs.filter((x) => (x.error && x.status !== 'succeeded') || x.deadReason).slice(0, 5)) {
+    const why = r.deadReason ? `${r.deadReason}; the next run marks it interrupted` : r.error!;
+    lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(why, 200)}`);
   }
-  lines.push('');
-  lines.push('WINDOWS FAILED OR OPEN IN THESE RUNS');
+  return lines;
+}
+
+function formatWindows(report: StatusReport): string[] {
+  const lines = ['WINDOWS FAILED OR OPEN IN THESE RUNS'];
   if (report.windows.length === 0) lines.push('  none');
   for (const w of report.windows) {
     lines.push(
@@ -52,8 +70,11 @@ export function formatStatus(report: StatusReport): string {
     );
   }
   if (report.windowsNotListed > 0) lines.push(`  … and ${report.windowsNotListed} more (see the sync_windows table)`);
-  lines.push('');
-  lines.push('QUARANTINED RECORDS NOT STORED YET (sync_rejects, resolved_at is null)');
+  return lines;
+}
+
+function formatRejects(report: StatusReport): string[] {
+  const lines = ['QUARANTINED RECORDS NOT STORED YET (sync_rejects, resolved_at is null)'];
   if (report.rejects.open === 0) lines.push('  none');
   for (const r of report.rejects.listed) {
     lines.push(
@@ -64,20 +85,24 @@ export function formatStatus(report: StatusReport): string {
   if (report.rejects.open > report.rejects.listed.length) {
     lines.push(`  … and ${report.rejects.open - report.rejects.listed.length} more (SELECT * FROM sync_rejects WHERE resolved_at IS NULL)`);
   }
-  lines.push('');
-  const f = report.freshness;
-  lines.push('FRESHNESS');
-  lines.push(`  newest conversation start  ${f.newestConversationStart ? ago(f.newestConversationStart, now) : 'no conversations stored'}`);
-  lines.push(`  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`);
-  lines.push(`  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`);
-  const st = report.settling;
-  lines.push(
+  return lines;
+}
+
+function formatFreshness(report: StatusReport): string[] {
+  const { now, freshness: f, settling: st } = report;
+  return [
+    'FRESHNESS',
+    `  newest conversation start  ${f.newestConversationStart ? ago(f.newestConversationStart, now) : 'no conversations stored'}`,
+    `  newest last_synced_at      ${f.newestLastSyncedAt ? ago(f.newestLastSyncedAt, now) : '–'}`,
+    `  last successful sync       ${f.lastSuccess ? `${ago(f.lastSuccess.finishedAt, now)} (run ${f.lastSuccess.runId})` : 'never'}`,
     `  settling                   ${st.daysAwaiting} query-read day(s) not yet re-read through a job` +
       (st.oldestAwaiting ? ` (oldest ${st.oldestAwaiting}; the newest wait for the data-availability date)` : '') +
       `; last settle run ${st.lastRun ? `${st.lastRun.status}, ${ago(st.lastRun.startedAt, now)}` : 'never'}`,
-  );
-  lines.push('');
-  lines.push('REFERENCE LISTS (names for ids)');
+  ];
+}
+
+function formatReferenceLists(report: StatusReport): string[] {
+  const lines = ['REFERENCE LISTS (names for ids)'];
   if (report.referenceLists.length === 0) lines.push('  not refreshed yet');
   if (report.referenceLists.length > 0) {
     const header = ['LIST', 'STATUS', 'ENTRIES', 'REFRESHED (UTC)', 'LAST READ (UTC)'];
@@ -87,11 +112,7 @@ export function formatStatus(report: StatusReport): string {
     lines.push(...formatTable([header, ...rows], { indent: '  ' }));
   }
   for (const w of report.warnings) lines.push(`  warning: ${oneLine(w, 300)}`);
-  lines.push(...formatCoverage(report));
-  lines.push('');
-  if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
-  else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));
-  return lines.join('\n');
+  return lines;
 }
 
 /** Per scope: covered ranges and holes, merged, the newest listed and the rest counted. */
@@ -104,7 +125,7 @@ function formatCoverage(report: StatusReport): string[] {
     const covered = s.covered.map(span).join(', ');
     lines.push(`    covered      ${covered || 'nothing yet'}${s.coveredNotListed > 0 ? ` (and ${s.coveredNotListed} older range(s))` : ''}`);
     for (const h of s.holes) {
-      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${backfillHint(h, s.agentIds, { configured: s.worker })}`);
+      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${formatBackfills(planBackfills(h, s.agentIds, { configured: s.worker }))}`);
     }
     if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
     for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);

@@ -20,6 +20,22 @@ export type FaultKind =
 
 export type RateLimitStyle = 'normal' | 'reset-only' | 'message-only' | 'legacy';
 
+/**
+ * What the details query announces as `totalHits` (the records served are not changed):
+ * 'honest'; 'too-low' a tenth of the truth (the hardening issue: 100 stored of 1,096);
+ * 'too-high' a tenth more than the truth, plus one; 'zero' 0 beside the records.
+ */
+export type TotalHitsLie = 'honest' | 'too-low' | 'too-high' | 'zero';
+
+/**
+ * How a details job's results end: 'honest' (the cursor is absent on the last page);
+ * 'cursor' the first page comes without a cursor although more results exist (a cursor that
+ * ends early, on a full page); 'results' the results end after nine tenths of the matches, on a
+ * short page without a cursor (the job "ends while more were counted": only a count from
+ * elsewhere can tell, since the jobs API announces none).
+ */
+type JobResultsEnd = 'honest' | 'cursor' | 'results';
+
 export interface FaultSettings {
   /** Chance (0..1) that an API request gets a 429. */
   rateLimitRate: number;
@@ -71,6 +87,15 @@ export interface FaultSettings {
    * over (0.25 over-reports by a quarter, -0.25 under-reports): Genesys calls it approximate.
    */
   userDetailsTotalHitsBias: number;
+  /** What the details query announces as totalHits (see TotalHitsLie). */
+  totalHitsLie: TotalHitsLie;
+  /**
+   * Every details-query page 1 drops its last record and carries instead a conversation from the
+   * day before the queried days (one record lost, one stray: the count still matches).
+   */
+  strayForDropped: boolean;
+  /** How a details job's results end (see JobResultsEnd). */
+  jobResultsEnd: JobResultsEnd;
 }
 
 const DEFAULT_FAULTS: FaultSettings = {
@@ -97,7 +122,18 @@ const DEFAULT_FAULTS: FaultSettings = {
   forbiddenLists: [],
   userDetailsForbidden: false,
   userDetailsTotalHitsBias: 0,
+  totalHitsLie: 'honest',
+  strayForDropped: false,
+  jobResultsEnd: 'honest',
 };
+
+/** The totalHits a page announces for `truth` matches under `lie`. */
+export function announcedHits(truth: number, lie: TotalHitsLie): number {
+  if (lie === 'too-low') return Math.floor(truth / 10);
+  if (lie === 'too-high') return truth + Math.floor(truth / 10) + 1;
+  if (lie === 'zero') return 0;
+  return truth;
+}
 
 interface Scripted {
   kind: FaultKind;

@@ -4,21 +4,11 @@ import { addExplicitNulls } from './variety.ts';
 import type { Org } from './org.ts';
 import { Random, encodeConversationId, hash32 } from './prng.ts';
 import { buildInbound, buildOutbound, type Scenario } from './scenarios.ts';
+import type { GenContext } from './context.ts';
 import type { SimConversation, SimUser } from './types.ts';
 
-/** Everything conversation generation depends on; two equal contexts give equal data. */
-export interface GenContext {
-  seed: number;
-  org: Org;
-  conversationsPerDay: number;
-  nowMs: number;
-  /** Key of the id permutation (see prng.ts), derived from the seed. */
-  idKey: number;
-  /** For inactive/deleted agents: when they stopped taking most conversations. */
-  leftAtMs: ReadonlyMap<string, number>;
-  /** Whether a few conversations spell absent optional fields as explicit nulls (variety.ts). */
-  explicitNulls: boolean;
-}
+export type { GenContext };
+
 
 /** Chance that a conversation started in the last LIVE_WINDOW_MS is still in progress at `now`. */
 const LIVE_CHANCE = 0.15;

@@ -189,6 +189,8 @@ export class JobStore<R = MatchRef> {
       throw err;
     }
     if (typeof limit === 'number') refs = refs.slice(0, limit);
+    // A job whose results end early without saying so: nine tenths of its matches (at least one fewer).
+    if (s.jobResultsEnd === 'results' && refs.length > 0) refs = refs.slice(0, Math.min(refs.length - 1, Math.ceil(refs.length * 0.9)));
     const fault = this.script.shift() ?? 'ok';
     // The queue starts once the match list is built (which may itself take a while on 31 days).
     const queuedUntilMs = this.now() + s.jobQueueMs;
@@ -236,7 +238,7 @@ export class JobStore<R = MatchRef> {
       status: 200,
       body: {
         [this.env.source.recordsKey]: this.env.source.serve(slice),
-        ...(next < job.refs.length ? { cursor: encodeCursor(id, next) } : {}),
+        ...(next < job.refs.length && !(offset === 0 && this.env.settings().jobResultsEnd === 'cursor') ? { cursor: encodeCursor(id, next) } : {}),
         dataAvailabilityDate: new Date(job.availabilityMs).toISOString(),
       },
     };

@@ -1,6 +1,6 @@
 import { DAY_MS } from '../time.ts';
 import { Random } from './prng.ts';
-import { RATES } from './variety.ts';
+import { RATES } from './rates.ts';
 import type { SimUser, UserState } from './types.ts';
 
 /**

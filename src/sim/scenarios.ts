@@ -5,7 +5,7 @@ import {
   RATES, agentParticipantFields, callbackFields, callbackScheduledMs, campaignFields, customerParticipantFields, directFlow,
   journeyFields, routingRequest, voiceCodes,
 } from './variety.ts';
-import type { GenContext } from './generate.ts';
+import type { GenContext } from './context.ts';
 import { usableAt } from './org.ts';
 import type { Random } from './prng.ts';
 import type { SimConversation, SimUser } from './types.ts';

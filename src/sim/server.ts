@@ -1,12 +1,12 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { sleep } from '../time.ts';
 import { parseBearer, tokenResponse, type TokenStore } from './auth.ts';
-import type { FaultInjector, RateLimiter } from './faults.ts';
+import { announcedHits, type FaultInjector, type RateLimiter } from './faults.ts';
 import type { JobAnswer, JobStore } from './jobs.ts';
 import { BodyTooLargeError, readBody, sendError, sendJson } from './http.ts';
 import { corrupted, type CorruptionKind } from './mutations.ts';
 import type { Org } from './org.ts';
-import { QueryError, matchKey, pageOf, parseQuery, selectMatches, type MatchRef } from './query.ts';
+import { QueryError, matchKey, pageOf, parseQuery, selectMatches, touchedDays, type MatchRef, type ParsedQuery } from './query.ts';
 import { sendFault, sendRateLimited } from './responses.ts';
 import type { ConversationStore } from './store.ts';
 import { referenceListAt, referenceListPage } from './reference-lists.ts';
@@ -155,6 +155,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     }
     const page: { totalHits?: number; conversations?: SimConversation[] } = pageOf(
       matchesFor(query), query.pageSize, query.pageNumber, (ref) => state.store.at(ref.day, ref.index));
+    lieAbout(page, query);
     const anomaly = takeAnomaly(query.pageNumber, page.conversations !== undefined);
     if (anomaly === 'omit-total-hits') delete page.totalHits;
     if (anomaly === 'shift') page.conversations = page.conversations!.slice(1);
@@ -166,6 +167,15 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
       return sendJson(res, 200, { ...page, conversations: served }, headers);
     }
     return sendJson(res, 200, page, headers);
+  }
+
+  /** The persistent lies of the fault settings: a wrong totalHits, a record swapped for a stray. */
+  function lieAbout(page: { totalHits?: number; conversations?: SimConversation[] }, query: ParsedQuery): void {
+    const { totalHitsLie, strayForDropped } = state.faults.settings;
+    if (page.totalHits !== undefined) page.totalHits = announcedHits(page.totalHits, totalHitsLie);
+    if (!strayForDropped || query.pageNumber !== 1 || !page.conversations) return;
+    const stray = state.store.day(touchedDays(query.startMs, query.endMs)[0]! - 1)[0];
+    if (stray) page.conversations = [...page.conversations.slice(0, -1), stray];
   }
 
   function takeAnomaly(pageNumber: number, hasConversations: boolean): PageAnomaly['kind'] | undefined {

@@ -51,11 +51,18 @@ export type LaneResult =
       kind: 'done';
       /** The lane that actually read the window (a jobs window may fall back to the query lane). */
       lane: LaneName;
-      /** The largest totalHits the API announced (query lane); null where the lane has none (jobs). */
+      /** The largest totalHits the API announced (query lane; a jobs window: the query's count of its days); null where there is none. */
       hitsAnnounced: number | null;
-      /** Distinct record ids received, before the [from, to) re-filter. */
+      /** Distinct record ids received on the UTC days the read selects (what the count counts), before the [from, to) re-filter. */
       idsReceived: number;
       pages: number;
+      /**
+       * Times the API contradicted itself while the window was read and the lane resolved it (a
+       * count below what arrived, a stray record from outside the queried days, a job's count
+       * that disagreed): evidence for the ledger and the logs; a contradiction the lane could not
+       * resolve fails the window instead (src/decisions/paging.ts). Absent means none.
+       */
+      contradictions?: number;
       /** Why the window was read by another lane than planned (e.g. the job failed three times). */
       fallbackReason?: string;
     }

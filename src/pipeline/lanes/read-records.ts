@@ -19,9 +19,7 @@ export function readRecords(raws: readonly unknown[], read: ReadRecord): Records
   return out;
 }
 
-/** Every readable id of a page, placed or not: what the paging proof counts as received. */
-export function idsOf(page: RecordsRead): string[] {
-  const ids = page.records.map((r) => r.id);
-  for (const r of page.rejects) if (r.recordId !== undefined) ids.push(r.recordId);
-  return ids;
+/** Every readable id of a page with its time when readable, placed or not: what the paging proof counts. */
+export function receivedOf(page: RecordsRead): Array<{ id: string | undefined; timeMs: number | undefined }> {
+  return [...page.records.map((r) => ({ id: r.id, timeMs: r.timeMs })), ...page.rejects.map((r) => ({ id: r.recordId, timeMs: undefined }))];
 }

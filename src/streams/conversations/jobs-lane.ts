@@ -16,14 +16,22 @@ import pLimit, { type LimitFunction } from 'p-limit';
 import type { Logger } from 'pino';
 import { formatInterval, isJobGone, MAX_JOB_RESULTS_PAGE_SIZE, type DetailsJobResultsPage, type GenesysClient } from '../../genesys/index.ts';
 import { nextPollDelayMs } from '../../decisions/job-poll.ts';
+import { classifyRecord, countedDays, endsData, judgeJobResults } from '../../decisions/paging.ts';
+import { DAY_MS } from '../../time.ts';
 import { sleep as realSleep } from '../../time.ts';
 import { describeError } from '../../pipeline/describe-error.ts';
 import type { Lane, LanePage, LaneReadRequest, LaneResult } from '../../pipeline/lanes/lane.ts';
+import { readRecords, receivedOf, type ReadRecord, type RecordsRead } from '../../pipeline/lanes/read-records.ts';
 import { Slots } from '../../pipeline/lanes/slots.ts';
 import type { JobsLaneSettings } from '../../pipeline/lanes/jobs-settings.ts';
-import { idsOf, readRecords, type ReadRecord, type RecordsRead } from '../../pipeline/lanes/read-records.ts';
 
-type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'>;
+/**
+ * The jobs API, and the details query when the client has it: a job announces no count, so the
+ * query's totalHits for the same UTC days is the count its results are checked against
+ * (src/decisions/paging.ts, judgeJobResults).
+ */
+type JobsClient = Pick<GenesysClient, 'createDetailsJob' | 'getDetailsJob' | 'getDetailsJobResults' | 'deleteDetailsJob'> &
+  Partial<Pick<GenesysClient, 'queryConversationDetailsPage'>>;
 
 export interface JobsLaneOptions extends JobsLaneSettings {
   client: JobsClient;
@@ -50,14 +58,29 @@ const DEFAULT_WRITE_CONCURRENCY = 3;
 /** One page being written and one prefetched, for the whole process: what keeps a backfill under 250 MB. */
 const DEFAULT_PAGES_IN_MEMORY = 2;
 
-/** Why one job did not deliver its window. */
-type JobOutcome = { ok: true } | { ok: false; reason: string };
+/**
+ * How one job went: delivered (with the count its results were checked against, if any, and the
+ * contradictions noted on the way), or not, and why (`contradiction`: its results contradicted
+ * themselves or the count, rather than the job failing).
+ */
+type JobOutcome = { ok: true; count?: number; contradictions: number } | { ok: false; reason: string; contradiction?: boolean };
+type ReadOutcome = { ok: true } | { ok: false; reason: string; contradiction?: boolean };
 
-/** What the current job has delivered: pages, and records with an id (each conversation once). */
+/**
+ * What the current job has delivered: pages, the records with an id on the days it selects (each
+ * conversation once: what a count would count), and how its results ended.
+ */
 interface Received {
   ids: number;
   pages: number;
+  /** Records from outside the job's days: never counted (src/decisions/paging.ts). */
+  strays: number;
+  /** The last page was full although it carried no cursor: an end only a count can confirm. */
+  lastPageFull: boolean;
 }
+
+/** Pages in a row that came back empty with a cursor before the job counts as failed (a cursor that never ends). */
+const MAX_EMPTY_PAGES_WITH_CURSOR = 3;
 
 /**
  * Windows whose results are downloaded at once. One is enough to keep the writes busy (its pages
@@ -123,14 +146,20 @@ export class JobsLane implements Lane {
     // A job's results are a snapshot listing each conversation once, so the records with an id of
     // the job that delivered are the ids received: counted, not kept (a window of weeks holds
     // hundreds of thousands of ids, which a set would hold in memory until the window ends).
-    const received: Received = { ids: 0, pages: 0 };
+    const received: Received = { ids: 0, pages: 0, strays: 0, lastPageFull: false };
     const reasons: string[] = [];
+    let contradictions = 0;
     for (let attempt = 1; attempt <= this.o.maxAttempts; attempt++) {
       request.signal.throwIfAborted();
-      received.ids = 0;
-      received.pages = 0;
+      Object.assign(received, { ids: 0, pages: 0, strays: 0, lastPageFull: false });
       const outcome = await this.runJob(request, attempt, received, log);
-      if (outcome.ok) return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: received.ids, pages: received.pages };
+      if (outcome.ok) {
+        contradictions += outcome.contradictions;
+        const done = { kind: 'done', lane: 'jobs', hitsAnnounced: outcome.count ?? null, idsReceived: received.ids, pages: received.pages } as const;
+        return contradictions > 0 ? { ...done, contradictions } : done;
+      }
+      // A job whose results contradicted themselves counts; so does every failed job's reason.
+      if (outcome.contradiction) contradictions += 1;
       // The next job (or the fallback) delivers the whole window again, these pages included.
       if (received.pages > 0) request.onRestart?.();
       reasons.push(`job ${attempt}: ${outcome.reason}`);
@@ -140,13 +169,18 @@ export class JobsLane implements Lane {
     log.warn({ fallbackReason }, 'falling back to the query lane for this window');
     const result = await this.o.fallback.read(request);
     if (result.kind !== 'done') return result;
-    return { ...result, lane: 'query', fallbackReason };
+    const total = contradictions + (result.contradictions ?? 0);
+    return { ...result, lane: 'query', fallbackReason, ...(total > 0 ? { contradictions: total } : {}) };
   }
 
   /** One job, start to finish; the job is cancelled when it fails here or the read is aborted. */
   private async runJob(request: LaneReadRequest, attempt: number, received: Received, log: Logger): Promise<JobOutcome> {
     const { signal } = request;
     const job: { id?: string; log: Logger } = { log };
+    // The count is asked for while the job is processed, so checking the results adds no wait
+    // between the last write and the window's end (a rejection is awaited, and reported, below).
+    const count = this.countDays(request);
+    count.catch(() => {});
     // Cancelled unless it ended on its own: a job still queued, running or holding results
     // after a timeout, an error or an interrupt should not keep running at Genesys.
     let settled = false;
@@ -173,7 +207,7 @@ export class JobsLane implements Lane {
       await request.onRemoteJob?.(null);
       if (!read.ok) return read;
       job.log.debug({ pages: received.pages }, 'details job read');
-      return { ok: true };
+      return await this.judgeResults(await count, received, job.log);
     } finally {
       if (job.id !== undefined && !settled) await this.cancelQuietly(job.id, job.log);
     }
@@ -193,11 +227,14 @@ export class JobsLane implements Lane {
    * downloads while this one's last batches are written, and windows finish one after another,
    * each freeing its place for a later window's job, instead of all together at the end.
    */
-  private async readResults(request: LaneReadRequest, jobId: string, received: Received): Promise<JobOutcome> {
+  private async readResults(request: LaneReadRequest, jobId: string, received: Received): Promise<ReadOutcome> {
     const { signal } = request;
     const writing: Array<Promise<void>> = [];
     let writeError: { error: unknown } | undefined;
-    const fetched = await this.holding(this.reads, request, async (): Promise<JobOutcome> => {
+    const days = countedDays(request.window);
+    const cursors = new Set<string>();
+    let emptyInARow = 0;
+    const fetched = await this.holding(this.reads, request, async (): Promise<ReadOutcome> => {
       for (let cursor: string | undefined, first = true; first || cursor !== undefined; first = false) {
         signal.throwIfAborted();
         if (writeError) break;
@@ -212,17 +249,59 @@ export class JobsLane implements Lane {
         }
         received.pages++;
         const read = readRecords(page.records, this.o.readRecord);
-        received.ids += idsOf(read).length;
+        countResults(read, days, received);
+        received.lastPageFull = page.cursor === undefined && page.records.length > 0 && !endsData(page.records.length, this.pageSize);
+        // A cursor must lead somewhere: one seen before, or empty pages that keep handing out cursors, never end.
+        emptyInARow = page.records.length === 0 && page.cursor !== undefined ? emptyInARow + 1 : 0;
+        const loop = page.cursor !== undefined && (cursors.has(page.cursor) || emptyInARow >= MAX_EMPTY_PAGES_WITH_CURSOR);
+        if (page.cursor !== undefined) cursors.add(page.cursor);
         const written = this.write(request, read, `job ${jobId} page ${received.pages}`).finally(release);
         writing.push(written.catch((error: unknown) => {
           writeError ??= { error };
         }));
+        if (loop) {
+          return { ok: false, contradiction: true, reason: `the results cursor does not end (a cursor repeated, or ${MAX_EMPTY_PAGES_WITH_CURSOR} empty pages with a cursor) after ${received.pages} page(s)` };
+        }
         cursor = page.cursor;
       }
       return { ok: true };
     }).finally(() => Promise.all(writing));
     if (writeError) throw writeError.error;
     return fetched;
+  }
+
+  /**
+   * How the job's results ended, against the details query's count of the same UTC days (the jobs
+   * API announces none): a job whose results ended early, or on a full page no count confirms,
+   * did not deliver its window (the next job, or the query lane, reads it again).
+   * `count`: the query's totalHits for the window's days (countDays), undefined without one.
+   */
+  private judgeResults(count: number | undefined, received: Received, log: Logger): JobOutcome {
+    const verdict = judgeJobResults({ idsReceived: received.ids, lastPageFull: received.lastPageFull, count });
+    let contradictions = 0;
+    if (received.strays > 0) {
+      contradictions += 1;
+      log.warn({ strays: received.strays }, 'the job returned conversations from outside its days; they do not count towards the proof');
+    }
+    if (verdict.kind === 'incomplete') return { ok: false, reason: verdict.reason, contradiction: true };
+    if (verdict.contradiction) {
+      contradictions += 1;
+      log.warn({ count, idsReceived: received.ids }, verdict.contradiction);
+    }
+    return { ok: true, ...(count !== undefined ? { count } : {}), contradictions };
+  }
+
+  /**
+   * The details query's totalHits for the window's days (one request of one record), or
+   * undefined without one: when the client has no query, or the window is not whole UTC days (the
+   * query selects whole days, the job only from the window's start to its end, so they differ).
+   */
+  private async countDays(request: LaneReadRequest): Promise<number | undefined> {
+    const { client } = this.o;
+    const { start, end } = request.window;
+    if (!client.queryConversationDetailsPage || start.getTime() % DAY_MS !== 0 || end.getTime() % DAY_MS !== 0) return undefined;
+    const page = await client.queryConversationDetailsPage({ interval: request.window, scope: request.scope, pageNumber: 1, pageSize: 1, signal: request.signal });
+    return page.totalHits;
   }
 
   /**
@@ -239,8 +318,8 @@ export class JobsLane implements Lane {
     const { records, rejects } = read;
     const whole = records.length <= size;
     // A job's results list each conversation once: the runner need not remember what it wrote.
-    // The page's unplaceable records go with its first batch.
     const batches: LanePage[] = [];
+    // The page's unplaceable records go with its first batch.
     for (let i = 0; i < Math.max(records.length, rejects.length > 0 ? 1 : 0); i += size) {
       batches.push({
         records: whole ? records : records.slice(i, i + size),
@@ -317,5 +396,14 @@ export class JobsLane implements Lane {
     } catch (error) {
       log.warn({ err: error }, 'could not cancel the details job; it expires on its own');
     }
+  }
+}
+
+/** Counts a results page's records towards the proof: ids on the job's days; strays apart (src/decisions/paging.ts). */
+function countResults(read: RecordsRead, days: { startMs: number; endMs: number }, received: Received): void {
+  for (const { id, timeMs } of receivedOf(read)) {
+    const kind = classifyRecord(id, timeMs, days);
+    if (kind === 'counted') received.ids += 1;
+    else if (kind === 'stray') received.strays += 1;
   }
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { decideRunOutcome, finishedWindowStatus } from '../../../src/decisions/outcome.ts';
-import { describeShortPaging, judgePaging, pagesFor } from '../../../src/decisions/paging.ts';
 import { planSplit } from '../../../src/decisions/split.ts';
 
 const at = (day: number, hour = 0) => new Date(Date.UTC(2025, 5, day, hour));
@@ -27,27 +26,6 @@ describe('planSplit', () => {
     });
     expect(planSplit({ kind: 'agents', userIds: ['a'] }, day)).toBeUndefined();
     expect(planSplit({ kind: 'all' }, day)).toBeUndefined();
-  });
-});
-
-describe('judgePaging', () => {
-  it('is complete when the distinct ids reach the largest total announced', () => {
-    expect(judgePaging({ hitsAnnounced: 250, idsReceived: 250 })).toEqual({ kind: 'complete' });
-    expect(judgePaging({ hitsAnnounced: 250, idsReceived: 251 })).toEqual({ kind: 'complete' });
-  });
-
-  it('is short, by how many, when ids are missing', () => {
-    expect(judgePaging({ hitsAnnounced: 250, idsReceived: 248 })).toEqual({ kind: 'short', missing: 2 });
-  });
-
-  it('trusts the ids when no page announced a total (paging then reads on while pages are full)', () => {
-    expect(judgePaging({ hitsAnnounced: undefined, idsReceived: 40 })).toEqual({ kind: 'complete' });
-  });
-
-  it('counts pages within the API cap and describes a short window', () => {
-    expect(pagesFor(250, 100, 100_000)).toBe(3);
-    expect(pagesFor(150_000, 100, 100_000)).toBe(1_000);
-    expect(describeShortPaging({ hitsAnnounced: 250, idsReceived: 248 }, 3)).toContain('announced 250 conversations but 248 distinct ids arrived after 3 pass(es)');
   });
 });
 

@@ -6,6 +6,8 @@ import {
   assessWorkerCoverage,
   coverageProblems,
   displayStatus,
+  formatBackfills,
+  planBackfills,
   referenceListWarnings,
   type Freshness,
   type RunRow,
@@ -229,5 +231,32 @@ describe('backfillHint', () => {
     expect(backfillHint(hole, ['b', 'a'])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12 --agents a,b');
     expect(backfillHint(hole, ['b', 'a'], { configured: true })).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12');
     expect(backfillHint(hole, ['1', '2', '3', '4', '5', '6'])).toBe('npm run backfill -- --from 2025-05-10 --to 2025-05-12 --agents <the 6 agents of this scope>');
+  });
+});
+
+describe('planBackfills: only commands the CLI accepts', () => {
+  const hole = { start: new Date('2012-06-02T00:00:00Z'), end: new Date('2026-12-04T20:19:00Z') };
+
+  it('is one command for a hole one run can fill', () => {
+    const plan = planBackfills({ start: new Date('2026-11-01T05:00:00Z'), end: new Date('2026-11-03T01:00:00Z') }, []);
+    expect(formatBackfills(plan)).toBe('npm run backfill -- --from 2026-11-01 --to 2026-11-04');
+  });
+
+  it('cuts a hole longer than MAX_INTERVAL_DAYS into consecutive runs of at most 3660 days, naming the limit', () => {
+    const plan = planBackfills(hole, []);
+    expect(plan).toMatchObject({ total: 2, daysPerRun: 3660, limit: 'one run covers at most 3660 days' });
+    expect(formatBackfills(plan, '`')).toBe(
+      '2 backfills (one run covers at most 3660 days): `npm run backfill -- --from 2012-06-02 --to 2022-06-10`; `npm run backfill -- --from 2022-06-10 --to 2026-12-05`',
+    );
+  });
+
+  it('keeps an agent list within MAX_PLANNED_WINDOWS (one-day windows, at worst one group per agent), and lists only the first few of many', () => {
+    const agents = Array.from({ length: 200 }, (_, i) => `agent-${String(i).padStart(3, '0')}`);
+    const plan = planBackfills(hole, agents, { configured: true });
+    expect(plan.daysPerRun).toBe(500);
+    expect(plan.total).toBe(11);
+    expect(plan.commands).toHaveLength(3);
+    expect(plan.commands[1]).toBe('npm run backfill -- --from 2013-10-15 --to 2015-02-27');
+    expect(formatBackfills(plan)).toMatch(/^11 backfills \(one run plans at most 100000 windows, 500 days for 200 agents\): .*; and 8 more, each the next 500 days$/);
   });
 });
