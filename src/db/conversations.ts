@@ -163,11 +163,17 @@ function prepareBatch(records: readonly StreamRecord[]): { pending: Pending[]; r
   return { pending, refused };
 }
 
-/** Checks the contract once per record (kept across transaction retries), then extracts. */
+/**
+ * Checks the contract once per record (kept across transaction retries), then extracts. The
+ * rows are keyed on raw's conversationId, the locks and the quarantine on the id read at the
+ * boundary: a record where they differ is refused rather than written under two names.
+ */
 function validate(p: Pending): ExtractedConversation | { problem: string } {
   if (!p.extracted) {
     const parsed = parseConversation(p.record.raw);
-    p.extracted = parsed.ok ? extractConversation(parsed.conversation, p) : { problem: parsed.problem };
+    if (!parsed.ok) p.extracted = { problem: parsed.problem };
+    else if (parsed.conversation.conversationId !== p.record.id) p.extracted = { problem: 'conversationId: differs from the id read at the boundary' };
+    else p.extracted = extractConversation(parsed.conversation, p);
   }
   return p.extracted;
 }
@@ -185,6 +191,8 @@ interface StoredVersion {
 
 /** The batch sorted by what it needs. */
 interface Sorted {
+  /** Every id not refused, in id order: stale, unchanged and changed alike. */
+  storedIds: string[];
   stale: string[];
   unchanged: string[];
   changed: Pending[];
@@ -201,12 +209,11 @@ async function writeInTransaction(tx: Tx, pending: Pending[], refusedBefore: Rej
   const refused = [...refusedBefore, ...sorted.refused];
   const rejected = [...(plan.quarantine?.rejects ?? []), ...refused];
   if (plan.quarantine) await quarantineRecords(tx, rejected, plan.quarantine.source, plan.syncedAt);
-  const storedIds = [...sorted.unchanged, ...sorted.changed.map((p) => p.record.id), ...sorted.stale];
   const stream = plan.quarantine?.source.stream;
-  const rejectsResolved = plan.resolveRejects ? await resolveRejects(tx, storedIds, plan.syncedAt, stream) : 0;
+  const rejectsResolved = plan.resolveRejects ? await resolveRejects(tx, sorted.storedIds, plan.syncedAt, stream) : 0;
   if (plan.afterWrite) await plan.afterWrite(tx);
   return {
-    storedIds,
+    storedIds: sorted.storedIds,
     changed: sorted.changed.length,
     unchanged: sorted.unchanged.length,
     stale: sorted.stale.length,
@@ -235,16 +242,21 @@ async function lockAndReadStored(tx: Tx, pending: Pending[]): Promise<Map<string
 
 /** Stale (a later fetch is stored), unchanged (same hash), changed (validated), or refused by the contract. */
 function sortByStoredVersion(pending: Pending[], stored: Map<string, StoredVersion>, fetchedAt: number): Sorted {
-  const sorted: Sorted = { stale: [], unchanged: [], changed: [], refused: [] };
+  const sorted: Sorted = { storedIds: [], stale: [], unchanged: [], changed: [], refused: [] };
   for (const p of pending) {
-    const before = stored.get(p.record.id);
-    if (before?.fetchedAt != null && before.fetchedAt > fetchedAt) sorted.stale.push(p.record.id);
-    else if (before?.hash === p.rawHash) sorted.unchanged.push(p.record.id);
+    const { id, raw } = p.record;
+    const before = stored.get(id);
+    if (before?.fetchedAt != null && before.fetchedAt > fetchedAt) sorted.stale.push(id);
+    else if (before?.hash === p.rawHash) sorted.unchanged.push(id);
     else {
       const result = validate(p);
-      if ('problem' in result) sorted.refused.push({ recordId: p.record.id, raw: p.record.raw, problem: result.problem });
-      else sorted.changed.push(p);
+      if ('problem' in result) {
+        sorted.refused.push({ recordId: id, raw, problem: result.problem });
+        continue;
+      }
+      sorted.changed.push(p);
     }
+    sorted.storedIds.push(id);
   }
   return sorted;
 }

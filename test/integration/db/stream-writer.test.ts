@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/client.ts';
+import { createConversationWriter } from '../../../src/db/conversations.ts';
 import { createWindowLedger } from '../../../src/db/window-ledger.ts';
 import type { RejectedRecord } from '../../../src/db/stream-writer.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
@@ -146,5 +147,20 @@ describe('the conversation writer, as a stream writer', () => {
     expect(attempts).toBe(3);
     expect(waits).toHaveLength(2);
     expect(waits.every((ms) => ms > 0)).toBe(true);
+  });
+
+  it('refuses a record whose raw names another conversation than the id read at the boundary', async () => {
+    const writer = createConversationWriter(db);
+    const result = await writer.write({
+      records: [{ id: 'read-at-boundary', timeMs: 0, raw: voiceConversation() }],
+      rejects: [],
+      source: TEST_SOURCE,
+      resolveRejects: false,
+      syncedAt: T1,
+      fetchedAt: T1,
+    });
+    expect(result.storedIds).toEqual([]);
+    expect(result.rejected).toEqual([{ recordId: 'read-at-boundary', raw: voiceConversation(), problem: expect.stringContaining('differs') }]);
+    expect(await db.conversation.count()).toBe(0);
   });
 });
