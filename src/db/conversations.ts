@@ -2,8 +2,9 @@
  * The set-based writer of conversations and their children (participants, sessions,
  * segments, session_metrics): one transaction per batch, a fixed handful of statements per
  * batch whatever its size. Every table is written by one `INSERT ... SELECT FROM unnest(...)`
- * over array literals built in JS (see array-literal.ts), so Postgres runs no statement per
- * row and parses no JSON except `raw` itself, once.
+ * over array literals built in JS from its one description (the table specs of extract.ts,
+ * see table-spec.ts), so Postgres runs no statement per row and parses no JSON except `raw`
+ * itself, once.
  *
  * Per batch:
  *   1. take a transaction-scoped advisory lock per conversation id of the batch, in one
@@ -27,7 +28,7 @@
  * batch stored are closed in that transaction too. Nothing good is thrown away with the bad.
  *
  * Records arrive read once at the boundary (StreamRecord: id, time, raw): the writer keys on
- * `id` and never reads it from raw again.
+ * `id` and never reads it from raw again (the contract check only confirms raw agrees).
  */
 import { arrayLiteral } from './array-literal.ts';
 import { poolOf, type Db } from './client.ts';
