@@ -206,16 +206,22 @@ export function extractConversation(
     conversationInitiator: orNull(record.conversationInitiator),
     externalTag: orNull(record.externalTag),
     divisionIds: record.divisionIds ?? [],
-    mediaTypes: distinctSorted(children.sessions.map((s) => s.mediaType)),
-    agentUserIds: distinctSorted(children.participants.filter((p) => p.purpose === 'agent').map((p) => p.userId)),
+    mediaTypes: distinctSorted(children.sessions, (s) => s.mediaType),
+    agentUserIds: distinctSorted(children.participants, (p) => (p.purpose === 'agent' ? p.userId : null)),
     raw: record,
     rawHash: precomputed?.rawHash ?? hashRawJson(rawJson),
   };
   return { conversation, ...children, rawJson };
 }
 
-function distinctSorted(values: readonly (string | null)[]): string[] {
-  return [...new Set(values.filter((v): v is string => v !== null))].sort();
+/** The distinct non-null values `pick` reads from `rows`, sorted. */
+function distinctSorted<R>(rows: readonly R[], pick: (row: R) => string | null): string[] {
+  const values = new Set<string>();
+  for (const row of rows) {
+    const value = pick(row);
+    if (value !== null) values.add(value);
+  }
+  return [...values].sort();
 }
 
 function extractParticipant(out: Children, conversationId: string, p: ParticipantRecord, participantIndex: number): void {
@@ -242,9 +248,11 @@ function extractParticipant(out: Children, conversationId: string, p: Participan
   });
 }
 
-function sessionRow(place: SessionPlace, s: SessionRecord, sessionIndex: number): SessionRow {
+function sessionRow({ conversationId, participantId, sessionId }: SessionPlace, s: SessionRecord, sessionIndex: number): SessionRow {
   return {
-    ...place,
+    conversationId,
+    participantId,
+    sessionId,
     sessionIndex,
     mediaType: orNull(s.mediaType),
     direction: orNull(s.direction),

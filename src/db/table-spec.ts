@@ -8,7 +8,7 @@
  * a typed array in SQL. Timestamps travel as epoch milliseconds (cheaper to format and parse
  * than ISO text) and JSON as its text, parsed by Postgres.
  */
-import { arrayElement, arrayLiteral, type Scalar } from './array-literal.ts';
+import { arrayElement, arrayLiteral } from './array-literal.ts';
 
 /** How a column travels and what JS value fills it. */
 interface ColumnKinds {
@@ -66,12 +66,16 @@ function storedAs(kind: Kind, v: string): string {
   return v;
 }
 
-function scalar(kind: Kind, value: unknown): Scalar {
-  if (value === null) return null;
-  if (kind === 'timestamptz') return (value as Date).getTime();
-  if (kind === 'textArray') return arrayLiteral(value as string[]);
-  return value as Scalar;
-}
+/** Each kind's array element, chosen once per column rather than tested per value. */
+const ELEMENT_OF: Readonly<Record<Kind, (value: unknown) => string>> = {
+  text: arrayElement as (value: unknown) => string,
+  int4: arrayElement as (value: unknown) => string,
+  int8: arrayElement as (value: unknown) => string,
+  bool: arrayElement as (value: unknown) => string,
+  jsonb: arrayElement as (value: unknown) => string,
+  timestamptz: (value) => (value === null ? 'NULL' : arrayElement((value as Date).getTime())),
+  textArray: (value) => (value === null ? 'NULL' : arrayElement(arrayLiteral(value as string[]))),
+};
 
 export interface TableSpec<C extends Columns> {
   readonly table: string;
@@ -102,15 +106,15 @@ export function defineTable<const C extends Columns>(table: string, columns: C):
     insertSql: (first) =>
       `INSERT INTO ${table} (${names.join(', ')})
        SELECT ${selectList('x')} FROM unnest(${unnestParams(first)}) AS x(${names.join(', ')})`,
-    literals: (rows) => entries.map(([field, c]) => columnLiteral(rows as readonly Record<string, unknown>[], field, c.kind)),
+    literals: (rows) => entries.map(([field, c]) => columnLiteral(rows as readonly Record<string, unknown>[], field, ELEMENT_OF[c.kind])),
   };
 }
 
 /** One column of `rows` as an array literal, built column by column (no per-row array). */
-function columnLiteral(rows: readonly Record<string, unknown>[], field: string, kind: Kind): string {
+function columnLiteral(rows: readonly Record<string, unknown>[], field: string, toElement: (value: unknown) => string): string {
   let out = '';
   for (let i = 0; i < rows.length; i++) {
-    const element = arrayElement(scalar(kind, rows[i]![field]));
+    const element = toElement(rows[i]![field]);
     out += i === 0 ? element : `,${element}`;
   }
   return `{${out}}`;
