@@ -4,9 +4,9 @@
  * in one transaction, with one set-based statement per chunk of users.
  * https://developer.genesys.cloud/useragentman/users/
  */
-import { ColumnLiterals } from './array-literal.ts';
 import type { Db } from './client.ts';
 import { findUnstorableCharacter } from './extract.ts';
+import { col, defineTable, type RowOf } from './table-spec.ts';
 
 /** A user as the API returns it; only these fields are projected, `raw` keeps everything. */
 export interface AgentRecord {
@@ -34,9 +34,43 @@ export class InvalidAgentError extends Error {
   }
 }
 
+/** The projected columns of `agents` (raw and synced_at travel on their own). */
+const AGENTS = defineTable('agents', {
+  userId: col.text('user_id'),
+  name: col.text('name').orNull,
+  username: col.text('username').orNull,
+  email: col.text('email').orNull,
+  state: col.text('state').orNull,
+  divisionId: col.text('division_id').orNull,
+  divisionName: col.text('division_name').orNull,
+  department: col.text('department').orNull,
+  title: col.text('title').orNull,
+  managerId: col.text('manager_id').orNull,
+});
+
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
 const child = (value: unknown): Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
+function agentRow(user: AgentRecord): RowOf<typeof AGENTS> {
+  const division = child(user.division);
+  return {
+    userId: user.id, name: text(user.name), username: text(user.username), email: text(user.email), state: text(user.state),
+    divisionId: text(division.id), divisionName: text(division.name), department: text(user.department),
+    title: text(user.title), managerId: text(child(user.manager).id),
+  };
+}
+
+const COLUMN_COUNT = AGENTS.names.length;
+/** Upserts one chunk: raw as one JSON array parameter joined by position, synced_at the last parameter. */
+const UPSERT_AGENTS_SQL = `INSERT INTO agents AS a (${AGENTS.names.join(', ')}, raw, synced_at)
+   SELECT ${AGENTS.selectList('u')}, r.raw, to_timestamp($${COLUMN_COUNT + 2}::float8 / 1000)
+     FROM unnest(${AGENTS.unnestParams(1)}) WITH ORDINALITY AS u(${AGENTS.names.join(', ')}, ord)
+     JOIN jsonb_array_elements($${COLUMN_COUNT + 1}::jsonb) WITH ORDINALITY AS r(raw, ord) ON r.ord = u.ord
+    ORDER BY u.ord
+   ON CONFLICT (user_id) DO UPDATE SET
+     ${AGENTS.names.filter((n) => n !== 'user_id').map((n) => `${n} = EXCLUDED.${n}`).join(', ')},
+     raw = EXCLUDED.raw, synced_at = EXCLUDED.synced_at`;
 
 /**
  * Upserts `users` on user_id (raw replaced, columns updated, synced_at = syncedAt) and returns
@@ -60,29 +94,9 @@ export async function upsertAgents(db: Db, users: readonly AgentRecord[], synced
   await db.$transaction(async (tx) => {
     for (let start = 0; start < ids.length; start += USERS_PER_STATEMENT) {
       const chunk = ids.slice(start, start + USERS_PER_STATEMENT).map((id) => byId.get(id)!);
-      const cols = new ColumnLiterals(10);
-      for (const { user } of chunk) {
-        const division = child(user.division);
-        cols.row([user.id, text(user.name), text(user.username), text(user.email), text(user.state),
-          text(division.id), text(division.name), text(user.department), text(user.title), text(child(user.manager).id)]);
-      }
       await tx.$executeRawUnsafe(
-        `INSERT INTO agents AS a (user_id, name, username, email, state, division_id, division_name,
-           department, title, manager_id, raw, synced_at)
-         SELECT u.id, u.name, u.username, u.email, u.state, u.division_id, u.division_name,
-                u.department, u.title, u.manager_id, r.raw, to_timestamp($12::float8 / 1000)
-           FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
-                       $8::text[], $9::text[], $10::text[])
-                WITH ORDINALITY AS u(id, name, username, email, state, division_id, division_name,
-                                     department, title, manager_id, ord)
-           JOIN jsonb_array_elements($11::jsonb) WITH ORDINALITY AS r(raw, ord) ON r.ord = u.ord
-          ORDER BY u.ord
-         ON CONFLICT (user_id) DO UPDATE SET
-           name = EXCLUDED.name, username = EXCLUDED.username, email = EXCLUDED.email,
-           state = EXCLUDED.state, division_id = EXCLUDED.division_id, division_name = EXCLUDED.division_name,
-           department = EXCLUDED.department, title = EXCLUDED.title, manager_id = EXCLUDED.manager_id,
-           raw = EXCLUDED.raw, synced_at = EXCLUDED.synced_at`,
-        ...cols.literals(),
+        UPSERT_AGENTS_SQL,
+        ...AGENTS.literals(chunk.map(({ user }) => agentRow(user))),
         `[${chunk.map((c) => c.rawJson).join(',')}]`,
         syncedAt.getTime(),
       );

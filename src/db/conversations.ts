@@ -2,8 +2,9 @@
  * The set-based writer of conversations and their children (participants, sessions,
  * segments, session_metrics): one transaction per batch, a fixed handful of statements per
  * batch whatever its size. Every table is written by one `INSERT ... SELECT FROM unnest(...)`
- * over array literals built in JS (see array-literal.ts), so Postgres runs no statement per
- * row and parses no JSON except `raw` itself, once.
+ * over array literals built in JS from its one description (the table specs of extract.ts,
+ * see table-spec.ts), so Postgres runs no statement per row and parses no JSON except `raw`
+ * itself, once.
  *
  * Per batch:
  *   1. take a transaction-scoped advisory lock per conversation id of the batch, in one
@@ -21,15 +22,33 @@
  *      the API vanishes from the tables too. Participant attributes, which only the jobs API
  *      sends, are carried over when the new version has none (a query-lane read).
  *
- * A record that fails the contract, or that Postgres cannot store, is not written and is
- * returned in `rejected` with its problem; the rest of the batch is written (the caller
- * quarantines the rejects). Nothing good is thrown away with the bad.
+ * A record that fails the contract, or that Postgres cannot store, is not written: it is
+ * quarantined (sync_rejects) in the same transaction, with the rejects the caller passes in,
+ * and returned in `rejected`; the rest of the batch is written. The open rejects of what the
+ * batch stored are closed in that transaction too. Nothing good is thrown away with the bad.
+ *
+ * Records arrive read once at the boundary (StreamRecord: id, time, raw): the writer keys on
+ * `id` and never reads it from raw again (the contract check only confirms raw agrees).
  */
-import { arrayLiteral, ColumnLiterals } from './array-literal.ts';
+import { arrayLiteral } from './array-literal.ts';
 import { poolOf, type Db } from './client.ts';
-import { parseConversation, readConversationId } from '../genesys/schemas.ts';
-import { extractConversation, findUnstorableCharacter, hashRawJson, type ExtractedConversation } from './extract.ts';
+import { parseConversation } from '../genesys/schemas.ts';
+import { retry } from '../retry.ts';
+import {
+  CONVERSATIONS,
+  PARTICIPANTS,
+  SESSIONS,
+  SEGMENTS,
+  SESSION_METRICS,
+  extractConversation,
+  findUnstorableCharacter,
+  hashRawJson,
+  type ExtractedConversation,
+  type ParticipantRow,
+} from './extract.ts';
+import { quarantineRecords, resolveRejects, type RejectSource } from './rejects.ts';
 import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
+import type { BatchWrite, BatchWritten, RejectedRecord, StreamRecord, StreamWriter } from './stream-writer.ts';
 
 /**
  * The transaction the writer's statements (and `afterWrite`) run in: a connection of the pg
@@ -38,46 +57,20 @@ import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
  */
 type Tx = SqlTx;
 
-export interface WriteConversationsOptions {
-  /** The run's clock reading for this batch: last_synced_at, and first_synced_at / last_changed_at when they move. */
-  syncedAt: Date;
-  /**
-   * When the records were fetched from Genesys (default: syncedAt). A stored version fetched
-   * later wins: these records are then skipped as stale.
-   */
-  fetchedAt?: Date;
-  /**
-   * Runs in the same transaction after the rows are written, e.g. to mark the ledger window
-   * done, so the window and its rows commit (or roll back) together. It runs again if the
-   * transaction is retried, so it must be idempotent.
-   */
-  afterWrite?: (tx: Tx) => Promise<void>;
+export interface ConversationWriterOptions {
   /** Attempts in all when Postgres reports a deadlock (40P01) or a serialization failure (40001). Default 4. */
   maxAttempts?: number;
   /** Longest wait for a pooled connection, ms (pg's pool gives up after 10 s, short when pages are written concurrently). */
   maxWaitMs?: number;
   /** Longest statement of the transaction, ms, lock waits included (statement_timeout). */
   timeoutMs?: number;
-}
-
-export interface WriteConversationsResult {
-  /** Distinct conversations stored from the batch (an id repeated in the batch counts once) = changed + unchanged. */
-  written: number;
-  /** New, or stored with a different raw_hash: raw, columns and children rewritten. */
-  changed: number;
-  /** Stored with the same raw_hash: only last_synced_at moved. */
-  unchanged: number;
-  /** Skipped: the stored version was fetched later than these records. */
-  stale: number;
-  /** Not written: each record with its id (when readable) and what is wrong with it. */
-  rejected: RejectedRecord[];
-}
-
-export interface RejectedRecord {
-  conversationId: string | undefined;
-  /** The record exactly as received. */
-  record: unknown;
-  problem: string;
+  /** The pause between attempts (retry.ts); tests inject a virtual one. */
+  sleep?: (ms: number) => Promise<void>;
+  /**
+   * Runs last in the batch's transaction, so whatever it writes commits (or rolls back) with
+   * the batch. It runs again if the transaction is retried, so it must be idempotent.
+   */
+  afterWrite?: (tx: Tx) => Promise<void>;
 }
 
 const DEFAULT_MAX_ATTEMPTS = 4;
@@ -86,85 +79,102 @@ const DEFAULT_TIMEOUT_MS = 120_000;
 /** Base of the jittered, growing pause between attempts after a deadlock or serialization failure. */
 const RETRY_BASE_DELAY_MS = 20;
 /**
- * Most distinct conversations per call (10 API pages). Each holds one advisory lock until
+ * Most distinct conversations per batch (10 API pages). Each holds one advisory lock until
  * commit, and Postgres' shared lock table is small by default (max_locks_per_transaction 64
  * x max_connections 100 = 6,400 slots, for every session together).
  */
 export const MAX_BATCH_CONVERSATIONS = 1_000;
 
+/** The conversations stream's writer: one transaction per batch (see the top of this file). */
+export function createConversationWriter(db: Db, options: ConversationWriterOptions = {}): StreamWriter {
+  return {
+    write: (batch) =>
+      writeConversationBatch(db, batch.records, {
+        ...options,
+        syncedAt: batch.syncedAt,
+        fetchedAt: batch.fetchedAt,
+        resolveRejects: batch.resolveRejects,
+        quarantine: { source: batch.source, rejects: batch.rejects },
+      }),
+  };
+}
+
+/** What one transaction does besides writing the records. */
+export interface BatchPlan extends ConversationWriterOptions {
+  syncedAt: Date;
+  fetchedAt: Date;
+  resolveRejects: boolean;
+  /**
+   * Where to quarantine the refused records, with the rejects passed in. Without it the
+   * refused records are only returned (the window runner's older port quarantines them itself).
+   */
+  quarantine?: { source: RejectSource; rejects: readonly RejectedRecord[] };
+}
+
 /**
- * Writes one batch (typically one API page of up to 100) of conversation records, as received,
- * in ONE transaction. Duplicate ids within the batch: the later record wins. Records that fail
- * the contract or cannot be stored come back in `rejected`; the others are written. Retries
- * the transaction on deadlock / serialization failure.
+ * Writes one batch in ONE transaction, retried whole on a deadlock or serialization failure.
+ * Duplicate ids: the later record wins. A batch of more than MAX_BATCH_CONVERSATIONS distinct
+ * ids is refused with a RangeError, writing nothing.
  */
-export async function writeConversations(
-  db: Db,
-  records: readonly unknown[],
-  options: WriteConversationsOptions,
-): Promise<WriteConversationsResult> {
-  const { batch, rejected } = prepareBatch(records, (options.fetchedAt ?? options.syncedAt).getTime());
-  if (batch.length > MAX_BATCH_CONVERSATIONS) {
-    throw new RangeError(`writeConversations takes at most ${MAX_BATCH_CONVERSATIONS} conversations per call, got ${batch.length}: split the batch`);
+export async function writeConversationBatch(db: Db, records: readonly StreamRecord[], plan: BatchPlan): Promise<BatchWritten> {
+  const { pending, refused } = prepareBatch(records);
+  if (pending.length > MAX_BATCH_CONVERSATIONS) {
+    throw new RangeError(`a conversation batch holds at most ${MAX_BATCH_CONVERSATIONS} conversations, got ${pending.length}: split it`);
   }
-  const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      const result = await inSqlTransaction(poolOf(db), (tx) => writeBatch(tx, batch, options), {
-        maxWaitMs: options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
-        statementTimeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-      });
-      return { ...result, rejected: [...rejected, ...result.rejected] };
-    } catch (error) {
-      if (attempt >= maxAttempts || !isTransientConflict(error)) throw error;
-      await new Promise((resolve) => setTimeout(resolve, RETRY_BASE_DELAY_MS * attempt * (0.5 + Math.random())));
-    }
-  }
+  const transaction = () =>
+    inSqlTransaction(poolOf(db), (tx) => writeInTransaction(tx, pending, refused, plan), {
+      maxWaitMs: plan.maxWaitMs ?? DEFAULT_MAX_WAIT_MS,
+      statementTimeoutMs: plan.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    });
+  return retry(transaction, {
+    attempts: plan.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    retryable: isTransientConflict,
+    delayMs: (attempt) => RETRY_BASE_DELAY_MS * attempt * (0.5 + Math.random()),
+    ...(plan.sleep ? { sleep: plan.sleep } : {}),
+  });
 }
 
 /** One conversation of a batch, before we know whether it changed. */
 interface Pending {
-  id: string;
-  record: unknown;
+  record: StreamRecord;
   rawJson: string;
   rawHash: string;
-  fetchedAt: number;
   /** Filled lazily: unchanged conversations are never validated or extracted. Kept across retries. */
   extracted?: ExtractedConversation | { problem: string };
 }
 
 /**
  * Dedupes (last wins), sorts by id (rows are written in a stable order) and hashes; pure CPU,
- * outside the transaction. A record without a readable id, or whose text Postgres cannot
- * store, is rejected here.
+ * outside the transaction. A record whose id or text Postgres cannot store is refused here,
+ * where it can be named, rather than by Postgres for the whole batch.
  */
-function prepareBatch(records: readonly unknown[], fetchedAt: number): { batch: Pending[]; rejected: RejectedRecord[] } {
-  const rejected: RejectedRecord[] = [];
-  const byId = new Map<string, unknown>();
-  for (const record of records) {
-    const id = readConversationId(record);
-    if (id === undefined) {
-      const parsed = parseConversation(record);
-      rejected.push({ conversationId: undefined, record, problem: parsed.ok ? 'conversationId: required' : parsed.problem });
-    } else byId.set(id, record);
-  }
-  const batch: Pending[] = [];
+function prepareBatch(records: readonly StreamRecord[]): { pending: Pending[]; refused: RejectedRecord[] } {
+  const byId = new Map<string, StreamRecord>();
+  for (const record of records) byId.set(record.id, record);
+  const pending: Pending[] = [];
+  const refused: RejectedRecord[] = [];
   for (const id of [...byId.keys()].sort(compareCodeUnits)) {
-    const record = byId.get(id);
-    const rawJson = JSON.stringify(record);
-    // Refused here, where the record can be named, rather than by Postgres for the whole batch.
-    const unstorable = findUnstorableCharacter(rawJson);
-    if (unstorable) rejected.push({ conversationId: id, record, problem: unstorable });
-    else batch.push({ id, record, rawJson, rawHash: hashRawJson(rawJson), fetchedAt });
+    const record = byId.get(id)!;
+    const rawJson = JSON.stringify(record.raw);
+    // The id is checked on its own too: the boundary read it, it need not be raw's text.
+    const unstorable = findUnstorableCharacter(JSON.stringify(id)) ?? findUnstorableCharacter(rawJson);
+    if (unstorable) refused.push({ recordId: id, raw: record.raw, problem: unstorable });
+    else pending.push({ record, rawJson, rawHash: hashRawJson(rawJson) });
   }
-  return { batch, rejected };
+  return { pending, refused };
 }
 
-/** Checks the contract once per record (kept across transaction retries), then extracts. */
+/**
+ * Checks the contract once per record (kept across transaction retries), then extracts. The
+ * rows are keyed on raw's conversationId, the locks and the quarantine on the id read at the
+ * boundary: a record where they differ is refused rather than written under two names.
+ */
 function validate(p: Pending): ExtractedConversation | { problem: string } {
   if (!p.extracted) {
-    const parsed = parseConversation(p.record);
-    p.extracted = parsed.ok ? extractConversation(parsed.conversation, p) : { problem: parsed.problem };
+    const parsed = parseConversation(p.record.raw);
+    if (!parsed.ok) p.extracted = { problem: parsed.problem };
+    else if (parsed.conversation.conversationId !== p.record.id) p.extracted = { problem: 'conversationId: differs from the id read at the boundary' };
+    else p.extracted = extractConversation(parsed.conversation, p);
   }
   return p.extracted;
 }
@@ -174,74 +184,122 @@ function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-type BatchResult = Omit<WriteConversationsResult, 'rejected'> & { rejected: RejectedRecord[] };
+/** What the stored version of a conversation says about a new one. */
+interface StoredVersion {
+  hash: string;
+  fetchedAt: number | null;
+}
 
-async function writeBatch(tx: Tx, batch: Pending[], options: WriteConversationsOptions): Promise<BatchResult> {
-  const syncedAt = options.syncedAt.getTime();
-  const stored = new Map<string, { hash: string; fetchedAt: number | null }>();
-  if (batch.length > 0) {
-    const ids = arrayLiteral(batch.map((p) => p.id));
-    await lockConversationIds(tx, ids);
-    // A new statement, so a new snapshot: it sees whatever the writers we waited for committed.
-    const rows = await tx.$queryRawUnsafe<{ conversation_id: string; raw_hash: string; fetched_ms: number | null }[]>(
-      `SELECT conversation_id, raw_hash, (extract(epoch FROM fetched_at) * 1000)::float8 AS fetched_ms
-         FROM conversations WHERE conversation_id = ANY($1::text[])`,
-      ids,
-    );
-    for (const row of rows) stored.set(row.conversation_id, { hash: row.raw_hash, fetchedAt: row.fetched_ms });
-  }
+/** The batch sorted by what it needs. */
+interface Sorted {
+  /** Every id not refused, in id order: stale, unchanged and changed alike. */
+  storedIds: string[];
+  stale: string[];
+  unchanged: string[];
+  changed: Pending[];
+  refused: RejectedRecord[];
+}
 
-  const unchanged: string[] = [];
-  const changed: Pending[] = [];
-  const rejected: RejectedRecord[] = [];
-  let stale = 0;
-  for (const p of batch) {
-    const before = stored.get(p.id);
-    if (before?.fetchedAt != null && before.fetchedAt > p.fetchedAt) stale += 1;
-    else if (before?.hash === p.rawHash) unchanged.push(p.id);
+/** The body of the batch's transaction: lock, compare, write, quarantine, resolve. */
+async function writeInTransaction(tx: Tx, pending: Pending[], refusedBefore: RejectedRecord[], plan: BatchPlan): Promise<BatchWritten> {
+  const fetchedAt = plan.fetchedAt.getTime();
+  const stored = await lockAndReadStored(tx, pending);
+  const sorted = sortByStoredVersion(pending, stored, fetchedAt);
+  await touchUnchanged(tx, sorted.unchanged, plan);
+  if (sorted.changed.length > 0) await replaceChanged(tx, sorted.changed, stored, plan);
+  const refused = [...refusedBefore, ...sorted.refused];
+  const rejected = [...(plan.quarantine?.rejects ?? []), ...refused];
+  if (plan.quarantine) await quarantineRecords(tx, rejected, plan.quarantine.source, plan.syncedAt);
+  const stream = plan.quarantine?.source.stream;
+  const rejectsResolved = plan.resolveRejects ? await resolveRejects(tx, sorted.storedIds, plan.syncedAt, stream) : 0;
+  if (plan.afterWrite) await plan.afterWrite(tx);
+  return {
+    storedIds: sorted.storedIds,
+    changed: sorted.changed.length,
+    unchanged: sorted.unchanged.length,
+    stale: sorted.stale.length,
+    rejected: plan.quarantine ? rejected : refused,
+    rejectsResolved,
+  };
+}
+
+/**
+ * Locks the batch's ids (lockConversationIds), then reads their stored versions: a new
+ * statement, so a new snapshot, which sees whatever the writers we waited for committed.
+ */
+async function lockAndReadStored(tx: Tx, pending: Pending[]): Promise<Map<string, StoredVersion>> {
+  const stored = new Map<string, StoredVersion>();
+  if (pending.length === 0) return stored;
+  const ids = arrayLiteral(pending.map((p) => p.record.id));
+  await lockConversationIds(tx, ids);
+  const rows = await tx.$queryRawUnsafe<{ conversation_id: string; raw_hash: string; fetched_ms: number | null }[]>(
+    `SELECT conversation_id, raw_hash, (extract(epoch FROM fetched_at) * 1000)::float8 AS fetched_ms
+       FROM conversations WHERE conversation_id = ANY($1::text[])`,
+    ids,
+  );
+  for (const row of rows) stored.set(row.conversation_id, { hash: row.raw_hash, fetchedAt: row.fetched_ms });
+  return stored;
+}
+
+/** Stale (a later fetch is stored), unchanged (same hash), changed (validated), or refused by the contract. */
+function sortByStoredVersion(pending: Pending[], stored: Map<string, StoredVersion>, fetchedAt: number): Sorted {
+  const sorted: Sorted = { storedIds: [], stale: [], unchanged: [], changed: [], refused: [] };
+  for (const p of pending) {
+    const { id, raw } = p.record;
+    const before = stored.get(id);
+    if (before?.fetchedAt != null && before.fetchedAt > fetchedAt) sorted.stale.push(id);
+    else if (before?.hash === p.rawHash) sorted.unchanged.push(id);
     else {
       const result = validate(p);
-      if ('problem' in result) rejected.push({ conversationId: p.id, record: p.record, problem: result.problem });
-      else changed.push(p);
+      if ('problem' in result) {
+        sorted.refused.push({ recordId: id, raw, problem: result.problem });
+        continue;
+      }
+      sorted.changed.push(p);
     }
+    sorted.storedIds.push(id);
   }
-  const fetchedAt = batch[0]?.fetchedAt ?? syncedAt;
+  return sorted;
+}
 
-  if (unchanged.length > 0) {
-    await tx.$executeRawUnsafe(
-      `UPDATE conversations SET last_synced_at = to_timestamp($2::float8 / 1000),
-              fetched_at = GREATEST(fetched_at, to_timestamp($3::float8 / 1000))
-        WHERE conversation_id = ANY($1::text[])`,
-      arrayLiteral(unchanged),
-      syncedAt,
-      fetchedAt,
-    );
-  }
-  if (changed.length > 0) {
-    const extracted = changed.map((p) => p.extracted as ExtractedConversation);
-    await upsertConversations(tx, extracted, syncedAt, fetchedAt);
-    // Their old children go (the advisory locks make `stored` exact: no writer can have
-    // inserted one of these conversations since we read it).
-    const existed = changed.filter((p) => stored.has(p.id)).map((p) => p.id);
-    if (existed.length > 0) carryAttributesOver(extracted, await deleteChildren(tx, existed));
-    await insertChildren(tx, extracted);
-  }
-  if (options.afterWrite) await options.afterWrite(tx);
-  return { written: changed.length + unchanged.length, changed: changed.length, unchanged: unchanged.length, stale, rejected };
+/** Unchanged conversations: only last_synced_at (and fetched_at) move; no raw, no children are sent. */
+async function touchUnchanged(tx: Tx, ids: string[], plan: BatchPlan): Promise<void> {
+  if (ids.length === 0) return;
+  await tx.$executeRawUnsafe(
+    `UPDATE conversations SET last_synced_at = to_timestamp($2::float8 / 1000),
+            fetched_at = GREATEST(fetched_at, to_timestamp($3::float8 / 1000))
+      WHERE conversation_id = ANY($1::text[])`,
+    arrayLiteral(ids),
+    plan.syncedAt.getTime(),
+    plan.fetchedAt.getTime(),
+  );
+}
+
+/**
+ * New and changed conversations: upserted, the old children of those that existed deleted
+ * (the advisory locks make `stored` exact: no writer can have inserted one of them since we
+ * read it), and all their children inserted, attributes carried over.
+ */
+async function replaceChanged(tx: Tx, changed: Pending[], stored: Map<string, StoredVersion>, plan: BatchPlan): Promise<void> {
+  const extracted = changed.map((p) => p.extracted as ExtractedConversation);
+  await upsertConversations(tx, extracted, plan.syncedAt.getTime(), plan.fetchedAt.getTime());
+  const existed = changed.filter((p) => stored.has(p.record.id)).map((p) => p.record.id);
+  const previousAttributes = existed.length > 0 ? await deleteChildren(tx, existed) : new Map<string, string>();
+  await insertChildren(tx, extracted, previousAttributes);
 }
 
 /**
  * The query never carries participant attributes; only job results do. A version without
  * them keeps the attributes stored for the same participant (the custom data did not vanish,
- * the query just does not send it).
+ * the query just does not send it). A copy, not the extracted row: a retried transaction
+ * must read the stored attributes again.
  */
-function carryAttributesOver(extracted: ExtractedConversation[], previous: Map<string, string>): void {
-  if (previous.size === 0) return;
-  for (const e of extracted) {
-    for (const p of e.participants) {
-      if (p.attributesJson === null) p.attributesJson = previous.get(`${p.conversationId} ${p.participantId}`) ?? null;
-    }
-  }
+function withAttributesCarriedOver(participants: ParticipantRow[], previous: Map<string, string>): ParticipantRow[] {
+  if (previous.size === 0) return participants;
+  return participants.map((p) => {
+    const kept = p.attributesJson === null ? previous.get(`${p.conversationId} ${p.participantId}`) : undefined;
+    return kept === undefined ? p : { ...p, attributesJson: kept };
+  });
 }
 
 /** Namespace (first key) of our advisory locks, so they cannot collide with other features' locks. */
@@ -266,130 +324,80 @@ async function lockConversationIds(tx: Tx, idsLiteral: string): Promise<void> {
   );
 }
 
-/** Timestamps travel as epoch milliseconds (cheaper to format and parse than ISO text). */
-const msToTs = (expr: string): string => `to_timestamp(${expr}::float8 / 1000)`;
-const ms = (d: Date | null): number | null => (d === null ? null : d.getTime());
+/** The conversations' columns the upsert replaces: every described column but the key. */
+const UPDATED_COLUMNS = CONVERSATIONS.names.filter((name) => name !== 'conversation_id');
+const CONVERSATION_PARAMS = CONVERSATIONS.names.length;
+const SYNCED_AT = `to_timestamp($${CONVERSATION_PARAMS + 1}::float8 / 1000)`;
+const FETCHED_AT = `to_timestamp($${CONVERSATION_PARAMS + 2}::float8 / 1000)`;
 
-async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], syncedAt: number, fetchedAt: number): Promise<void> {
-  const cols = new ColumnLiterals(10);
-  for (const { conversation: c } of extracted) {
-    cols.row([c.conversationId, c.conversationStart.getTime(), ms(c.conversationEnd), c.originatingDirection,
-      c.conversationInitiator, c.externalTag, arrayLiteral(c.divisionIds), arrayLiteral(c.mediaTypes),
-      arrayLiteral(c.agentUserIds), c.rawHash]);
-  }
-  // raw: one parameter per conversation, parsed once by Postgres straight into jsonb (inside
-  // an array literal it would be escaped, then unescaped, for nothing).
-  const rawValues = extracted.map((_, i) => `(${i + 1}, $${i + 13}::jsonb)`).join(', ');
-  await tx.$executeRawUnsafe(
-    `INSERT INTO conversations AS c (
-       conversation_id, conversation_start, conversation_end, originating_direction,
-       conversation_initiator, external_tag, division_ids, media_types, agent_user_ids,
-       raw, raw_hash, first_synced_at, last_synced_at, last_changed_at, fetched_at)
-     SELECT u.id, ${msToTs('u.cs')}, ${msToTs('u.ce')}, u.od, u.ci, u.et, u.dv::text[], u.mt::text[], u.au::text[],
-            r.raw, u.hash, ${msToTs('$11')}, ${msToTs('$11')}, ${msToTs('$11')}, ${msToTs('$12')}
-       FROM unnest($1::text[], $2::int8[], $3::int8[], $4::text[], $5::text[], $6::text[],
-                   $7::text[], $8::text[], $9::text[], $10::text[])
-            WITH ORDINALITY AS u(id, cs, ce, od, ci, et, dv, mt, au, hash, ord)
+/**
+ * Upserts the conversations: described columns, raw, sync times. raw: one parameter per
+ * conversation, parsed once by Postgres straight into jsonb (inside an array literal it would
+ * be escaped, then unescaped, for nothing), joined to its row by position.
+ */
+function upsertConversationsSql(count: number): string {
+  const rawValues = Array.from({ length: count }, (_, i) => `(${i + 1}, $${i + CONVERSATION_PARAMS + 3}::jsonb)`).join(', ');
+  return `INSERT INTO conversations AS c (${CONVERSATIONS.names.join(', ')},
+       raw, first_synced_at, last_synced_at, last_changed_at, fetched_at)
+     SELECT ${CONVERSATIONS.selectList('u')}, r.raw, ${SYNCED_AT}, ${SYNCED_AT}, ${SYNCED_AT}, ${FETCHED_AT}
+       FROM unnest(${CONVERSATIONS.unnestParams(1)}) WITH ORDINALITY AS u(${CONVERSATIONS.names.join(', ')}, ord)
        JOIN (VALUES ${rawValues}) AS r(ord, raw) ON r.ord = u.ord
       ORDER BY u.ord
      ON CONFLICT (conversation_id) DO UPDATE SET
-       conversation_start = EXCLUDED.conversation_start,
-       conversation_end = EXCLUDED.conversation_end,
-       originating_direction = EXCLUDED.originating_direction,
-       conversation_initiator = EXCLUDED.conversation_initiator,
-       external_tag = EXCLUDED.external_tag,
-       division_ids = EXCLUDED.division_ids,
-       media_types = EXCLUDED.media_types,
-       agent_user_ids = EXCLUDED.agent_user_ids,
+       ${UPDATED_COLUMNS.map((name) => `${name} = EXCLUDED.${name}`).join(', ')},
        raw = EXCLUDED.raw,
-       raw_hash = EXCLUDED.raw_hash,
        last_synced_at = EXCLUDED.last_synced_at,
        fetched_at = EXCLUDED.fetched_at,
-       last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END`,
-    ...cols.literals(), syncedAt, fetchedAt, ...extracted.map((e) => e.rawJson),
+       last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END`;
+}
+
+async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], syncedAt: number, fetchedAt: number): Promise<void> {
+  await tx.$executeRawUnsafe(
+    upsertConversationsSql(extracted.length),
+    ...CONVERSATIONS.literals(extracted.map((e) => e.conversation)),
+    syncedAt,
+    fetchedAt,
+    ...extracted.map((e) => e.rawJson),
   );
 }
 
+/** The tables holding a conversation's children, in insert order. */
+const CHILD_TABLES = [PARTICIPANTS, SESSIONS, SEGMENTS, SESSION_METRICS] as const;
+
 /** Deletes the children of `ids`; returns the stored participant attributes, by conversation and participant id. */
 async function deleteChildren(tx: Tx, ids: string[]): Promise<Map<string, string>> {
+  const others = CHILD_TABLES.slice(1).map((t, i) => `d${i} AS (DELETE FROM ${t.table} WHERE conversation_id = ANY($1::text[]))`);
   const kept = await tx.$queryRawUnsafe<{ k: string; a: string }[]>(
-    `WITH p AS (DELETE FROM participants WHERE conversation_id = ANY($1::text[])
+    `WITH p AS (DELETE FROM ${PARTICIPANTS.table} WHERE conversation_id = ANY($1::text[])
                 RETURNING conversation_id, participant_id, attributes),
-          s AS (DELETE FROM sessions WHERE conversation_id = ANY($1::text[])),
-          g AS (DELETE FROM segments WHERE conversation_id = ANY($1::text[])),
-          m AS (DELETE FROM session_metrics WHERE conversation_id = ANY($1::text[]))
+          ${others.join(',\n          ')}
      SELECT conversation_id || ' ' || participant_id AS k, attributes::text AS a FROM p WHERE attributes IS NOT NULL`,
     arrayLiteral(ids),
   );
   return new Map(kept.map((r) => [r.k, r.a]));
 }
 
-/** `$n::type[], ...` for `types`, numbering on from `first`. */
-function arrayParams(types: readonly string[], first: number): string {
-  return types.map((t, i) => `$${first + i}::${t}[]`).join(', ');
-}
-
-const T = 'text';
-const PARTICIPANT_TYPES = [T, T, 'int4', T, T, T, T, T, T, T, 'bool', T];
-const SESSION_TYPES = [T, T, T, 'int4', T, T, T, T, T, T, T, T, T, T, T, T, T, T, 'bool', T, T, T, T, T];
-const SEGMENT_TYPES = [T, T, 'int4', T, 'int8', 'int8', T, T, T, T, T, T, T, 'bool', T, T];
-const METRIC_TYPES = [T, T, 'int4', T, 'int8', 'int8'];
-
-/** Four data-modifying CTEs: all the children of a batch in one statement, one round trip. */
+/** Data-modifying CTEs, one per child table: all the children of a batch in one statement, one round trip. */
 const INSERT_CHILDREN_SQL = (() => {
-  const s = 1 + PARTICIPANT_TYPES.length;
-  const g = s + SESSION_TYPES.length;
-  const m = g + SEGMENT_TYPES.length;
-  return `
-    WITH p AS (
-      INSERT INTO participants (conversation_id, participant_id, participant_index, purpose, user_id,
-        participant_name, team_id, external_contact_id, external_organization_id, flagged_reason, screen_recording,
-        attributes)
-      SELECT c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12::jsonb
-        FROM unnest(${arrayParams(PARTICIPANT_TYPES, 1)}) AS x(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12)
-    ), s AS (
-      INSERT INTO sessions (conversation_id, participant_id, session_id, session_index, media_type, direction, ani,
-        dnis, session_dnis, address_from, address_to, address_self, address_other, remote, provider, message_type,
-        edge_id, protocol_call_id, recording, selected_agent_id, used_routing, outbound_campaign_id, flow_id, flow_name)
-      SELECT * FROM unnest(${arrayParams(SESSION_TYPES, s)})
-    ), g AS (
-      INSERT INTO segments (conversation_id, session_id, segment_index, participant_id, segment_start, segment_end,
-        segment_type, queue_id, group_id, wrap_up_code, wrap_up_note, disconnect_type, error_code, conference,
-        subject, requested_language_id)
-      SELECT c1, c2, c3, c4, ${msToTs('c5')}, ${msToTs('c6')}, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16
-        FROM unnest(${arrayParams(SEGMENT_TYPES, g)}) AS x(c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16)
-    )
-    INSERT INTO session_metrics (conversation_id, session_id, metric_index, name, value, emit_date)
-    SELECT c1, c2, c3, c4, c5, ${msToTs('c6')}
-      FROM unnest(${arrayParams(METRIC_TYPES, m)}) AS x(c1, c2, c3, c4, c5, c6)`;
+  let first = 1;
+  const inserts = CHILD_TABLES.map((spec) => {
+    const sql = spec.insertSql(first);
+    first += spec.names.length;
+    return sql;
+  });
+  const last = inserts.pop()!;
+  return `WITH ${inserts.map((sql, i) => `c${i} AS (${sql})`).join(', ')} ${last}`;
 })();
 
-async function insertChildren(tx: Tx, extracted: ExtractedConversation[]): Promise<void> {
-  const P = new ColumnLiterals(PARTICIPANT_TYPES.length);
-  const S = new ColumnLiterals(SESSION_TYPES.length);
-  const G = new ColumnLiterals(SEGMENT_TYPES.length);
-  const M = new ColumnLiterals(METRIC_TYPES.length);
-  for (const e of extracted) {
-    for (const p of e.participants) {
-      P.row([p.conversationId, p.participantId, p.participantIndex, p.purpose, p.userId, p.participantName,
-        p.teamId, p.externalContactId, p.externalOrganizationId, p.flaggedReason, p.screenRecording, p.attributesJson]);
-    }
-    for (const s of e.sessions) {
-      S.row([s.conversationId, s.participantId, s.sessionId, s.sessionIndex, s.mediaType, s.direction, s.ani,
-        s.dnis, s.sessionDnis, s.addressFrom, s.addressTo, s.addressSelf, s.addressOther, s.remote, s.provider,
-        s.messageType, s.edgeId, s.protocolCallId, s.recording, s.selectedAgentId, s.usedRouting,
-        s.outboundCampaignId, s.flowId, s.flowName]);
-    }
-    for (const g of e.segments) {
-      G.row([g.conversationId, g.sessionId, g.segmentIndex, g.participantId, g.segmentStart.getTime(),
-        ms(g.segmentEnd), g.segmentType, g.queueId, g.groupId, g.wrapUpCode, g.wrapUpNote, g.disconnectType,
-        g.errorCode, g.conference, g.subject, g.requestedLanguageId]);
-    }
-    for (const m of e.sessionMetrics) {
-      M.row([m.conversationId, m.sessionId, m.metricIndex, m.name, m.value, ms(m.emitDate)]);
-    }
-  }
-  await tx.$executeRawUnsafe(INSERT_CHILDREN_SQL, ...P.literals(), ...S.literals(), ...G.literals(), ...M.literals());
+async function insertChildren(tx: Tx, extracted: ExtractedConversation[], previousAttributes: Map<string, string>): Promise<void> {
+  const participants = withAttributesCarriedOver(extracted.flatMap((e) => e.participants), previousAttributes);
+  await tx.$executeRawUnsafe(
+    INSERT_CHILDREN_SQL,
+    ...PARTICIPANTS.literals(participants),
+    ...SESSIONS.literals(extracted.flatMap((e) => e.sessions)),
+    ...SEGMENTS.literals(extracted.flatMap((e) => e.segments)),
+    ...SESSION_METRICS.literals(extracted.flatMap((e) => e.sessionMetrics)),
+  );
 }
 
 /** Deadlock (40P01) or serialization failure (40001), however Prisma wrapped it (P2034, P2010 + code). */

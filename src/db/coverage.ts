@@ -12,7 +12,7 @@ import {
   type Range,
   type ScopeCoverage,
 } from '../decisions/coverage.ts';
-import { FINISHED_WINDOW_STATUSES, SPLIT_WINDOW_STATUS } from '../decisions/states.ts';
+import { FINISHED_WINDOW_STATUSES, RUN_STATUS, SPLIT_WINDOW_STATUS, WINDOW_STATUS } from '../decisions/states.ts';
 
 export interface ScopeCoverageRow extends ScopeCoverage {
   scopeKey: string;
@@ -49,7 +49,7 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
     `WITH parents AS (SELECT DISTINCT parent_window_id FROM sync_windows WHERE parent_window_id IS NOT NULL)
      SELECT r.run_id::text AS "runId", r.agent_ids AS "agentIds", r.interval_start AS "intervalStart",
             r.interval_end AS "intervalEnd", r.catch_up_from AS "catchUpFrom", r.started_at AS "startedAt",
-            (r.status = 'running' AND r.heartbeat_at >= $2) AS alive,
+            (r.status = $5 AND r.heartbeat_at >= $2) AS alive,
             w.window_start AS "windowStart", w.window_end AS "windowEnd", w.status AS "windowStatus",
             (w.parent_window_id IS NULL) AS "topLevel", w.hole
        FROM sync_runs r
@@ -68,6 +68,7 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
     options.aliveSince,
     SPLIT_WINDOW_STATUS,
     options.agentIds === undefined ? null : [...options.agentIds],
+    RUN_STATUS.running,
   );
   const only = options.agentIds === undefined ? undefined : runScopeKey(options.agentIds);
   const runs = new Map<string, { scopeKey: string; agentIds: string[]; startedAt: Date; run: LedgerRun & { windows: LedgerWindow[]; inProgress: Range[] } }>();
@@ -87,7 +88,7 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
     if (row.windowStart === null || row.windowEnd === null) continue;
     const window = { start: row.windowStart, end: row.windowEnd };
     entry.run.windows.push({ ...window, topLevel: row.topLevel === true, hole: row.hole === true });
-    if (row.alive && row.hole && (row.windowStatus === 'pending' || row.windowStatus === 'running')) entry.run.inProgress.push(window);
+    if (row.alive && row.hole && (row.windowStatus === WINDOW_STATUS.pending || row.windowStatus === WINDOW_STATUS.running)) entry.run.inProgress.push(window);
   }
   const byScope = new Map<string, { agentIds: string[]; lastRunAt: Date; runs: LedgerRun[] }>();
   for (const { scopeKey, agentIds, startedAt, run } of runs.values()) {

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { GenesysConversation, GenesysParticipant, GenesysSession } from '../genesys/schemas.ts';
+import { col, defineTable, type RowOf } from './table-spec.ts';
 
 /** A conversation record that passed the contract (the API's object, unknown fields included). */
 export type ConversationRecord = GenesysConversation;
@@ -21,96 +22,104 @@ export type SessionRecord = GenesysSession;
  */
 export const EXTRACTOR_VERSION = 2;
 
-/* Row shapes: field names are the Prisma model's, so the rows also feed Prisma directly. */
+/*
+ * The tables of a conversation, one description each (table-spec.ts): field names are the
+ * Prisma model's, column names and types the migration's. The row types follow from them.
+ */
 
-interface ConversationRow {
-  conversationId: string;
-  conversationStart: Date;
-  conversationEnd: Date | null;
-  originatingDirection: string | null;
-  conversationInitiator: string | null;
-  externalTag: string | null;
-  divisionIds: string[];
+export const CONVERSATIONS = defineTable('conversations', {
+  conversationId: col.text('conversation_id'),
+  conversationStart: col.timestamptz('conversation_start'),
+  conversationEnd: col.timestamptz('conversation_end').orNull,
+  originatingDirection: col.text('originating_direction').orNull,
+  conversationInitiator: col.text('conversation_initiator').orNull,
+  externalTag: col.text('external_tag').orNull,
+  divisionIds: col.textArray('division_ids'),
   /** Distinct session media types, sorted. */
-  mediaTypes: string[];
+  mediaTypes: col.textArray('media_types'),
   /** Distinct userIds of participants with purpose `agent`, sorted. */
-  agentUserIds: string[];
-  /** The record itself (not a copy). */
-  raw: ConversationRecord;
+  agentUserIds: col.textArray('agent_user_ids'),
   /** md5 hex of the extractor version and `rawJson` (see hashRawJson). */
-  rawHash: string;
-}
+  rawHash: col.text('raw_hash'),
+});
 
-interface ParticipantRow {
-  conversationId: string;
-  participantId: string;
-  participantIndex: number;
-  purpose: string;
-  userId: string | null;
-  participantName: string | null;
-  teamId: string | null;
-  externalContactId: string | null;
-  externalOrganizationId: string | null;
-  flaggedReason: string | null;
-  screenRecording: boolean | null;
+export const PARTICIPANTS = defineTable('participants', {
+  conversationId: col.text('conversation_id'),
+  participantId: col.text('participant_id'),
+  participantIndex: col.int4('participant_index'),
+  purpose: col.text('purpose'),
+  userId: col.text('user_id').orNull,
+  participantName: col.text('participant_name').orNull,
+  teamId: col.text('team_id').orNull,
+  externalContactId: col.text('external_contact_id').orNull,
+  externalOrganizationId: col.text('external_organization_id').orNull,
+  flaggedReason: col.text('flagged_reason').orNull,
+  screenRecording: col.bool('screen_recording').orNull,
   /** JSON text of the participant's attributes map; null when the record carries none. */
-  attributesJson: string | null;
-}
+  attributesJson: col.jsonb('attributes').orNull,
+});
 
-interface SessionRow {
-  conversationId: string;
-  participantId: string;
-  sessionId: string;
-  sessionIndex: number;
-  mediaType: string | null;
-  direction: string | null;
-  ani: string | null;
-  dnis: string | null;
-  sessionDnis: string | null;
-  addressFrom: string | null;
-  addressTo: string | null;
-  addressSelf: string | null;
-  addressOther: string | null;
-  remote: string | null;
-  provider: string | null;
-  messageType: string | null;
-  edgeId: string | null;
-  protocolCallId: string | null;
-  recording: boolean | null;
-  selectedAgentId: string | null;
-  usedRouting: string | null;
-  outboundCampaignId: string | null;
-  flowId: string | null;
-  flowName: string | null;
-}
+export const SESSIONS = defineTable('sessions', {
+  conversationId: col.text('conversation_id'),
+  participantId: col.text('participant_id'),
+  sessionId: col.text('session_id'),
+  sessionIndex: col.int4('session_index'),
+  mediaType: col.text('media_type').orNull,
+  direction: col.text('direction').orNull,
+  ani: col.text('ani').orNull,
+  dnis: col.text('dnis').orNull,
+  sessionDnis: col.text('session_dnis').orNull,
+  addressFrom: col.text('address_from').orNull,
+  addressTo: col.text('address_to').orNull,
+  addressSelf: col.text('address_self').orNull,
+  addressOther: col.text('address_other').orNull,
+  remote: col.text('remote').orNull,
+  provider: col.text('provider').orNull,
+  messageType: col.text('message_type').orNull,
+  edgeId: col.text('edge_id').orNull,
+  protocolCallId: col.text('protocol_call_id').orNull,
+  recording: col.bool('recording').orNull,
+  selectedAgentId: col.text('selected_agent_id').orNull,
+  usedRouting: col.text('used_routing').orNull,
+  outboundCampaignId: col.text('outbound_campaign_id').orNull,
+  flowId: col.text('flow_id').orNull,
+  flowName: col.text('flow_name').orNull,
+});
 
-interface SegmentRow {
-  conversationId: string;
-  sessionId: string;
-  segmentIndex: number;
-  participantId: string;
-  segmentStart: Date;
-  segmentEnd: Date | null;
-  segmentType: string | null;
-  queueId: string | null;
-  groupId: string | null;
-  wrapUpCode: string | null;
-  wrapUpNote: string | null;
-  disconnectType: string | null;
-  errorCode: string | null;
-  conference: boolean | null;
-  subject: string | null;
-  requestedLanguageId: string | null;
-}
+export const SEGMENTS = defineTable('segments', {
+  conversationId: col.text('conversation_id'),
+  sessionId: col.text('session_id'),
+  segmentIndex: col.int4('segment_index'),
+  participantId: col.text('participant_id'),
+  segmentStart: col.timestamptz('segment_start'),
+  segmentEnd: col.timestamptz('segment_end').orNull,
+  segmentType: col.text('segment_type').orNull,
+  queueId: col.text('queue_id').orNull,
+  groupId: col.text('group_id').orNull,
+  wrapUpCode: col.text('wrap_up_code').orNull,
+  wrapUpNote: col.text('wrap_up_note').orNull,
+  disconnectType: col.text('disconnect_type').orNull,
+  errorCode: col.text('error_code').orNull,
+  conference: col.bool('conference').orNull,
+  subject: col.text('subject').orNull,
+  requestedLanguageId: col.text('requested_language_id').orNull,
+});
 
-interface SessionMetricRow {
-  conversationId: string;
-  sessionId: string;
-  metricIndex: number;
-  name: string;
-  value: number;
-  emitDate: Date | null;
-}
+export const SESSION_METRICS = defineTable('session_metrics', {
+  conversationId: col.text('conversation_id'),
+  sessionId: col.text('session_id'),
+  metricIndex: col.int4('metric_index'),
+  name: col.text('name'),
+  value: col.int8('value'),
+  emitDate: col.timestamptz('emit_date').orNull,
+});
+
+/** The conversation's row, and the record itself (not a copy): raw travels as its own parameter. */
+type ConversationRow = RowOf<typeof CONVERSATIONS> & { raw: ConversationRecord };
+export type ParticipantRow = RowOf<typeof PARTICIPANTS>;
+type SessionRow = RowOf<typeof SESSIONS>;
+type SegmentRow = RowOf<typeof SEGMENTS>;
+type SessionMetricRow = RowOf<typeof SESSION_METRICS>;
 
 export interface ExtractedConversation {
   conversation: ConversationRow;
@@ -139,6 +148,18 @@ export function findUnstorableCharacter(json: string): string | undefined {
     : `contains an unpaired UTF-16 surrogate (\\u${match[1]}), which Postgres cannot store`;
 }
 
+/** A NUL, or a UTF-16 surrogate without its other half: what Postgres text and jsonb cannot hold. */
+const UNSTORABLE_CHARACTER = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * `text` when Postgres can store it, else its JSON string literal (`"a\u0000b"`, quotes
+ * included): readable, unambiguous (an id of Genesys never starts with a quote), and storable,
+ * so a record whose very key is unstorable can still be quarantined under that key.
+ */
+export function storableText(text: string): string {
+  return UNSTORABLE_CHARACTER.test(text) ? JSON.stringify(text) : text;
+}
+
 /**
  * md5 hex of the extractor version and a JSON text: the change detector of re-syncs (not a
  * security boundary). The version makes an upgrade's first sync rewrite every conversation once.
@@ -151,6 +172,19 @@ const date = (text: string): Date => new Date(Date.parse(text));
 const dateOrNull = (text: string | null | undefined): Date | null => (text == null ? null : date(text));
 const orNull = <T>(value: T | null | undefined): T | null => value ?? null;
 
+type Segment = NonNullable<SessionRecord['segments']>[number];
+type Metric = NonNullable<SessionRecord['metrics']>[number];
+
+/** Where a child row sits: its conversation, participant and session. */
+interface SessionPlace {
+  conversationId: string;
+  participantId: string;
+  sessionId: string;
+}
+
+/** The rows of one record's children, filled participant by participant. */
+type Children = Pick<ExtractedConversation, 'participants' | 'sessions' | 'segments' | 'sessionMetrics'>;
+
 /**
  * Projects one record onto the rows of conversations, participants, sessions, segments and
  * session_metrics. Indexes (participant_index, session_index, segment_index, metric_index) are
@@ -161,104 +195,109 @@ export function extractConversation(
   /** The record's JSON text and its hash when the caller computed them already (the writer does). */
   precomputed?: { rawJson: string; rawHash: string },
 ): ExtractedConversation {
-  const { conversationId } = record;
   const rawJson = precomputed?.rawJson ?? JSON.stringify(record);
-  const participants: ParticipantRow[] = [];
-  const sessions: SessionRow[] = [];
-  const segments: SegmentRow[] = [];
-  const sessionMetrics: SessionMetricRow[] = [];
-  const mediaTypes = new Set<string>();
-  const agentUserIds = new Set<string>();
-
-  (record.participants ?? []).forEach((p, participantIndex) => {
-    const { participantId } = p;
-    const userId = orNull(p.userId);
-    if (p.purpose === 'agent' && userId !== null) agentUserIds.add(userId);
-    participants.push({
-      conversationId,
-      participantId,
-      participantIndex,
-      purpose: p.purpose,
-      userId,
-      participantName: orNull(p.participantName),
-      teamId: orNull(p.teamId),
-      externalContactId: orNull(p.externalContactId),
-      externalOrganizationId: orNull(p.externalOrganizationId),
-      flaggedReason: orNull(p.flaggedReason),
-      screenRecording: orNull(p.screenRecording),
-      attributesJson: p.attributes == null ? null : JSON.stringify(p.attributes),
-    });
-
-    (p.sessions ?? []).forEach((s, sessionIndex) => {
-      const { sessionId } = s;
-      const mediaType = orNull(s.mediaType);
-      if (mediaType !== null) mediaTypes.add(mediaType);
-      sessions.push({
-        conversationId,
-        participantId,
-        sessionId,
-        sessionIndex,
-        mediaType,
-        direction: orNull(s.direction),
-        ani: orNull(s.ani),
-        dnis: orNull(s.dnis),
-        sessionDnis: orNull(s.sessionDnis),
-        addressFrom: orNull(s.addressFrom),
-        addressTo: orNull(s.addressTo),
-        addressSelf: orNull(s.addressSelf),
-        addressOther: orNull(s.addressOther),
-        remote: orNull(s.remote),
-        provider: orNull(s.provider),
-        messageType: orNull(s.messageType),
-        edgeId: orNull(s.edgeId),
-        protocolCallId: orNull(s.protocolCallId),
-        recording: orNull(s.recording),
-        selectedAgentId: orNull(s.selectedAgentId),
-        usedRouting: orNull(s.usedRouting),
-        outboundCampaignId: orNull(s.outboundCampaignId),
-        flowId: orNull(s.flow?.flowId),
-        flowName: orNull(s.flow?.flowName),
-      });
-
-      (s.segments ?? []).forEach((g, segmentIndex) => {
-        segments.push({
-          conversationId,
-          sessionId,
-          segmentIndex,
-          participantId,
-          segmentStart: date(g.segmentStart),
-          segmentEnd: dateOrNull(g.segmentEnd),
-          segmentType: orNull(g.segmentType),
-          queueId: orNull(g.queueId),
-          groupId: orNull(g.groupId),
-          wrapUpCode: orNull(g.wrapUpCode),
-          wrapUpNote: orNull(g.wrapUpNote),
-          disconnectType: orNull(g.disconnectType),
-          errorCode: orNull(g.errorCode),
-          conference: orNull(g.conference),
-          subject: orNull(g.subject),
-          requestedLanguageId: orNull(g.requestedLanguageId),
-        });
-      });
-
-      (s.metrics ?? []).forEach((m, metricIndex) => {
-        sessionMetrics.push({ conversationId, sessionId, metricIndex, name: m.name, value: m.value, emitDate: dateOrNull(m.emitDate) });
-      });
-    });
-  });
-
+  const children: Children = { participants: [], sessions: [], segments: [], sessionMetrics: [] };
+  (record.participants ?? []).forEach((p, index) => extractParticipant(children, record.conversationId, p, index));
   const conversation: ConversationRow = {
-    conversationId,
+    conversationId: record.conversationId,
     conversationStart: date(record.conversationStart),
     conversationEnd: dateOrNull(record.conversationEnd),
     originatingDirection: orNull(record.originatingDirection),
     conversationInitiator: orNull(record.conversationInitiator),
     externalTag: orNull(record.externalTag),
     divisionIds: record.divisionIds ?? [],
-    mediaTypes: [...mediaTypes].sort(),
-    agentUserIds: [...agentUserIds].sort(),
+    mediaTypes: distinctSorted(children.sessions, (s) => s.mediaType),
+    agentUserIds: distinctSorted(children.participants, (p) => (p.purpose === 'agent' ? p.userId : null)),
     raw: record,
     rawHash: precomputed?.rawHash ?? hashRawJson(rawJson),
   };
-  return { conversation, participants, sessions, segments, sessionMetrics, rawJson };
+  return { conversation, ...children, rawJson };
+}
+
+/** The distinct non-null values `pick` reads from `rows`, sorted. */
+function distinctSorted<R>(rows: readonly R[], pick: (row: R) => string | null): string[] {
+  const values = new Set<string>();
+  for (const row of rows) {
+    const value = pick(row);
+    if (value !== null) values.add(value);
+  }
+  return [...values].sort();
+}
+
+function extractParticipant(out: Children, conversationId: string, p: ParticipantRecord, participantIndex: number): void {
+  const { participantId } = p;
+  out.participants.push({
+    conversationId,
+    participantId,
+    participantIndex,
+    purpose: p.purpose,
+    userId: orNull(p.userId),
+    participantName: orNull(p.participantName),
+    teamId: orNull(p.teamId),
+    externalContactId: orNull(p.externalContactId),
+    externalOrganizationId: orNull(p.externalOrganizationId),
+    flaggedReason: orNull(p.flaggedReason),
+    screenRecording: orNull(p.screenRecording),
+    attributesJson: p.attributes == null ? null : JSON.stringify(p.attributes),
+  });
+  (p.sessions ?? []).forEach((s, sessionIndex) => {
+    const place: SessionPlace = { conversationId, participantId, sessionId: s.sessionId };
+    out.sessions.push(sessionRow(place, s, sessionIndex));
+    (s.segments ?? []).forEach((g, segmentIndex) => out.segments.push(segmentRow(place, g, segmentIndex)));
+    (s.metrics ?? []).forEach((m, metricIndex) => out.sessionMetrics.push(metricRow(place, m, metricIndex)));
+  });
+}
+
+function sessionRow({ conversationId, participantId, sessionId }: SessionPlace, s: SessionRecord, sessionIndex: number): SessionRow {
+  return {
+    conversationId,
+    participantId,
+    sessionId,
+    sessionIndex,
+    mediaType: orNull(s.mediaType),
+    direction: orNull(s.direction),
+    ani: orNull(s.ani),
+    dnis: orNull(s.dnis),
+    sessionDnis: orNull(s.sessionDnis),
+    addressFrom: orNull(s.addressFrom),
+    addressTo: orNull(s.addressTo),
+    addressSelf: orNull(s.addressSelf),
+    addressOther: orNull(s.addressOther),
+    remote: orNull(s.remote),
+    provider: orNull(s.provider),
+    messageType: orNull(s.messageType),
+    edgeId: orNull(s.edgeId),
+    protocolCallId: orNull(s.protocolCallId),
+    recording: orNull(s.recording),
+    selectedAgentId: orNull(s.selectedAgentId),
+    usedRouting: orNull(s.usedRouting),
+    outboundCampaignId: orNull(s.outboundCampaignId),
+    flowId: orNull(s.flow?.flowId),
+    flowName: orNull(s.flow?.flowName),
+  };
+}
+
+function segmentRow({ conversationId, participantId, sessionId }: SessionPlace, g: Segment, segmentIndex: number): SegmentRow {
+  return {
+    conversationId,
+    sessionId,
+    segmentIndex,
+    participantId,
+    segmentStart: date(g.segmentStart),
+    segmentEnd: dateOrNull(g.segmentEnd),
+    segmentType: orNull(g.segmentType),
+    queueId: orNull(g.queueId),
+    groupId: orNull(g.groupId),
+    wrapUpCode: orNull(g.wrapUpCode),
+    wrapUpNote: orNull(g.wrapUpNote),
+    disconnectType: orNull(g.disconnectType),
+    errorCode: orNull(g.errorCode),
+    conference: orNull(g.conference),
+    subject: orNull(g.subject),
+    requestedLanguageId: orNull(g.requestedLanguageId),
+  };
+}
+
+function metricRow({ conversationId, sessionId }: SessionPlace, m: Metric, metricIndex: number): SessionMetricRow {
+  return { conversationId, sessionId, metricIndex, name: m.name, value: m.value, emitDate: dateOrNull(m.emitDate) };
 }

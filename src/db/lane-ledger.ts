@@ -3,7 +3,7 @@
  * runs that died, and which UTC days were read through which lane (docs/sync.md §13–15).
  */
 import type { Db } from './client.ts';
-import { FINISHED_WINDOW_STATUSES } from '../decisions/states.ts';
+import { FINISHED_WINDOW_STATUSES, RUN_KIND, RUN_STATUS } from '../decisions/states.ts';
 import { daysCoveredBy, daysTouchedBy } from '../decisions/settling.ts';
 
 /** A window finished by either of these statuses holds all of its data. */
@@ -21,7 +21,7 @@ export interface AbandonedJob {
  */
 export async function findAbandonedJobs(db: Db): Promise<AbandonedJob[]> {
   const rows = await db.syncWindow.findMany({
-    where: { jobId: { not: null }, run: { status: { not: 'running' } } },
+    where: { jobId: { not: null }, run: { status: { not: RUN_STATUS.running } } },
     select: { windowId: true, jobId: true },
     orderBy: { windowId: 'asc' },
   });
@@ -38,7 +38,7 @@ export async function clearWindowJob(db: Db, windowId: bigint): Promise<void> {
  */
 export async function findQueryReadDays(db: Db, since: Date): Promise<Set<number>> {
   const rows = await db.syncWindow.findMany({
-    where: { lane: 'query', status: { in: FINISHED }, windowEnd: { gt: since }, run: { kind: 'sync' } },
+    where: { lane: 'query', status: { in: FINISHED }, windowEnd: { gt: since }, run: { kind: RUN_KIND.sync } },
     select: { windowStart: true, windowEnd: true },
   });
   const days = new Set<number>();

@@ -7,15 +7,47 @@
 import type { Db } from './client.ts';
 import {
   FINISHED_WINDOW_STATUSES,
-  SPLIT_WINDOW_STATUS,
+  type FinishedWindowStatus,
+  RUN_STATUS,
+  WINDOW_STATUS,
   type FinalRunStatus,
   type RunKind,
-  type RunStatus,
-  type WindowStatus,
 } from '../decisions/states.ts';
 import type { Window } from '../decisions/windows.ts';
-import type { NewWindow, WindowDone, WindowFailed } from '../pipeline/run-ports.ts';
+import type { LaneName } from '../decisions/plan.ts';
 
+/** The stream of windows planned before streams existed (the column's default). */
+export const DEFAULT_STREAM = 'conversations';
+
+export interface NewWindow {
+  scopeKey: string;
+  scopeAgentIds: string[];
+  start: Date;
+  end: Date;
+  lane: LaneName;
+  parentWindowId?: bigint;
+}
+
+export interface WindowDone {
+  status: FinishedWindowStatus;
+  lane: LaneName;
+  laneNote?: string;
+  /** The largest totalHits announced; null where the lane has none. */
+  totalHits: number | null;
+  idsReceived: number;
+  pages: number;
+  conversationsWritten: number;
+  recordsRejected: number;
+  at: Date;
+}
+
+export interface WindowFailed {
+  error: string;
+  pages: number;
+  conversationsWritten: number;
+  recordsRejected: number;
+  at: Date;
+}
 
 export interface RunCounts {
   windowsTotal: number;
@@ -44,7 +76,7 @@ export interface NewRun {
 
 /** The first heartbeat is the column's default, now() on the database's clock (see heartbeatRun). */
 export async function createRun(db: Db, run: NewRun): Promise<void> {
-  await db.syncRun.create({ data: { ...run, status: 'running' satisfies RunStatus } });
+  await db.syncRun.create({ data: { ...run, status: RUN_STATUS.running } });
 }
 
 /**
@@ -76,15 +108,17 @@ export async function finishRun(
   });
 }
 
-export async function insertWindows(db: Db, runId: string, windows: readonly NewWindow[]): Promise<bigint[]> {
+/** Inserts the windows of `stream` (default: conversations), pending; returns their ids, in order. */
+export async function insertWindows(db: Db, runId: string, windows: readonly NewWindow[], stream = DEFAULT_STREAM): Promise<bigint[]> {
   const rows = await db.syncWindow.createManyAndReturn({
     data: windows.map((w) => ({
       runId,
+      stream,
       scopeKey: w.scopeKey,
       scopeAgentIds: w.scopeAgentIds,
       windowStart: w.start,
       windowEnd: w.end,
-      status: 'pending' satisfies WindowStatus,
+      status: WINDOW_STATUS.pending,
       lane: w.lane,
       parentWindowId: w.parentWindowId ?? null,
     })),
@@ -96,7 +130,7 @@ export async function insertWindows(db: Db, runId: string, windows: readonly New
 export async function markWindowRunning(db: Db, windowId: bigint, at: Date): Promise<void> {
   await db.syncWindow.update({
     where: { windowId },
-    data: { status: 'running' satisfies WindowStatus, attempts: { increment: 1 }, startedAt: at, error: null },
+    data: { status: WINDOW_STATUS.running, attempts: { increment: 1 }, startedAt: at, error: null },
   });
 }
 
@@ -126,7 +160,7 @@ export async function markWindowFailed(db: Db, windowId: bigint, result: WindowF
   await db.syncWindow.update({
     where: { windowId },
     data: {
-      status: 'failed' satisfies WindowStatus,
+      status: WINDOW_STATUS.failed,
       error: result.error.slice(0, 4000),
       pages: result.pages,
       conversationsWritten: result.conversationsWritten,
@@ -137,7 +171,7 @@ export async function markWindowFailed(db: Db, windowId: bigint, result: WindowF
 }
 
 export async function markWindowSplit(db: Db, windowId: bigint, totalHits: number, at: Date): Promise<void> {
-  await db.syncWindow.update({ where: { windowId }, data: { status: SPLIT_WINDOW_STATUS, totalHits, finishedAt: at } });
+  await db.syncWindow.update({ where: { windowId }, data: { status: WINDOW_STATUS.split, totalHits, finishedAt: at } });
 }
 
 /** Windows still pending or running when a run stops (killed, interrupted) are left as they are:

@@ -16,7 +16,10 @@ export interface StreamRecord {
 
 /** A record that is not stored, kept in sync_rejects with why. */
 export interface RejectedRecord {
-  /** The record's key when one could be read. */
+  /**
+   * The record's key when one could be read. One that Postgres cannot store as text (a NUL,
+   * an unpaired surrogate) is quarantined under its JSON string literal (`"a\u0000b"`).
+   */
   recordId: string | undefined;
   /** The record exactly as received. */
   raw: unknown;
@@ -28,7 +31,7 @@ export interface BatchWrite {
   records: readonly StreamRecord[];
   /** Records refused before the writer (no readable key or time): quarantined in the same transaction. */
   rejects: readonly RejectedRecord[];
-  /** Where the batch came from, for the quarantine rows. */
+  /** Where the batch came from, for the quarantine rows; `stream` also scopes the rejects closed. */
   source: { stream: string; runId: string; windowId: bigint; page: string };
   /** Close the open rejects of the records stored (only worth a statement when some may be open). */
   resolveRejects: boolean;
@@ -39,7 +42,7 @@ export interface BatchWrite {
 }
 
 export interface BatchWritten {
-  /** Ids stored by this batch or found stored in a newer version (stale): every id not refused. */
+  /** Ids stored by this batch or found stored in a newer version (stale): every id not refused, in id order. */
   storedIds: string[];
   /** New, or stored with a different content: rewritten with their children. */
   changed: number;
@@ -47,13 +50,17 @@ export interface BatchWritten {
   unchanged: number;
   /** Skipped: the stored version was fetched later. */
   stale: number;
-  /** Everything quarantined by this batch: the `rejects` passed in and the records the writer refused. */
+  /** Everything quarantined by this batch: the `rejects` passed in, then the records the writer refused. */
   rejected: RejectedRecord[];
   /** Open rejects closed because their record is now stored. */
   rejectsResolved: number;
 }
 
-/** How a stream's batches reach its tables (src/db/<tables>.ts implements one per stream). */
+/**
+ * How a stream's batches reach its tables (src/db/<tables>.ts implements one per stream; the
+ * conversations' is createConversationWriter in src/db/conversations.ts). Retries its own
+ * transaction on a deadlock or serialization failure; any other failure commits nothing.
+ */
 export interface StreamWriter {
   write(batch: BatchWrite): Promise<BatchWritten>;
 }

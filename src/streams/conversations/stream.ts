@@ -14,7 +14,7 @@ import type { Clock } from '../../time.ts';
 import { readConversationRecord } from './contract.ts';
 import { JobsLane } from './jobs-lane.ts';
 import { createQueryLane } from './query-lane.ts';
-import { createConversationWriter } from './writer.ts';
+import { createConversationWriter } from '../../db/conversations.ts';
 
 export interface StreamDeps {
   db: Db;

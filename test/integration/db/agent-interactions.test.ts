@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/client.ts';
 import { upsertAgents } from '../../../src/db/agents.ts';
 import { replaceReferenceList } from '../../../src/db/reference-lists.ts';
-import { writeConversations } from '../../../src/db/conversations.ts';
+import { writeRecords } from './write-records.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { ADA_USER_ID, BEN_USER_ID, VOICE_ID, WRAP_UP_ADA, WRAP_UP_BEN, firstSession, liveVoiceConversation, participant, voiceConversation, withConversationId } from '../../fixtures/db/conversations.ts';
 
@@ -45,7 +45,7 @@ describe('the agent_interactions view', () => {
   afterAll(async () => database?.drop());
 
   it('returns one row per agent session with durations from the metrics and the wrap-up code', async () => {
-    await writeConversations(db, [voiceConversation()], { syncedAt: new Date('2026-03-02T10:00:00Z') });
+    await writeRecords(db, [voiceConversation()], { syncedAt: new Date('2026-03-02T10:00:00Z') });
     const [ada, ben, ...rest] = await rows();
     expect(rest).toEqual([]);
     expect(ada).toEqual({
@@ -93,7 +93,7 @@ describe('the agent_interactions view', () => {
 
   it('shows a live session with no end and only the metrics emitted so far', async () => {
     // Fetched after the finished version the tests above stored, so it replaces it (an older fetch never would).
-    await writeConversations(db, [liveVoiceConversation()], { syncedAt: new Date('2026-03-02T09:20:00Z'), fetchedAt: new Date() });
+    await writeRecords(db, [liveVoiceConversation()], { syncedAt: new Date('2026-03-02T09:20:00Z'), fetchedAt: new Date() });
     const [, ben] = await rows();
     expect(ben).toMatchObject({ last_segment_end: null, talk_ms: null, handle_ms: null, wrap_up_code: null, alert_ms: 3750n, conversation_end: null });
   });
@@ -101,7 +101,7 @@ describe('the agent_interactions view', () => {
   it('names queues and wrap-up codes from the reference tables, also once Genesys stops listing them', async () => {
     await replaceReferenceList(db, 'queues', [{ id: QUEUE_1, name: 'Billing' }, { id: QUEUE_2, name: 'Technical' }], new Date());
     await replaceReferenceList(db, 'wrap_up_codes', [{ id: WRAP_UP_ADA, name: 'Resolved' }], new Date());
-    await writeConversations(db, [voiceConversation()], { syncedAt: new Date() });
+    await writeRecords(db, [voiceConversation()], { syncedAt: new Date() });
     const [ada, ben] = await rows();
     expect(ada).toMatchObject({ queue_id: QUEUE_1, queue_name: 'Billing', wrap_up_code: WRAP_UP_ADA, wrap_up_name: 'Resolved' });
     expect(ben).toMatchObject({ queue_id: QUEUE_2, queue_name: 'Technical', wrap_up_code: WRAP_UP_BEN, wrap_up_name: null });
@@ -121,7 +121,7 @@ describe('the agent_interactions view', () => {
         ? [{ ...m, value: 1_000 }, { ...m, value: m.value - 1_000 }]
         : [m],
     );
-    await writeConversations(db, [c], { syncedAt: new Date() });
+    await writeRecords(db, [c], { syncedAt: new Date() });
     const [row] = await db.$queryRawUnsafe<InteractionRow[]>(
       `SELECT * FROM agent_interactions WHERE conversation_id = 'two-holds' AND agent_user_id = $1`, ADA_USER_ID,
     );

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle, Db } from '../../../src/db/client.ts';
-import { MAX_BATCH_CONVERSATIONS, isTransientConflict, writeConversations } from '../../../src/db/conversations.ts';
+import { MAX_BATCH_CONVERSATIONS, isTransientConflict } from '../../../src/db/conversations.ts';
 import type { ConversationRecord } from '../../../src/db/extract.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import {
@@ -14,6 +14,7 @@ import {
   voicePage,
   withConversationId,
 } from '../../fixtures/db/conversations.ts';
+import { writeRecords } from './write-records.ts';
 
 const CHILD_TABLES = ['participants', 'sessions', 'segments', 'session_metrics'] as const;
 const T1 = new Date('2026-03-02T10:00:00.000Z');
@@ -45,7 +46,7 @@ async function syncTimes(db: Db, id: string) {
   return row!;
 }
 
-describe('writeConversations', () => {
+describe('the conversation writer', () => {
   let database: TestDatabase;
   let handle: DatabaseHandle;
   let db: Db;
@@ -61,8 +62,8 @@ describe('writeConversations', () => {
   });
 
   it('stores every row of a first write, with the extracted columns', async () => {
-    const result = await writeConversations(db, [voiceConversation()], { syncedAt: T1 });
-    expect(result).toEqual({ written: 1, changed: 1, unchanged: 0, stale: 0, rejected: [] });
+    const result = await writeRecords(db, [voiceConversation()], { syncedAt: T1 });
+    expect(result).toEqual({ storedIds: [VOICE_ID], changed: 1, unchanged: 0, stale: 0, rejected: [], rejectsResolved: 0 });
     expect(await counts(db)).toEqual({ conversations: 1, participants: 5, sessions: 5, segments: 14, session_metrics: 25 });
 
     const conversation = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID } });
@@ -102,22 +103,22 @@ describe('writeConversations', () => {
 
   it('stores raw exactly: deep-equal to the input, unknown and null fields included', async () => {
     const record = voiceConversation();
-    await writeConversations(db, [record], { syncedAt: T1 });
+    await writeRecords(db, [record], { syncedAt: T1 });
     const stored = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID }, select: { raw: true } });
     expect(stored.raw).toStrictEqual(voiceConversation());
     expect((stored.raw as { futureInsights: unknown }).futureInsights).toStrictEqual(record.futureInsights);
   });
 
   it('changes nothing when the same data is written again, except last_synced_at', async () => {
-    await writeConversations(db, [voiceConversation()], { syncedAt: T1 });
+    await writeRecords(db, [voiceConversation()], { syncedAt: T1 });
     const before = await dump(db);
     const countsBefore = await counts(db);
     const physical = () => db.$queryRawUnsafe(
       `SELECT ${CHILD_TABLES.map((t) => `(SELECT string_agg(xmin::text || ctid::text, ',' ORDER BY ctid) FROM ${t}) AS ${t}`).join(', ')}`,
     );
     const rowVersionsBefore = await physical();
-    const result = await writeConversations(db, [voiceConversation()], { syncedAt: T2 });
-    expect(result).toEqual({ written: 1, changed: 0, unchanged: 1, stale: 0, rejected: [] });
+    const result = await writeRecords(db, [voiceConversation()], { syncedAt: T2 });
+    expect(result).toEqual({ storedIds: [VOICE_ID], changed: 0, unchanged: 1, stale: 0, rejected: [], rejectsResolved: 0 });
     expect(await counts(db)).toEqual(countsBefore);
     const times = await syncTimes(db, VOICE_ID);
     expect(times).toMatchObject({ first: T1, last: T2, changed: T1 });
@@ -127,7 +128,7 @@ describe('writeConversations', () => {
   });
 
   it('replaces the children of a changed version, leaving no stale rows', async () => {
-    await writeConversations(db, [liveVoiceConversation()], { syncedAt: T1 });
+    await writeRecords(db, [liveVoiceConversation()], { syncedAt: T1 });
     expect(await counts(db)).toMatchObject({ segments: 13, session_metrics: 20 });
     const live = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID } });
     expect(live.conversationEnd).toBeNull();
@@ -137,8 +138,8 @@ describe('writeConversations', () => {
     firstSession(participant(ended, 'Ada Abara')).segments![4]!.wrapUpCode = WRAP_UP_BEN;
     const customer = firstSession(participant(ended, 'customer'));
     customer.segments = customer.segments!.slice(1);
-    const result = await writeConversations(db, [ended], { syncedAt: T2 });
-    expect(result).toEqual({ written: 1, changed: 1, unchanged: 0, stale: 0, rejected: [] });
+    const result = await writeRecords(db, [ended], { syncedAt: T2 });
+    expect(result).toEqual({ storedIds: [VOICE_ID], changed: 1, unchanged: 0, stale: 0, rejected: [], rejectsResolved: 0 });
 
     expect(await counts(db)).toEqual({ conversations: 1, participants: 5, sessions: 5, segments: 13, session_metrics: 25 });
     const times = await syncTimes(db, VOICE_ID);
@@ -162,7 +163,7 @@ describe('writeConversations', () => {
     expect(benSegments.every((g) => g.segmentEnd !== null)).toBe(true);
 
     // And a third, unchanged write keeps last_changed_at at the change.
-    await writeConversations(db, [structuredClone(ended)], { syncedAt: T3 });
+    await writeRecords(db, [structuredClone(ended)], { syncedAt: T3 });
     expect(await syncTimes(db, VOICE_ID)).toMatchObject({ first: T1, last: T3, changed: T2 });
   });
 
@@ -172,8 +173,9 @@ describe('writeConversations', () => {
     second.externalTag = 'CRM-LATER';
     firstSession(participant(second, 'Ben Berg')).segments!.pop();
     const other = withConversationId(voiceConversation(), 'other-conversation');
-    const result = await writeConversations(db, [first, other, second], { syncedAt: T1 });
-    expect(result).toEqual({ written: 2, changed: 2, unchanged: 0, stale: 0, rejected: [] });
+    const result = await writeRecords(db, [first, other, second], { syncedAt: T1 });
+    expect(result).toMatchObject({ changed: 2, unchanged: 0, stale: 0, rejected: [] });
+    expect([...result.storedIds].sort()).toEqual(['other-conversation', VOICE_ID].sort());
     expect(await counts(db)).toEqual({ conversations: 2, participants: 10, sessions: 10, segments: 27, session_metrics: 50 });
     const stored = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID } });
     expect(stored.externalTag).toBe('CRM-LATER');
@@ -182,11 +184,12 @@ describe('writeConversations', () => {
 
   it('mixes new, changed and unchanged conversations in one batch', async () => {
     const page = voicePage(6, 'mix');
-    await writeConversations(db, page.slice(0, 4), { syncedAt: T1 });
+    await writeRecords(db, page.slice(0, 4), { syncedAt: T1 });
     const next = page.map((c) => structuredClone(c));
     next[1]!.externalTag = 'changed';
-    const result = await writeConversations(db, next, { syncedAt: T2 });
-    expect(result).toEqual({ written: 6, changed: 3, unchanged: 3, stale: 0, rejected: [] });
+    const result = await writeRecords(db, next, { syncedAt: T2 });
+    expect(result).toMatchObject({ changed: 3, unchanged: 3, stale: 0, rejected: [] });
+    expect(result.storedIds).toHaveLength(6);
     const rows = await db.conversation.findMany({ orderBy: { conversationId: 'asc' } });
     expect(rows.map((r) => [r.conversationId, r.lastChangedAt.toISOString(), r.lastSyncedAt.toISOString()])).toEqual([
       ['mix-0000', T1.toISOString(), T2.toISOString()],
@@ -200,28 +203,31 @@ describe('writeConversations', () => {
   });
 
   it('writes the good records of a batch and returns the bad one, named, untouched in the tables', async () => {
-    await writeConversations(db, voicePage(3, 'ok'), { syncedAt: T1 });
+    await writeRecords(db, voicePage(3, 'ok'), { syncedAt: T1 });
     const changed = voicePage(3, 'ok').map((c) => ({ ...c, externalTag: 'changed' }));
     const bad = withConversationId(voiceConversation(), 'bad-one');
     firstSession(participant(bad, 'Ben Berg')).segments![1]!.segmentStart = 'not a date';
-    const result = await writeConversations(db, [...changed, bad, ...voicePage(2, 'new')], { syncedAt: T2 });
-    expect(result).toMatchObject({ written: 5, changed: 5, unchanged: 0, stale: 0 });
+    const result = await writeRecords(db, [...changed, bad, ...voicePage(2, 'new')], { syncedAt: T2 });
+    expect(result).toMatchObject({ changed: 5, unchanged: 0, stale: 0 });
+    expect(result.storedIds).not.toContain('bad-one');
     expect(result.rejected).toHaveLength(1);
-    expect(result.rejected[0]).toMatchObject({ conversationId: 'bad-one', record: bad });
+    expect(result.rejected[0]).toMatchObject({ recordId: 'bad-one', raw: bad });
     expect(result.rejected[0]!.problem).toContain('segmentStart');
     expect(await db.conversation.count({ where: { conversationId: 'bad-one' } })).toBe(0);
     expect(await db.conversation.count({ where: { externalTag: 'changed' } })).toBe(3);
   });
 
-  it('rejects a record without an id or with text Postgres cannot store, writing the rest', async () => {
-    const noId = { conversationStart: '2026-03-02T09:14:03.117Z' } as unknown as ConversationRecord;
+  it('refuses a record with text Postgres cannot store, writing the rest', async () => {
     const nul = withConversationId(voiceConversation(), 'nul-one');
     (nul as Record<string, unknown>).note = 'bad\u0000byte';
-    const result = await writeConversations(db, [voiceConversation(), noId, nul], { syncedAt: T1 });
-    expect(result).toMatchObject({ written: 1, changed: 1 });
-    expect(result.rejected.map((r) => r.conversationId)).toEqual([undefined, 'nul-one']);
-    expect(result.rejected[0]!.problem).toContain('conversationId');
-    expect(result.rejected[1]!.problem).toContain('NUL');
+    const surrogate = withConversationId(voiceConversation(), 'half-emoji');
+    (surrogate as Record<string, unknown>).note = 'half an emoji \ud83d';
+    const result = await writeRecords(db, [voiceConversation(), nul, surrogate], { syncedAt: T1 });
+    expect(result).toMatchObject({ storedIds: [VOICE_ID], changed: 1 });
+    expect(result.rejected.map((r) => [r.recordId, r.problem])).toEqual([
+      ['half-emoji', expect.stringContaining('unpaired UTF-16 surrogate')],
+      ['nul-one', expect.stringContaining('NUL')],
+    ]);
     expect(await counts(db)).toMatchObject({ conversations: 1 });
   });
 
@@ -230,16 +236,16 @@ describe('writeConversations', () => {
     const older = { ...voiceConversation(), externalTag: 'older' };
     const fetchedEarly = new Date(T1.getTime() + 1_000);
     const fetchedLate = new Date(T1.getTime() + 2_000);
-    await writeConversations(db, [newer], { syncedAt: T2, fetchedAt: fetchedLate });
+    await writeRecords(db, [newer], { syncedAt: T2, fetchedAt: fetchedLate });
     const segmentsBefore = await db.segment.count();
-    const result = await writeConversations(db, [older], { syncedAt: T2, fetchedAt: fetchedEarly });
-    expect(result).toMatchObject({ written: 0, changed: 0, unchanged: 0, stale: 1 });
+    const result = await writeRecords(db, [older], { syncedAt: T2, fetchedAt: fetchedEarly });
+    expect(result).toMatchObject({ storedIds: [VOICE_ID], changed: 0, unchanged: 0, stale: 1 });
     const row = await db.conversation.findUniqueOrThrow({ where: { conversationId: VOICE_ID } });
     expect(row.externalTag).toBe('newer');
     expect(row.fetchedAt).toEqual(fetchedLate);
     expect(await db.segment.count()).toBe(segmentsBefore);
     // A later fetch still wins.
-    const latest = await writeConversations(db, [older], { syncedAt: T2, fetchedAt: new Date(fetchedLate.getTime() + 1) });
+    const latest = await writeRecords(db, [older], { syncedAt: T2, fetchedAt: new Date(fetchedLate.getTime() + 1) });
     expect(latest).toMatchObject({ changed: 1, stale: 0 });
   });
 
@@ -247,9 +253,9 @@ describe('writeConversations', () => {
     const fromJob = voiceConversation();
     const ada = participant(fromJob, 'Ada Abara') as Record<string, unknown>;
     ada.attributes = { accountNumber: '12345', intent: 'billing' };
-    await writeConversations(db, [fromJob], { syncedAt: T1 });
+    await writeRecords(db, [fromJob], { syncedAt: T1 });
     const fromQuery = { ...voiceConversation(), externalTag: 'query read later' };
-    const result = await writeConversations(db, [fromQuery], { syncedAt: T2 });
+    const result = await writeRecords(db, [fromQuery], { syncedAt: T2 });
     expect(result).toMatchObject({ changed: 1 });
     const rows = await db.$queryRawUnsafe<{ participant_id: string; attributes: unknown }[]>(
       `SELECT participant_id, attributes FROM participants WHERE attributes IS NOT NULL`,
@@ -259,7 +265,7 @@ describe('writeConversations', () => {
 
   it('runs afterWrite in the same transaction: it commits with the rows, and its failure rolls them back', async () => {
     const runId = '6b3a4f2e-1c0d-4e9f-8a7b-5c4d3e2f1a0b';
-    await writeConversations(db, [voiceConversation()], {
+    await writeRecords(db, [voiceConversation()], {
       syncedAt: T1,
       afterWrite: async (tx) => {
         const [seen] = await tx.$queryRawUnsafe<{ n: number }[]>(`SELECT count(*)::int AS n FROM segments`);
@@ -273,7 +279,7 @@ describe('writeConversations', () => {
     });
     expect(await db.syncRun.count({ where: { runId } })).toBe(1);
 
-    const error = await writeConversations(db, [withConversationId(voiceConversation(), 'rolled-back')], {
+    const error = await writeRecords(db, [withConversationId(voiceConversation(), 'rolled-back')], {
       syncedAt: T2,
       afterWrite: async () => {
         throw new Error('ledger unavailable');
@@ -285,8 +291,8 @@ describe('writeConversations', () => {
   });
 
   it('writes an empty batch as a no-op, and refuses batches beyond the advisory-lock budget', async () => {
-    expect(await writeConversations(db, [], { syncedAt: T1 })).toEqual({ written: 0, changed: 0, unchanged: 0, stale: 0, rejected: [] });
-    const error = await writeConversations(db, voicePage(MAX_BATCH_CONVERSATIONS + 1, 'big'), { syncedAt: T1 }).catch((e: unknown) => e);
+    expect(await writeRecords(db, [], { syncedAt: T1 })).toEqual({ storedIds: [], changed: 0, unchanged: 0, stale: 0, rejected: [], rejectsResolved: 0 });
+    const error = await writeRecords(db, voicePage(MAX_BATCH_CONVERSATIONS + 1, 'big'), { syncedAt: T1 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RangeError);
     expect(await counts(db)).toMatchObject({ conversations: 0 });
   });
@@ -305,10 +311,10 @@ describe('writeConversations', () => {
       const a = ids.slice(0, 40).map((id) => version(id, 'A', round));
       const b = ids.slice(20).reverse().map((id) => version(id, 'B', round));
       const results = await Promise.all([
-        writeConversations(db, a.slice(0, 20), { syncedAt: T1 }).then(async (r1) => [r1, await writeConversations(db, a.slice(20), { syncedAt: T1 })]),
-        writeConversations(other.prisma, b.slice(0, 20), { syncedAt: T1 }).then(async (r1) => [r1, await writeConversations(other.prisma, b.slice(20), { syncedAt: T1 })]),
+        writeRecords(db, a.slice(0, 20), { syncedAt: T1 }).then(async (r1) => [r1, await writeRecords(db, a.slice(20), { syncedAt: T1 })]),
+        writeRecords(other.prisma, b.slice(0, 20), { syncedAt: T1 }).then(async (r1) => [r1, await writeRecords(other.prisma, b.slice(20), { syncedAt: T1 })]),
       ]);
-      expect(results.flat().every((r) => r.written === 20)).toBe(true);
+      expect(results.flat().every((r) => r.storedIds.length === 20)).toBe(true);
     }
     const c = await counts(db);
     expect(c.conversations).toBe(60);
@@ -327,18 +333,18 @@ describe('writeConversations', () => {
     let attempts = 0;
     // The first transaction writes everything, then dies as Postgres reports a deadlock (40P01).
     const deadlock = () => Object.assign(new Error('deadlock detected'), { code: '40P01' });
-    const result = await writeConversations(db, voicePage(3, 'retry'), {
+    const result = await writeRecords(db, voicePage(3, 'retry'), {
       syncedAt: T1,
       afterWrite: async () => {
         if (++attempts === 1) throw deadlock();
       },
     });
-    expect(result).toEqual({ written: 3, changed: 3, unchanged: 0, stale: 0, rejected: [] });
+    expect(result).toMatchObject({ changed: 3, unchanged: 0, stale: 0, rejected: [] });
     expect(attempts).toBe(2);
     expect(await counts(db)).toMatchObject({ conversations: 3, segments: 42 });
 
     attempts = 0;
-    const persistent = writeConversations(db, voicePage(1, 'never'), {
+    const persistent = writeRecords(db, voicePage(1, 'never'), {
       syncedAt: T1,
       maxAttempts: 3,
       afterWrite: async () => {
@@ -352,7 +358,7 @@ describe('writeConversations', () => {
   });
 
   it('recognises a real deadlock as retryable', async () => {
-    await writeConversations(db, voicePage(2, 'lock'), { syncedAt: T1 });
+    await writeRecords(db, voicePage(2, 'lock'), { syncedAt: T1 });
     const other = await database.open();
     let release!: () => void;
     const bothLocked = new Promise<void>((resolve) => (release = resolve));

@@ -3,6 +3,11 @@ import pg from 'pg';
 import { applyMigrations } from '../../../src/db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { DOCUMENTED_COLUMNS } from '../../helpers/documented-schema.ts';
+import { CONVERSATIONS, PARTICIPANTS, SEGMENTS, SESSIONS, SESSION_METRICS } from '../../../src/db/extract.ts';
+import type { Column } from '../../../src/db/table-spec.ts';
+
+/** The Postgres type (information_schema udt_name) each kind of described column must have. */
+const UDT_OF_KIND = { text: 'text', int4: 'int4', int8: 'int8', bool: 'bool', timestamptz: 'timestamptz', jsonb: 'jsonb', textArray: '_text' } as const;
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -42,6 +47,24 @@ describe('migrations', () => {
     for (const [table, columns] of Object.entries(DOCUMENTED_COLUMNS)) {
       expect(actual.has(table), `table ${table} exists`).toBe(true);
       expect([...actual.get(table)!].sort(), `columns of ${table}`).toEqual([...columns].sort());
+    }
+  });
+
+  it('create the columns the writer describes, with their types, never NOT NULL where the writer may send null', async () => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const { rows } = await client.query<{ table_name: string; column_name: string; udt_name: string; is_nullable: string }>(
+      `SELECT table_name, column_name, udt_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'`,
+    );
+    await client.end();
+    const actual = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
+    for (const spec of [CONVERSATIONS, PARTICIPANTS, SESSIONS, SEGMENTS, SESSION_METRICS]) {
+      for (const column of Object.values(spec.columns) as Column[]) {
+        const stored = actual.get(`${spec.table}.${column.name}`);
+        expect(stored?.udt_name, `${spec.table}.${column.name}`).toBe(UDT_OF_KIND[column.kind]);
+        // A column the writer never leaves null may still be nullable in the table (Prisma's arrays are).
+        if (column.nullable) expect(stored?.is_nullable, `${spec.table}.${column.name} takes null`).toBe('YES');
+      }
     }
   });
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Db } from '../../../src/db/client.ts';
 import { upsertAgents } from '../../../src/db/agents.ts';
 import { replaceReferenceList } from '../../../src/db/reference-lists.ts';
-import { writeConversations } from '../../../src/db/conversations.ts';
+import { writeRecords } from './write-records.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { DOCUMENTED_COLUMNS, DOCUMENTED_QUERIES } from '../../helpers/documented-schema.ts';
 import { ADA_USER_ID, BEN_USER_ID, WRAP_UP_ADA, WRAP_UP_BEN, liveVoiceConversation, participant, voiceConversation, voicePage, withConversationId } from '../../fixtures/db/conversations.ts';
@@ -25,7 +25,7 @@ describe('docs/schema.md', () => {
     // As a details job sends it: the customer participant carries attributes.
     const fromJob = recent(withConversationId(voiceConversation(), 'job-1'), 2);
     participant(fromJob, 'customer').attributes = { intent: 'billing', accountNumber: '40012345', caseId: 'CS-100200' };
-    await writeConversations(db, [voiceConversation(), recent(withConversationId(liveVoiceConversation(), 'live-1'), 0), ...voicePage(3).map((c, i) => recent(c, i + 1)), fromJob], { syncedAt: now });
+    await writeRecords(db, [voiceConversation(), recent(withConversationId(liveVoiceConversation(), 'live-1'), 0), ...voicePage(3).map((c, i) => recent(c, i + 1)), fromJob], { syncedAt: now });
     await upsertAgents(db, [{ id: ADA_USER_ID, name: 'Ada Abara' }, { id: BEN_USER_ID, name: 'Ben Berg', state: 'inactive' }], now);
     // The fixture call's queues and codes, so the examples joining them find names.
     await replaceReferenceList(db, 'divisions', [{ id: 'div-home', name: 'Home' }], now);
