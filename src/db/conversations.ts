@@ -30,6 +30,7 @@ import { poolOf, type Db } from './client.ts';
 import { parseConversation, readConversationId } from '../genesys/schemas.ts';
 import { extractConversation, findUnstorableCharacter, hashRawJson, type ExtractedConversation } from './extract.ts';
 import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
+import { CONVERSATION_LOCK_NAMESPACE } from './lock-keys.ts';
 
 /**
  * The transaction the writer's statements (and `afterWrite`) run in: a connection of the pg
@@ -243,9 +244,6 @@ function carryAttributesOver(extracted: ExtractedConversation[], previous: Map<s
     }
   }
 }
-
-/** Namespace (first key) of our advisory locks, so they cannot collide with other features' locks. */
-const CONVERSATION_LOCK_NAMESPACE = 0x4753_0001;
 
 /**
  * Locks the ids for the rest of the transaction, in ascending key order (the subquery sorts,
