@@ -114,7 +114,7 @@ async function endPool(prisma: PrismaClient, pool: pg.Pool, sockets: Set<net.Soc
   const graceful = (async () => {
     await prisma.$disconnect().catch(() => {});
     await pool.end().catch(() => {});
-    await Promise.all([...sockets].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve()))))));
+    await Promise.all([...sockets].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())))))));
   })();
   if (await settlesWithin(graceful, deadlineMs)) return;
   for (const socket of sockets) socket.destroy();

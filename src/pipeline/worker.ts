@@ -12,6 +12,7 @@
  */
 import cron from 'node-cron';
 import { tryHoldAdvisoryLock, type LockEvent } from '../db/advisory-lock.ts';
+import { RUN_LOCK_KEY } from '../db/lock-keys.ts';
 import type { Logger } from '../logger.ts';
 import { formatDuration } from '../duration.ts';
 import type { Clock } from '../time.ts';
@@ -214,11 +215,7 @@ export const nodeCronScheduler: Scheduler = {
   },
 };
 
-/**
- * The advisory lock key: one constant for every genesys-sync process on a database
- * ("gsync" in ASCII), far from small integers other tools tend to pick.
- */
-export const RUN_LOCK_KEY = 0x6773796e63n;
+export { RUN_LOCK_KEY };
 
 /**
  * A Postgres session advisory lock on a dedicated connection (advisory-lock.ts), held for the
