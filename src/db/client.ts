@@ -114,11 +114,19 @@ async function endPool(prisma: PrismaClient, pool: pg.Pool, sockets: Set<net.Soc
   const graceful = (async () => {
     await prisma.$disconnect().catch(() => {});
     await pool.end().catch(() => {});
-    await Promise.all([...sockets].map((s) => new Promise<void>((resolve) => (s.destroyed ? resolve() : s.once('close', () => resolve())))))));
+    await Promise.all([...sockets].map(closed));
   })();
   if (await settlesWithin(graceful, deadlineMs)) return;
   for (const socket of sockets) socket.destroy();
   sockets.clear();
+}
+
+/** Resolves once `socket` is closed. */
+function closed(socket: net.Socket): Promise<void> {
+  return new Promise((resolve) => {
+    if (socket.destroyed) resolve();
+    else socket.once('close', () => resolve());
+  });
 }
 
 /** Whether `promise` settles within `ms` (the timer never holds the process). */
