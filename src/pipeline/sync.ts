@@ -172,13 +172,13 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   // would otherwise delay every window's first request by seconds.
   const refreshed = (async () => {
     try {
-      await refreshAgents(db, genesys, clock(), logger);
+      await refreshAgents(db, genesys, clock(), logger, { signal: abort.signal, agentIds: options.agentIds });
     } catch (error) {
-      if (error instanceof AuthError) throw error;
+      if (error instanceof AuthError || abort.signal.aborted) throw error;
       runError ??= `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
-    await refreshReferenceLists(db, genesys, clock(), logger);
+    await refreshReferenceLists(db, genesys, clock(), logger, abort.signal);
   })();
   // Rejected credentials stop the windows too; the error itself is reported below.
   refreshed.catch((error: unknown) => {
