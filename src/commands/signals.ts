@@ -7,8 +7,9 @@ import { EXIT } from '../exit-codes.ts';
  * liveness lease dies with the process, so the next run records it interrupted and `status`
  * shows it abandoned meanwhile).
  */
-export function stopSignal(logger: Logger): { signal: AbortSignal; dispose(): void } {
+export function stopSignal(logger: Logger, grace?: StopGrace): { signal: AbortSignal; dispose(): void } {
   const controller = new AbortController();
+  let graceTimer: NodeJS.Timeout | undefined;
   const onSignal = (name: NodeJS.Signals) => {
     if (controller.signal.aborted) {
       logger.warn(`${name} again: exiting now`);
@@ -16,14 +17,42 @@ export function stopSignal(logger: Logger): { signal: AbortSignal; dispose(): vo
     }
     logger.warn(`${name} received: finishing the writes in flight, then stopping (send again to exit at once)`);
     controller.abort(new Error(`stopped by ${name}`));
+    if (grace) {
+      graceTimer = setTimeout(() => grace.expired(), grace.ms);
+      graceTimer.unref();
+    }
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return {
     signal: controller.signal,
     dispose() {
+      clearTimeout(graceTimer);
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+/** What happens when the writes in flight outlive the grace after a stop signal. */
+export interface StopGrace {
+  ms: number;
+  expired(): void;
+}
+
+/**
+ * The grace a stopped run's writes in flight get (half of SYNC_SHUTDOWN_TIMEOUT); then the
+ * database connections still open are cut (db/client.ts cutConnections), so statements stuck on
+ * a database that stopped answering fail at once and the run records itself `interrupted` on a
+ * fresh connection in the other half.
+ */
+export function cutConnectionsAfterGrace(logger: Logger, shutdownTimeoutMs: number, database: { cutConnections(): number }): StopGrace {
+  const ms = Math.max(1, Math.floor(shutdownTimeoutMs / 2));
+  return {
+    ms,
+    expired() {
+      const cut = database.cutConnections();
+      if (cut > 0) logger.warn({ cut, graceMs: ms }, `database statements still waiting ${Math.round(ms / 1000)} s after the stop: cutting ${cut} connection(s)`);
     },
   };
 }

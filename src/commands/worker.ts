@@ -27,7 +27,7 @@ import { createGenesys, openRuntime, type Runtime } from '../runtime.ts';
 import type { GenesysClient } from '../genesys/index.ts';
 import { newestCoveredEnd } from '../decisions/coverage.ts';
 import { HOUR_MS, systemClock, type Clock } from '../time.ts';
-import { stopSignal } from './signals.ts';
+import { cutConnectionsAfterGrace, stopSignal } from './signals.ts';
 import { laneRunOptions, planRolling, syncOptions } from './sync.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
@@ -35,7 +35,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   const metrics = config.metrics.port === undefined ? undefined : createSyncMetrics(new Registry());
   const genesys = createGenesys(config, logger, metrics?.requestObserver);
   const runtime = await openRuntime(config, logger);
-  const stop = stopSignal(logger);
+  const stop = stopSignal(logger, cutConnectionsAfterGrace(logger, config.sync.shutdownTimeoutMs, runtime.database));
   const log = logger.child({ component: 'worker' });
   let lastRunStatus: TickStatus | undefined;
   let server: MetricsServer | undefined;

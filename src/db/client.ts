@@ -47,6 +47,12 @@ export interface DatabaseHandle {
   url: string;
   /** Takes a run's liveness lease on its own connection to this database (run-liveness.ts). */
   runLease(runId: string): Promise<RunLease>;
+  /**
+   * Destroys every open pooled connection, the pool staying usable: statements waiting on a
+   * database that stopped answering fail at once, and what comes next (recording a stopped
+   * run's outcome) gets a fresh connection. Returns how many were cut.
+   */
+  cutConnections(): number;
   /** Ends the pool within CLOSE_DEADLINE_MS (then destroys its sockets); never throws; idempotent. */
   close(): Promise<void>;
 }
@@ -88,6 +94,12 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       acquireRunLease(url, runId).catch((error: unknown) => {
         throw describeDatabaseError(error, url);
       }),
+    cutConnections() {
+      const cut = sockets.size;
+      for (const socket of sockets) socket.destroy(new Error('connection cut: the database did not answer before the shutdown deadline'));
+      sockets.clear();
+      return cut;
+    },
     close,
   };
 }
