@@ -51,11 +51,14 @@ const DEFAULT_PING_MS = 15 * SECOND_MS;
 const DEFAULT_PING_TIMEOUT_MS = 10 * SECOND_MS;
 const DEFAULT_RETRY_MS = 2 * SECOND_MS;
 const CLOSE_TIMEOUT_MS = 5 * SECOND_MS;
+/** Unlocking on release waits this long at most: closing the connection releases the lock anyway. */
+const UNLOCK_TIMEOUT_MS = 3 * SECOND_MS;
 
-function lockSql(key: AdvisoryKey, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock'): { text: string; values: string[] } {
-  return 'namespace' in key
+function lockSql(key: AdvisoryKey, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock'): pg.QueryConfig {
+  const query = 'namespace' in key
     ? { text: `SELECT ${fn}($1::int, $2::int) AS ok`, values: [String(key.namespace), String(key.key)] }
     : { text: `SELECT ${fn}($1::bigint) AS ok`, values: [key.key.toString()] };
+  return fn === 'pg_advisory_unlock' ? ({ ...query, query_timeout: UNLOCK_TIMEOUT_MS } as pg.QueryConfig) : query;
 }
 
 /**
