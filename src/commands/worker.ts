@@ -21,7 +21,7 @@ import { createWorker, nodeCronScheduler, postgresRunLock, type Worker } from '.
 import { createWorkerTick, type TickStatus } from '../pipeline/worker-tick.ts';
 import type { Logger } from '../logger.ts';
 import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
-import { createSyncMetrics, registerLedgerGauges, type SyncMetrics } from '../metrics/metrics.ts';
+import { createSyncMetrics, registerLedgerGauges, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
 import { createGenesys, openRuntime, type Runtime } from '../runtime.ts';
 import type { GenesysClient } from '../genesys/index.ts';
@@ -37,7 +37,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
   const runtime = await openRuntime(config, logger);
   const stop = stopSignal(logger, cutConnectionsAfterGrace(logger, config.sync.shutdownTimeoutMs, runtime.database));
   const log = logger.child({ component: 'worker' });
-  let lastRunStatus: TickStatus | undefined;
+  let lastRunStatus: RunOutcomeStatus | undefined;
   let server: MetricsServer | undefined;
   try {
     if (metrics) server = await serveMetrics(metrics, config.metrics.port!, runtime.database, () => lastRunStatus, clock, log);

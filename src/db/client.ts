@@ -26,7 +26,7 @@ export type Db = PrismaClient;
  * we run legitimately (lock_timeout 3 min, a page write's statement_timeout 2 min), so it only
  * ever cuts a link that stopped answering; the server's own timeouts cut everything else first.
  */
-export const POOL_QUERY_TIMEOUT_MS = 4 * MINUTE_MS;
+const POOL_QUERY_TIMEOUT_MS = 4 * MINUTE_MS;
 /** close(): how long the pool may end gracefully before its sockets are destroyed. */
 export const CLOSE_DEADLINE_MS = 5 * SECOND_MS;
 

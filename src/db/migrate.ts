@@ -19,7 +19,7 @@ export interface MigrateResult {
   recovered: RecoveredMigration[];
 }
 
-export interface RecoveredMigration {
+interface RecoveredMigration {
   migration: string;
   /**
    * `finished`: its changes were (partly) in the database; the missing statements were applied
@@ -71,8 +71,7 @@ const UNFINISHED_SQL = `SELECT id, migration_name FROM _prisma_migrations
  * present: the missing ones are kept, the row is marked finished, and the transaction commits.
  * Any other error stops the recovery with the statement named; nothing is changed.
  */
-export async function recoverMigrations(connectionString: string, list?: MigrationList): Promise<RecoveredMigration[]> {
-  const migrations = list ?? (await readMigrationsList());
+async function recoverMigrations(connectionString: string, migrations: MigrationList): Promise<RecoveredMigration[]> {
   const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10 * SECOND_MS, query_timeout: 5 * 60 * SECOND_MS });
   client.on('error', () => {}); // a dropped connection fails the query in flight instead
   try {

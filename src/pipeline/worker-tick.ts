@@ -15,7 +15,7 @@ import type { RunOutcome } from './worker.ts';
 export type TickStatus = FinalRunStatus | 'error';
 
 /** What the metrics are told about each run (structurally metrics.ts's observeRun). */
-export interface RunObserver {
+interface RunObserver {
   observeRun(run: { kind: RunKind; status: TickStatus; durationSeconds: number; finishedAt: Date; conversationsWritten: number; windowsFailed: number }): void;
 }
 
@@ -86,7 +86,7 @@ function outcomeOf(report: SyncReport, note: string | undefined): RunOutcome {
 }
 
 /** The tick's outcome: the worst of the sync and its settle runs; the summary lists both. */
-export function combineSettle(outcome: RunOutcome, settled: SettleReport): RunOutcome {
+function combineSettle(outcome: RunOutcome, settled: SettleReport): RunOutcome {
   const rank = { succeeded: 0, interrupted: 1, failed: 2 } as const;
   let status = outcome.status;
   for (const r of settled.reports) if (rank[r.status] > rank[status]) status = r.status;
