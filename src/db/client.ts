@@ -96,7 +96,7 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
       }),
     cutConnections() {
       const cut = sockets.size;
-      for (const socket of sockets) socket.destroy(new Error('connection cut: the database did not answer before the shutdown deadline'));
+      for (const socket of sockets) socket.destroy();
       sockets.clear();
       return cut;
     },
@@ -108,6 +108,9 @@ export async function openDatabase(url: string, options: OpenDatabaseOptions = {
 function trackSockets(pool: pg.Pool): Set<net.Socket> {
   const sockets = new Set<net.Socket>();
   pool.on('connect', (client) => {
+    // A connection in use (checked out) has no 'error' listener of pg-pool's: one cut or
+    // dropped then would crash the process. Its statement in flight gets the error anyway.
+    client.on('error', () => {});
     const stream = (client as unknown as { connection?: { stream?: net.Socket } }).connection?.stream;
     if (!stream || stream.destroyed) return;
     sockets.add(stream);

@@ -113,13 +113,14 @@ describe('hostile environment: exits and signals (compiled CLI)', () => {
     p.child.kill('SIGTERM');
     const result = await p.exited;
     const tookMs = Date.now() - signalledAt;
-    expect(result.code, result.stderr).toBe(130);
+    const run = await lastRun();
+    const story = `${result.stderr}\nrun: ${run.status} ${run.error}\n${result.logs.filter((l) => Number(l.level) >= 40).map((l) => `${String(l.msg)} ${JSON.stringify(l.err ?? '').slice(0, 200)}`).join('\n')}`;
+    expect(result.code, story).toBe(130);
     // Documented: SYNC_SHUTDOWN_TIMEOUT/2 of grace, then the connections are cut, the outcome is
     // recorded on a fresh one and the lease released (unlock ≤ 3 s, close ≤ 5 s).
-    expect(tookMs).toBeLessThan(2_000 + 3_000 + 5_000 + 2_000);
-    expect(result.logs.some((l) => typeof l.msg === 'string' && l.msg.includes('cutting'))).toBe(true);
-    const run = await lastRun();
-    expect(run.status).toBe('interrupted');
+    expect(tookMs, story).toBeLessThan(2_000 + 3_000 + 5_000 + 2_000);
+    expect(result.logs.some((l) => typeof l.msg === 'string' && l.msg.includes('cutting')), story).toBe(true);
+    expect(run.status, story).toBe('interrupted');
   });
 
   it('the idle worker, its database frozen: SIGTERM exits 0 within seconds', async () => {
