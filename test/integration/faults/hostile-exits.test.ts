@@ -92,6 +92,22 @@ describe('hostile environment: exits and signals (compiled CLI)', () => {
     sim.clearFaultQueue();
   });
 
+  it('the worker, its run in a 600 s rate-limit pause: SIGTERM exits 130 at once (not at SYNC_SHUTDOWN_TIMEOUT) and records the run interrupted', async () => {
+    sim.setFaults({ retryAfterSeconds: 600 });
+    sim.queueFaults(['429']);
+    const env = simEnv(sim, db.url, { SYNC_SHUTDOWN_TIMEOUT: '60s', SYNC_CONCURRENCY: '1', SYNC_SCHEDULE: '0 3 1 1 *', SYNC_RUN_ON_START: 'true', SETTLE_ENABLED: 'false' });
+    const p = startCompiled(['worker'], env);
+    await until(async () => p.logs().some((l) => l.msg === 'Genesys rate limit hit; pausing all requests'), 30_000, 'the 429');
+    const signalledAt = Date.now();
+    p.child.kill('SIGTERM');
+    const result = await p.exited;
+    expect(result.code, result.stderr).toBe(130);
+    expect(Date.now() - signalledAt).toBeLessThan(5_000);
+    expect((await lastRun()).status).toBe('interrupted');
+    sim.setFaults({ retryAfterSeconds: 1 });
+    sim.clearFaultQueue();
+  });
+
   it('names --agents ids that no user has (and still syncs the others)', async () => {
     const known = sim.org.agents[0]!.id;
     const result = await new Promise<Exited>((resolve) => {
