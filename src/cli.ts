@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.ts';
 import { redactText } from './redact.ts';
 import { UsageError } from './commands/usage-error.ts';
 import { InvalidRequestError } from './decisions/errors.ts';
+import { armExitDeadline, EXIT_DEADLINE_SLACK_MS } from './commands/signals.ts';
 
 type Command = (argv: string[], config: Config, logger: Logger) => Promise<number>;
 
@@ -46,6 +47,8 @@ async function main(argv: string[]): Promise<number> {
     throw error;
   }
   const logger = createLogger({ level: config.log.level, format: config.log.format });
+  // Whatever hangs, a stopped process exits 130 within the documented bound (docs/operations.md §3).
+  armExitDeadline(logger, config.sync.shutdownTimeoutMs + EXIT_DEADLINE_SLACK_MS);
   try {
     const command = await COMMANDS[name]!.load();
     return await command(rest, config, logger);

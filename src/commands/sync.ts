@@ -16,7 +16,7 @@ import { planRollingRun, type RollingPlan } from '../pipeline/rolling.ts';
 import type { Db } from '../db/client.ts';
 import { runScopeKey } from '../decisions/coverage.ts';
 import { formatInterval } from '../genesys/index.ts';
-import { stopSignal } from './signals.ts';
+import { cutConnectionsAfterGrace, stopSignal } from './signals.ts';
 import type { RunKind } from '../decisions/states.ts';
 
 /** The run kinds started from the command line (settle runs are started by the worker). */
@@ -139,7 +139,7 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     genesys?.close();
     throw error;
   }
-  const stop = parsed.dryRun ? undefined : stopSignal(logger);
+  const stop = parsed.dryRun ? undefined : stopSignal(logger, cutConnectionsAfterGrace(logger, config.sync.shutdownTimeoutMs, runtime.database));
   const progress = !parsed.dryRun && kind === 'backfill' ? createProgressReporter({ logger, stream: process.stderr }) : undefined;
   try {
     let args = parsed;

@@ -51,11 +51,14 @@ const DEFAULT_PING_MS = 15 * SECOND_MS;
 const DEFAULT_PING_TIMEOUT_MS = 10 * SECOND_MS;
 const DEFAULT_RETRY_MS = 2 * SECOND_MS;
 const CLOSE_TIMEOUT_MS = 5 * SECOND_MS;
+/** Unlocking on release waits this long at most: closing the connection releases the lock anyway. */
+const UNLOCK_TIMEOUT_MS = 3 * SECOND_MS;
 
-function lockSql(key: AdvisoryKey, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock'): { text: string; values: string[] } {
-  return 'namespace' in key
+function lockSql(key: AdvisoryKey, fn: 'pg_try_advisory_lock' | 'pg_advisory_unlock'): pg.QueryConfig {
+  const query = 'namespace' in key
     ? { text: `SELECT ${fn}($1::int, $2::int) AS ok`, values: [String(key.namespace), String(key.key)] }
     : { text: `SELECT ${fn}($1::bigint) AS ok`, values: [key.key.toString()] };
+  return fn === 'pg_advisory_unlock' ? ({ ...query, query_timeout: UNLOCK_TIMEOUT_MS } as pg.QueryConfig) : query;
 }
 
 /**
@@ -99,114 +102,130 @@ async function connectAndTry(url: string, key: AdvisoryKey, onDrop: (error: Erro
 
 /**
  * Takes the lock if it is free: a HeldLock, or undefined when another session holds it.
- * Throws when the database cannot be reached.
+ * Throws when the database cannot be reached (within the lock connection's connect and query
+ * timeouts, connection-settings.ts: a frozen database fails this, it never hangs it).
  */
 export async function tryHoldAdvisoryLock(url: string, key: AdvisoryKey, options: HoldOptions = {}): Promise<HeldLock | undefined> {
-  const listeners = new Set<(event: LockEvent) => void>();
+  const holder = new LockHolder(url, key, options);
+  return (await holder.takeFirst()) ? holder : undefined;
+}
+
+/**
+ * The held lock's state machine: held → lost (connection dropped) → held again
+ * ('reacquired') or taken (someone else got it); released at the end.
+ */
+class LockHolder implements HeldLock {
   // Not 'held' until the first attempt succeeds: ending a client that did not get the lock
   // emits 'end', which must not count as losing it.
-  let state: LockState = 'released';
-  let client: pg.Client | undefined;
-  let generation = 0;
-  let ping: NodeJS.Timeout | undefined;
-  let retry: NodeJS.Timeout | undefined;
+  state: LockState = 'released';
+  readonly #listeners = new Set<(event: LockEvent) => void>();
+  #client: pg.Client | undefined;
+  #generation = 0;
+  #ping: NodeJS.Timeout | undefined;
+  #retry: NodeJS.Timeout | undefined;
 
-  const emit = (event: LockEvent) => {
-    for (const listener of listeners) {
+  constructor(
+    private readonly url: string,
+    private readonly key: AdvisoryKey,
+    private readonly options: HoldOptions,
+  ) {}
+
+  get backendPid(): number | undefined {
+    return (this.#client as (pg.Client & { processID?: number }) | undefined)?.processID;
+  }
+
+  async takeFirst(): Promise<boolean> {
+    const first = await connectAndTry(this.url, this.key, this.#dropHandler(0));
+    if (!first) return false;
+    this.#client = first;
+    this.state = 'held';
+    this.#startPing(first, 0);
+    return true;
+  }
+
+  on(listener: (event: LockEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async release(): Promise<void> {
+    if (this.state === 'released') return;
+    const held = this.state === 'held';
+    this.state = 'released';
+    clearInterval(this.#ping);
+    clearTimeout(this.#retry);
+    const c = this.#client;
+    this.#client = undefined;
+    if (!c) return;
+    if (held) await c.query(lockSql(this.key, 'pg_advisory_unlock')).catch(() => {});
+    await closeClient(c);
+  }
+
+  #emit(event: LockEvent): void {
+    for (const listener of this.#listeners) {
       try {
         listener(event);
       } catch {
         // a listener's failure must not stop the others or the lock's own bookkeeping
       }
     }
-  };
+  }
 
-  // Each connection reports drops only for itself: a late event of a replaced one is ignored.
-  const dropHandler = (gen: number) => (error: Error) => {
-    if (gen !== generation || state !== 'held') return;
-    state = 'lost';
-    clearInterval(ping);
-    const dead = client;
-    client = undefined;
-    if (dead) void closeClient(dead);
-    emit({ type: 'lost', error });
-    scheduleRetry();
-  };
+  /** Each connection reports drops only for itself: a late event of a replaced one is ignored. */
+  #dropHandler(gen: number): (error: Error) => void {
+    return (error) => {
+      if (gen !== this.#generation || this.state !== 'held') return;
+      this.state = 'lost';
+      clearInterval(this.#ping);
+      const dead = this.#client;
+      this.#client = undefined;
+      if (dead) void closeClient(dead);
+      this.#emit({ type: 'lost', error });
+      this.#scheduleRetry();
+    };
+  }
 
-  const startPing = (c: pg.Client, gen: number) => {
-    clearInterval(ping);
-    ping = setInterval(() => {
-      c.query({ text: 'SELECT 1', query_timeout: options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS } as pg.QueryConfig).catch((error: Error) =>
-        dropHandler(gen)(error),
-      );
-    }, options.pingEveryMs ?? DEFAULT_PING_MS);
-    ping.unref();
-  };
+  #startPing(c: pg.Client, gen: number): void {
+    clearInterval(this.#ping);
+    const timeout = this.options.pingTimeoutMs ?? DEFAULT_PING_TIMEOUT_MS;
+    this.#ping = setInterval(() => {
+      c.query({ text: 'SELECT 1', query_timeout: timeout } as pg.QueryConfig).catch((error: Error) => this.#dropHandler(gen)(error));
+    }, this.options.pingEveryMs ?? DEFAULT_PING_MS);
+    this.#ping.unref();
+  }
 
-  const scheduleRetry = () => {
-    retry = setTimeout(() => void reacquire(), options.retryEveryMs ?? DEFAULT_RETRY_MS);
-    retry.unref();
-  };
+  #scheduleRetry(): void {
+    this.#retry = setTimeout(() => void this.#reacquire(), this.options.retryEveryMs ?? DEFAULT_RETRY_MS);
+    this.#retry.unref();
+  }
 
-  const reacquire = async () => {
-    if (state !== 'lost') return;
-    const gen = ++generation;
+  async #reacquire(): Promise<void> {
+    if (this.state !== 'lost') return;
+    const gen = ++this.#generation;
     let next: pg.Client | undefined;
     try {
-      next = await connectAndTry(url, key, (e) => dropHandler(gen)(e));
+      next = await connectAndTry(this.url, this.key, this.#dropHandler(gen));
     } catch {
-      if (state === 'lost') scheduleRetry(); // the database is not back yet
+      if (this.state === 'lost') this.#scheduleRetry(); // the database is not back yet
       return;
     }
-    if (state !== 'lost') {
-      // Released while we were reconnecting.
-      if (next) {
-        await next.query(lockSql(key, 'pg_advisory_unlock')).catch(() => {});
-        await closeClient(next);
-      }
-      return;
-    }
+    if (this.state !== 'lost') return void (await this.#giveBack(next)); // released while reconnecting
     if (!next) {
-      state = 'taken';
-      emit({ type: 'taken' });
+      this.state = 'taken';
+      this.#emit({ type: 'taken' });
       return;
     }
-    client = next;
-    await options.afterReacquire?.(next).catch(() => {});
-    if (state !== 'lost') return; // released (or dropped again) meanwhile
-    state = 'held';
-    startPing(next, gen);
-    emit({ type: 'reacquired' });
-  };
+    this.#client = next;
+    await this.options.afterReacquire?.(next).catch(() => {});
+    if (this.state !== 'lost') return; // released (or dropped again) meanwhile
+    this.state = 'held';
+    this.#startPing(next, gen);
+    this.#emit({ type: 'reacquired' });
+  }
 
-  const first = await connectAndTry(url, key, (e) => dropHandler(0)(e));
-  if (!first) return undefined;
-  client = first;
-  state = 'held';
-  startPing(first, 0);
-
-  return {
-    get state() {
-      return state;
-    },
-    get backendPid() {
-      return (client as (pg.Client & { processID?: number }) | undefined)?.processID;
-    },
-    on(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-    async release() {
-      if (state === 'released') return;
-      const held = state === 'held';
-      state = 'released';
-      clearInterval(ping);
-      clearTimeout(retry);
-      const c = client;
-      client = undefined;
-      if (!c) return;
-      if (held) await c.query(lockSql(key, 'pg_advisory_unlock')).catch(() => {});
-      await closeClient(c);
-    },
-  };
+  async #giveBack(client: pg.Client | undefined): Promise<void> {
+    if (!client) return;
+    await client.query(lockSql(this.key, 'pg_advisory_unlock')).catch(() => {});
+    await closeClient(client);
+  }
 }

@@ -49,6 +49,7 @@ import {
 import { quarantineRecords, resolveRejects, type RejectSource } from './rejects.ts';
 import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
 import type { BatchWrite, BatchWritten, RejectedRecord, StreamRecord, StreamWriter } from './stream-writer.ts';
+import { CONVERSATION_LOCK_NAMESPACE } from './lock-keys.ts';
 
 /**
  * The transaction the writer's statements (and `afterWrite`) run in: a connection of the pg
@@ -301,9 +302,6 @@ function withAttributesCarriedOver(participants: ParticipantRow[], previous: Map
     return kept === undefined ? p : { ...p, attributesJson: kept };
   });
 }
-
-/** Namespace (first key) of our advisory locks, so they cannot collide with other features' locks. */
-const CONVERSATION_LOCK_NAMESPACE = 0x4753_0001;
 
 /**
  * Locks the ids for the rest of the transaction, in ascending key order (the subquery sorts,

@@ -35,7 +35,7 @@ export function describeTarget(connectionString: string): string {
 export function describeDatabaseError(error: unknown, connectionString: string): DatabaseError {
   if (error instanceof DatabaseError) return error;
   let message = rawMessage(error).split('\n').map((l) => l.trim()).filter(Boolean).join(' ');
-  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|Can't reach|connect/i.test(message)) {
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|Can't reach|\bconnect\b|Connection terminated|trying to connect/i.test(message)) {
     message = `cannot connect to ${describeTarget(connectionString)}: ${message}`;
   } else {
     message = `database error on ${describeTarget(connectionString)}: ${message}`;

@@ -12,11 +12,12 @@
  * held by the checker's own session, proves nothing, and the heartbeat rule decides (dead
  * once the heartbeat is older than the given staleness). Docs: docs/reliability.md.
  */
-import type { Db } from './client.ts';
+// The generated client's type, not client.ts's alias: client.ts imports this module.
+import type { PrismaClient as Db } from '../generated/prisma/client.ts';
 import { tryHoldAdvisoryLock, type HoldOptions, type LockEvent, type LockState } from './advisory-lock.ts';
+import { RUN_LEASE_NAMESPACE } from './lock-keys.ts';
 
-/** First key of run leases ("gsyr"); the worker's run lock uses the single-bigint key space. */
-export const RUN_LEASE_NAMESPACE = 0x67737972;
+export { RUN_LEASE_NAMESPACE };
 
 /** What a run found dead is recorded with (and what a run that comes back looks for). */
 export const DEAD_RUN_ERROR = 'the process stopped without finishing the run (killed or crashed)';

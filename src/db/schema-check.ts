@@ -6,22 +6,29 @@ import type { Db } from './client.ts';
 import { DatabaseError } from './errors.ts';
 import { readMigrationsList } from './migrations-dir.ts';
 
-async function pendingMigrations(db: Db): Promise<string[]> {
+async function migrationState(db: Db): Promise<{ pending: string[]; interrupted: string[] }> {
   const committed = (await readMigrationsList()).migrationDirectories.map((d) => d.path);
-  let applied: string[] = [];
+  let rows: Array<{ migration_name: string; finished: boolean; rolled_back: boolean }> = [];
   try {
-    const rows = await db.$queryRawUnsafe<Array<{ migration_name: string }>>(
-      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    rows = await db.$queryRawUnsafe(
+      `SELECT migration_name, finished_at IS NOT NULL AS finished, rolled_back_at IS NOT NULL AS rolled_back FROM _prisma_migrations`,
     );
-    applied = rows.map((r) => r.migration_name);
   } catch (error) {
     if (!/_prisma_migrations|42P01|does not exist/.test(String((error as Error).message ?? error))) throw error;
   }
-  return committed.filter((name) => !applied.includes(name));
+  const applied = rows.filter((r) => r.finished && !r.rolled_back).map((r) => r.migration_name);
+  // Started, neither finished nor rolled back: a killed or failed `migrate` (Prisma's P3009).
+  const interrupted = rows.filter((r) => !r.finished && !r.rolled_back).map((r) => r.migration_name);
+  return { pending: committed.filter((name) => !applied.includes(name)), interrupted };
 }
 
 export async function assertSchemaCurrent(db: Db, target: string): Promise<void> {
-  const pending = await pendingMigrations(db);
+  const { pending, interrupted } = await migrationState(db);
+  if (interrupted.length > 0) {
+    throw new DatabaseError(
+      `the database ${target} has an interrupted migration (${interrupted.join(', ')}): run \`npm run migrate -- --recover\` (docs/operations.md §5)`,
+    );
+  }
   if (pending.length > 0) {
     throw new DatabaseError(
       `the database ${target} is missing ${pending.length} migration(s) (${pending.join(', ')}): run \`npm run migrate\` first`,

@@ -51,7 +51,7 @@ export function createApiCaller(options: ApiCallerOptions): CallApi {
         isTokenRequest: false,
         attempt: (attempt) =>
           gate.run(async () => {
-            const token = await tokens.getToken();
+            const token = await tokens.getToken(signal);
             lastToken = token;
             const http: HttpRequest = {
               ...request,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { MINUTE_MS } from '../time.ts';
+import { abortable } from './gate.ts';
 import { AuthError, FatalApiError, InvalidResponseError } from './errors.ts';
 import { parseJsonBody, sendOnce, withRetries, type HttpRequest, type RequestDeps } from './request.ts';
 
@@ -47,15 +48,19 @@ export class TokenProvider {
     this.#options = options;
   }
 
-  /** A valid access token, fetching one only when the cached one is (nearly) expired. */
-  getToken(): Promise<string> {
+  /**
+   * A valid access token, fetching one only when the cached one is (nearly) expired. `signal`
+   * (the caller's run) stops this caller's wait; the shared renewal goes on for the others and
+   * ends with the client (its own signal).
+   */
+  getToken(signal?: AbortSignal): Promise<string> {
     if (this.#rejected) return Promise.reject(this.#rejected);
     const token = this.#token;
     if (token && this.#options.deps.nowMs() < token.renewAtMs) return Promise.resolve(token.value);
     this.#renewal ??= this.#fetch().finally(() => {
       this.#renewal = undefined;
     });
-    return this.#renewal;
+    return signal ? abortable(this.#renewal, signal) : this.#renewal;
   }
 
   /**

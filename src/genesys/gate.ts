@@ -4,6 +4,22 @@ import { MINUTE_MS } from '../time.ts';
 export type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
 
 /**
+ * `promise`, or a rejection with `signal`'s reason as soon as it aborts (the work behind the
+ * promise goes on; its outcome is then ignored). The listener is removed once either happens.
+ */
+export function abortable<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) {
+    promise.catch(() => {}); // its outcome no longer matters
+    return Promise.reject(signal.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
  * Share of `ratePerMinute` the pacer actually uses. Starting exactly at the limit puts request
  * N+rate ~60 000 ms after request N, so a few ms of event-loop or network jitter now and then
  * lets a sliding-window limiter (Genesys counts per token per minute) see rate+1 and answer 429,
@@ -68,12 +84,16 @@ export class Gate {
     this.#sleep = options.sleep;
   }
 
-  /** Runs `send` holding one slot, after any shared pause and the pacer's turn. */
+  /**
+   * Runs `send` holding one slot, after any shared pause and the pacer's turn. `signal` ends the
+   * wait wherever it is: queued for a slot, in the shared 429 pause, or waiting for the pacer.
+   */
   run<T>(send: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-    return this.#limit(async () => {
+    const queued = this.#limit(async () => {
       await this.#ready(signal);
       return send();
     });
+    return signal ? abortable(queued, signal) : queued;
   }
 
   /** Holds every request (queued or about to start) until at least `ms` from now. */

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import type { Got } from 'got';
 import type { Logger } from 'pino';
+import { retry } from '../retry.ts';
 import { SECOND_MS } from '../time.ts';
 import { classify, type Outcome } from './classify.ts';
 import { InvalidResponseError, RetriesExhaustedError, type GenesysError } from './errors.ts';
@@ -85,9 +86,10 @@ export interface RetryHooks {
 }
 
 /**
- * Runs attempts until one succeeds or classification says stop. All retry logic of the client
- * lives here (got's own retry is off). Sleeps happen between attempts, outside any concurrency
- * slot, so a retrying call never blocks the others.
+ * Runs attempts until one succeeds or classification says stop, through the one retry helper
+ * (src/retry.ts). All retry logic of the client lives here (got's own retry is off). Sleeps
+ * happen between attempts, outside any concurrency slot, so a retrying call never blocks the
+ * others; a 429 honours Retry-After, 5xx and network errors back off, each on its own budget.
  */
 export async function withRetries(
   request: Pick<HttpRequest, 'method' | 'path'>,
@@ -95,62 +97,98 @@ export async function withRetries(
   deps: RequestDeps,
   signal?: AbortSignal,
 ): Promise<ResponseOutcome> {
-  const { policy, stats, logger } = deps;
+  const budget: Budget = { backoffs: 0, rateLimits: 0, tokenRenewed: false };
   const endpoint = routeTemplate(request.path);
-  const retrying = () => {
-    stats.retries++;
-    deps.observer?.retry(endpoint);
-  };
-  let backoffs = 0;
-  let rateLimits = 0;
-  let tokenRenewed = false;
-  for (let attempt = 1; ; attempt++) {
-    signal?.throwIfAborted();
-    const outcome = await hooks.attempt(attempt);
-    const verdict = classify(outcome, {
-      method: request.method,
-      path: request.path,
-      isTokenRequest: hooks.isTokenRequest,
-      tokenRenewed,
-      nowMs: deps.nowMs(),
-    });
-    const log = { method: request.method, path: request.path, attempt };
-    switch (verdict.action) {
-      case 'ok':
-        return outcome as ResponseOutcome;
-      case 'fail':
-        throw verdict.error;
-      case 'renew-token':
-        tokenRenewed = true;
-        retrying();
+  try {
+    return await retry(
+      async (attempt) => {
+        signal?.throwIfAborted();
+        const outcome = await hooks.attempt(attempt);
+        const verdict = classify(outcome, {
+          method: request.method,
+          path: request.path,
+          isTokenRequest: hooks.isTokenRequest,
+          tokenRenewed: budget.tokenRenewed,
+          nowMs: deps.nowMs(),
+        });
+        if (verdict.action === 'ok') return outcome as ResponseOutcome;
+        if (verdict.action === 'fail') throw verdict.error;
+        throw nextTry(verdict, { request, attempt, budget, hooks, deps });
+      },
+      {
+        attempts: Number.MAX_SAFE_INTEGER, // the budgets below decide
+        retryable: (error) => error instanceof Again,
+        delayMs: (_attempt, error) => (error as Again).delayMs,
+        onRetry: (error) => {
+          deps.stats.retries++;
+          deps.observer?.retry(endpoint);
+          (error as Again).announce();
+        },
+        sleep: (ms, s) => (ms > 0 ? deps.sleep(ms, s) : Promise.resolve()),
+        ...(signal ? { signal } : {}),
+      },
+    );
+  } catch (error) {
+    // A stop that came while an attempt was out: the stop, not the retry marker, is the news.
+    if (error instanceof Again) throw signal?.reason ?? error.cause;
+    throw error;
+  }
+}
+
+interface Budget {
+  backoffs: number;
+  rateLimits: number;
+  tokenRenewed: boolean;
+}
+
+/** "Try again after `delayMs`": thrown inside the retry helper only. */
+class Again extends Error {
+  constructor(
+    readonly delayMs: number,
+    readonly announce: () => void,
+    cause: GenesysError,
+  ) {
+    super('retry', { cause });
+  }
+}
+
+type RetryVerdict = Exclude<ReturnType<typeof classify>, { action: 'ok' | 'fail' }>;
+
+/** What a retryable verdict means now: another try after a delay, or the budget is spent. */
+function nextTry(
+  verdict: RetryVerdict,
+  at: { request: Pick<HttpRequest, 'method' | 'path'>; attempt: number; budget: Budget; hooks: RetryHooks; deps: RequestDeps },
+): Again | RetriesExhaustedError {
+  const { request, attempt, budget, hooks, deps } = at;
+  const { policy, stats, logger } = deps;
+  const log = { method: request.method, path: request.path, attempt };
+  switch (verdict.action) {
+    case 'renew-token':
+      budget.tokenRenewed = true;
+      return new Again(0, () => {
         logger.info(log, 'Genesys rejected the access token (401); renewing it and retrying');
         hooks.renewToken?.();
-        continue;
-      case 'retry-after': {
-        stats.rateLimited++;
-        deps.observer?.rateLimited(endpoint);
-        if (rateLimits >= policy.maxRateLimitRetries) throw exhausted(request, attempt, verdict.error);
-        rateLimits++;
-        const waitMs = verdict.ms ?? exponentialMs(rateLimits, policy);
-        const delayMs = Math.round(waitMs + policy.random() * rateLimitJitterMaxMs(waitMs));
-        retrying();
+      }, verdict.error);
+    case 'retry-after': {
+      stats.rateLimited++;
+      deps.observer?.rateLimited(routeTemplate(request.path));
+      if (budget.rateLimits >= policy.maxRateLimitRetries) return exhausted(request, attempt, verdict.error);
+      budget.rateLimits++;
+      const waitMs = verdict.ms ?? exponentialMs(budget.rateLimits, policy);
+      const delayMs = Math.round(waitMs + policy.random() * rateLimitJitterMaxMs(waitMs));
+      return new Again(delayMs, () => {
         logger.warn({ ...log, status: 429, delayMs, retryAfterMs: verdict.ms }, 'Genesys rate limit hit; pausing all requests');
         hooks.pauseAll?.(delayMs);
-        await deps.sleep(delayMs, signal);
-        continue;
-      }
-      case 'backoff': {
-        if (verdict.reason === 'server') stats.serverErrors++;
-        else stats.networkErrors++;
-        if (backoffs >= policy.maxRetries) throw exhausted(request, attempt, verdict.error);
-        backoffs++;
-        // Full jitter: spread retries of many callers over the whole window.
-        const delayMs = Math.round(policy.random() * exponentialMs(backoffs, policy));
-        retrying();
-        logger.warn({ ...log, delayMs, error: verdict.error.message }, 'Genesys request failed transiently; retrying');
-        await deps.sleep(delayMs, signal);
-        continue;
-      }
+      }, verdict.error);
+    }
+    case 'backoff': {
+      if (verdict.reason === 'server') stats.serverErrors++;
+      else stats.networkErrors++;
+      if (budget.backoffs >= policy.maxRetries) return exhausted(request, attempt, verdict.error);
+      budget.backoffs++;
+      // Full jitter: spread retries of many callers over the whole window.
+      const delayMs = Math.round(policy.random() * exponentialMs(budget.backoffs, policy));
+      return new Again(delayMs, () => logger.warn({ ...log, delayMs, error: verdict.error.message }, 'Genesys request failed transiently; retrying'), verdict.error);
     }
   }
 }

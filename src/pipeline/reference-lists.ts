@@ -12,24 +12,37 @@ import { recordReferenceRefresh, replaceReferenceList, type RefreshOutcome } fro
 import { AuthError, GenesysApiError, REFERENCE_LISTS, REFERENCE_LIST_NAMES, type GenesysClient, type ReferenceListName } from '../genesys/index.ts';
 import { describeError } from './describe-error.ts';
 
-export async function refreshReferenceLists(db: Db, genesys: GenesysClient, at: Date, logger: Logger): Promise<RefreshOutcome[]> {
+/**
+ * `signal` (the run's stop) ends every listing request and wait; a stopped refresh records
+ * nothing and rejects with the stop's reason.
+ */
+export async function refreshReferenceLists(db: Db, genesys: GenesysClient, at: Date, logger: Logger, signal?: AbortSignal): Promise<RefreshOutcome[]> {
   // In parallel, like the user listings: independent, and the first details queries wait on them.
-  const outcomes = await Promise.all(REFERENCE_LIST_NAMES.map((list) => refreshOne(db, genesys, list, at, logger)));
+  const outcomes = await Promise.all(REFERENCE_LIST_NAMES.map((list) => refreshOne(db, genesys, list, at, logger, signal)));
+  signal?.throwIfAborted();
   const auth = outcomes.find((o): o is AuthError => o instanceof AuthError);
   if (auth) throw auth;
   return outcomes as RefreshOutcome[];
 }
 
-async function refreshOne(db: Db, genesys: GenesysClient, list: ReferenceListName, at: Date, logger: Logger): Promise<RefreshOutcome | AuthError> {
+async function refreshOne(
+  db: Db,
+  genesys: GenesysClient,
+  list: ReferenceListName,
+  at: Date,
+  logger: Logger,
+  signal: AbortSignal | undefined,
+): Promise<RefreshOutcome | AuthError | undefined> {
   const { permission, path } = REFERENCE_LISTS[list];
   let outcome: RefreshOutcome;
   try {
-    const entries = await genesys.listReferenceEntities(list);
+    const entries = await genesys.listReferenceEntities(list, { signal });
     const { listed, deactivated } = await replaceReferenceList(db, list, entries, at);
     outcome = { list, status: 'ok', permission, entries: listed };
     logger.debug({ list, listed, deactivated }, 'reference list refreshed');
   } catch (error) {
     if (error instanceof AuthError) return error;
+    if (signal?.aborted) return undefined; // stopped: not a failure of the list, nothing to record
     if (error instanceof GenesysApiError && error.status === 403) {
       outcome = { list, status: 'forbidden', permission, error: describeError(error) };
       logger.warn({ list, permission }, `cannot read ${list} (GET ${path}): the OAuth client lacks the permission ${permission}; ids stay unnamed`);

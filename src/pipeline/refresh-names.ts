@@ -24,18 +24,24 @@ export interface NamesRefresh {
   settled: Promise<string | undefined>;
 }
 
-export function refreshNames(deps: RefreshDeps, run: AbortController): NamesRefresh {
+/**
+ * Starts the refresh. It takes the run's signal (a stop reaches every listing request and wait),
+ * and `agentIds`, the run's agent list, so ids no user has are warned about by name.
+ */
+export function refreshNames(deps: RefreshDeps, run: AbortController, agentIds: readonly string[]): NamesRefresh {
   const { db, genesys, clock, logger } = deps;
+  const { signal } = run;
   const settled = (async () => {
     let runError: string | undefined;
     try {
-      await refreshAgents(db, genesys, clock(), logger);
+      await refreshAgents(db, genesys, clock(), logger, { signal, agentIds });
     } catch (error) {
-      if (error instanceof AuthError) throw error;
+      // A stopped refresh ends the run interrupted, not "agents refresh failed".
+      if (error instanceof AuthError || signal.aborted) throw error;
       runError = `agents refresh failed: ${describeError(error)}`;
       logger.error({ err: error }, 'agents refresh failed; conversations are still synced');
     }
-    await refreshReferenceLists(db, genesys, clock(), logger);
+    await refreshReferenceLists(db, genesys, clock(), logger, signal);
     return runError;
   })();
   // Rejected credentials stop the windows too; the error itself is reported with the run.

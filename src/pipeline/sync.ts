@@ -170,7 +170,7 @@ async function executeRun(deps: SyncDeps, options: SyncOptions, planned: Planned
   deps.signal?.addEventListener('abort', onStop, { once: true });
   // The agents and reference lists are refreshed beside the windows, not before them: writing
   // records needs neither, and their requests would otherwise delay every window's first one.
-  const names = refreshNames({ ...deps, logger }, abort);
+  const names = refreshNames({ ...deps, logger }, abort, options.agentIds);
   let runError: string | undefined;
   try {
     const jobs = await insertWindows(deps.db, planned, state);

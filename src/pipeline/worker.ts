@@ -12,6 +12,7 @@
  */
 import cron from 'node-cron';
 import { tryHoldAdvisoryLock, type LockEvent } from '../db/advisory-lock.ts';
+import { RUN_LOCK_KEY } from '../db/lock-keys.ts';
 import type { Logger } from '../logger.ts';
 import { formatDuration } from '../duration.ts';
 import type { Clock } from '../time.ts';
@@ -93,7 +94,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
   const delay = deps.delay ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref()));
   let handle: ScheduleHandle | undefined;
   let stopping = false;
-  let inFlight: { controller: AbortController; done: Promise<TickResult> } | undefined;
+  let inFlight: InFlight | undefined;
 
   const logNext = () => {
     const next = handle?.nextRun();
@@ -102,63 +103,16 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
     logger.info({ nextRunAt: next.toISOString(), inMs }, `next run due at ${next.toISOString()} (in ${formatDuration(inMs)})`);
   };
 
-  async function runGuarded(reason: 'schedule' | 'start', controller: AbortController): Promise<TickResult> {
-    let lease: LockLease | undefined;
-    try {
-      lease = await deps.lock.tryAcquire();
-    } catch (error) {
-      logger.error({ err: error, reason }, 'could not take the run lock; skipping this run');
-      return 'error';
-    }
-    if (!lease) {
-      logger.warn({ reason }, 'another worker holds the run lock (a run is going elsewhere); skipping this run');
-      return 'skipped-locked';
-    }
-    // A dropped lock connection is taken again at once (advisory-lock.ts); if another worker
-    // took the lock meanwhile it may be running too, so this run stops (interrupted) rather
-    // than overlap: the other run's rolling interval covers the same ground.
-    const unwatch = lease.on?.((event) => {
-      if (event.type === 'lost') logger.warn({ err: event.error, reason }, 'the run lock connection was lost; taking the lock again');
-      else if (event.type === 'reacquired') logger.info({ reason }, 'the run lock is held again');
-      else {
-        logger.error({ reason }, 'another worker took the run lock while our connection was down; stopping this run');
-        controller.abort(new Error('another worker took the run lock while our connection was down'));
-      }
-    });
-    try {
-      if (controller.signal.aborted) return 'skipped-stopping';
-      const startedAt = deps.clock();
-      logger.info({ reason }, 'run starting');
-      const outcome = await deps.runOnce(controller.signal);
-      const fields = { ...outcome.fields, status: outcome.status, durationMs: deps.clock().getTime() - startedAt.getTime() };
-      if (outcome.status === 'succeeded') logger.info(fields, `run succeeded\n${outcome.summary}`);
-      else if (outcome.status === 'interrupted') logger.warn(fields, `run interrupted\n${outcome.summary}`);
-      else logger.error(fields, `run failed; the worker keeps its schedule\n${outcome.summary}`);
-      return outcome.status === 'succeeded' ? 'ran' : outcome.status;
-    } catch (error) {
-      // A run that throws (database down, a bug) is logged; the next tick tries again.
-      logger.error({ err: error, reason }, 'run failed with an error; the worker keeps its schedule');
-      return 'error';
-    } finally {
-      unwatch?.();
-      await lease.release().catch((error) => logger.warn({ err: error }, 'could not release the run lock'));
-    }
-  }
-
   const worker: Worker = {
     get running() {
       return inFlight !== undefined;
     },
-
     start() {
-      handle = deps.scheduler.schedule(options.schedule, options.timezone, () => {
-        void worker.tick('schedule');
-      });
+      handle = deps.scheduler.schedule(options.schedule, options.timezone, () => void worker.tick('schedule'));
       logger.info({ schedule: options.schedule, timezone: options.timezone }, 'worker started');
       if (options.runOnStart) void worker.tick('start');
       else logNext();
     },
-
     async tick(reason) {
       if (stopping) return 'skipped-stopping';
       if (inFlight) {
@@ -167,7 +121,7 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
       }
       // Set synchronously, before any await, so a tick arriving meanwhile sees it.
       const controller = new AbortController();
-      const done = runGuarded(reason, controller);
+      const done = runGuarded(deps, reason, controller);
       inFlight = { controller, done };
       try {
         return await done;
@@ -176,30 +130,92 @@ export function createWorker(deps: WorkerDeps, options: WorkerOptions): Worker {
         logNext();
       }
     },
-
     async stop(reason = 'stop requested') {
       stopping = true;
       handle?.stop();
       handle = undefined;
-      const current = inFlight;
-      if (!current) {
-        logger.info({ reason }, 'worker stopped (no run in flight)');
-        return { interruptedRun: false, timedOut: false };
-      }
-      logger.warn(
-        { reason, timeoutMs: options.shutdownTimeoutMs },
-        `stopping: aborting the run in flight and waiting up to ${formatDuration(options.shutdownTimeoutMs)} for it`,
-      );
-      current.controller.abort(new Error(reason));
-      const outcome = await Promise.race([current.done, delay(options.shutdownTimeoutMs).then(() => 'timeout' as const)]);
-      if (outcome === 'timeout') logger.error({ timeoutMs: options.shutdownTimeoutMs }, 'the run did not stop within SYNC_SHUTDOWN_TIMEOUT; exiting anyway');
-      else logger.info('worker stopped');
-      // Judge by how the run ended, not by a tick being in flight: a run that had just
-      // succeeded when the signal came was not interrupted.
-      return { interruptedRun: outcome === 'timeout' || outcome === 'interrupted', timedOut: outcome === 'timeout' };
+      return stopInFlight(inFlight, reason, options.shutdownTimeoutMs, delay, logger);
     },
   };
   return worker;
+}
+
+interface InFlight {
+  controller: AbortController;
+  done: Promise<TickResult>;
+}
+
+/** One run under the cross-process lock; a run that throws is logged and the schedule goes on. */
+async function runGuarded(deps: WorkerDeps, reason: 'schedule' | 'start', controller: AbortController): Promise<TickResult> {
+  const { logger } = deps;
+  let lease: LockLease | undefined;
+  try {
+    lease = await deps.lock.tryAcquire();
+  } catch (error) {
+    logger.error({ err: error, reason }, 'could not take the run lock; skipping this run');
+    return 'error';
+  }
+  if (!lease) {
+    logger.warn({ reason }, 'another worker holds the run lock (a run is going elsewhere); skipping this run');
+    return 'skipped-locked';
+  }
+  const unwatch = watchLock(lease, reason, controller, logger);
+  try {
+    if (controller.signal.aborted) return 'skipped-stopping';
+    const startedAt = deps.clock();
+    logger.info({ reason }, 'run starting');
+    const outcome = await deps.runOnce(controller.signal);
+    const fields = { ...outcome.fields, status: outcome.status, durationMs: deps.clock().getTime() - startedAt.getTime() };
+    if (outcome.status === 'succeeded') logger.info(fields, `run succeeded\n${outcome.summary}`);
+    else if (outcome.status === 'interrupted') logger.warn(fields, `run interrupted\n${outcome.summary}`);
+    else logger.error(fields, `run failed; the worker keeps its schedule\n${outcome.summary}`);
+    return outcome.status === 'succeeded' ? 'ran' : outcome.status;
+  } catch (error) {
+    // A run that throws (database down, a bug) is logged; the next tick tries again.
+    logger.error({ err: error, reason }, 'run failed with an error; the worker keeps its schedule');
+    return 'error';
+  } finally {
+    unwatch?.();
+    await lease.release().catch((error) => logger.warn({ err: error }, 'could not release the run lock'));
+  }
+}
+
+/**
+ * A dropped lock connection is taken again at once (advisory-lock.ts); if another worker took
+ * the lock meanwhile it may be running too, so this run stops (interrupted) rather than
+ * overlap: the other run's rolling interval covers the same ground.
+ */
+function watchLock(lease: LockLease, reason: string, controller: AbortController, logger: Logger): (() => void) | undefined {
+  return lease.on?.((event) => {
+    if (event.type === 'lost') logger.warn({ err: event.error, reason }, 'the run lock connection was lost; taking the lock again');
+    else if (event.type === 'reacquired') logger.info({ reason }, 'the run lock is held again');
+    else {
+      logger.error({ reason }, 'another worker took the run lock while our connection was down; stopping this run');
+      controller.abort(new Error('another worker took the run lock while our connection was down'));
+    }
+  });
+}
+
+/** Aborts the run in flight and waits for it up to the shutdown timeout. */
+async function stopInFlight(
+  current: InFlight | undefined,
+  reason: string,
+  timeoutMs: number,
+  delay: (ms: number) => Promise<void>,
+  logger: Logger,
+): Promise<StopResult> {
+  if (!current) {
+    logger.info({ reason }, 'worker stopped (no run in flight)');
+    return { interruptedRun: false, timedOut: false };
+  }
+  logger.warn({ reason, timeoutMs }, `stopping: aborting the run in flight and waiting up to ${formatDuration(timeoutMs)} for it`);
+  current.controller.abort(new Error(reason));
+  const outcome = await Promise.race([current.done, delay(timeoutMs).then(() => 'timeout' as const)]);
+  if (outcome === 'timeout') logger.error({ timeoutMs }, 'the run did not stop within SYNC_SHUTDOWN_TIMEOUT; exiting anyway');
+  else logger.info('worker stopped');
+  // Judge by how the run ended, not by a tick being in flight: a run that had just
+  // succeeded when the signal came was not interrupted.
+  return { interruptedRun: outcome === 'timeout' || outcome === 'interrupted', timedOut: outcome === 'timeout' };
 }
 
 /** The production scheduler: node-cron in the configured time zone. */
@@ -214,11 +230,7 @@ export const nodeCronScheduler: Scheduler = {
   },
 };
 
-/**
- * The advisory lock key: one constant for every genesys-sync process on a database
- * ("gsync" in ASCII), far from small integers other tools tend to pick.
- */
-export const RUN_LOCK_KEY = 0x6773796e63n;
+export { RUN_LOCK_KEY };
 
 /**
  * A Postgres session advisory lock on a dedicated connection (advisory-lock.ts), held for the

@@ -157,3 +157,24 @@ describe('Gate cancellation', () => {
     expect(starts).toEqual([]);
   });
 });
+
+describe('Gate: a stop signal ends every wait', () => {
+  it('a request queued for a slot, or held by the shared 429 pause, rejects with the signal at once', async () => {
+    const { gate, clock } = setup(1, 60_000);
+    const holder = gate.run(() => clock.sleep(10_000).then(() => 'held'));
+    const stop = new AbortController();
+    const queued = gate.run(async () => 'queued ran', stop.signal);
+    const pausedStop = new AbortController();
+    gate.pause(600_000);
+    const paused = gate.run(async () => 'paused ran', pausedStop.signal);
+    await Promise.resolve();
+    stop.abort(new Error('stopped by SIGTERM'));
+    pausedStop.abort(new Error('stopped too'));
+    await expect(queued).rejects.toThrow('stopped by SIGTERM');
+    await expect(paused).rejects.toThrow('stopped too');
+    // Neither waited for virtual time: the clock did not reach the holder's end, let alone the pause's.
+    expect(clock.now()).toBeLessThan(10_000);
+    gate.clear();
+    void holder.catch(() => {});
+  });
+});
