@@ -46,8 +46,12 @@ export const RATES = {
   systemDisconnect: 0.02,
   /** Abandoned chats/messages that ended because the customer went idle (disconnectType timeout). */
   idleTimeout: 0.5,
-  /** Agent voice sessions with media endpoint stats. */
-  agentMediaStats: 0.2,
+  /**
+   * Voice sessions with media endpoint stats: the Edge measures every call it carries, so most
+   * have them; the rest went through a trunk or phone that reports none.
+   */
+  customerMediaStats: 0.85,
+  agentMediaStats: 0.6,
 } as const;
 
 const NOTES = ['Customer asked for a follow-up e-mail.', 'Refund approved, ticket closed.', 'Escalated to tier 2.', 'Called back about invoice #4471.'];
@@ -128,10 +132,10 @@ const EXPLICIT_NULL_RATE = 0.03;
 
 /** Optional fields, per level, that a conversation without them may carry as an explicit null. */
 const NULLABLE = {
-  conversation: ['externalTag'],
+  conversation: ['externalTag', 'mediaStatsMinConversationMos', 'mediaStatsMinConversationRFactor', 'knowledgeBaseIds', 'evaluations'],
   participant: ['userId', 'teamId', 'externalContactId'],
-  session: ['remote', 'outboundCampaignId', 'selectedAgentId'],
-  segment: ['queueId', 'wrapUpCode', 'errorCode', 'requestedLanguageId'],
+  session: ['remote', 'outboundCampaignId', 'selectedAgentId', 'activeSkillIds', 'mediaEndpointStats', 'proposedAgents'],
+  segment: ['queueId', 'wrapUpCode', 'errorCode', 'requestedLanguageId', 'requestedRoutingSkillIds', 'scoredAgents'],
 } as const;
 
 /**
