@@ -8,12 +8,14 @@ import { InvalidRecordError, InvalidResponseError } from './errors.ts';
  * without checking anything again. The contract is as loose as the tables allow: only what a
  * row cannot be written without is required (the conversation's id and start, each
  * participant's id and purpose, each session's id, each segment's start, each metric's name
- * and integer value); every other projected field is optional AND may be an explicit `null`
- * (Genesys sends both). Fields nobody projects are not checked at all and pass through
- * untouched, because the raw record is stored as returned. Enum-like fields are plain
+ * and integer value); every other field of the SDK models is optional AND may be an explicit
+ * `null` (Genesys sends both). Every documented field is typed, including those no column
+ * holds yet, so the extractor can project them without checks of its own; fields outside the
+ * models are not checked at all and pass through untouched, because the raw record is stored
+ * as returned. Enum-like fields are plain
  * strings: Genesys adds values often. Validators return the ORIGINAL parsed JSON objects, not
  * zod's copies, so key order and unknown fields survive byte for byte.
- * Models: AnalyticsConversation & co. in the official SDKs (docs/genesys-api-facts.md).
+ * Models: AnalyticsConversation & co. in the official SDKs (docs/genesys-api-facts.md §10).
  */
 
 /** `yyyy-MM-ddTHH:mm:ss[.SSS]Z` as Genesys sends it (offsets accepted too). */
@@ -31,6 +33,121 @@ const MetricSchema = z.looseObject({
   emitDate: when,
 });
 
+/*
+ * The parts of the record no column held before (docs/record-fields.md lists them against the
+ * schema; docs/genesys-api-facts.md §10 gives the SDK models). Same rules as above: every field
+ * optional and nullable, enum-like fields plain strings, unknown fields kept. Numbers are typed
+ * as tightly as a column can hold them and no tighter: counts, ranks and milliseconds must be
+ * safe integers (they go to integer/bigint columns, where 2.5 would fail the whole write), while
+ * scores and voice-quality figures accept any number. The SDK types the scores as int, but
+ * Quality scores are percentages the evaluation API reports with decimals, and refusing a
+ * whole conversation over a decimal score would cost far more than a numeric column.
+ */
+const count = z.number().int().refine(Number.isSafeInteger, 'expected a safe integer').nullish();
+const real = z.number().nullish();
+const counts = z.array(z.number().int().refine(Number.isSafeInteger, 'expected a safe integer')).nullish();
+
+/** `AnalyticsEvaluation`: a quality evaluation of the conversation (conversation.evaluations[]). */
+const EvaluationSchema = z.looseObject({
+  evaluationId: text,
+  evaluatorId: text,
+  userId: text,
+  queueId: text,
+  formId: text,
+  formName: text,
+  contextId: text,
+  calibrationId: text,
+  assigneeId: text,
+  assigneeApplicable: flag,
+  /** `Finished InProgress InReview Pending Retracted` in the SDK; others accepted as sent. */
+  evaluationStatus: text,
+  eventTime: when,
+  released: flag,
+  rescored: flag,
+  deleted: flag,
+  systemSubmitted: flag,
+  oTotalScore: real,
+  oTotalCriticalScore: real,
+});
+
+/** `AnalyticsSurvey` (conversation.surveys[]). */
+const SurveySchema = z.looseObject({
+  surveyId: text,
+  surveyFormId: text,
+  surveyFormName: text,
+  surveyFormContextId: text,
+  /** Free text in the SDK (no enum); `surveyType` is `Web` or `Voice`. */
+  surveyStatus: text,
+  surveyType: text,
+  surveyPartialResponse: flag,
+  surveyCompletedDate: when,
+  eventTime: when,
+  userId: text,
+  queueId: text,
+  surveyPromoterScore: real,
+  oSurveyTotalScore: real,
+});
+
+/** `AnalyticsResolution` (conversation.resolutions[]). */
+const ResolutionSchema = z.looseObject({
+  eventTime: when,
+  queueId: text,
+  userId: text,
+  nNextContactAvoided: count,
+});
+
+/** `AnalyticsFlowOutcome` (session.flow.outcomes[]). */
+const FlowOutcomeSchema = z.looseObject({
+  flowOutcome: text,
+  flowOutcomeId: text,
+  flowOutcomeValue: text,
+  flowOutcomeStartTimestamp: when,
+  flowOutcomeEndTimestamp: when,
+});
+
+/** `AnalyticsFlow` (session.flow): the Architect flow an IVR, bot or in-queue session ran. */
+const FlowSchema = z.looseObject({
+  flowId: text,
+  flowName: text,
+  flowVersion: text,
+  flowType: text,
+  entryType: text,
+  entryReason: text,
+  exitReason: text,
+  transferType: text,
+  transferTargetAddress: text,
+  transferTargetName: text,
+  issuedCallback: flag,
+  startingLanguage: text,
+  endingLanguage: text,
+  recognitionFailureReason: text,
+  outcomes: z.array(FlowOutcomeSchema).nullish(),
+});
+
+/** `AnalyticsMediaEndpointStat` (session.mediaEndpointStats[]): voice quality of one endpoint. */
+const MediaEndpointStatSchema = z.looseObject({
+  codecs: texts,
+  minMos: real,
+  minRFactor: real,
+  maxLatencyMs: count,
+  receivedPackets: count,
+  invalidPackets: count,
+  discardedPackets: count,
+  duplicatePackets: count,
+  overrunPackets: count,
+  underrunPackets: count,
+  eventTime: when,
+});
+
+/** `AnalyticsProposedAgent` (session.proposedAgents[]). */
+const ProposedAgentSchema = z.looseObject({ proposedAgentId: text, agentRank: count });
+/** `AnalyticsScoredAgent` (segment.scoredAgents[]): predictive routing's score of an agent. */
+const ScoredAgentSchema = z.looseObject({ scoredAgentId: text, agentScore: real });
+/** `AnalyticsAgentGroup` (session.agentGroups[]): `agentGroupType` is `Group`, `SkillGroup` or `Team`. */
+const AgentGroupSchema = z.looseObject({ agentGroupId: text, agentGroupType: text });
+/** `AnalyticsProperty` (segment.properties[]): `value` is text whatever `propertyType` says. */
+const SegmentPropertySchema = z.looseObject({ property: text, propertyType: text, value: text });
+
 const SegmentSchema = z.looseObject({
   segmentStart: isoDateTime,
   segmentEnd: when,
@@ -44,6 +161,20 @@ const SegmentSchema = z.looseObject({
   conference: flag,
   subject: text,
   requestedLanguageId: text,
+  // Typed for the next schema step (docs/record-fields.md); no column holds them yet.
+  audioMuted: flag,
+  videoMuted: flag,
+  sourceConversationId: text,
+  sourceSessionId: text,
+  destinationConversationId: text,
+  destinationSessionId: text,
+  requestedRoutingSkillIds: texts,
+  requestedRoutingUserIds: texts,
+  wrapUpTags: texts,
+  sipResponseCodes: counts,
+  q850ResponseCodes: counts,
+  scoredAgents: z.array(ScoredAgentSchema).nullish(),
+  properties: z.array(SegmentPropertySchema).nullish(),
 });
 
 const SessionSchema = z.looseObject({
@@ -66,9 +197,77 @@ const SessionSchema = z.looseObject({
   selectedAgentId: text,
   usedRouting: text,
   outboundCampaignId: text,
-  flow: z.looseObject({ flowId: text, flowName: text }).nullish(),
+  flow: FlowSchema.nullish(),
   segments: z.array(SegmentSchema).nullish(),
   metrics: z.array(MetricSchema).nullish(),
+  // Typed for the next schema step (docs/record-fields.md); no column holds them yet.
+  activeSkillIds: texts,
+  removedSkillIds: texts,
+  requestedRoutings: texts,
+  callbackNumbers: texts,
+  destinationAddresses: texts,
+  cc: texts,
+  bcc: texts,
+  eligibleAgentCounts: counts,
+  waitingInteractionCounts: counts,
+  proposedAgents: z.array(ProposedAgentSchema).nullish(),
+  agentGroups: z.array(AgentGroupSchema).nullish(),
+  mediaEndpointStats: z.array(MediaEndpointStatSchema).nullish(),
+  acwSkipped: flag,
+  agentAssistantId: text,
+  agentBullseyeRing: count,
+  agentOwned: flag,
+  assignerId: text,
+  authenticated: flag,
+  bargedParticipantId: text,
+  callbackScheduledTime: when,
+  callbackUserName: text,
+  cleared: flag,
+  coachedParticipantId: text,
+  cobrowseRole: text,
+  cobrowseRoomId: text,
+  deliveryPushed: flag,
+  deliveryStatus: text,
+  deliveryStatusChangeDate: when,
+  detectedSpeechStart: when,
+  detectedSpeechEnd: when,
+  dispositionAnalyzer: text,
+  dispositionName: text,
+  engagementSource: text,
+  errorCodeDescription: text,
+  extendedDeliveryStatus: text,
+  flowInType: text,
+  flowOutType: text,
+  journeyActionId: text,
+  journeyActionMapId: text,
+  journeyActionMapVersion: count,
+  journeyCustomerId: text,
+  journeyCustomerIdType: text,
+  journeyCustomerSessionId: text,
+  journeyCustomerSessionIdType: text,
+  mediaBridgeId: text,
+  mediaCount: count,
+  monitoredParticipantId: text,
+  outboundContactId: text,
+  outboundContactListId: text,
+  peerId: text,
+  remoteNameDisplayable: text,
+  roomId: text,
+  routingRing: count,
+  routingRule: text,
+  routingRuleType: text,
+  screenMonitoredUserId: text,
+  screenShareAddressSelf: text,
+  screenShareRoomId: text,
+  scriptId: text,
+  selectedAgentRank: count,
+  sharingScreen: flag,
+  skillExpressionId: text,
+  skipEnabled: flag,
+  snippetRecording: flag,
+  timeoutSeconds: count,
+  videoAddressSelf: text,
+  videoRoomId: text,
 });
 
 const ParticipantSchema = z.looseObject({
@@ -97,6 +296,21 @@ const ConversationSchema = z
     externalTag: text,
     divisionIds: texts,
     participants: z.array(ParticipantSchema).nullish(),
+    // Typed for the next schema step (docs/record-fields.md); no column holds them yet.
+    evaluations: z.array(EvaluationSchema).nullish(),
+    surveys: z.array(SurveySchema).nullish(),
+    resolutions: z.array(ResolutionSchema).nullish(),
+    mediaStatsMinConversationMos: real,
+    mediaStatsMinConversationRFactor: real,
+    knowledgeBaseIds: texts,
+    consultationConversationIds: texts,
+    accessAttributes: texts,
+    associatedConversationId: text,
+    conferenceStart: when,
+    inactivityTimeout: when,
+    customerParticipation: flag,
+    originatingSocialMediaPublic: flag,
+    selfServed: flag,
   })
   .superRefine((conversation, ctx) => {
     // Participant and session ids key the child tables: a repeat cannot be stored.
@@ -120,6 +334,17 @@ const ConversationSchema = z
 export type GenesysConversation = z.infer<typeof ConversationSchema>;
 export type GenesysParticipant = z.infer<typeof ParticipantSchema>;
 export type GenesysSession = z.infer<typeof SessionSchema>;
+export type GenesysSegment = z.infer<typeof SegmentSchema>;
+export type GenesysEvaluation = z.infer<typeof EvaluationSchema>;
+export type GenesysSurvey = z.infer<typeof SurveySchema>;
+export type GenesysResolution = z.infer<typeof ResolutionSchema>;
+export type GenesysFlow = z.infer<typeof FlowSchema>;
+export type GenesysFlowOutcome = z.infer<typeof FlowOutcomeSchema>;
+export type GenesysMediaEndpointStat = z.infer<typeof MediaEndpointStatSchema>;
+export type GenesysProposedAgent = z.infer<typeof ProposedAgentSchema>;
+export type GenesysScoredAgent = z.infer<typeof ScoredAgentSchema>;
+export type GenesysAgentGroup = z.infer<typeof AgentGroupSchema>;
+export type GenesysSegmentProperty = z.infer<typeof SegmentPropertySchema>;
 
 export type ParsedConversation =
   | { ok: true; conversation: GenesysConversation }

@@ -1,58 +1,42 @@
-import { HOUR_MS, MINUTE_MS } from '../time.ts';
 import { iso } from './build.ts';
-import type { Random } from './prng.ts';
+import { Random } from './prng.ts';
 import type { SimConversation, SimFlow } from './types.ts';
 
 /*
  * Optional SDK fields that only some conversations carry. They exist so the project's
- * loader meets every shape the real API can send (evaluations, surveys, resolutions,
- * media endpoint stats, flow outcomes), not just the common path.
+ * loader meets every shape the real API can send (media endpoint stats, flow outcomes), not
+ * just the common path. Evaluations, surveys and resolutions: aftercare.ts; the rest of the
+ * documented fields: details.ts.
  */
 
-export interface AgentTouch {
-  userId: string;
-  queueId?: string;
-  evaluatorId: string;
-}
+/** Share of voice endpoints with poor quality (congested network, bad Wi-Fi). */
+const POOR_QUALITY = 0.06;
 
-/** Quality evaluations, surveys and resolutions arrive hours after the conversation ends. */
-export function addAfterCareFields(c: SimConversation, rng: Random, endMs: number, touch: AgentTouch): void {
-  const q = touch.queueId ? { queueId: touch.queueId } : {};
-  if (rng.chance(0.06)) {
-    const score = rng.int(40, 100);
-    c['evaluations'] = [{
-      evaluationId: rng.uuid(), formId: rng.uuid(), formName: 'Standard QA Form', evaluatorId: touch.evaluatorId,
-      userId: touch.userId, ...q, eventTime: iso(endMs + rng.int(1, 72) * HOUR_MS),
-      evaluationStatus: 'Finished', released: true, rescored: false, deleted: false,
-      oTotalScore: score, oTotalCriticalScore: Math.min(100, score + rng.int(0, 10)),
-    }];
-  }
-  if (rng.chance(0.05)) {
-    const nps = rng.int(0, 10);
-    c['surveys'] = [{
-      surveyId: rng.uuid(), surveyFormId: rng.uuid(), surveyFormName: 'Post-contact NPS', surveyStatus: 'Finished',
-      surveyType: rng.pick(['Web', 'Voice']), surveyPromoterScore: nps, oSurveyTotalScore: nps * 10,
-      eventTime: iso(endMs + rng.int(5, 600) * MINUTE_MS), userId: touch.userId, ...q,
-    }];
-  }
-  if (rng.chance(0.04)) {
-    c['resolutions'] = [{ eventTime: iso(endMs + rng.int(24, 96) * HOUR_MS), ...q, userId: touch.userId, nNextContactAvoided: 1 }];
-  }
-}
-
-/** Voice quality stats on a customer voice session, plus the conversation-level minimum MOS. */
-export function mediaEndpointStats(rng: Random, atMs: number): { stats: Record<string, unknown>[]; mos: number } {
-  const mos = Math.round((3.2 + rng.float() * 1.3) * 1000) / 1000;
+/**
+ * Voice quality stats of one endpoint. The R-factor is drawn (mostly 80 to 93.2, the G.711
+ * ceiling; a few poor calls 45 to 70) and the MOS derived from it by the ITU-T G.107 E-model,
+ * so the two agree as they do in real records.
+ */
+export function mediaEndpointStats(rng: Random, atMs: number): { stats: Record<string, unknown>[]; mos: number; rFactor: number } {
+  const r = rng.chance(POOR_QUALITY) ? 45 + rng.float() * 25 : 80 + rng.float() * 13.2;
+  const rFactor = Math.round(r * 100) / 100;
+  const mos = Math.round((1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r)) * 1000) / 1000;
   return {
     mos,
+    rFactor,
     stats: [{
-      codecs: [rng.pick(['audio/opus', 'audio/PCMU'])], minMos: mos, minRFactor: Math.round((70 + rng.float() * 23) * 100) / 100,
+      codecs: [rng.pick(['audio/opus', 'audio/PCMU'])], minMos: mos, minRFactor: rFactor,
       maxLatencyMs: rng.int(20, 180), receivedPackets: rng.int(1_000, 90_000), invalidPackets: 0,
       discardedPackets: rng.int(0, 20), duplicatePackets: 0, overrunPackets: 0, underrunPackets: rng.int(0, 5),
       eventTime: iso(atMs),
     }],
   };
 }
+
+/** Flow outcomes are org configuration: the same names and ids in every conversation. */
+const OUTCOMES = ['IdentifiedCustomer', 'SelfServicePayment', 'MenuChoice'];
+const OUTCOME_RNG = new Random(0xf10_0c0e);
+const OUTCOME_IDS = OUTCOMES.map(() => OUTCOME_RNG.uuid());
 
 /** The `flow` object of an IVR session, sometimes with flow outcomes. */
 export function ivrFlow(rng: Random, flow: { id: string; name: string; type: string }, startMs: number, endMs: number): SimFlow {
@@ -61,11 +45,15 @@ export function ivrFlow(rng: Random, flow: { id: string; name: string; type: str
     entryType: 'dnis', entryReason: 'tel:+18005550100', exitReason: 'TRANSFER', transferType: 'ACD',
   };
   if (rng.chance(0.4)) {
-    f.outcomes = [{
-      flowOutcome: rng.pick(['IdentifiedCustomer', 'SelfServicePayment', 'MenuChoice']), flowOutcomeId: rng.uuid(),
-      flowOutcomeValue: rng.pick(['SUCCESS', 'FAILURE']), flowOutcomeStartTimestamp: iso(startMs),
-      flowOutcomeEndTimestamp: iso(Math.min(endMs, startMs + 20_000)),
-    }];
+    // One to three outcomes (identified, paid, chose a menu), each a stretch of the IVR time.
+    const n = rng.weighted([1, 2, 3], [60, 30, 10]);
+    const span = Math.max(n, endMs - startMs);
+    f.outcomes = Array.from({ length: n }, (_, k) => ({
+      flowOutcome: OUTCOMES[k % OUTCOMES.length], flowOutcomeId: OUTCOME_IDS[k % OUTCOME_IDS.length],
+      flowOutcomeValue: rng.chance(0.8) ? 'SUCCESS' : 'FAILURE',
+      flowOutcomeStartTimestamp: iso(startMs + Math.floor((span * k) / n)),
+      flowOutcomeEndTimestamp: iso(startMs + Math.floor((span * (k + 1)) / n) - 1),
+    }));
   }
   return f;
 }
@@ -80,6 +68,9 @@ function pruneTimed(holder: Record<string, unknown>, key: string, stampKey: stri
   if (kept.length === 0) delete holder[key];
   else holder[key] = kept;
 }
+
+/** Session fields stamped with when something happened: unknown before it did. */
+const TIMED_SESSION_FIELDS = ['deliveryStatusChangeDate', 'detectedSpeechStart', 'detectedSpeechEnd'];
 
 /**
  * Shows the conversation as it looked at `cutMs`: later segments, metrics and after-care
@@ -103,6 +94,7 @@ export function truncateAt(c: SimConversation, cutMs: number): void {
         if (s.metrics.length === 0) delete s.metrics;
       }
       pruneTimed(s, 'mediaEndpointStats', 'eventTime', cutMs);
+      for (const key of TIMED_SESSION_FIELDS) if (after(s[key], cutMs)) delete s[key];
       if (s.flow) pruneTimed(s.flow, 'outcomes', 'flowOutcomeEndTimestamp', cutMs);
     }
     p.sessions = p.sessions.filter((s) => s.segments.length > 0);

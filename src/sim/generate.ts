@@ -1,4 +1,6 @@
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from '../time.ts';
+import { AFTER_CARE_KEYS, afterCare, type AfterCare } from './aftercare.ts';
+import { addRecordDetails, setConversationMediaStats } from './details.ts';
 import { truncateAt } from './extras.ts';
 import { addExplicitNulls } from './variety.ts';
 import type { Org } from './org.ts';
@@ -15,8 +17,12 @@ const LIVE_CHANCE = 0.15;
 const LIVE_WINDOW_MS = 3 * HOUR_MS;
 /** Share of conversations that start in the last minutes of a UTC day and run past midnight. */
 const LATE_CHANCE = 0.03;
-/** After-care fields (evaluations, resolutions…) are stamped at most this long after the end. */
-const AFTER_CARE_MAX_MS = 97 * HOUR_MS;
+/**
+ * Parts of a conversation can be stamped after its end: agents' wrap-up (at most a few
+ * minutes) and voice-quality stats. A conversation ending within this margin of the cut is
+ * cut; after-care (aftercare.ts) is rendered as of the cut instead, however late it comes.
+ */
+const TAIL_MS = 2 * HOUR_MS;
 /** Weight of an inactive/deleted agent on days after they left (they still appear, rarely). */
 const LEFT_AGENT_WEIGHT = 0.15;
 
@@ -50,6 +56,32 @@ export function generateDay(ctx: GenContext, dayNumber: number): SimConversation
 }
 
 export function generateConversation(ctx: GenContext, dayNumber: number, index: number): SimConversation {
+  const { conversation, endMs, care, cutMs, rng } = buildConversation(ctx, dayNumber, index);
+  if (endMs + TAIL_MS > cutMs) truncateAt(conversation, cutMs);
+  setConversationMediaStats(conversation);
+  if (care) Object.assign(conversation, afterCare(careStream(ctx, dayNumber, index), care, cutMs));
+  if (ctx.explicitNulls) addExplicitNulls(conversation, rng);
+  return conversation;
+}
+
+/**
+ * The evaluations, surveys and resolutions of a conversation as they stand at `asOfMs`: the
+ * same timeline generation rendered as of now, read later (see aftercare.ts). Every key is
+ * present, undefined when the conversation has none of that kind by then. Undefined for a
+ * conversation that is still live at the simulated now, whose after-care has not begun.
+ */
+export function afterCareAt(ctx: GenContext, dayNumber: number, index: number, asOfMs: number): Required<Record<keyof AfterCare, Record<string, unknown>[] | undefined>> | undefined {
+  const { endMs, care, cutMs } = buildConversation(ctx, dayNumber, index);
+  if (endMs > cutMs) return undefined;
+  const rendered = care ? afterCare(careStream(ctx, dayNumber, index), care, asOfMs) : {};
+  return Object.fromEntries(AFTER_CARE_KEYS.map((key) => [key, rendered[key]])) as Required<Record<keyof AfterCare, Record<string, unknown>[] | undefined>>;
+}
+
+/** After-care draws from its own stream, so it can be re-rendered without rebuilding the story's draws. */
+const careStream = (ctx: GenContext, dayNumber: number, index: number): Random => Random.from(ctx.seed, 'care', dayNumber, index);
+
+/** The whole story of one conversation, before any cut: the record, its natural end, and when "now" cuts it. */
+function buildConversation(ctx: GenContext, dayNumber: number, index: number) {
   const rng = Random.from(ctx.seed, 'conv', dayNumber, index);
   const conversationId = encodeConversationId(ctx.idKey, dayNumber, index, rng);
   const dayStart = dayNumber * DAY_MS;
@@ -61,7 +93,9 @@ export function generateConversation(ctx: GenContext, dayNumber: number, index: 
   const media = rng.weighted(MEDIA, MEDIA_WEIGHTS);
   const scenario: Scenario = { ctx, rng, conversationId, startMs, minEndMs, media, pickAgents: (n) => pickAgents(ctx, rng, n, dayStart) };
   const outbound = media === 'voice' && rng.chance(0.18);
-  const { conversation, endMs } = outbound ? buildOutbound(scenario) : buildInbound(scenario);
+  const { conversation, endMs, care } = outbound ? buildOutbound(scenario) : buildInbound(scenario);
+  // Before any cut, so a live conversation loses the details of what has not happened yet.
+  addRecordDetails(conversation, Random.from(ctx.seed, 'detail', dayNumber, index), ctx.org);
 
   let cutMs = ctx.nowMs;
   if (startMs < ctx.nowMs && startMs >= ctx.nowMs - LIVE_WINDOW_MS && rng.chance(LIVE_CHANCE)) {
@@ -69,9 +103,7 @@ export function generateConversation(ctx: GenContext, dayNumber: number, index: 
     const span = Math.max(SECOND_MS, Math.floor((endMs - startMs) * (0.3 + 0.6 * rng.float())));
     cutMs = Math.min(cutMs, startMs + span);
   }
-  if (endMs + AFTER_CARE_MAX_MS > cutMs) truncateAt(conversation, cutMs);
-  if (ctx.explicitNulls) addExplicitNulls(conversation, rng);
-  return conversation;
+  return { conversation, endMs, care, cutMs, rng };
 }
 
 /** Offset from midnight: mostly business hours, some around the clock, a few just before midnight. */

@@ -24,13 +24,13 @@ import type { AddressInfo } from 'node:net';
 import { DAY_MS, SECOND_MS } from '../time.ts';
 import { TokenStore } from './auth.ts';
 import { FaultInjector, RateLimiter, type FaultKind, type FaultSettings } from './faults.ts';
-import { createGenContext } from './generate.ts';
+import { afterCareAt, createGenContext } from './generate.ts';
 import * as mut from './mutations.ts';
 import { generateOrg, listed, type Org } from './org.ts';
 import { referenceEntries, type SimReferenceList } from './reference-lists.ts';
 import { attributesFor, withAttributes } from './attributes.ts';
 import { JobStore, conversationJobSource, type JobFault, type JobSummary } from './jobs.ts';
-import { Random, hash32 } from './prng.ts';
+import { Random, decodeConversationId, hash32 } from './prng.ts';
 import { createSimServer, emptyStats, type PageAnomaly, type ServerState, type SimStats } from './server.ts';
 import { ConversationStore, dayNumberOf } from './store.ts';
 import type { Conversation, SimUser } from './types.ts';
@@ -108,6 +108,12 @@ export interface Simulator {
   recodeWrapUp(conversationId: string, wrapUpCode: string): Conversation;
   dropSegment(conversationId: string): Conversation;
   addField(conversationId: string, path: string, value: unknown): Conversation;
+  /**
+   * The conversation's evaluations, surveys and resolutions as a read at `at` (after the
+   * simulated now) would show them: surveys completed since, evaluations finished, rescored or
+   * deleted. Throws for a conversation still live at now.
+   */
+  advanceAfterCare(conversationId: string, at: Date): Conversation;
   /** Ground truth: conversations started in [from, to), optionally with one of `agentIds` as an agent. */
   expected(query: { from: Date; to: Date; agentIds?: readonly string[] }): Conversation[];
   getConversation(conversationId: string): Conversation | undefined;
@@ -250,6 +256,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     recodeWrapUp: (id, code) => mutate(id, (c) => mut.recodeWrapUp(c, code)),
     dropSegment: (id) => mutate(id, (c) => mut.dropSegment(c)),
     addField: (id, path, value) => mutate(id, (c) => mut.addField(c, path, value)),
+    advanceAfterCare: (id, at) => mutate(id, (c) => {
+      const where = decodeConversationId(store.ctx.idKey, id);
+      const care = where && afterCareAt(store.ctx, where.dayNumber, where.index, Math.max(at.getTime(), nowMs));
+      if (!care) throw new Error(`conversation ${id} is live: its after-care has not begun`);
+      return mut.replaceAfterCare(c, care);
+    }),
     expected({ from, to, agentIds }) {
       const all = store.between(from.getTime(), to.getTime());
       const ids = agentIds ? new Set(agentIds) : undefined;

@@ -98,6 +98,20 @@ export function dropSegment(c: SimConversation): SimConversation {
 }
 
 /**
+ * Replaces the evaluations, surveys and resolutions with a later rendering of the same
+ * timeline (generate.ts `afterCareAt`): a survey completed since, an evaluation finished,
+ * rescored or deleted. A key whose value is undefined is removed, as Genesys omits an empty list.
+ */
+export function replaceAfterCare(c: SimConversation, care: Readonly<Record<string, Record<string, unknown>[] | undefined>>): SimConversation {
+  const out = structuredClone(c);
+  for (const [key, value] of Object.entries(care)) {
+    if (value === undefined) delete out[key];
+    else out[key] = structuredClone(value);
+  }
+  return out;
+}
+
+/**
  * Sets `value` at a dotted path (`'newField'`, or `'participants.0.sessions.0.mediaType'`
  * for an unknown enum value). Containers along the path must exist.
  */

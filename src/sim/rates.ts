@@ -35,6 +35,10 @@ export const RATES = {
   systemDisconnect: 0.02,
   /** Abandoned chats/messages that ended because the customer went idle (disconnectType timeout). */
   idleTimeout: 0.5,
-  /** Agent voice sessions with media endpoint stats. */
-  agentMediaStats: 0.2,
+  /**
+   * Voice sessions with media endpoint stats: the Edge measures every call it carries, so most
+   * have them; the rest went through a trunk or phone that reports none.
+   */
+  customerMediaStats: 0.85,
+  agentMediaStats: 0.6,
 } as const;

@@ -1,6 +1,7 @@
 import { SECOND_MS } from '../time.ts';
 import { CALLBACK_DIAL_MS, ConvBuilder, addAgentLeg, addNoAnswerLeg, addTalk, addWrapUp, addressFields, iso, type AgentLeg } from './build.ts';
-import { addAfterCareFields, ivrFlow, mediaEndpointStats } from './extras.ts';
+import type { CareInput } from './aftercare.ts';
+import { ivrFlow, mediaEndpointStats } from './extras.ts';
 import {
   RATES, agentParticipantFields, callbackFields, callbackScheduledMs, campaignFields, customerParticipantFields, directFlow,
   journeyFields, routingRequest, voiceCodes,
@@ -26,6 +27,8 @@ export interface Scenario {
 export interface Built {
   conversation: SimConversation;
   endMs: number;
+  /** Who handled it, for evaluations, surveys and resolutions (aftercare.ts); absent when no agent did. */
+  care?: CareInput;
 }
 
 type Range = readonly [number, number];
@@ -90,6 +93,13 @@ function agentSessionFields(s: Scenario, leg: AgentLeg, customer: { name: string
   };
 }
 
+/** The agent who handled a conversation, evaluated by their manager and calibrated by another lead. */
+function careOf(s: Scenario, agent: SimUser, media: string, endMs: number, queueId: string | undefined): CareInput {
+  const evaluatorId = agent.manager?.id ?? agent.id;
+  const calibratorId = s.ctx.org.agents.find((a) => a.title === 'Team Lead' && a.id !== evaluatorId)?.id ?? evaluatorId;
+  return { endMs, media, userId: agent.id, evaluatorId, calibratorId, ...(queueId ? { queueId } : {}) };
+}
+
 /** Customer calls/writes in: customer, optional IVR, ACD queue, then zero to three agents. */
 export function buildInbound(s: Scenario): Built {
   const { ctx, rng, media, startMs } = s;
@@ -148,12 +158,7 @@ export function buildInbound(s: Scenario): Built {
   } else {
     b.seg(custSession, 'interact', startMs, endMs, { disconnectType: customerEnd });
   }
-  let mos: number | undefined;
-  if (media === 'voice' && rng.chance(0.3)) {
-    const m = mediaEndpointStats(rng, endMs);
-    custSession['mediaEndpointStats'] = m.stats;
-    mos = m.mos;
-  }
+  if (media === 'voice' && rng.chance(RATES.customerMediaStats)) custSession['mediaEndpointStats'] = mediaEndpointStats(rng, endMs).stats;
   if (ivrMs > 0 && media === 'message') {
     // Messaging flows show up as `workflow` participants, entered directly (no DNIS).
     const flow = rng.pick(ctx.org.flows.filter((f) => f.type === 'INBOUNDSHORTMESSAGE'));
@@ -220,13 +225,11 @@ export function buildInbound(s: Scenario): Built {
 
   const c = conversationShell(s, 'inbound', 'customer', [queue.divisionId], endMs);
   if (media === 'message') c['customerParticipation'] = true;
-  if (mos !== undefined) c['mediaStatsMinConversationMos'] = mos;
   if (conferenceAt !== undefined) c['conferenceStart'] = iso(conferenceAt);
   if (rng.chance(0.03)) c['externalTag'] = `crm-${rng.hex(8)}`;
   c.participants = b.participants;
   const first = agents[0];
-  if (first) addAfterCareFields(c, rng, endMs, { userId: first.id, queueId: queue.id, evaluatorId: first.manager?.id ?? first.id });
-  return { conversation: c, endMs };
+  return { conversation: c, endMs, ...(first ? { care: careOf(s, first, media, endMs, queue.id) } : {}) };
 }
 
 /** An agent dials out: agent (dialing, contacting, interact, wrapup) and an external party. */
@@ -277,6 +280,5 @@ export function buildOutbound(s: Scenario): Built {
 
   const c = conversationShell(s, 'outbound', 'agent', [queue?.divisionId ?? agent.division.id], endMs);
   c.participants = b.participants;
-  addAfterCareFields(c, rng, endMs, { userId: agent.id, ...q, evaluatorId: agent.manager?.id ?? agent.id });
-  return { conversation: c, endMs };
+  return { conversation: c, endMs, care: careOf(s, agent, 'voice', endMs, queue?.id) };
 }

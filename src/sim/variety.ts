@@ -92,10 +92,10 @@ const EXPLICIT_NULL_RATE = 0.03;
 
 /** Optional fields, per level, that a conversation without them may carry as an explicit null. */
 const NULLABLE = {
-  conversation: ['externalTag'],
+  conversation: ['externalTag', 'mediaStatsMinConversationMos', 'mediaStatsMinConversationRFactor', 'knowledgeBaseIds', 'evaluations'],
   participant: ['userId', 'teamId', 'externalContactId'],
-  session: ['remote', 'outboundCampaignId', 'selectedAgentId'],
-  segment: ['queueId', 'wrapUpCode', 'errorCode', 'requestedLanguageId'],
+  session: ['remote', 'outboundCampaignId', 'selectedAgentId', 'activeSkillIds', 'mediaEndpointStats', 'proposedAgents'],
+  segment: ['queueId', 'wrapUpCode', 'errorCode', 'requestedLanguageId', 'requestedRoutingSkillIds', 'scoredAgents'],
 } as const;
 
 /**
