@@ -101,7 +101,7 @@ export function createConversationWriter(db: Db, options: ConversationWriterOpti
 }
 
 /** What one transaction does besides writing the records. */
-export interface BatchPlan extends ConversationWriterOptions {
+interface BatchPlan extends ConversationWriterOptions {
   syncedAt: Date;
   fetchedAt: Date;
   resolveRejects: boolean;
@@ -117,7 +117,7 @@ export interface BatchPlan extends ConversationWriterOptions {
  * Duplicate ids: the later record wins. A batch of more than MAX_BATCH_CONVERSATIONS distinct
  * ids is refused with a RangeError, writing nothing.
  */
-export async function writeConversationBatch(db: Db, records: readonly StreamRecord[], plan: BatchPlan): Promise<BatchWritten> {
+async function writeConversationBatch(db: Db, records: readonly StreamRecord[], plan: BatchPlan): Promise<BatchWritten> {
   const { pending, refused } = prepareBatch(records);
   if (pending.length > MAX_BATCH_CONVERSATIONS) {
     throw new RangeError(`a conversation batch holds at most ${MAX_BATCH_CONVERSATIONS} conversations, got ${pending.length}: split it`);

@@ -4,6 +4,7 @@
  * each run's top-level windows (what it planned) and its leaf windows that did not end done.
  */
 import type { Db } from './client.ts';
+import { DEFAULT_STREAM } from './ledger.ts';
 import {
   runScopeKey,
   scopeCoverage,
@@ -26,6 +27,8 @@ export interface CoverageReadOptions {
   aliveSince: Date;
   /** Only the scope of this agent list (empty = 'all'); every scope when undefined. */
   agentIds?: readonly string[];
+  /** The stream whose coverage this is (its windows alone count); default: conversations. */
+  stream?: string;
 }
 
 interface Row {
@@ -58,7 +61,7 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
                 (sw.status <> ALL($1::text[]) AND (sw.status <> $3 OR p.parent_window_id IS NULL)) AS hole
            FROM sync_windows sw
            LEFT JOIN parents p ON p.parent_window_id = sw.window_id
-          WHERE sw.run_id = r.run_id
+          WHERE sw.run_id = r.run_id AND sw.stream = $6
        ) w ON w.parent_window_id IS NULL OR w.hole
       WHERE $4::text[] IS NULL
          OR (cardinality($4::text[]) = 0 AND coalesce(cardinality(r.agent_ids), 0) = 0)
@@ -69,6 +72,7 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
     SPLIT_WINDOW_STATUS,
     options.agentIds === undefined ? null : [...options.agentIds],
     RUN_STATUS.running,
+    options.stream ?? DEFAULT_STREAM,
   );
   const only = options.agentIds === undefined ? undefined : runScopeKey(options.agentIds);
   const runs = new Map<string, { scopeKey: string; agentIds: string[]; startedAt: Date; run: LedgerRun & { windows: LedgerWindow[]; inProgress: Range[] } }>();

@@ -3,6 +3,7 @@
  * runs that died, and which UTC days were read through which lane (docs/sync.md §13–15).
  */
 import type { Db } from './client.ts';
+import { DEFAULT_STREAM } from './ledger.ts';
 import { FINISHED_WINDOW_STATUSES, RUN_KIND, RUN_STATUS } from '../decisions/states.ts';
 import { daysCoveredBy, daysTouchedBy } from '../decisions/settling.ts';
 
@@ -36,9 +37,9 @@ export async function clearWindowJob(db: Db, windowId: bigint): Promise<void> {
  * UTC day numbers read through the query lane by finished windows of the rolling sync whose
  * window ends after `since` (settling candidates).
  */
-export async function findQueryReadDays(db: Db, since: Date): Promise<Set<number>> {
+export async function findQueryReadDays(db: Db, since: Date, stream = DEFAULT_STREAM): Promise<Set<number>> {
   const rows = await db.syncWindow.findMany({
-    where: { lane: 'query', status: { in: FINISHED }, windowEnd: { gt: since }, run: { kind: RUN_KIND.sync } },
+    where: { stream, lane: 'query', status: { in: FINISHED }, windowEnd: { gt: since }, run: { kind: RUN_KIND.sync } },
     select: { windowStart: true, windowEnd: true },
   });
   const days = new Set<number>();
@@ -47,9 +48,9 @@ export async function findQueryReadDays(db: Db, since: Date): Promise<Set<number
 }
 
 /** UTC day numbers covered whole by finished jobs-lane windows (any run kind) ending after `since`. */
-export async function findSettledDays(db: Db, since: Date): Promise<Set<number>> {
+export async function findSettledDays(db: Db, since: Date, stream = DEFAULT_STREAM): Promise<Set<number>> {
   const rows = await db.syncWindow.findMany({
-    where: { lane: 'jobs', status: { in: FINISHED }, windowEnd: { gt: since } },
+    where: { stream, lane: 'jobs', status: { in: FINISHED }, windowEnd: { gt: since } },
     select: { windowStart: true, windowEnd: true },
   });
   const days = new Set<number>();

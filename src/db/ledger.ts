@@ -20,6 +20,8 @@ import type { LaneName } from '../decisions/plan.ts';
 export const DEFAULT_STREAM = 'conversations';
 
 export interface NewWindow {
+  /** The stream the window reads (sync_windows.stream). */
+  stream: string;
   scopeKey: string;
   scopeAgentIds: string[];
   start: Date;
@@ -108,12 +110,12 @@ export async function finishRun(
   });
 }
 
-/** Inserts the windows of `stream` (default: conversations), pending; returns their ids, in order. */
-export async function insertWindows(db: Db, runId: string, windows: readonly NewWindow[], stream = DEFAULT_STREAM): Promise<bigint[]> {
+/** Inserts windows, pending, each under its stream; returns their ids, in order. */
+export async function insertWindows(db: Db, runId: string, windows: readonly NewWindow[]): Promise<bigint[]> {
   const rows = await db.syncWindow.createManyAndReturn({
     data: windows.map((w) => ({
       runId,
-      stream,
+      stream: w.stream,
       scopeKey: w.scopeKey,
       scopeAgentIds: w.scopeAgentIds,
       windowStart: w.start,
@@ -181,9 +183,10 @@ export async function markWindowSplit(db: Db, windowId: bigint, totalHits: numbe
  * Windows done by earlier runs with this plan key, by scope key: what a restarted backfill
  * may skip. Done windows are only ever written after their pages committed.
  */
-export async function findDoneWindows(db: Db, planKey: string): Promise<Map<string, Window[]>> {
+/** The windows of `stream` that runs with this plan key finished, by scope key. */
+export async function findDoneWindows(db: Db, planKey: string, stream: string): Promise<Map<string, Window[]>> {
   const rows = await db.syncWindow.findMany({
-    where: { status: { in: [...FINISHED_WINDOW_STATUSES] }, run: { planKey } },
+    where: { stream, status: { in: [...FINISHED_WINDOW_STATUSES] }, run: { planKey } },
     select: { scopeKey: true, windowStart: true, windowEnd: true },
     orderBy: { windowStart: 'asc' },
   });

@@ -9,6 +9,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Db } from './client.ts';
+import { DEFAULT_STREAM } from './ledger.ts';
 import { storableText } from './extract.ts';
 import type { SqlTx } from './sql-transaction.ts';
 import type { BatchWrite, RejectedRecord } from './stream-writer.ts';
@@ -19,8 +20,6 @@ type Executor = Pick<SqlTx, '$executeRawUnsafe'>;
 /** Where the quarantined records came from. */
 export type RejectSource = BatchWrite['source'];
 
-/** The stream of every reject written before streams existed (the column's default). */
-export const DEFAULT_STREAM = 'conversations';
 
 /** Longest error kept: the first problems with their paths are what a reader needs. */
 const MAX_ERROR_LENGTH = 4000;

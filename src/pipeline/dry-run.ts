@@ -11,7 +11,7 @@ import type { Interval } from '../decisions/interval.ts';
 import type { LaneMode, LaneName } from '../decisions/lanes.ts';
 import type { PlannedWindow } from '../decisions/plan.ts';
 import { isWindowDone, planRunWindows } from '../decisions/run-plan.ts';
-import { resolvePlan } from './plan-run.ts';
+import { planStream, resolveRun, type StreamPlan } from './plan-run.ts';
 
 /** The fields of SyncOptions the plan depends on. */
 export interface DryRunOptions {
@@ -79,24 +79,51 @@ export interface DryRunPlan {
 export const JOB_MIN_REQUESTS = 3;
 
 /**
- * Builds the plan with the run's own planner and "already done" rule (plan-run.ts); reads the
- * ledger, and asks Genesys for nothing but the data-availability date when the lanes need it.
+ * Builds the plan with the run's own planner and "already done" rule (plan-run.ts), stream by
+ * stream; reads the ledger, and asks Genesys for nothing but the data-availability date when the
+ * lanes need it. With several streams a scope is named with its stream ('conversations all').
  */
 export async function buildPlan(db: Db, asked: DryRunOptions, availability: () => Promise<Date>): Promise<DryRunPlan> {
-  const { planKey: key, options, plan, done } = await resolvePlan(db, asked, availability);
-  const full = options.resume ? planRunWindows(options).windows : plan.windows;
-  const remaining = plan.windows;
-  const sizes = await knownSizes(db, remaining.filter((w) => w.lane === 'query'), options.pageSize);
-
+  const run = await resolveRun(asked, availability);
+  const { options } = run;
   const byScope = new Map<string, ScopePlan>();
+  const windows: DryRunPlan['windows'] = [];
+  for (const stream of options.streams) {
+    const planned = await planStream(db, run, stream);
+    const label = (scopeKey: string) => (options.streams.length > 1 ? `${stream} ${scopeKey}` : scopeKey);
+    await tallyStream(db, options, planned, label, byScope);
+    windows.push(...planned.plan.windows.map((w) => ({ scopeKey: label(w.scopeKey), start: w.start, end: w.end, lane: w.lane })));
+  }
+  const scopes = [...byScope.values()];
+  const sum = (f: (s: ScopePlan) => number) => scopes.reduce((n, s) => n + f(s), 0);
+  return {
+    planKey: run.planKey,
+    kind: options.kind,
+    interval: options.interval,
+    resume: options.resume,
+    ...(options.lanes?.availability ? { availability: options.lanes.availability } : {}),
+    windows,
+    scopes,
+    totalWindows: sum((s) => s.windows),
+    alreadyDone: sum((s) => s.alreadyDone),
+    toFetch: sum((s) => s.toFetch),
+    requests: sum((s) => s.requests) + (scopes.length > 0 ? RUN_OVERHEAD_REQUESTS : 0),
+  };
+}
+
+/** Counts one stream's windows into its scopes: planned, already done, left to fetch, and what they will cost. */
+async function tallyStream(db: Db, options: DryRunOptions, planned: StreamPlan, label: (scopeKey: string) => string, byScope: Map<string, ScopePlan>): Promise<void> {
+  const remaining = planned.plan.windows;
+  const full = options.resume ? planRunWindows(options).windows : remaining;
+  const sizes = await knownSizes(db, remaining.filter((w) => w.lane === 'query'), options.pageSize);
   for (const w of full) {
-    const s = scopeEntry(byScope, w.scopeKey);
+    const s = scopeEntry(byScope, label(w.scopeKey));
     s.windows += 1;
     // A planned window counts as done when no piece of it is left to fetch.
-    if (isWindowDone(w, done)) s.alreadyDone += 1;
+    if (isWindowDone(w, planned.done)) s.alreadyDone += 1;
   }
   for (const w of remaining) {
-    const s = scopeEntry(byScope, w.scopeKey);
+    const s = scopeEntry(byScope, label(w.scopeKey));
     s.toFetch += 1;
     if (w.lane === 'jobs') {
       s.requests += JOB_MIN_REQUESTS;
@@ -106,21 +133,6 @@ export async function buildPlan(db: Db, asked: DryRunOptions, availability: () =
     s.requests += Math.max(1, known?.pages ?? 1);
     if (known) s.sizedFromLedger += 1;
   }
-  const scopes = [...byScope.values()];
-  const sum = (f: (s: ScopePlan) => number) => scopes.reduce((n, s) => n + f(s), 0);
-  return {
-    planKey: key,
-    kind: options.kind,
-    interval: options.interval,
-    resume: options.resume,
-    ...(options.lanes?.availability ? { availability: options.lanes.availability } : {}),
-    windows: remaining.map((w) => ({ scopeKey: w.scopeKey, start: w.start, end: w.end, lane: w.lane })),
-    scopes,
-    totalWindows: sum((s) => s.windows),
-    alreadyDone: sum((s) => s.alreadyDone),
-    toFetch: sum((s) => s.toFetch),
-    requests: sum((s) => s.requests) + (scopes.length > 0 ? RUN_OVERHEAD_REQUESTS : 0),
-  };
 }
 
 function scopeEntry(map: Map<string, ScopePlan>, scopeKey: string): ScopePlan {

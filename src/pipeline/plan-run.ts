@@ -1,9 +1,9 @@
 /**
  * Plans a run, for the run itself and for its dry run alike: the plan's size is checked before
  * any request (a usage error, exit 2), the jobs API's data-availability date is asked for only
- * when the run's lanes need it, and the windows earlier runs with the same plan key finished are
- * read from the ledger when the run resumes. The windows themselves come from the one pure
- * planner (src/decisions/run-plan.ts).
+ * when the run's lanes need it, and each stream's windows are planned with the windows that
+ * earlier runs with the same plan key finished for that stream (read from the ledger). The
+ * windows themselves come from the one pure planner (src/decisions/run-plan.ts).
  */
 import type { Db } from '../db/client.ts';
 import { findDoneWindows } from '../db/ledger.ts';
@@ -18,21 +18,30 @@ export interface PlanRunInput extends RunPlanOptions {
   streams: readonly string[];
 }
 
-export interface ResolvedPlan<T extends PlanRunInput> {
+export interface ResolvedRun<T extends PlanRunInput> {
   planKey: string;
   /** The input with the data-availability date filled in where the lanes needed it. */
   options: T;
+}
+
+export interface StreamPlan {
+  stream: string;
   plan: RunPlan;
-  /** What earlier runs with the same plan key finished, by scope key (read even when the run does not resume: the dry run shows it). */
+  /** What earlier runs with the same plan key finished for this stream, by scope key (read even when the run does not resume: the dry run shows it). */
   done: ReadonlyMap<string, readonly Window[]>;
 }
 
-export async function resolvePlan<T extends PlanRunInput>(db: Db, input: T, availability: () => Promise<Date>): Promise<ResolvedPlan<T>> {
+/** Checks the plan's size, fills in the data-availability date where the lanes need it, and names the plan. */
+export async function resolveRun<T extends PlanRunInput>(input: T, availability: () => Promise<Date>): Promise<ResolvedRun<T>> {
   assertPlanSize(input);
   const lanes = input.lanes;
   const needsDate = lanes !== undefined && lanes.mode !== 'query' && lanes.availability === undefined;
   const options: T = needsDate ? { ...input, lanes: { ...lanes, availability: await availability() } } : input;
-  const planKey = makePlanKey({ ...options, laneMode: laneModeOf(options) });
-  const done = await findDoneWindows(db, planKey);
-  return { planKey, options, plan: planRunWindows(options, options.resume ? done : undefined), done };
+  return { planKey: makePlanKey({ ...options, laneMode: laneModeOf(options) }), options };
+}
+
+/** One stream's windows, minus what it finished under this plan key when the run resumes. */
+export async function planStream(db: Db, run: ResolvedRun<PlanRunInput>, stream: string): Promise<StreamPlan> {
+  const done = await findDoneWindows(db, run.planKey, stream);
+  return { stream, plan: planRunWindows(run.options, run.options.resume ? done : undefined), done };
 }

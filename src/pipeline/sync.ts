@@ -21,7 +21,7 @@ import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
 import type { Clock } from '../time.ts';
 import { cancelAbandonedJobs } from './abandoned-jobs.ts';
 import { describeError } from './describe-error.ts';
-import { resolvePlan } from './plan-run.ts';
+import { planStream, resolveRun } from './plan-run.ts';
 import { refreshNames } from './refresh-names.ts';
 import { ABANDONED_AFTER_MS, openRun } from './run-lifecycle.ts';
 import { describeReject, RunState, type RejectNotice, type StreamCounts, type SyncProgress, type WindowFailure } from './run-state.ts';
@@ -82,7 +82,7 @@ export interface SyncReport extends ledger.RunCounts {
 }
 
 /** A stream's share of the run: its plan. */
-interface StreamPlan {
+interface PlannedStream {
   stream: RunStream;
   plan: RunPlan;
 }
@@ -93,7 +93,7 @@ interface PlannedRun {
   startedAt: Date;
   logger: Logger;
   planKey: string;
-  streams: StreamPlan[];
+  streams: PlannedStream[];
 }
 
 export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
@@ -148,11 +148,14 @@ async function planSyncRun(deps: SyncDeps, asked: SyncOptions): Promise<PlannedR
   const runId = randomUUID();
   const logger = deps.logger.child({ runId, kind: asked.kind });
   const names = deps.openStreams.names;
-  const { planKey, options, plan } = await resolvePlan(deps.db, { ...asked, streams: names }, () => deps.genesys.getDetailsJobsAvailability(deps.signal));
+  const run = await resolveRun({ ...asked, streams: names }, () => deps.genesys.getDetailsJobsAvailability(deps.signal));
+  const { options, planKey } = run;
   // Built with the resolved lanes (the data-availability date filled in where they need it).
-  const streams = deps.openStreams.open({ logger, settings: options }).map((stream) => ({ stream, plan }));
+  const streams: PlannedStream[] = [];
+  for (const stream of deps.openStreams.open({ logger, settings: options })) streams.push({ stream, plan: (await planStream(deps.db, run, stream.name)).plan });
   const windows = streams.reduce((n, p) => n + p.plan.windows.length, 0);
-  logger.info({ interval: formatInterval(options.interval), streams: names, windows, resumed: plan.resumed }, `${options.kind} run started`);
+  const resumed = streams.reduce((n, p) => n + p.plan.resumed, 0);
+  logger.info({ interval: formatInterval(options.interval), streams: names, windows, resumed }, `${options.kind} run started`);
   return { runId, startedAt, logger, planKey, streams };
 }
 

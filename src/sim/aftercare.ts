@@ -13,7 +13,7 @@ import { Random } from './prng.ts';
  * Every draw happens whatever the as-of time, so both renderings share one timeline.
  */
 
-export const CARE_RATES = {
+const CARE_RATES = {
   /** Voice conversations an agent handled that a supervisor evaluates (recorded calls). */
   evaluationVoice: 0.05,
   /** Other media an agent handled (chats, e-mails...): evaluated far less often. */

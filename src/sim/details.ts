@@ -13,7 +13,7 @@ import type { SimConversation, SimParticipant, SimSegment, SimSession } from './
  * runs before live conversations are cut, so a cut removes what had not happened yet.
  */
 
-export const DETAIL_RATES = {
+const DETAIL_RATES = {
   /** Queue sessions routed by predictive routing (proposed and scored agents, selected rank). */
   predictive: 0.1,
   /** Queue sessions with two requested skills where one was removed while waiting (skill relaxation). */

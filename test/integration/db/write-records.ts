@@ -15,7 +15,7 @@ export const TEST_SOURCE: BatchWrite['source'] = {
 };
 
 /** Each record with its id and start read once; every fixture record has both. */
-export function streamRecords(records: readonly unknown[]): StreamRecord[] {
+function streamRecords(records: readonly unknown[]): StreamRecord[] {
   return records.map((raw) => {
     const id = readConversationId(raw);
     if (id === undefined) throw new Error('a test record without a conversationId: pass it as a reject');
