@@ -8,9 +8,32 @@
  */
 import { z } from 'zod';
 import type { CallApi } from './api.ts';
-import { isJobGone, type DetailsJobResultsPage, type DetailsJobStatus } from './details-jobs.ts';
-import { InvalidResponseError } from './errors.ts';
+import { GenesysApiError, InvalidResponseError } from './errors.ts';
 import { MAX_JOB_RESULTS_PAGE_SIZE } from './limits.ts';
+
+/** `AsyncQueryStatus.state`; Genesys may add values, so any other string is kept as is. */
+type DetailsJobState = 'QUEUED' | 'PENDING' | 'FULFILLED' | 'FAILED' | 'CANCELLED' | 'EXPIRED';
+
+export interface DetailsJobStatus {
+  readonly state: DetailsJobState | (string & {});
+  readonly errorMessage?: string;
+  readonly submissionDate?: Date;
+  readonly completionDate?: Date;
+  readonly expirationDate?: Date;
+}
+
+export interface DetailsJobResultsPage {
+  /** The records exactly as the API returned them (read one by one by the stream's contract, in its lane). */
+  readonly records: readonly unknown[];
+  /** Pass back verbatim for the next page; absent on the last page. */
+  readonly cursor?: string;
+  readonly dataAvailabilityDate?: Date;
+}
+
+/** The job or its results no longer exist: deleted, unknown (404) or expired (410). */
+export function isJobGone(error: unknown): boolean {
+  return error instanceof GenesysApiError && (error.status === 404 || error.status === 410);
+}
 
 const isoDateTime = z.iso.datetime({ offset: true });
 const JobCreatedSchema = z.looseObject({ jobId: z.string().min(1) });

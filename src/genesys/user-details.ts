@@ -13,7 +13,7 @@
 import { DAY_MS } from '../time.ts';
 import type { CallApi } from './api.ts';
 import { analyticsJobsApi, type ResultsPageRequest } from './analytics-jobs.ts';
-import type { DetailsJobResultsPage, DetailsJobStatus } from './details-jobs.ts';
+import type { DetailsJobResultsPage, DetailsJobStatus } from './analytics-jobs.ts';
 import { formatInterval } from './details-query.ts';
 import { MAX_JOB_INTERVAL_DAYS, MAX_USER_DETAILS_INTERVAL_DAYS, MAX_USER_DETAILS_PAGE_SIZE, MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS } from './limits.ts';
 import { parseUserDetailsPage } from './schemas.ts';
