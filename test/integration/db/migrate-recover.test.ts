@@ -53,6 +53,9 @@ async function columns(url: string): Promise<string[]> {
   return rows.map((r) => r.c);
 }
 
+/** The migration the first two cases leave unfinished: six tables and a view, so "present" and "missing" can be counted. */
+const TABLES_MIGRATION = '20261130041851_dimension_tables';
+
 describe('migrate --recover: a half-applied migration', () => {
   const dbs: TestDatabase[] = [];
   let reference: string[];
@@ -74,16 +77,16 @@ describe('migrate --recover: a half-applied migration', () => {
   it('with its changes applied: migrate names --recover, sync refuses naming it, recover finishes the record', async () => {
     const db = await createTestDatabase();
     dbs.push(db);
-    await markStartedNotFinished(db.url, last);
+    await markStartedNotFinished(db.url, TABLES_MIGRATION);
 
     await expect(applyMigrations(db.url)).rejects.toThrow(/migrate --recover/);
     const handle = await openDatabase(db.url);
-    await expect(assertSchemaCurrent(handle.prisma, 'db')).rejects.toThrow(new RegExp(`interrupted migration \\(${last}\\).*--recover`));
+    await expect(assertSchemaCurrent(handle.prisma, 'db')).rejects.toThrow(new RegExp(`interrupted migration \\(${TABLES_MIGRATION}\\).*--recover`));
     await handle.close();
 
     const result = await applyMigrations(db.url, undefined, { recover: true });
     // Its six tables were there; the view's DROP IF EXISTS / CREATE re-ran harmlessly.
-    expect(result.recovered).toEqual([expect.objectContaining({ migration: last, action: 'finished', present: 6 })]);
+    expect(result.recovered).toEqual([expect.objectContaining({ migration: TABLES_MIGRATION, action: 'finished', present: 6 })]);
     expect(result.applied).toEqual([]);
     expect(await columns(db.url)).toEqual(reference);
     expect((await applyMigrations(db.url)).applied).toEqual([]);
@@ -92,15 +95,15 @@ describe('migrate --recover: a half-applied migration', () => {
   it('partly applied (a table of it missing): recover applies the rest and finishes the record', async () => {
     const db = await createTestDatabase();
     dbs.push(db);
-    await markStartedNotFinished(db.url, last);
+    await markStartedNotFinished(db.url, TABLES_MIGRATION);
     await query(db.url, 'DROP TABLE "languages"');
 
     const result = await applyMigrations(db.url, undefined, { recover: true });
-    expect(result.recovered).toEqual([expect.objectContaining({ migration: last, action: 'finished' })]);
+    expect(result.recovered).toEqual([expect.objectContaining({ migration: TABLES_MIGRATION, action: 'finished' })]);
     expect(result.recovered[0]!.missing).toBeGreaterThan(0);
     expect(result.recovered[0]!.present).toBeGreaterThan(0);
     expect(await columns(db.url)).toEqual(reference);
-    const [row] = await query<{ finished: boolean }>(db.url, 'SELECT finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE migration_name = $1', [last]);
+    const [row] = await query<{ finished: boolean }>(db.url, 'SELECT finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE migration_name = $1', [TABLES_MIGRATION]);
     expect(row!.finished).toBe(true);
   });
 

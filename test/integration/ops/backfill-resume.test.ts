@@ -109,6 +109,6 @@ describe('backfill killed and restarted', () => {
     expect(other.stdout).toMatch(/all +7 windows +0 done +7 to fetch +≥\d+ requests \(7 sized from the ledger\)/);
 
     expect(await handle.prisma.syncRun.count()).toBe(runsBefore);
-    expect(sim.stats().requests).toEqual({ token: 0, users: 0, referenceLists: 0, detailsQuery: 0, detailsJobs: 0, other: 0 });
+    expect(sim.stats().requests).toEqual({ token: 0, users: 0, referenceLists: 0, detailsQuery: 0, detailsJobs: 0, userActivity: 0, other: 0 });
   });
 });
