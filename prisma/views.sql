@@ -54,3 +54,37 @@ LEFT JOIN LATERAL (
 LEFT JOIN "queues" q ON q.queue_id = seg.queue_id
 LEFT JOIN "wrap_up_codes" w ON w.wrap_up_code_id = seg.wrap_up_code
 WHERE p.purpose = 'agent';
+
+-- agent_status_time: seconds each agent spent in each presence and routing status per UTC day.
+-- A status spanning midnight is clipped to each day it covers (its seconds split between them);
+-- each status is one row of agent_presence / agent_routing_status (keyed by user and start), so
+-- nothing is counted twice. A status still open counts up to when it was last read (fetched_at).
+-- Agents who left keep their history: agent_name comes from agents when the user is known.
+CREATE VIEW "agent_status_time" AS
+WITH statuses AS (
+  SELECT user_id, 'presence'::text AS kind, system_presence AS status, start_time,
+         GREATEST(start_time, COALESCE(end_time, fetched_at)) AS end_at
+    FROM "agent_presence"
+  UNION ALL
+  SELECT user_id, 'routing'::text, routing_status, start_time,
+         GREATEST(start_time, COALESCE(end_time, fetched_at))
+    FROM "agent_routing_status"
+)
+SELECT
+  s.user_id,
+  a.name AS agent_name,
+  d.day::date AS day,
+  s.kind,
+  s.status,
+  SUM(EXTRACT(EPOCH FROM (
+    LEAST(s.end_at, (d.day + INTERVAL '1 day') AT TIME ZONE 'UTC') - GREATEST(s.start_time, d.day AT TIME ZONE 'UTC')
+  )))::double precision AS seconds
+FROM statuses s
+CROSS JOIN LATERAL generate_series(
+  date_trunc('day', s.start_time AT TIME ZONE 'UTC'),
+  date_trunc('day', (s.end_at - INTERVAL '1 millisecond') AT TIME ZONE 'UTC'),
+  INTERVAL '1 day'
+) AS d(day)
+LEFT JOIN "agents" a ON a.user_id = s.user_id
+WHERE s.end_at > s.start_time
+GROUP BY s.user_id, a.name, d.day, s.kind, s.status;

@@ -215,6 +215,8 @@ const SETTINGS = {
     concurrency: withDefault('SYNC_CONCURRENCY', 4, int(1, 64)),
     pageSize: withDefault('SYNC_PAGE_SIZE', MAX_DETAILS_PAGE_SIZE, int(1, MAX_DETAILS_PAGE_SIZE)),
     windowMaxHits: withDefault('SYNC_WINDOW_MAX_HITS', 10_000, int(100, MAX_REACHABLE_HITS)),
+    /** The streams sync, backfill and the worker read (comma-separated names, src/streams/index.ts); unset: every stream, on by default. */
+    streams: optional('SYNC_STREAMS', z.string()),
     shutdownTimeoutMs: withDefault('SYNC_SHUTDOWN_TIMEOUT', '2m', duration(DAY_MS, 'timer')),
   },
   /** The jobs lane and how backfills choose lanes (docs/sync.md "Lanes"). */

@@ -133,7 +133,7 @@ export function createGenesys(config: Config, logger: Logger, observer?: Request
 export function runDeps(
   runtime: Pick<Runtime, 'database'>,
   genesys: GenesysClient,
-  run: { logger: Logger; clock: Clock; signal?: AbortSignal; host?: string; streams?: readonly StreamName[] },
+  run: { logger: Logger; clock: Clock; signal?: AbortSignal; host?: string; streams?: readonly StreamName[]; explicitStreams?: boolean },
 ): SyncDeps {
   const db = runtime.database.prisma;
   return {
@@ -142,7 +142,7 @@ export function runDeps(
     logger: run.logger,
     clock: run.clock,
     runLease: runtime.database.runLease,
-    openStreams: streamOpener({ db, genesys, clock: run.clock }, run.streams),
+    openStreams: streamOpener({ db, genesys, clock: run.clock }, run.streams, run.explicitStreams),
     ...(run.signal ? { signal: run.signal } : {}),
     ...(run.host ? { host: run.host } : {}),
   };

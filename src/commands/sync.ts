@@ -9,7 +9,7 @@ import { createGenesys, openRuntime, runDeps } from '../runtime.ts';
 import { resolveInterval, type Interval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
 import { isLaneMode, LANE_MODES, type LaneMode } from '../decisions/lanes.ts';
-import { STREAM_NAMES } from '../streams/index.ts';
+import { chooseStreams, STREAM_MAX_WINDOW_DAYS, type StreamName } from '../streams/index.ts';
 import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../present/progress-reporter.ts';
 import { planRollingRun, type RollingPlan } from '../pipeline/rolling.ts';
@@ -36,6 +36,8 @@ export interface RunArgs {
   rolling?: boolean;
   /** Rolling runs: where the run aimed to start (sync_runs.catch_up_from). */
   catchUpFrom?: Date;
+  /** The streams read (--streams, else SYNC_STREAMS, else all); `explicit` when named. */
+  streams?: { names: StreamName[]; explicit: boolean };
 }
 
 /** Parses and validates the flags before anything touches the network. */
@@ -50,6 +52,7 @@ export function parseRunArgs(kind: CommandRunKind, argv: string[], config: Confi
         lookback: { type: 'string' },
         agents: { type: 'string' },
         lane: { type: 'string' },
+        streams: { type: 'string' },
         'dry-run': { type: 'boolean', default: false },
       },
       strict: true,
@@ -82,7 +85,13 @@ export function parseRunArgs(kind: CommandRunKind, argv: string[], config: Confi
   }
   const rolling = kind === 'sync' && values.from === undefined && values.to === undefined && values.lookback === undefined;
   const lane: LaneMode = kind === 'sync' ? 'query' : (laneText as LaneMode | undefined) ?? config.lanes.backfillLane;
-  return { interval, agentIds, dryRun: values['dry-run'] ?? false, rolling, lane };
+  let streams;
+  try {
+    streams = chooseStreams(values.streams, config.sync.streams);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return { interval, agentIds, dryRun: values['dry-run'] ?? false, rolling, lane, streams };
 }
 
 /**
@@ -156,13 +165,13 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     const header = note ? `${note}\n` : '';
     if (parsed.dryRun || !genesys) {
       const [{ buildPlan }, { formatPlan }] = await Promise.all([import('../pipeline/dry-run.ts'), import('../present/plan.ts')]);
-      const plan = await buildPlan(runtime.database.prisma, { ...options, streams: STREAM_NAMES }, () => genesys!.getDetailsJobsAvailability());
+      const plan = await buildPlan(runtime.database.prisma, { ...options, streams: parsed.streams!.names, maxWindowDays: STREAM_MAX_WINDOW_DAYS }, () => genesys!.getDetailsJobsAvailability());
       process.stdout.write(`${header}${formatPlan(plan)}\n`);
       return EXIT.OK;
     }
     const report = await runSync(
       {
-        ...runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname }),
+        ...runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname, streams: parsed.streams!.names, explicitStreams: parsed.streams!.explicit }),
         ...(progress ? { onProgress: (p: SyncProgress) => progress.update(p) } : {}),
       },
       options,

@@ -24,7 +24,7 @@ import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
 import { createSyncMetrics, registerLedgerGauges, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
 import { createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
-import { STREAM_NAMES } from '../streams/index.ts';
+import { chooseStreams, STREAM_NAMES, type StreamName } from '../streams/index.ts';
 import { formatSummary } from '../present/summary.ts';
 import type { GenesysClient } from '../genesys/index.ts';
 import { newestCoveredEnd } from '../decisions/coverage.ts';
@@ -78,7 +78,8 @@ function buildWorker(config: Config, parts: WorkerParts): Worker {
   const db = runtime.database.prisma;
   const agentIds = config.sync.agentIds;
   const runOnce = createWorkerTick({
-    sync: runDeps(runtime, genesys, { logger, clock, host: config.hostname }),
+    // SYNC_STREAMS names the streams (a refusal then fails the run); unset: every stream, on by default.
+    sync: runDeps(runtime, genesys, { logger, clock, host: config.hostname, ...streamsOf(config) }),
     summarize: formatSummary,
     planRolling: (now) => planRolling(db, config, agentIds, now),
     syncOptions: (plan) => syncOptions('sync', { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds, dryRun: false }, config),
@@ -145,4 +146,9 @@ async function serveMetrics(
     loop.stop();
     throw new Error(`METRICS_PORT: cannot serve metrics on port ${port}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
+}
+
+function streamsOf(config: Config): { streams: readonly StreamName[]; explicitStreams: boolean } {
+  const { names, explicit } = chooseStreams(undefined, config.sync.streams);
+  return { streams: names, explicitStreams: explicit };
 }

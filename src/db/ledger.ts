@@ -85,6 +85,11 @@ export async function createRun(db: Db, run: NewRun): Promise<void> {
  * Saves progress counters and the heartbeat, on the database's clock (run-liveness.ts compares
  * it with the database's clock too, so hosts with skewed clocks agree).
  */
+/** Records the warnings of a run that did not fail it (a stream on by default left out, naming the permission Genesys refused). */
+export async function recordRunWarnings(db: Db, runId: string, warnings: readonly string[]): Promise<void> {
+  await db.syncRun.update({ where: { runId }, data: { warnings: { push: [...warnings] } } });
+}
+
 export async function heartbeatRun(db: Db, runId: string, counts: RunCounts): Promise<void> {
   await db.$transaction([
     db.syncRun.update({ where: { runId }, data: counts }),

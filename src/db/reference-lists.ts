@@ -9,14 +9,14 @@ import { ColumnLiterals } from './array-literal.ts';
 import type { Db } from './client.ts';
 import { findUnstorableCharacter } from './extract.ts';
 
-export type ReferenceTable = 'queues' | 'wrap_up_codes' | 'divisions' | 'skills' | 'languages';
+export type ReferenceTable = 'queues' | 'wrap_up_codes' | 'divisions' | 'skills' | 'languages' | 'presence_definitions';
 
 type Entry = { id: string; [key: string]: unknown };
 
 interface TableSpec {
   readonly idColumn: string;
   /** Projected text columns besides the id, each read from the entry. */
-  readonly columns: ReadonlyArray<{ readonly name: string; readonly read: (entry: Entry) => string | null }>;
+  readonly columns: ReadonlyArray<{ readonly name: string; readonly read: (entry: Entry) => string | null; readonly sqlType?: 'boolean' }>;
 }
 
 const text = (value: unknown): string | null => (typeof value === 'string' ? value : null);
@@ -51,7 +51,23 @@ const TABLES: Readonly<Record<ReferenceTable, TableSpec>> = {
   },
   skills: { idColumn: 'skill_id', columns: [{ name: 'name', read: (e) => text(e['name']) }, { name: 'state', read: (e) => text(e['state']) }] },
   languages: { idColumn: 'language_id', columns: [{ name: 'name', read: (e) => text(e['name']) }, { name: 'state', read: (e) => text(e['state']) }] },
+  // The org's presences (agent_presence.organization_presence_id), listed with deleted=all.
+  presence_definitions: {
+    idColumn: 'presence_id',
+    columns: [
+      { name: 'system_presence', read: (e) => text(e['systemPresence']) },
+      { name: 'label', read: (e) => text(e['name']) ?? labelOf(e) },
+      { name: 'deactivated', read: (e) => (typeof e['deactivated'] === 'boolean' ? String(e['deactivated']) : null), sqlType: 'boolean' },
+    ],
+  },
 };
+
+/** A presence without a name: its first language label. */
+function labelOf(entry: Entry): string | null {
+  const labels = entry['languageLabels'];
+  if (typeof labels !== 'object' || labels === null) return null;
+  return text(Object.values(labels as Record<string, unknown>)[0]);
+}
 
 /** Entries per statement: bounds one statement's parameters (raw is well under 1 KB per entry). */
 const ENTRIES_PER_STATEMENT = 1_000;
@@ -96,7 +112,7 @@ export async function replaceReferenceList(db: Db, table: ReferenceTable, entrie
   const n = names.length;
   const arrays = Array.from({ length: n + 1 }, (_, i) => `$${i + 1}::text[]`).join(', ');
   const sql = `INSERT INTO ${table} AS t (${spec.idColumn}, ${names.join(', ')}, raw, first_seen_at, last_seen_at, active)
-     SELECT u.id, ${names.map((c) => `u.${c}`).join(', ')}, r.raw, to_timestamp($${n + 3}::float8 / 1000), to_timestamp($${n + 3}::float8 / 1000), true
+     SELECT u.id, ${spec.columns.map((c) => (c.sqlType ? `u.${c.name}::${c.sqlType}` : `u.${c.name}`)).join(', ')}, r.raw, to_timestamp($${n + 3}::float8 / 1000), to_timestamp($${n + 3}::float8 / 1000), true
        FROM unnest(${arrays}) WITH ORDINALITY AS u(id, ${names.join(', ')}, ord)
        JOIN jsonb_array_elements($${n + 2}::jsonb) WITH ORDINALITY AS r(raw, ord) ON r.ord = u.ord
       ORDER BY u.ord

@@ -21,6 +21,8 @@ export interface DryRunOptions {
   agentGroupSize: number;
   windowDays: number;
   pageSize: number;
+  /** The longest window each stream's API reads at once, by stream name (RunStream.maxWindowDays). */
+  maxWindowDays?: Partial<Record<string, number>>;
   /** Whether windows done by earlier runs with the same plan key are skipped (backfill). */
   resume: boolean;
   /** Backfill lanes; absent: every window through the query. */
@@ -89,7 +91,7 @@ export async function buildPlan(db: Db, asked: DryRunOptions, availability: () =
   const byScope = new Map<string, ScopePlan>();
   const windows: DryRunPlan['windows'] = [];
   for (const stream of options.streams) {
-    const planned = await planStream(db, run, stream);
+    const planned = await planStream(db, run, stream, options.maxWindowDays?.[stream]);
     const label = (scopeKey: string) => (options.streams.length > 1 ? `${stream} ${scopeKey}` : scopeKey);
     await tallyStream(db, options, planned, label, byScope);
     windows.push(...planned.plan.windows.map((w) => ({ scopeKey: label(w.scopeKey), start: w.start, end: w.end, lane: w.lane })));

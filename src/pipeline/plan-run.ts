@@ -40,8 +40,22 @@ export async function resolveRun<T extends PlanRunInput>(input: T, availability:
   return { planKey: makePlanKey({ ...options, laneMode: laneModeOf(options) }), options };
 }
 
-/** One stream's windows, minus what it finished under this plan key when the run resumes. */
-export async function planStream(db: Db, run: ResolvedRun<PlanRunInput>, stream: string): Promise<StreamPlan> {
+/**
+ * One stream's windows, minus what it finished under this plan key when the run resumes.
+ * `maxWindowDays`: the longest window the stream's API reads at once (the users details query
+ * takes at most 7 days without a user filter); the run's window lengths are cut down to it.
+ */
+export async function planStream(db: Db, run: ResolvedRun<PlanRunInput>, stream: string, maxWindowDays?: number): Promise<StreamPlan> {
   const done = await findDoneWindows(db, run.planKey, stream);
-  return { stream, plan: planRunWindows(run.options, run.options.resume ? done : undefined), done };
+  return { stream, plan: planRunWindows(capWindowDays(run.options, maxWindowDays), run.options.resume ? done : undefined), done };
+}
+
+function capWindowDays<T extends PlanRunInput>(options: T, maxWindowDays: number | undefined): T {
+  if (maxWindowDays === undefined) return options;
+  const lanes = options.lanes;
+  return {
+    ...options,
+    windowDays: Math.min(options.windowDays, maxWindowDays),
+    ...(lanes ? { lanes: { ...lanes, jobWindowDays: Math.min(lanes.jobWindowDays, maxWindowDays) } } : {}),
+  };
 }

@@ -20,6 +20,9 @@ export async function refreshReferenceLists(db: Db, genesys: GenesysClient, at: 
   // In parallel, like the user listings: independent, and the first details queries wait on them.
   const outcomes = await Promise.all(REFERENCE_LIST_NAMES.map((list) => refreshOne(db, genesys, list, at, logger, signal)));
   signal?.throwIfAborted();
+  const presences = await refreshPresenceDefinitions(db, genesys, at, logger, signal);
+  signal?.throwIfAborted();
+  outcomes.push(presences);
   const auth = outcomes.find((o): o is AuthError => o instanceof AuthError);
   if (auth) throw auth;
   return outcomes as RefreshOutcome[];
@@ -58,3 +61,29 @@ async function refreshOne(
   }
   return outcome;
 }
+
+/**
+ * The presence definitions (names for agent_presence.organization_presence_id): read from the
+ * legacy listing with deleted=all, which needs no permission, so deactivated presences that old
+ * statuses name are listed too; a presence no longer listed keeps its row, inactive.
+ */
+async function refreshPresenceDefinitions(db: Db, genesys: GenesysClient, at: Date, logger: Logger, signal?: AbortSignal): Promise<RefreshOutcome | AuthError | undefined> {
+  let outcome: RefreshOutcome;
+  try {
+    const entries = await genesys.listPresenceDefinitions({ signal });
+    const { listed, deactivated } = await replaceReferenceList(db, 'presence_definitions', entries, at);
+    outcome = { list: 'presence_definitions', status: 'ok', permission: PRESENCE_DEFINITIONS_PERMISSION, entries: listed };
+    logger.debug({ listed, deactivated }, 'presence definitions refreshed');
+  } catch (error) {
+    if (error instanceof AuthError) return error;
+    if (signal?.aborted) return undefined;
+    const forbidden = error instanceof GenesysApiError && error.status === 403;
+    outcome = { list: 'presence_definitions', status: forbidden ? 'forbidden' : 'failed', permission: PRESENCE_DEFINITIONS_PERMISSION, error: describeError(error) };
+    logger.warn({ err: error }, 'presence definitions refresh failed; presence ids stay unnamed');
+  }
+  await recordReferenceRefresh(db, outcome, at).catch((e: unknown) => logger.warn({ err: e }, 'could not record the presence definitions refresh'));
+  return outcome;
+}
+
+/** The legacy listing needs none (docs/genesys-api-facts.md §9); recorded as such in reference_list_refreshes. */
+const PRESENCE_DEFINITIONS_PERMISSION = '(none)';

@@ -23,6 +23,16 @@ export interface RunStream {
   readonly recordNoun: string;
   readonly lanes: Partial<Record<LaneName, Lane>>;
   readonly writer: StreamWriter;
+  /** The longest window its lanes can read at once (days); the run's windows are cut to it. Absent: no cap. */
+  readonly maxWindowDays?: number;
+  /**
+   * Present when the stream is read only because it is on by default (not asked for): asked
+   * before the stream is planned, it resolves with a warning when the stream cannot be read
+   * (Genesys refuses its permission), and the run then leaves the stream out, records the
+   * warning in its ledger row and reads the other streams as before. A stream asked for
+   * explicitly has none: its refusal fails its windows and the run.
+   */
+  readonly probe?: (signal?: AbortSignal) => Promise<string | undefined>;
 }
 
 /** How a run reads its windows: what the lanes are built from. */

@@ -76,6 +76,8 @@ export interface SyncReport extends ledger.RunCounts {
   failures: WindowFailure[];
   /** Each stream's share: records written and windows failed. */
   streams: StreamCounts[];
+  /** Streams left out of the run (their permission refused while on by default), naming what was missing. */
+  warnings: string[];
   error?: string;
   /** Genesys rejected the credentials: nothing could be fetched (exit code 3, not 1). */
   authFailed: boolean;
@@ -94,6 +96,8 @@ interface PlannedRun {
   logger: Logger;
   planKey: string;
   streams: PlannedStream[];
+  /** Streams left out of the run, and why (recorded in sync_runs.warnings). */
+  warnings: string[];
 }
 
 export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<SyncReport> {
@@ -116,6 +120,7 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     pid: process.pid,
     startedAt: planned.startedAt,
   });
+  if (planned.warnings.length > 0) await ledger.recordRunWarnings(deps.db, runId, planned.warnings);
   const state = new RunState(deps.genesys.stats());
   const progress = () => deps.onProgress?.(state.progress(deps.genesys.stats(), deps.clock().getTime() - planned.startedAt.getTime()));
   run.beat(() => state.counts(deps.genesys.stats()), progress);
@@ -152,11 +157,21 @@ async function planSyncRun(deps: SyncDeps, asked: SyncOptions): Promise<PlannedR
   const { options, planKey } = run;
   // Built with the resolved lanes (the data-availability date filled in where they need it).
   const streams: PlannedStream[] = [];
-  for (const stream of deps.openStreams.open({ logger, settings: options })) streams.push({ stream, plan: (await planStream(deps.db, run, stream.name)).plan });
+  const warnings: string[] = [];
+  for (const stream of deps.openStreams.open({ logger, settings: options })) {
+    // A stream on by default that Genesys refuses is left out with a warning (stream.ts, probe).
+    const warning = await stream.probe?.(deps.signal);
+    if (warning) {
+      warnings.push(warning);
+      logger.warn({ stream: stream.name }, warning);
+      continue;
+    }
+    streams.push({ stream, plan: (await planStream(deps.db, run, stream.name, stream.maxWindowDays)).plan });
+  }
   const windows = streams.reduce((n, p) => n + p.plan.windows.length, 0);
   const resumed = streams.reduce((n, p) => n + p.plan.resumed, 0);
   logger.info({ interval: formatInterval(options.interval), streams: names, windows, resumed }, `${options.kind} run started`);
-  return { runId, startedAt, logger, planKey, streams };
+  return { runId, startedAt, logger, planKey, streams, warnings };
 }
 
 interface RunEnd {
@@ -247,6 +262,7 @@ function report(planned: PlannedRun, options: SyncOptions, state: RunState, end:
     durationMs: end.durationMs,
     failures: state.failures,
     streams: planned.streams.map((p) => state.countsOf(p.stream.name)),
+    warnings: planned.warnings,
     ...(end.error ? { error: end.error } : {}),
     authFailed: end.authFailed,
   };

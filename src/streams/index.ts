@@ -3,17 +3,49 @@
  * root (src/runtime.ts) opens the streams a run reads.
  */
 import type { OpenStreams, RunStream, StreamRunContext } from '../pipeline/stream.ts';
+import { MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS } from '../genesys/index.ts';
+import { openAgentActivityStream } from './agent-activity/stream.ts';
 import { openConversationStream, type StreamDeps } from './conversations/stream.ts';
+
+/** How a stream is opened for a run; `explicit`: the run asked for it by name (it was not only on by default). */
+type OpenStream = (deps: StreamDeps, run: StreamRunContext, open: { explicit: boolean }) => RunStream;
 
 const STREAMS = {
   conversations: openConversationStream,
-} satisfies Record<string, (deps: StreamDeps, run: StreamRunContext) => RunStream>;
+  'agent-activity': openAgentActivityStream,
+} satisfies Record<string, OpenStream>;
+
+/** The longest window each stream's API reads at once (the dry run plans with it too). */
+export const STREAM_MAX_WINDOW_DAYS: Partial<Record<string, number>> = { 'agent-activity': MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS };
 
 export type StreamName = keyof typeof STREAMS;
 export const STREAM_NAMES = Object.keys(STREAMS) as StreamName[];
 export type { StreamDeps };
 
-/** Opens the named streams (every registered one by default) for each run. */
-export function streamOpener(deps: StreamDeps, names: readonly StreamName[] = STREAM_NAMES): OpenStreams {
-  return { names, open: (run) => names.map((name) => STREAMS[name](deps, run)) };
+/**
+ * Opens the named streams for each run: every registered one by default, or those the run
+ * asked for by name (`explicit`: --streams, SYNC_STREAMS), whose refusals then fail the run.
+ */
+export function streamOpener(deps: StreamDeps, names: readonly StreamName[] = STREAM_NAMES, explicit = false): OpenStreams {
+  return { names, open: (run) => names.map((name) => (STREAMS[name] as OpenStream)(deps, run, { explicit })) };
+}
+
+/**
+ * The streams a run reads: those named by --streams, else by SYNC_STREAMS (both `explicit`: a
+ * refusal fails the run), else every registered stream, on by default.
+ */
+export function chooseStreams(flag: string | undefined, env: string | undefined): { names: StreamName[]; explicit: boolean } {
+  if (flag !== undefined) return { names: parseStreamNames(flag, '--streams'), explicit: true };
+  if (env !== undefined && env.trim() !== '') return { names: parseStreamNames(env, 'SYNC_STREAMS'), explicit: true };
+  return { names: STREAM_NAMES, explicit: false };
+}
+
+/** Reads a comma-separated list of stream names; throws naming the unknown one and the known ones. */
+export function parseStreamNames(text: string, what: string): StreamName[] {
+  const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (names.length === 0) throw new RangeError(`${what}: name at least one stream (${STREAM_NAMES.join(', ')})`);
+  for (const name of names) {
+    if (!(STREAM_NAMES as string[]).includes(name)) throw new RangeError(`${what}: unknown stream "${name}"; known streams: ${STREAM_NAMES.join(', ')}`);
+  }
+  return [...new Set(names)] as StreamName[];
 }

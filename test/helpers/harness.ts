@@ -9,6 +9,7 @@ import { runSync, type SyncOptions, type SyncReport } from '../../src/pipeline/s
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/sim/index.ts';
 import type { DatabaseHandle } from '../../src/db/client.ts';
 import { runDeps } from '../../src/runtime.ts';
+import type { StreamName } from '../../src/streams/index.ts';
 import { createTestDatabase, type TestDatabase } from './database.ts';
 
 export interface Harness {
@@ -16,9 +17,18 @@ export interface Harness {
   db: TestDatabase;
   handle: DatabaseHandle;
   client(overrides?: { concurrency?: number }): GenesysClient;
-  run(options: Partial<SyncOptions> & Pick<SyncOptions, 'interval'>, client?: GenesysClient): Promise<SyncReport>;
+  /**
+   * One run. `streams`: the conversation stream alone unless named (the tests written for it
+   * count its windows and requests); `explicitStreams`: named as by --streams (a 403 fails the run).
+   */
+  run(options: Partial<SyncOptions> & Pick<SyncOptions, 'interval'> & RunStreams, client?: GenesysClient): Promise<SyncReport>;
   storedIds(): Promise<string[]>;
   close(): Promise<void>;
+}
+
+interface RunStreams {
+  streams?: readonly StreamName[];
+  explicitStreams?: boolean;
 }
 
 export const quietLogger = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
@@ -46,9 +56,9 @@ export async function startHarness(simOptions: SimulatorOptions = {}): Promise<H
     db,
     handle,
     client,
-    run: (options, c = shared) =>
+    run: ({ streams = ['conversations'], explicitStreams = false, ...options }, c = shared) =>
       runSync(
-        runDeps({ database: handle }, c, { logger: quietLogger, clock: () => new Date() }),
+        runDeps({ database: handle }, c, { logger: quietLogger, clock: () => new Date(), streams, explicitStreams }),
         {
           kind: 'sync',
           agentIds: [],

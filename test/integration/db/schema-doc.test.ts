@@ -34,6 +34,15 @@ describe('docs/schema.md', () => {
       { id: '9a0e1c2b-0002-4d3c-8b2a-1f0e9d8c7b6a', name: 'Technical', division: { id: 'div-home' } },
     ], now);
     await replaceReferenceList(db, 'wrap_up_codes', [{ id: WRAP_UP_ADA, name: 'Resolved' }, { id: WRAP_UP_BEN, name: 'Escalated' }], now);
+    // Agent activity: Ada on queue for a day and a half (across midnight), interacting for part of it.
+    await replaceReferenceList(db, 'presence_definitions', [{ id: 'pres-onq', name: 'On Queue', systemPresence: 'OnQueue', deactivated: false }], now);
+    const at = (hoursAgo: number) => new Date(now.getTime() - hoursAgo * 3_600_000);
+    await db.$executeRawUnsafe(
+      `INSERT INTO agent_presence (user_id, start_time, end_time, system_presence, organization_presence_id, raw, fetched_at, synced_at)
+       VALUES ($1, $2, $3, 'ON_QUEUE', 'pres-onq', '{}', $4, $4)`, ADA_USER_ID, at(48), at(12), now);
+    await db.$executeRawUnsafe(
+      `INSERT INTO agent_routing_status (user_id, start_time, end_time, routing_status, raw, fetched_at, synced_at)
+       VALUES ($1, $2, $3, 'INTERACTING', '{}', $4, $4)`, ADA_USER_ID, at(40), at(30), now);
     const runId = '0b7e1a2c-3d4e-4f5a-8b6c-7d8e9f0a1b2c';
     await db.syncRun.create({
       data: { runId, kind: 'sync', status: 'failed', intervalStart: new Date(now.getTime() - 3 * 86_400_000), intervalEnd: now, agentIds: [], planKey: 'doc-test', startedAt: now },
@@ -55,13 +64,14 @@ describe('docs/schema.md', () => {
   it('documents the tables and the view', () => {
     expect(Object.keys(DOCUMENTED_COLUMNS).sort()).toEqual(
       ['agent_interactions', 'agents', 'conversations', 'divisions', 'languages', 'participants', 'queues', 'reference_list_refreshes',
-        'segments', 'session_metrics', 'sessions', 'skills', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes'],
+        'segments', 'session_metrics', 'sessions', 'skills', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes',
+        'agent_presence', 'agent_routing_status', 'agent_status_time', 'presence_definitions'].sort(),
     );
   });
 
-  it('gives between 5 and 11 example queries', () => {
+  it('gives between 5 and 13 example queries', () => {
     expect(DOCUMENTED_QUERIES.length).toBeGreaterThanOrEqual(5);
-    expect(DOCUMENTED_QUERIES.length).toBeLessThanOrEqual(11);
+    expect(DOCUMENTED_QUERIES.length).toBeLessThanOrEqual(13);
   });
 
   it.each(DOCUMENTED_QUERIES.map((sql) => [sql.split('\n')[0]!, sql]))('runs the example query "%s"', async (_first, sql) => {

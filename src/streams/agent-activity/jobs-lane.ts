@@ -1,0 +1,127 @@
+/**
+ * The agent-activity jobs lane: history before the users details jobs API's data-availability
+ * date is read through an async users details job per window (create, poll, results by cursor
+ * in pages of up to 1,000 statuses, delete). A job's results are a snapshot that lists each
+ * status once, so its pages are `onceInRead`.
+ *
+ * Completeness: the results end where a page carries no cursor. A full last page without a
+ * cursor contradicts that end (there may be more, and the jobs API gives no count to check it
+ * against), so the job counts as failed. A job that fails (FAILED, CANCELLED, EXPIRED, the
+ * contradiction above, or not FULFILLED within JOBS_TIMEOUT) is tried again up to
+ * JOBS_MAX_ATTEMPTS times, then the window is read by the query lane. A window reaching past
+ * the users details availability date goes to the query lane at once: the job would not see
+ * the statuses that started after it.
+ */
+import type { Logger } from 'pino';
+import type { GenesysClient } from '../../genesys/index.ts';
+import { MAX_JOB_RESULTS_PAGE_SIZE } from '../../genesys/index.ts';
+import { nextPollDelayMs } from '../../decisions/job-poll.ts';
+import type { JobsLaneSettings } from '../../pipeline/lanes/jobs-settings.ts';
+import type { Lane, LaneReadRequest, LaneResult } from '../../pipeline/lanes/lane.ts';
+import { Slots } from '../../pipeline/lanes/slots.ts';
+import { sleep } from '../../time.ts';
+import { readUserDetails } from './contract.ts';
+import { namingPermission } from './permission.ts';
+import { userIdsOf } from './query-lane.ts';
+
+type JobsClient = Pick<GenesysClient, 'createUserDetailsJob' | 'getUserDetailsJob' | 'getUserDetailsJobResults' | 'deleteUserDetailsJob' | 'getUserDetailsJobsAvailability'>;
+
+export interface UserJobsLaneOptions extends JobsLaneSettings {
+  client: JobsClient;
+  fallback: Lane;
+  logger: Logger;
+  nowMs: () => number;
+  /** Results page size (at most 1,000). */
+  resultsPageSize?: number;
+}
+
+/** Why a job's read did not count: the window is tried again, then read by the fallback lane. */
+class JobFailed extends Error {}
+
+export function createUserJobsLane(o: UserJobsLaneOptions): Lane {
+  const processing = new Slots(Math.max(1, o.maxConcurrentJobs));
+  let availability: Promise<Date> | undefined;
+  const availableUntil = () => (availability ??= namingPermission(() => o.client.getUserDetailsJobsAvailability()));
+  return {
+    name: 'jobs',
+    read: async (request) => {
+      const until = await availableUntil();
+      if (request.window.end.getTime() > until.getTime()) {
+        return fallBack(o, request, `the window reaches past the users details jobs' data-availability date ${until.toISOString()}`);
+      }
+      return readByJobs(o, processing, request);
+    },
+  };
+}
+
+async function readByJobs(o: UserJobsLaneOptions, processing: Slots, request: LaneReadRequest): Promise<LaneResult> {
+  let reason = '';
+  for (let attempt = 1; attempt <= o.maxAttempts; attempt++) {
+    try {
+      return await readOneJob(o, processing, request);
+    } catch (error) {
+      if (!(error instanceof JobFailed)) throw error;
+      reason = error.message;
+      o.logger.warn({ attempt, reason }, 'users details job failed');
+      request.onRestart?.();
+    }
+  }
+  return fallBack(o, request, `the users details job failed ${o.maxAttempts} time(s): ${reason}`);
+}
+
+async function fallBack(o: UserJobsLaneOptions, request: LaneReadRequest, reason: string): Promise<LaneResult> {
+  const result = await o.fallback.read(request);
+  return result.kind === 'done' ? { ...result, fallbackReason: reason } : result;
+}
+
+async function readOneJob(o: UserJobsLaneOptions, processing: Slots, request: LaneReadRequest): Promise<LaneResult> {
+  const { signal } = request;
+  const release = await processing.acquire(signal);
+  let jobId: string;
+  try {
+    jobId = await namingPermission(() => o.client.createUserDetailsJob({ interval: request.window, userIds: userIdsOf(request.scope), signal }));
+    await request.onRemoteJob?.(jobId);
+    await waitFulfilled(o, jobId, signal);
+  } finally {
+    release();
+  }
+  try {
+    return await readResults(o, jobId, request);
+  } finally {
+    await o.client.deleteUserDetailsJob(jobId).catch((e: unknown) => o.logger.warn({ err: e, jobId }, 'could not delete the users details job'));
+    await request.onRemoteJob?.(null);
+  }
+}
+
+async function waitFulfilled(o: UserJobsLaneOptions, jobId: string, signal: AbortSignal): Promise<void> {
+  const deadline = o.nowMs() + o.timeoutMs;
+  for (let poll = 1; ; poll++) {
+    await sleep(nextPollDelayMs(poll, o.pollInitialMs, o.pollMaxMs), signal);
+    const status = await o.client.getUserDetailsJob(jobId, signal);
+    if (status.state === 'FULFILLED') return;
+    if (status.state !== 'QUEUED' && status.state !== 'PENDING') throw new JobFailed(`job ${jobId} ended ${status.state}${status.errorMessage ? `: ${status.errorMessage}` : ''}`);
+    if (o.nowMs() > deadline) {
+      await o.client.deleteUserDetailsJob(jobId, signal).catch(() => {});
+      throw new JobFailed(`job ${jobId} was not fulfilled within ${o.timeoutMs} ms`);
+    }
+  }
+}
+
+async function readResults(o: UserJobsLaneOptions, jobId: string, request: LaneReadRequest): Promise<LaneResult> {
+  const pageSize = Math.min(o.resultsPageSize ?? MAX_JOB_RESULTS_PAGE_SIZE, MAX_JOB_RESULTS_PAGE_SIZE);
+  const ids = new Set<string>();
+  let cursor: string | undefined;
+  let pages = 0;
+  do {
+    const page = await o.client.getUserDetailsJobResults({ jobId, cursor, pageSize, signal: request.signal });
+    pages += 1;
+    cursor = page.cursor;
+    const read = readUserDetails(page.records, request.window);
+    for (const r of read.records) ids.add(r.id);
+    await request.onPage({ ...read, label: `job ${jobId.slice(0, 8)} page ${pages}`, onceInRead: true });
+    if (cursor === undefined && read.records.length + read.rejects.length >= pageSize) {
+      throw new JobFailed(`job ${jobId}'s results ended without a cursor on a full page after ${ids.size} statuses; nothing confirms that end`);
+    }
+  } while (cursor !== undefined);
+  return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: ids.size, pages };
+}

@@ -1,0 +1,60 @@
+/**
+ * The agent-activity stream (docs/sync.md §17): every agent's presence and routing-status
+ * timeline from the users details API, one record per status, keyed by (kind, user, start) and
+ * placed in the window that read it (contract.ts). Windows are at most 7 days (the users details
+ * query's cap without a user filter); they are read by the query lane (query-lane.ts) and, for
+ * backfills and settling before the data-availability date, by the jobs lane (jobs-lane.ts);
+ * statuses are written to agent_presence and agent_routing_status (src/db/agent-activity.ts).
+ */
+import { createAgentActivityWriter } from '../../db/agent-activity.ts';
+import { MAX_REACHABLE_HITS, MAX_USER_DETAILS_PAGE_SIZE, MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS } from '../../genesys/index.ts';
+import type { RunStream, StreamRunContext } from '../../pipeline/stream.ts';
+import type { StreamDeps } from '../conversations/stream.ts';
+import { createUserJobsLane } from './jobs-lane.ts';
+import { isForbidden, USER_DETAIL_PERMISSION } from './permission.ts';
+import { createUserQueryLane } from './query-lane.ts';
+
+export const AGENT_ACTIVITY = 'agent-activity';
+
+export interface AgentActivityOpen {
+  /** The run asked for this stream by name (--streams, SYNC_STREAMS): a 403 then fails the run instead of warning. */
+  explicit: boolean;
+}
+
+export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext, open: AgentActivityOpen = { explicit: false }): RunStream {
+  const { settings, logger } = run;
+  const log = logger.child({ stream: AGENT_ACTIVITY });
+  const query = createUserQueryLane({
+    client: deps.genesys,
+    pageSize: Math.min(settings.pageSize, MAX_USER_DETAILS_PAGE_SIZE),
+    maxHits: settings.windowMaxHits,
+    maxReachableHits: MAX_REACHABLE_HITS,
+    pageConcurrency: settings.concurrency,
+    logger: log,
+  });
+  const lanes = settings.lanes;
+  const jobs =
+    lanes && lanes.mode !== 'query'
+      ? createUserJobsLane({ ...lanes.jobs, client: deps.genesys, fallback: query, logger: log, nowMs: () => deps.clock().getTime() })
+      : undefined;
+  return {
+    name: AGENT_ACTIVITY,
+    recordNoun: 'agent status',
+    lanes: { query, ...(jobs ? { jobs } : {}) },
+    writer: createAgentActivityWriter(deps.db),
+    maxWindowDays: MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS,
+    ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, signal) }),
+  };
+}
+
+/** One one-entry page of the last hour: a 403 is the warning naming the permission; anything else is left to the windows. */
+async function probeAccess(deps: StreamDeps, signal?: AbortSignal): Promise<string | undefined> {
+  const end = deps.clock();
+  try {
+    await deps.genesys.queryUserDetailsPage({ interval: { start: new Date(end.getTime() - 3_600_000), end }, pageNumber: 1, pageSize: 1, signal });
+    return undefined;
+  } catch (error) {
+    if (!isForbidden(error)) return undefined;
+    return `agent activity not synced: Genesys refused the users details API (403); grant the OAuth client the permission ${USER_DETAIL_PERMISSION}, or leave agent-activity out of SYNC_STREAMS`;
+  }
+}
