@@ -30,6 +30,7 @@ import type { GenesysClient } from '../genesys/index.ts';
 import { newestCoveredEnd } from '../decisions/coverage.ts';
 import { HOUR_MS, systemClock, type Clock } from '../time.ts';
 import { cutConnectionsAfterGrace, stopSignal } from './signals.ts';
+import { UsageError } from './usage-error.ts';
 import { laneRunOptions, planRolling, syncOptions } from './sync.ts';
 
 export async function workerCommand(_argv: string[], config: Config, logger: Logger): Promise<number> {
@@ -148,7 +149,12 @@ async function serveMetrics(
   }
 }
 
+/** SYNC_STREAMS for the worker; an unknown name is a usage error (exit 2) naming the variable. */
 function streamsOf(config: Config): { streams: readonly StreamName[]; explicitStreams: boolean } {
-  const { names, explicit } = chooseStreams(undefined, config.sync.streams);
-  return { streams: names, explicitStreams: explicit };
+  try {
+    const { names, explicit } = chooseStreams(undefined, config.sync.streams);
+    return { streams: names, explicitStreams: explicit };
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
