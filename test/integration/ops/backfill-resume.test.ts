@@ -16,7 +16,8 @@ const interval = { from: new Date(`${FROM}T00:00:00Z`), to: new Date(`${TO}T00:0
 // Small pages, one request at a time and simulated latency make each day-window take about
 // two seconds, so the kill lands between windows that are done and windows that are not.
 // The query lane throughout (the jobs lane's resume is covered in lanes-backfill.test.ts).
-const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', BACKFILL_WINDOW_DAYS: '1', BACKFILL_LANE: 'query' };
+// The conversation stream alone: its resume is what is counted here.
+const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', BACKFILL_WINDOW_DAYS: '1', BACKFILL_LANE: 'query', SYNC_STREAMS: 'conversations' };
 
 describe('backfill killed and restarted', () => {
   let sim: Simulator;
