@@ -20,24 +20,32 @@ export const STREAM_MAX_WINDOW_DAYS: Partial<Record<string, number>> = { 'agent-
 
 export type StreamName = keyof typeof STREAMS;
 export const STREAM_NAMES = Object.keys(STREAMS) as StreamName[];
+
+/**
+ * The streams a run reads when none is named. Agent activity is opt-in for now (`--streams`,
+ * SYNC_STREAMS): reading it by default waits until `status` shows a left-out stream's warning
+ * and an org or API without the users details endpoints is told apart from a refused
+ * permission (issue #17 stays open for both).
+ */
+const DEFAULT_STREAMS: readonly StreamName[] = ['conversations'];
 export type { StreamDeps };
 
 /**
- * Opens the named streams for each run: every registered one by default, or those the run
+ * Opens the named streams for each run: the default ones (DEFAULT_STREAMS), or those the run
  * asked for by name (`explicit`: --streams, SYNC_STREAMS), whose refusals then fail the run.
  */
-export function streamOpener(deps: StreamDeps, names: readonly StreamName[] = STREAM_NAMES, explicit = false): OpenStreams {
+export function streamOpener(deps: StreamDeps, names: readonly StreamName[] = DEFAULT_STREAMS, explicit = false): OpenStreams {
   return { names, open: (run) => names.map((name) => (STREAMS[name] as OpenStream)(deps, run, { explicit })) };
 }
 
 /**
  * The streams a run reads: those named by --streams, else by SYNC_STREAMS (both `explicit`: a
- * refusal fails the run), else every registered stream, on by default.
+ * refusal fails the run), else the default streams (DEFAULT_STREAMS), on by default.
  */
 export function chooseStreams(flag: string | undefined, env: string | undefined): { names: StreamName[]; explicit: boolean } {
   if (flag !== undefined) return { names: parseStreamNames(flag, '--streams'), explicit: true };
   if (env !== undefined && env.trim() !== '') return { names: parseStreamNames(env, 'SYNC_STREAMS'), explicit: true };
-  return { names: STREAM_NAMES, explicit: false };
+  return { names: [...DEFAULT_STREAMS], explicit: false };
 }
 
 /** Reads a comma-separated list of stream names; throws naming the unknown one and the known ones. */
