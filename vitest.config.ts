@@ -3,6 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Unit tests are pure (no network, no database); integration tests talk to a real
 // Postgres and to the Genesys simulator over real HTTP. Each integration test file
 // creates its own database (see test/helpers/database.ts), so files may run in parallel.
+// The integration project's global setup migrates, once per run, a template database
+// those are copied from (test/helpers/global-setup.ts).
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
@@ -19,6 +21,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/helpers/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
