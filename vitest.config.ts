@@ -3,8 +3,8 @@ import { defineConfig } from 'vitest/config';
 // Unit tests are pure (no network, no database); integration tests talk to a real
 // Postgres and to the Genesys simulator over real HTTP. Each integration test file
 // creates its own database (see test/helpers/database.ts), so files may run in parallel.
-// The integration project's global setup migrates, once per run, a template database
-// those are copied from (test/helpers/global-setup.ts).
+// The integration project's global setup migrates a template database those are copied
+// from and builds dist/ for the CLI child processes, once per run (test/helpers/global-setup.ts).
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
