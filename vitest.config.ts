@@ -5,6 +5,7 @@ import { defineConfig } from 'vitest/config';
 // creates its own database (see test/helpers/database.ts), so files may run in parallel.
 // The integration project's global setup migrates a template database those are copied
 // from and builds dist/ for the CLI child processes, once per run (test/helpers/global-setup.ts).
+// Neither project isolates its files from each other's modules (isolate: false, below).
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
@@ -26,6 +27,11 @@ export default defineConfig({
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
           globalSetup: ['test/helpers/global-setup.ts'],
+          // One module graph per worker, not per file: re-importing Prisma, pg and the
+          // simulator for each file cost about a third of the project's CPU. Test files keep
+          // their state in their own databases, simulators and child processes and must not
+          // leave any behind in the process (environment variables, fake timers, listeners).
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
