@@ -34,7 +34,9 @@ export default defineConfig({
           isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
+          // Three files at a time on two cores: the files mostly wait (simulated latency,
+          // cron ticks, child processes), so a third keeps the CPUs busier.
+          maxWorkers: 3,
           sequence: { groupOrder: 1 },
         },
       },
