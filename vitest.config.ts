@@ -3,6 +3,9 @@ import { defineConfig } from 'vitest/config';
 // Unit tests are pure (no network, no database); integration tests talk to a real
 // Postgres and to the Genesys simulator over real HTTP. Each integration test file
 // creates its own database (see test/helpers/database.ts), so files may run in parallel.
+// The integration project's global setup migrates a template database those are copied
+// from and builds dist/ for the CLI child processes, once per run (test/helpers/global-setup.ts).
+// Neither project isolates its files from each other's modules (isolate: false, below).
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
@@ -12,6 +15,10 @@ export default defineConfig({
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
           environment: 'node',
+          // Pure tests share no state through modules or the environment, so one module
+          // graph per worker serves every file (a fresh one per file costs most of the
+          // project's time in imports).
+          isolate: false,
         },
       },
       {
@@ -19,9 +26,17 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
+          globalSetup: ['test/helpers/global-setup.ts'],
+          // One module graph per worker, not per file: re-importing Prisma, pg and the
+          // simulator for each file cost about a third of the project's CPU. Test files keep
+          // their state in their own databases, simulators and child processes and must not
+          // leave any behind in the process (environment variables, fake timers, listeners).
+          isolate: false,
           testTimeout: 120_000,
           hookTimeout: 120_000,
-          maxWorkers: 2,
+          // Three files at a time on two cores: the files mostly wait (simulated latency,
+          // cron ticks, child processes), so a third keeps the CPUs busier.
+          maxWorkers: 3,
           sequence: { groupOrder: 1 },
         },
       },

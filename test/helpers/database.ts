@@ -1,13 +1,13 @@
 /**
  * Each integration test file gets its own fresh, migrated database on a real Postgres:
- * created from TEST_DATABASE_URL, else DATABASE_URL, else the local server. Databases of
- * passing runs are dropped; set KEEP_TEST_DATABASES=1 to keep them for inspection.
+ * created from TEST_DATABASE_URL, else DATABASE_URL, else the local server. A migrated one
+ * is a copy of the run's template (global-setup.ts), which the migrations built once.
+ * Databases of passing runs are dropped; set KEEP_TEST_DATABASES=1 to keep them for inspection.
  */
+import { inject } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.ts';
+import { SERVER_URL } from './global-setup.ts';
 import { createScratchDatabase } from './scratch-database.ts';
-
-const SERVER_URL =
-  process.env.TEST_DATABASE_URL ?? process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
 
 export interface TestDatabase {
   name: string;
@@ -17,8 +17,11 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/** A fresh database, migrated unless `migrate: false` (then empty: for tests of the migrations and the migrate command). */
 export async function createTestDatabase(options: { migrate?: boolean } = {}): Promise<TestDatabase> {
-  const scratch = await createScratchDatabase(SERVER_URL, 'test', options);
+  // Without the global setup (another runner, another project) each database migrates itself.
+  const template = options.migrate === false ? undefined : inject('migratedTemplate');
+  const scratch = await createScratchDatabase(SERVER_URL, 'test', { ...options, template });
   const handles: DatabaseHandle[] = [];
   return {
     name: scratch.name,

@@ -1,6 +1,7 @@
 /**
  * `npm run sync` through its documented interface: a child process, configured by the
- * environment, judged by its exit code, its summary and the database.
+ * environment, judged by its exit code, its summary and the database. The child runs the
+ * source through tsx, as the npm script does (the other CLI tests run the build).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../../src/db/migrate.ts';
@@ -10,6 +11,7 @@ import { idsOf } from '../../helpers/harness.ts';
 import { simEnv, startCli } from '../ops/cli-process.ts';
 
 const NOW = new Date('2025-03-20T12:00:00Z');
+const TSX = { via: 'tsx' } as const;
 
 describe('npm run sync', () => {
   let sim: Simulator;
@@ -22,7 +24,7 @@ describe('npm run sync', () => {
   });
   afterAll(async () => Promise.all([sim?.close(), db?.drop()]));
 
-  const run = (args: string[]) => startCli(['sync', ...args], simEnv(sim, db.url)).exited;
+  const run = (args: string[]) => startCli(['sync', ...args], simEnv(sim, db.url), TSX).exited;
 
   it('refuses an unmigrated database with a clear message and exit code 3', async () => {
     const result = await run(['--from', '2025-03-10', '--to', '2025-03-12']);
@@ -45,7 +47,7 @@ describe('npm run sync', () => {
       ['backfill', ['--from', '0001-01-01', '--to', '2025-01-01', '--dry-run'], /longer than one run may cover/],
       ['backfill', ['--from', '2016-01-01', '--to', '2025-01-01', '--agents', Array.from({ length: 400 }, (_, i) => `a${i}`).join(',')], /would plan \d+ query windows \(at most 100000\)/],
     ] as const) {
-      const result = await startCli([command, ...args], simEnv(sim, db.url, { SYNC_AGENT_GROUP_SIZE: '1' })).exited;
+      const result = await startCli([command, ...args], simEnv(sim, db.url, { SYNC_AGENT_GROUP_SIZE: '1' }), TSX).exited;
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/Invalid time value/);
@@ -81,7 +83,7 @@ describe('npm run sync', () => {
   });
 
   it('exits 3 and names the client id when Genesys rejects the credentials', async () => {
-    const result = await startCli(['sync', '--lookback', '1d'], simEnv({ ...sim, clientSecret: 'wrong-secret-value' }, db.url)).exited;
+    const result = await startCli(['sync', '--lookback', '1d'], simEnv({ ...sim, clientSecret: 'wrong-secret-value' }, db.url), TSX).exited;
     expect(result.code).toBe(3);
     expect(result.stdout + result.stderr).toContain(sim.clientId);
     expect(result.stdout + result.stderr).not.toContain('wrong-secret-value');

@@ -1,13 +1,15 @@
 /**
  * Runs the CLI as a real child process, the way an operator or a supervisor does, and reads
- * its JSON log lines. The child is `node --import tsx src/cli.ts ...` (what `npx tsx` runs; the
- * container execs the compiled `node dist/cli.js` the same way, see compiled-cli.test.ts): one
- * process, so SIGTERM and SIGKILL reach the CLI itself rather than an npx or tsx wrapper that
- * would relay (or not) the signal.
+ * its JSON log lines. The child is `node dist/cli.js ...`, as the container execs it, compiled
+ * once per run by `npm run build` in the global setup (see compiled-cli.test.ts; about half the
+ * start-up CPU of `node --import tsx src/cli.ts`, what `npx tsx` runs and the fallback without
+ * that setup): one process, so SIGTERM and SIGKILL reach the CLI itself rather than an npx or
+ * tsx wrapper that would relay (or not) the signal.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 import { ENV_VARIABLES } from '../../../src/config.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
@@ -53,8 +55,20 @@ export interface CliProcess {
   exited: Promise<CliResult>;
 }
 
-export function startCli(args: string[], env: NodeJS.ProcessEnv): CliProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * `dist/cli.js` as the run's global setup built it (test/helpers/global-setup.ts), else (when
+ * asked, or a runner without that setup) `--import tsx src/cli.ts`.
+ */
+function cliEntry(via: 'build' | 'tsx'): string[] {
+  const build = inject('cliBuild');
+  if (via === 'tsx' || !build) return ['--import', 'tsx', 'src/cli.ts'];
+  if (build.status !== 0) throw new Error(`npm run build failed (exit ${build.status}), so no CLI to run:\n${build.output}`);
+  return ['dist/cli.js'];
+}
+
+/** `via: 'tsx'` runs the source as the npm scripts do (`tsx src/cli.ts`) rather than the build. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { via?: 'build' | 'tsx' } = {}): CliProcess {
+  const child = spawn(process.execPath, [...cliEntry(options.via ?? 'build'), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];

@@ -1,7 +1,7 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { cliEnv, REPO_ROOT, simEnv } from './cli-process.ts';
@@ -33,8 +33,11 @@ describe('compiled CLI (npm run build, the genesys-sync bin)', () => {
   let sim: Simulator;
 
   beforeAll(async () => {
-    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', env: cliEnv({}) });
-    expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+    // The integration project's global setup ran `npm run build` once for the whole run
+    // (test/helpers/global-setup.ts): the other CLI tests run that build too.
+    const build = inject('cliBuild');
+    expect(build, 'the global setup of the integration project (vitest.config.ts) runs npm run build').toBeDefined();
+    expect(build!.status, build!.output).toBe(0);
     db = await createTestDatabase({ migrate: false });
     sim = await startSimulator({ seed: 21, org: { agentCount: 5, days: 2, conversationsPerDay: 40 } });
   }, 180_000);

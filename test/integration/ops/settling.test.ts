@@ -64,7 +64,10 @@ describe('settling in the worker', () => {
       sim.setFaults({ lakeLagMs: 2 * HOUR_MS }); // the availability date moves up to ~now
       const second = await due();
       expect(second.length).toBeGreaterThan(first.length);
-      await until(async () => (await attributedDays()).length === second.length, 60_000, 'the newly passed days settled');
+      // The settle run stores its days before it records its end: wait for both, so the stop
+      // below does not interrupt the run that settled them.
+      const settling = () => handle.prisma.syncRun.count({ where: { kind: 'settle', status: 'running' } });
+      await until(async () => (await attributedDays()).length === second.length && (await settling()) === 0, 60_000, 'the newly passed days settled');
       expect(await attributedDays()).toEqual(second);
     } finally {
       worker.child.kill('SIGTERM');
