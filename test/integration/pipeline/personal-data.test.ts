@@ -6,6 +6,7 @@
  * same scan finds them in a database synced under `keep`, so it can fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger, type Logger } from '../../../src/logger.ts';
 import { runSync } from '../../../src/pipeline/sync.ts';
 import { runDeps } from '../../../src/runtime.ts';
 import type { DatabaseHandle } from '../../../src/db/client.ts';
@@ -70,8 +71,8 @@ async function clearContactValues(handle: DatabaseHandle, values: Set<string>): 
   return found;
 }
 
-async function sync(h: Harness, handle: DatabaseHandle, personalData: PersonalDataPolicy) {
-  return runSync(runDeps({ database: handle }, h.client(), { logger: quietLogger, clock: () => new Date(), personalData }), {
+async function sync(h: Harness, handle: DatabaseHandle, personalData: PersonalDataPolicy, logger: Logger = quietLogger) {
+  return runSync(runDeps({ database: handle }, h.client(), { logger, clock: () => new Date(), personalData }), {
     kind: 'backfill', agentIds: [], agentGroupSize: 25, windowDays: 1, pageSize: 100, windowMaxHits: 10_000, concurrency: 4, resume: false,
     interval: DAY,
     lanes: { mode: 'jobs', availability: h.sim.availabilityDate(), jobWindowDays: 31, jobs: { maxConcurrentJobs: 2, maxAttempts: 2, timeoutMs: 20_000, pollInitialMs: 10, pollMaxMs: 40 } },
@@ -116,9 +117,14 @@ describe('personal data: hash and drop leave no contact value in clear', () => {
   }, 180_000);
 
   it('hash: nothing in clear anywhere; equal numbers hash alike, in columns and raw', async () => {
-    const report = await sync(h, h.handle, HASH);
+    const lines: string[] = [];
+    const logger = createLogger({ level: 'trace', format: 'json', destination: { write: (l: string) => lines.push(l) } });
+    const report = await sync(h, h.handle, HASH, logger);
     expect(report.recordsRejected).toBe(2);
     expect(await clearContactValues(h.handle, values)).toEqual({});
+    // The run's log (every level, the quarantined records included) names no contact value.
+    expect(lines.join('\n')).toContain('record quarantined in sync_rejects');
+    expect([...values].filter((v) => lines.some((l) => l.includes(v)))).toEqual([]);
     const sessions = await h.handle.prisma.session.findMany({ select: { conversationId: true, sessionId: true, ani: true, addressFrom: true } });
     const byKey = new Map(sessions.map((s) => [`${s.conversationId} ${s.sessionId}`, s]));
     const byClearAni = new Map<string, Set<string | null>>();
