@@ -7,6 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger, type Logger } from '../../../src/logger.ts';
+import { readStatus } from '../../../src/pipeline/status.ts';
+import { formatStatus, statusJson } from '../../../src/present/status.ts';
 import { runSync } from '../../../src/pipeline/sync.ts';
 import { runDeps } from '../../../src/runtime.ts';
 import type { DatabaseHandle } from '../../../src/db/client.ts';
@@ -149,6 +151,14 @@ describe('personal data: hash and drop leave no contact value in clear', () => {
         WHERE s.ani IS NOT NULL AND NOT c.raw @? format('$.participants[*].sessions[*] ? (@.sessionId == "%s" && @.ani == "%s")', s.session_id, s.ani)::jsonpath`,
     );
     expect(Number(raw[0]!.n)).toBe(0);
+
+    const status = await readStatus(h.handle.prisma, {
+      now: new Date(), limit: 5, maxAgeMs: 86_400_000, worker: { agentIds: [], lookbackMs: 7 * 86_400_000, lagMs: 120_000 },
+      personalData: { mode: HASH.mode, attributes: HASH.attributes },
+    });
+    expect(formatStatus(status)).toMatch(/PERSONAL DATA {2}PII_MODE=hash \(contact fields hashed \(HMAC-SHA256\)\), PII_ATTRIBUTES=keep/);
+    expect(statusJson(status)).toMatchObject({ personalData: { mode: 'hash', attributes: 'keep' } });
+    expect(JSON.stringify(statusJson(status)) + formatStatus(status)).not.toContain(KEY);
   }, 180_000);
 
   it('protect: a keep database hashed in place matches one synced under hash; then dropped, attributes too', async () => {
