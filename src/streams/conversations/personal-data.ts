@@ -11,13 +11,13 @@
  */
 import { createHmac } from 'node:crypto';
 
-export const PII_MODES = ['keep', 'hash', 'drop'] as const;
-export type PiiMode = (typeof PII_MODES)[number];
-export const PII_ATTRIBUTE_MODES = ['keep', 'drop'] as const;
-export type PiiAttributeMode = (typeof PII_ATTRIBUTE_MODES)[number];
+/** PII_MODE's values (config.ts parses them). */
+type PiiMode = 'keep' | 'hash' | 'drop';
+/** PII_ATTRIBUTES' values. */
+type PiiAttributeMode = 'keep' | 'drop';
 
 /** What the configuration asks for; `hashKey` is required (and only read) in `hash` mode. */
-export interface PersonalDataSettings {
+interface PersonalDataSettings {
   mode: PiiMode;
   attributes: PiiAttributeMode;
   hashKey?: string | undefined;
@@ -32,10 +32,10 @@ export interface PersonalDataPolicy {
 }
 
 /** Marks a hashed value: analysts can tell it from a clear one. */
-export const HASH_PREFIX = 'hmac:';
+const HASH_PREFIX = 'hmac:';
 
 /** Session fields holding one contact value each (JSON paths: participants[].sessions[].<field>). */
-export const SESSION_CONTACT_FIELDS = [
+const SESSION_CONTACT_FIELDS = [
   'ani',
   'dnis',
   'sessionDnis',
@@ -50,9 +50,9 @@ export const SESSION_CONTACT_FIELDS = [
   'videoAddressSelf',
 ] as const;
 /** Session fields holding a list of contact values (each element hashed; the list dropped whole). */
-export const SESSION_CONTACT_LISTS = ['callbackNumbers', 'destinationAddresses', 'cc', 'bcc'] as const;
+const SESSION_CONTACT_LISTS = ['callbackNumbers', 'destinationAddresses', 'cc', 'bcc'] as const;
 /** Participants whose name is a contact's (a name under any other purpose is an agent's, a queue's, a flow's). */
-export const CONTACT_PURPOSES: ReadonlySet<string> = new Set(['customer', 'external']);
+const CONTACT_PURPOSES: ReadonlySet<string> = new Set(['customer', 'external']);
 
 export const KEEP_ALL: PersonalDataPolicy = Object.freeze({ mode: 'keep', attributes: 'keep' });
 
@@ -78,7 +78,7 @@ const HASHED = /^hmac:[0-9a-f]{64}$/;
  * so hashing stays idempotent and equal numbers keep joining. No key can be told from the hash,
  * so a value hashed under an older key stays as it is (docs/schema.md).
  */
-export function isHashed(value: unknown): value is string {
+function isHashed(value: unknown): value is string {
   return typeof value === 'string' && HASHED.test(value);
 }
 
