@@ -22,6 +22,7 @@ const COMMANDS: Record<string, { describe: string; load: () => Promise<Command> 
   backfill: { describe: 'resumable historical load: --from DATE --to DATE [--agents ...] [--dry-run]', load: async () => (a, c, l) => import('./commands/sync.ts').then((m) => m.runCommand('backfill', a, c, l)) },
   worker: { describe: 'the long-running scheduled worker (SYNC_SCHEDULE)', load: async () => (await import('./commands/worker.ts')).workerCommand },
   status: { describe: 'recent runs, failed or pending windows, freshness [--json]', load: async () => (await import('./commands/status.ts')).statusCommand },
+  protect: { describe: 're-apply PII_MODE and PII_ATTRIBUTES to stored rows [--batch-size N]', load: async () => (await import('./commands/protect.ts')).protectCommand },
   demo: { describe: 'the main job on a simulated org and the embedded database', load: async () => (await import('./commands/demo.ts')).demoCommand },
   simulator: { describe: 'run the Genesys simulator standalone', load: async () => (await import('./commands/simulator.ts')).simulatorCommand },
 };

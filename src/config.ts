@@ -170,6 +170,8 @@ const agentIds = z.string().transform((v, ctx) => {
 
 const timeZone = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as UTC or Europe/Berlin' });
 const cronExpression = z.string().refine((v) => cron.validate(v), { message: 'must be a cron expression such as "30 2 * * *"' });
+/** The shortest PII_HASH_KEY accepted: a short key makes the hashes of phone numbers guessable. */
+const MIN_HASH_KEY_LENGTH = 16;
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
 
@@ -235,6 +237,13 @@ const SETTINGS = {
     enabled: withDefault('SETTLE_ENABLED', true, bool),
     daysPerTick: withDefault('SETTLE_DAYS_PER_TICK', 7, int(1, 366)),
   },
+  /** Contact fields and participant attributes (docs/schema.md "Personal data"). */
+  personalData: {
+    mode: withDefault('PII_MODE', 'keep', oneOf(['keep', 'hash', 'drop'] as const)),
+    /** The HMAC key of PII_MODE=hash: a secret, registered for redaction, never logged. */
+    hashKey: optional('PII_HASH_KEY', z.string().min(MIN_HASH_KEY_LENGTH, { message: `must be at least ${MIN_HASH_KEY_LENGTH} characters` })),
+    attributes: withDefault('PII_ATTRIBUTES', 'keep', oneOf(['keep', 'drop'] as const)),
+  },
   status: { maxAgeMs: withDefault('STATUS_MAX_AGE', '26h', duration(366 * DAY_MS, 'span')) },
   /** The worker's HTTP server for /metrics, /healthz and /readyz; off when port is undefined. */
   metrics: { port: optional('METRICS_PORT', int(1, 65_535, 'a TCP port', ', or empty for no metrics server')) },
@@ -296,11 +305,13 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   // Before parsing, so no message built from a value (theirs or zod's) can carry a secret.
   registerSecret(env[ACCESS.clientSecret.name]);
   registerSecret(passwordOf(env[SETTINGS.database.target.name]));
+  registerSecret(env[SETTINGS.personalData.hashKey.name]?.trim());
   const parsed = envSchema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0])}: ${redactText(i.message)}`);
   const { hosts, missing, unknownRegion } = resolveGenesysHosts(env);
   // A region typo is a hard error even for commands that do not call Genesys.
   if (unknownRegion) problems.push(unknownRegion);
+  problems.push(...personalDataProblems(parsed.success ? parsed.data : undefined));
   if (!parsed.success || problems.length > 0) throw new ConfigError(problems);
   const { genesysAccess: access, genesysLimits, status, ...rest } = regroup(parsed.data);
   const genesysProblems = missing ? [missing] : [];
@@ -309,6 +320,13 @@ export function loadConfig(env: Record<string, string | undefined> = readEnviron
   const genesys =
     genesysProblems.length === 0 && hosts ? { ...hosts, clientId: access.clientId!, clientSecret: access.clientSecret!, ...genesysLimits } : undefined;
   return Object.freeze({ ...rest, genesys, genesysProblems, statusMaxAgeMs: status.maxAgeMs, hostname: hostname() });
+}
+
+/** PII_MODE=hash without its key: refused, rather than storing contact values in clear. */
+function personalDataProblems(values: Record<string, unknown> | undefined): string[] {
+  const { mode, hashKey } = SETTINGS.personalData;
+  if (values?.[mode.name] !== 'hash' || values[hashKey.name] !== undefined) return [];
+  return [`${hashKey.name}: required when ${mode.name}=hash (a secret of at least ${MIN_HASH_KEY_LENGTH} characters; keep it: the same key makes the same numbers hash alike)`];
 }
 
 /** The API and login hosts, or why there are none: not configured, or a region we do not know. */

@@ -7,14 +7,17 @@
 const URL_PASSWORD = /(\b[a-z][a-z0-9+.-]*:\/\/[^:/?#\s@]*:)([^@/?#\s]+)(@)/gi;
 const BEARER = /\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/g;
 /**
- * A field named like a secret and its value: `"client_secret":"…"`, `password=…`, `GENESYS_CLIENT_SECRET: …`.
+ * A field named like a secret and its value: `"client_secret":"…"`, `password=…`, `GENESYS_CLIENT_SECRET: …`,
+ * `PII_HASH_KEY=…` (the HMAC key of PII_MODE=hash: whoever holds it can test guessed numbers against the hashes).
  * The value is anything up to a delimiter, except our own words for an absent one: the configuration
  * reports `GENESYS_CLIENT_SECRET: not set`, which used to come out as `GENESYS_CLIENT_SECRET: [REDACTED] set`.
  * "not set" carries no secret (and a real secret registered by config is scrubbed literally anyway).
  */
-const TOKEN_FIELD = /("?(?:access_token|client_secret|password|authorization)"?\s*[:=]\s*"?)(?!not set\b)([^"&,\s}]+)/gi;
+const TOKEN_FIELD = /("?(?:access_token|client_secret|password|authorization|pii_hash_key|hash_?key)"?\s*[:=]\s*"?)(?!not set\b)([^"&,\s}]+)/gi;
 
 const REDACTED = '[REDACTED]';
+/** Object keys whose string value is replaced whole. */
+const SECRET_KEY = /secret|password|token|authorization|hash_?key/i;
 
 /** Replaces the password of every URL in `text` with [REDACTED]. */
 export function redactUrlPasswords(text: string): string {
@@ -58,7 +61,7 @@ export function redactDeep(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactDeep(v, depth + 1));
   const out: Record<string, unknown> = {};
   for (const [key, v] of Object.entries(value)) {
-    out[key] = /secret|password|token|authorization/i.test(key) && typeof v === 'string' ? REDACTED : redactDeep(v, depth + 1);
+    out[key] = SECRET_KEY.test(key) && typeof v === 'string' ? REDACTED : redactDeep(v, depth + 1);
   }
   return out;
 }
@@ -75,7 +78,7 @@ function redactError(error: Error, depth = 0): Record<string, unknown> {
   if (error.stack) out.stack = redactText(error.stack);
   for (const [key, v] of Object.entries(error)) {
     if (key in out || key === 'cause') continue;
-    out[key] = /secret|password|token|authorization/i.test(key) && typeof v === 'string' ? REDACTED : redactDeep(v, depth + 1);
+    out[key] = SECRET_KEY.test(key) && typeof v === 'string' ? REDACTED : redactDeep(v, depth + 1);
   }
   if (error.cause !== undefined && depth < 8) out.cause = redactDeep(error.cause, depth + 1);
   if (error instanceof AggregateError && depth < 8) out.errors = error.errors.map((e) => redactDeep(e, depth + 1));

@@ -13,6 +13,7 @@ import { EMBEDDED_POOL_SIZE, startEmbeddedDatabase, type EmbeddedDatabase } from
 import { createGenesysClient, type GenesysClient, type RequestObserver } from './genesys/index.ts';
 import type { SyncDeps } from './pipeline/sync.ts';
 import { streamOpener, type StreamName } from './streams/index.ts';
+import { personalDataPolicy, type PersonalDataPolicy } from './streams/conversations/personal-data.ts';
 import type { Clock } from './time.ts';
 
 export interface Runtime {
@@ -133,7 +134,7 @@ export function createGenesys(config: Config, logger: Logger, observer?: Request
 export function runDeps(
   runtime: Pick<Runtime, 'database'>,
   genesys: GenesysClient,
-  run: { logger: Logger; clock: Clock; signal?: AbortSignal; host?: string; streams?: readonly StreamName[]; explicitStreams?: boolean },
+  run: { logger: Logger; clock: Clock; signal?: AbortSignal; host?: string; streams?: readonly StreamName[]; explicitStreams?: boolean; personalData?: PersonalDataPolicy },
 ): SyncDeps {
   const db = runtime.database.prisma;
   return {
@@ -142,8 +143,13 @@ export function runDeps(
     logger: run.logger,
     clock: run.clock,
     runLease: runtime.database.runLease,
-    openStreams: streamOpener({ db, genesys, clock: run.clock }, run.streams, run.explicitStreams),
+    openStreams: streamOpener({ db, genesys, clock: run.clock, ...(run.personalData ? { personalData: run.personalData } : {}) }, run.streams, run.explicitStreams),
     ...(run.signal ? { signal: run.signal } : {}),
     ...(run.host ? { host: run.host } : {}),
   };
+}
+
+/** The personal-data policy of the configuration (PII_MODE, PII_ATTRIBUTES, PII_HASH_KEY): what every run and `protect` apply. */
+export function configuredPersonalData(config: Pick<Config, 'personalData'>): PersonalDataPolicy {
+  return personalDataPolicy(config.personalData);
 }

@@ -17,7 +17,7 @@ import { runSync } from '../pipeline/sync.ts';
 import type { Logger } from '../logger.ts';
 import { formatTable } from '../present/table.ts';
 import { redactUrlPasswords } from '../redact.ts';
-import { createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
+import { configuredPersonalData, createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
 import { startSimulator, type Simulator } from '../sim/index.ts';
 import { resolveInterval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
@@ -54,7 +54,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
     out(`Syncing the last 7 days…\n`);
     const report = await runSync(
-      runDeps({ database }, genesys, { logger, clock, signal: stop.signal, host: config.hostname }),
+      runDeps({ database }, genesys, { logger, clock, signal: stop.signal, host: config.hostname, personalData: configuredPersonalData(config) }),
       options,
     );
     out(formatSummary(report));

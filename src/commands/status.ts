@@ -50,6 +50,7 @@ export async function statusCommand(argv: string[], config: Config, logger: Logg
       limit: args.limit,
       maxAgeMs: config.statusMaxAgeMs,
       worker: { agentIds: config.sync.agentIds, lookbackMs: config.sync.lookbackMs, lagMs: config.sync.lagMs },
+      personalData: { mode: config.personalData.mode, attributes: config.personalData.attributes },
     });
     process.stdout.write(args.json ? `${JSON.stringify(statusJson(report), null, 2)}\n` : `${formatStatus(report)}\n`);
     return report.healthy ? EXIT.OK : EXIT.FAILED;

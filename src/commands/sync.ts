@@ -5,7 +5,7 @@ import { EXIT } from '../exit-codes.ts';
 import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../pipeline/sync.ts';
 import { formatSummary } from '../present/summary.ts';
 import type { Logger } from '../logger.ts';
-import { createGenesys, openRuntime, runDeps } from '../runtime.ts';
+import { configuredPersonalData, createGenesys, openRuntime, runDeps } from '../runtime.ts';
 import { resolveInterval, type Interval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
 import { isLaneMode, LANE_MODES, type LaneMode } from '../decisions/lanes.ts';
@@ -171,7 +171,7 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     }
     const report = await runSync(
       {
-        ...runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname, streams: parsed.streams!.names, explicitStreams: parsed.streams!.explicit }),
+        ...runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname, streams: parsed.streams!.names, explicitStreams: parsed.streams!.explicit, personalData: configuredPersonalData(config) }),
         ...(progress ? { onProgress: (p: SyncProgress) => progress.update(p) } : {}),
       },
       options,

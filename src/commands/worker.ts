@@ -23,7 +23,7 @@ import type { Logger } from '../logger.ts';
 import { liveness, nodeLoopDelaySource, readiness } from '../metrics/health.ts';
 import { createSyncMetrics, registerLedgerGauges, type RunOutcomeStatus, type SyncMetrics } from '../metrics/metrics.ts';
 import { startMetricsServer, type MetricsServer } from '../metrics/server.ts';
-import { createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
+import { configuredPersonalData, createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
 import { chooseStreams, STREAM_NAMES, type StreamName } from '../streams/index.ts';
 import { formatSummary } from '../present/summary.ts';
 import type { GenesysClient } from '../genesys/index.ts';
@@ -79,8 +79,8 @@ function buildWorker(config: Config, parts: WorkerParts): Worker {
   const db = runtime.database.prisma;
   const agentIds = config.sync.agentIds;
   const runOnce = createWorkerTick({
-    // SYNC_STREAMS names the streams (a refusal then fails the run); unset: every stream, on by default.
-    sync: runDeps(runtime, genesys, { logger, clock, host: config.hostname, ...streamsOf(config) }),
+    // SYNC_STREAMS names the streams (a refusal then fails the run); unset: the default ones.
+    sync: runDeps(runtime, genesys, { logger, clock, host: config.hostname, ...streamsOf(config), personalData: configuredPersonalData(config) }),
     summarize: formatSummary,
     planRolling: (now) => planRolling(db, config, agentIds, now),
     syncOptions: (plan) => syncOptions('sync', { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds, dryRun: false }, config),

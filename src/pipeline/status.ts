@@ -119,6 +119,14 @@ export interface StatusReport {
   problems: string[];
   /** Worth fixing, but not unhealthy: reference lists that could not be read (ids stay unnamed). */
   warnings: string[];
+  /** PII_MODE and PII_ATTRIBUTES in force for this process (docs/schema.md "Personal data"); absent when not given. */
+  personalData?: PersonalDataInForce;
+}
+
+/** The personal-data settings status shows (never the hash key). */
+export interface PersonalDataInForce {
+  mode: string;
+  attributes: string;
 }
 
 export interface StatusOptions {
@@ -129,6 +137,8 @@ export interface StatusOptions {
   maxAgeMs: number;
   /** The worker's configuration: its scope (SYNC_AGENT_IDS), SYNC_LOOKBACK and SYNC_LAG. */
   worker: { agentIds: readonly string[]; lookbackMs: number; lagMs: number };
+  /** PII_MODE and PII_ATTRIBUTES, shown as they are. */
+  personalData?: PersonalDataInForce;
 }
 
 export async function readStatus(db: Db, options: StatusOptions): Promise<StatusReport> {
@@ -187,6 +197,7 @@ async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusRep
     healthy: problems.length === 0,
     problems,
     warnings: referenceListWarnings(referenceLists),
+    ...(options.personalData ? { personalData: { mode: options.personalData.mode, attributes: options.personalData.attributes } } : {}),
   };
 }
 

@@ -28,9 +28,15 @@ export function formatStatus(report: StatusReport): string {
     ...formatCoverage(report),
     '',
   ];
+  if (report.personalData) lines.push(formatPersonalData(report.personalData), '');
   if (report.healthy) lines.push(`HEALTHY (last successful sync within STATUS_MAX_AGE ${formatDuration(report.maxAgeMs)})`);
   else lines.push('UNHEALTHY', ...report.problems.map((p) => `  - ${oneLine(p, 300)}`));
   return lines.join('\n');
+}
+
+function formatPersonalData(p: NonNullable<StatusReport['personalData']>): string {
+  const what = p.mode === 'hash' ? 'hashed (HMAC-SHA256)' : p.mode === 'drop' ? 'dropped (null)' : 'kept in clear';
+  return `PERSONAL DATA  PII_MODE=${p.mode} (contact fields ${what}), PII_ATTRIBUTES=${p.attributes}; rows stored under another mode: npm run protect`;
 }
 
 function formatRuns(report: StatusReport): string[] {

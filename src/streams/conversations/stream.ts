@@ -11,7 +11,8 @@ import type { GenesysClient } from '../../genesys/index.ts';
 import { MAX_REACHABLE_HITS } from '../../genesys/limits.ts';
 import type { RunStream, StreamRunContext } from '../../pipeline/stream.ts';
 import type { Clock } from '../../time.ts';
-import { readConversationRecord } from './contract.ts';
+import { conversationRecordReader } from './contract.ts';
+import { KEEP_ALL, type PersonalDataPolicy } from './personal-data.ts';
 import { JobsLane } from './jobs-lane.ts';
 import { createQueryLane } from './query-lane.ts';
 import { createConversationWriter } from '../../db/conversations.ts';
@@ -20,6 +21,8 @@ export interface StreamDeps {
   db: Db;
   genesys: GenesysClient;
   clock: Clock;
+  /** PII_MODE and PII_ATTRIBUTES (personal-data.ts); every field kept when absent. */
+  personalData?: PersonalDataPolicy;
 }
 
 /**
@@ -31,6 +34,7 @@ const JOBS_WRITE_CONCURRENCY = 3;
 
 export function openConversationStream(deps: StreamDeps, run: StreamRunContext): RunStream {
   const { settings, logger } = run;
+  const readConversationRecord = conversationRecordReader(deps.personalData ?? KEEP_ALL);
   const query = createQueryLane({
     client: deps.genesys,
     pageSize: settings.pageSize,
