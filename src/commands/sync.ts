@@ -113,6 +113,7 @@ export function syncOptions(kind: CommandRunKind, args: RunArgs, config: Config)
     concurrency: config.sync.concurrency,
     resume: kind === 'backfill',
     catchUpFrom: args.catchUpFrom,
+    deletes: { mode: config.mirror.deletes, maxFraction: config.mirror.deleteMaxFraction },
   };
 }
 
