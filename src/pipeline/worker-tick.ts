@@ -22,6 +22,9 @@ interface RunObserver {
     finishedAt: Date;
     conversationsWritten: number;
     windowsFailed: number;
+    recordsDeleted?: number;
+    deletionsWithheld?: number;
+    recordsExpired?: number;
     streams?: SyncReport['streams'];
   }): void;
 }
@@ -51,6 +54,7 @@ export function createWorkerTick(deps: WorkerTickDeps): (signal: AbortSignal) =>
     deps.metrics?.observeRun({
       kind: r.kind, status: r.status, finishedAt: clock(), durationSeconds: r.durationMs / 1000,
       conversationsWritten: r.conversationsWritten, windowsFailed: r.windowsFailed, streams: r.streams,
+      recordsDeleted: r.recordsDeleted, deletionsWithheld: r.deletionsWithheld,
     });
   return async (signal) => {
     deps.retryCredentials();

@@ -19,6 +19,10 @@ export function formatSummary(report: SyncReport): string {
       ')',
     `  duration       ${formatDuration(report.durationMs)}`,
   ];
+  if (report.recordsDeleted > 0 || report.deletionsWithheld > 0) {
+    lines.splice(-1, 0, `  deleted        ${report.recordsDeleted} no longer returned by Genesys (deleted upstream)` +
+      (report.deletionsWithheld > 0 ? `; ${report.deletionsWithheld} window(s) withheld by SYNC_DELETE_MAX_FRACTION` : ''));
+  }
   if (report.recordsRejected > 0) {
     lines.push('  quarantined records (in sync_rejects with their raw JSON; a later run that stores them closes them):');
     for (const r of report.rejects.slice(0, MAX_LISTED_REJECTS)) lines.push(`    - ${describeReject(r)}`);
