@@ -95,3 +95,8 @@ export async function readPurgedBefore(db: Db, stream = DEFAULT_STREAM): Promise
   const row = await db.retentionPurge.findUnique({ where: { stream }, select: { purgedBefore: true } });
   return row?.purgedBefore;
 }
+
+/** Counts what retention deleted after a run on that run's ledger row (sync_runs.records_expired). */
+export async function recordExpired(db: Db, runId: string, deleted: number): Promise<void> {
+  await db.syncRun.update({ where: { runId }, data: { recordsExpired: { increment: deleted } } });
+}

@@ -34,6 +34,13 @@ export async function readSettlingStatus(db: Db, now: Date): Promise<SettlingSta
   };
 }
 
+/** The attribute debt inside `interval` (days older than the last two), for a run's summary. */
+export async function readAttributeDebt(db: Db, interval: { start: Date; end: Date }, now: Date): Promise<SettlingStatus['attributeDebt']> {
+  const first = Math.floor(interval.start.getTime() / DAY_MS);
+  const last = Math.min(Math.ceil(interval.end.getTime() / DAY_MS), Math.floor(now.getTime() / DAY_MS) - RECENT_DAYS);
+  return debtRanges((await findDaysWithoutAttributes(db)).filter((d) => d >= first && d < last));
+}
+
 const isoDay = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 
 /** Consecutive days merged into ranges [from, to), each with its backfill. */
