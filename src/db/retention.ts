@@ -68,8 +68,9 @@ async function purgeBatch(db: Db, before: Date, size: number): Promise<number> {
 }
 
 /**
- * Moves purged_before forward (never back) and adds the count. Rejects found by windows wholly
- * before it go too (those never stored, whose id may not even be readable, included).
+ * Moves purged_before forward (never back) and adds the count. Rejects go too when their
+ * record's start (read from the quarantined text) is before it, or when the window that found
+ * them lies wholly before it (a record whose start cannot be read, or whose id cannot).
  */
 async function recordPurge(db: Db, purgedBefore: Date, deleted: number): Promise<void> {
   await db.$transaction([
@@ -82,8 +83,10 @@ async function recordPurge(db: Db, purgedBefore: Date, deleted: number): Promise
       deleted,
     ),
     db.$executeRawUnsafe(
-      `DELETE FROM sync_rejects WHERE stream = $1
-          AND window_id IN (SELECT window_id FROM sync_windows WHERE window_end <= $2)`,
+      `DELETE FROM sync_rejects r USING sync_windows w
+        WHERE r.window_id = w.window_id AND r.stream = $1 AND w.window_start < $2
+          AND (w.window_end <= $2
+               OR substring(r.raw_json FROM '"conversationStart":\\s*"(\\d{4}-\\d\\d-\\d\\dT[0-9:.]+Z)"')::timestamptz < $2)`,
       DEFAULT_STREAM,
       purgedBefore,
     ),
