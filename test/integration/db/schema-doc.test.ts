@@ -55,7 +55,7 @@ describe('docs/schema.md', () => {
   it('documents the tables and the view', () => {
     expect(Object.keys(DOCUMENTED_COLUMNS).sort()).toEqual(
       ['agent_interactions', 'agents', 'conversations', 'divisions', 'languages', 'participants', 'queues', 'reference_list_refreshes',
-        'segments', 'session_metrics', 'sessions', 'skills', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes'],
+        'retention_purges', 'segments', 'session_metrics', 'sessions', 'skills', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes'],
     );
   });
 
