@@ -35,7 +35,7 @@ export interface RunStream {
 }
 
 /** A read of one window that passed its lane's paging proof (done, not failed, not partial). */
-export interface CompleteRead {
+interface CompleteRead {
   windowId: bigint;
   scope: QueryScope;
   window: Window;
