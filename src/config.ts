@@ -22,6 +22,7 @@ import {
 } from './genesys/limits.ts';
 import { KNOWN_REGIONS, regionDomain, resolveHosts } from './genesys/regions.ts';
 import { LANE_MODES, type LaneMode } from './decisions/lanes.ts';
+import type { DeleteMode } from './db/deletions.ts';
 import { redactText, registerSecret } from './redact.ts';
 import { MAX_INTERVAL_MS } from './decisions/interval.ts';
 import { DAY_MS, HOUR_MS, MINUTE_MS, SECOND_MS } from './time.ts';
@@ -108,6 +109,13 @@ const bool = z.string().transform((v, ctx) => {
   if (/^(1|true|yes|on)$/i.test(v)) return true;
   if (/^(0|false|no|off)$/i.test(v)) return false;
   ctx.addIssue({ code: 'custom', message: `must be true or false (got "${v}")` });
+  return z.NEVER;
+});
+
+const fraction = z.string().transform((v, ctx) => {
+  const n = Number(v);
+  if (v.trim() !== '' && Number.isFinite(n) && n >= 0 && n <= 1) return n;
+  ctx.addIssue({ code: 'custom', message: `must be a fraction from 0 to 1 (got "${v}")` });
   return z.NEVER;
 });
 
@@ -243,6 +251,12 @@ const SETTINGS = {
     /** The HMAC key of PII_MODE=hash: a secret, registered for redaction, never logged. */
     hashKey: optional('PII_HASH_KEY', z.string().min(MIN_HASH_KEY_LENGTH, { message: `must be at least ${MIN_HASH_KEY_LENGTH} characters` })),
     attributes: withDefault('PII_ATTRIBUTES', 'keep', oneOf(['keep', 'drop'] as const)),
+  },
+  /** The mirror: deletions upstream and retention (docs/sync.md §18–19). */
+  mirror: {
+    deletes: withDefault('SYNC_DELETES', 'mark', oneOf<DeleteMode>(['mark', 'purge', 'off'])),
+    deleteMaxFraction: withDefault('SYNC_DELETE_MAX_FRACTION', 0.2, fraction),
+    retentionDays: optional('RETENTION_DAYS', int(1, 36_500, 'a number of days', ', or empty to keep everything')),
   },
   status: { maxAgeMs: withDefault('STATUS_MAX_AGE', '26h', duration(366 * DAY_MS, 'span')) },
   /** The worker's HTTP server for /metrics, /healthz and /readyz; off when port is undefined. */

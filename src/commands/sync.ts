@@ -2,8 +2,10 @@
 import { parseArgs } from 'node:util';
 import { parseAgentIds, type Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
-import { runSync, type LaneRunOptions, type SyncOptions, type SyncProgress, type SyncReport } from '../pipeline/sync.ts';
-import { formatSummary } from '../present/summary.ts';
+import { runSync, type LaneRunOptions, type SyncDeps, type SyncOptions, type SyncProgress, type SyncReport } from '../pipeline/sync.ts';
+import { retryFallbacks } from '../pipeline/fallback-retry.ts';
+import { readAttributeDebt } from '../pipeline/settle-status.ts';
+import { formatAttributeDebt, formatSummary } from '../present/summary.ts';
 import type { Logger } from '../logger.ts';
 import { configuredPersonalData, createGenesys, openRuntime, runDeps } from '../runtime.ts';
 import { resolveInterval, type Interval } from '../decisions/interval.ts';
@@ -122,6 +124,7 @@ export function syncOptions(kind: CommandRunKind, args: RunArgs, config: Config)
     concurrency: config.sync.concurrency,
     resume: kind === 'backfill',
     catchUpFrom: args.catchUpFrom,
+    deletes: { mode: config.mirror.deletes, maxFraction: config.mirror.deleteMaxFraction },
   };
 }
 
@@ -178,13 +181,26 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     );
     progress?.finish();
     process.stdout.write(`${header}${formatSummary(report)}\n`);
-    return exitCodeFor(report);
+    if (kind !== 'backfill') return exitCodeFor(report);
+    return await finishBackfill(runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname }), options, report);
   } finally {
     progress?.finish();
     stop?.dispose();
     genesys?.close();
     await runtime.close();
   }
+}
+
+/**
+ * After a backfill: its fallen-back windows get one more try through jobs, then the summary names
+ * the days of its range still read without attributes. The exit code is the backfill's own (a
+ * retry that falls back again leaves the days owed, not the range unread).
+ */
+async function finishBackfill(deps: SyncDeps, options: SyncOptions, report: SyncReport): Promise<number> {
+  for (const retry of await retryFallbacks(deps, options, report)) process.stdout.write(`one more try through jobs:\n${formatSummary(retry)}\n`);
+  const debt = formatAttributeDebt(await readAttributeDebt(deps.db, options.interval, deps.clock()));
+  if (debt) process.stdout.write(`${debt}\n`);
+  return exitCodeFor(report);
 }
 
 /** How a run's lanes are set up from the configuration (the mode and date decided by the caller). */

@@ -87,6 +87,7 @@ function buildWorker(config: Config, parts: WorkerParts): Worker {
     settle: config.settle.enabled
       ? { daysPerTick: config.settle.daysPerTick, jobWindowDays: config.lanes.jobWindowDays, jobs: laneRunOptions(config, 'jobs', undefined).jobs }
       : undefined,
+    retention: config.mirror.retentionDays === undefined ? undefined : { days: config.mirror.retentionDays },
     retryCredentials: () => genesys.retryCredentials(),
     metrics: parts.metrics,
     onStatus: parts.onStatus,

@@ -15,7 +15,9 @@
  *   2. a record fetched before the stored version was (fetched_at) is stale and skipped: a page
  *      fetched earlier but committed later never replaces a newer version or its children;
  *   3. unchanged conversations (same raw_hash) only get last_synced_at: no raw, no children
- *      are even sent, which is what makes nightly re-syncs cheap;
+ *      are even sent, which is what makes nightly re-syncs cheap. Every stored record's
+ *      last_synced_at moves (the deletion judgement, deletions.ts, relies on it), and a record
+ *      marked deleted that a read returns again is un-marked (deleted_at cleared, last_changed_at moved);
  *   4. new and changed ones are checked against the one contract (parseConversation), upserted
  *      (raw replaced, first_synced_at kept, last_changed_at moved), the children of those that
  *      existed are deleted, and all their children are inserted: a segment that vanished from
@@ -268,7 +270,9 @@ async function touchUnchanged(tx: Tx, ids: string[], plan: BatchPlan): Promise<v
   if (ids.length === 0) return;
   await tx.$executeRawUnsafe(
     `UPDATE conversations SET last_synced_at = to_timestamp($2::float8 / 1000),
-            fetched_at = GREATEST(fetched_at, to_timestamp($3::float8 / 1000))
+            fetched_at = GREATEST(fetched_at, to_timestamp($3::float8 / 1000)),
+            last_changed_at = CASE WHEN deleted_at IS NULL THEN last_changed_at ELSE to_timestamp($2::float8 / 1000) END,
+            deleted_at = NULL
       WHERE conversation_id = ANY($1::text[])`,
     arrayLiteral(ids),
     plan.syncedAt.getTime(),
@@ -312,7 +316,7 @@ function withAttributesCarriedOver(participants: ParticipantRow[], previous: Map
  * stored, and pglz was the largest single CPU cost of a first load; lz4 is several times faster
  * for a similar ratio. Only where the server was built with lz4 (PGlite is not).
  */
-async function lockConversationIds(tx: Tx, idsLiteral: string): Promise<void> {
+export async function lockConversationIds(tx: Tx, idsLiteral: string): Promise<void> {
   await tx.$queryRawUnsafe(
     `SELECT (SELECT count(pg_advisory_xact_lock(${CONVERSATION_LOCK_NAMESPACE}, k))
                FROM (SELECT DISTINCT hashtext(id) AS k FROM unnest($1::text[]) AS id ORDER BY k) AS keys) AS locked,
@@ -346,7 +350,8 @@ function upsertConversationsSql(count: number): string {
        raw = EXCLUDED.raw,
        last_synced_at = EXCLUDED.last_synced_at,
        fetched_at = EXCLUDED.fetched_at,
-       last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END`;
+       last_changed_at = CASE WHEN c.raw_hash = EXCLUDED.raw_hash AND c.deleted_at IS NULL THEN c.last_changed_at ELSE EXCLUDED.last_changed_at END,
+       deleted_at = NULL`;
 }
 
 async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], syncedAt: number, fetchedAt: number): Promise<void> {

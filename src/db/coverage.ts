@@ -5,6 +5,7 @@
  */
 import type { Db } from './client.ts';
 import { DEFAULT_STREAM } from './ledger.ts';
+import { readPurgedBefore } from './retention.ts';
 import {
   runScopeKey,
   scopeCoverage,
@@ -94,6 +95,7 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
     entry.run.windows.push({ ...window, topLevel: row.topLevel === true, hole: row.hole === true });
     if (row.alive && row.hole && (row.windowStatus === WINDOW_STATUS.pending || row.windowStatus === WINDOW_STATUS.running)) entry.run.inProgress.push(window);
   }
+  const purgedBefore = await readPurgedBefore(db, options.stream ?? DEFAULT_STREAM);
   const byScope = new Map<string, { agentIds: string[]; lastRunAt: Date; runs: LedgerRun[] }>();
   for (const { scopeKey, agentIds, startedAt, run } of runs.values()) {
     const scope = byScope.get(scopeKey) ?? { agentIds, lastRunAt: startedAt, runs: [] };
@@ -102,6 +104,6 @@ export async function readCoverage(db: Db, options: CoverageReadOptions): Promis
     byScope.set(scopeKey, scope);
   }
   return [...byScope.entries()]
-    .map(([scopeKey, s]) => ({ scopeKey, agentIds: s.agentIds, lastRunAt: s.lastRunAt, ...scopeCoverage(s.runs) }))
+    .map(([scopeKey, s]) => ({ scopeKey, agentIds: s.agentIds, lastRunAt: s.lastRunAt, ...scopeCoverage(s.runs, purgedBefore) }))
     .sort((a, b) => b.lastRunAt.getTime() - a.lastRunAt.getTime() || a.scopeKey.localeCompare(b.scopeKey));
 }

@@ -4,8 +4,7 @@
  */
 import type { Db } from './client.ts';
 import { DEFAULT_STREAM } from './ledger.ts';
-import { FINISHED_WINDOW_STATUSES, RUN_KIND, RUN_STATUS } from '../decisions/states.ts';
-import { daysCoveredBy, daysTouchedBy } from '../decisions/settling.ts';
+import { FINISHED_WINDOW_STATUSES, RUN_STATUS } from '../decisions/states.ts';
 
 /** A window finished by either of these statuses holds all of its data. */
 const FINISHED = [...FINISHED_WINDOW_STATUSES];
@@ -34,26 +33,34 @@ export async function clearWindowJob(db: Db, windowId: bigint): Promise<void> {
 }
 
 /**
- * UTC day numbers read through the query lane by finished windows of the rolling sync whose
- * window ends after `since` (settling candidates).
+ * The attribute debt (docs/sync.md §15): UTC day numbers that a finished query-lane window of
+ * any run touched (a rolling sync, a backfill through the query or a jobs window of a backfill
+ * or settle that fell back to it) and that no finished jobs-lane window has covered whole, of
+ * any age, oldest first. The query never carries participant attributes; a job does. Computed in
+ * Postgres: only the owed days come back, however long the ledger.
  */
-export async function findQueryReadDays(db: Db, since: Date, stream = DEFAULT_STREAM): Promise<Set<number>> {
-  const rows = await db.syncWindow.findMany({
-    where: { stream, lane: 'query', status: { in: FINISHED }, windowEnd: { gt: since }, run: { kind: RUN_KIND.sync } },
-    select: { windowStart: true, windowEnd: true },
-  });
-  const days = new Set<number>();
-  for (const r of rows) for (const d of daysTouchedBy({ start: r.windowStart, end: r.windowEnd })) days.add(d);
-  return days;
+export async function findDaysWithoutAttributes(db: Db, stream = DEFAULT_STREAM): Promise<number[]> {
+  const rows = await db.$queryRawUnsafe<{ d: number }[]>(
+    `SELECT d FROM sync_windows w,
+            generate_series(floor(extract(epoch FROM w.window_start) / 86400)::int, ceil(extract(epoch FROM w.window_end) / 86400)::int - 1) AS d
+      WHERE w.stream = $1 AND w.lane = 'query' AND w.status = ANY($2::text[])
+     EXCEPT
+     SELECT d FROM sync_windows w,
+            generate_series(ceil(extract(epoch FROM w.window_start) / 86400)::int, floor(extract(epoch FROM w.window_end) / 86400)::int - 1) AS d
+      WHERE w.stream = $1 AND w.lane = 'jobs' AND w.status = ANY($2::text[])
+     ORDER BY d`,
+    stream,
+    FINISHED,
+  );
+  return rows.map((r) => Number(r.d));
 }
 
-/** UTC day numbers covered whole by finished jobs-lane windows (any run kind) ending after `since`. */
-export async function findSettledDays(db: Db, since: Date, stream = DEFAULT_STREAM): Promise<Set<number>> {
+/** The windows of a run that a jobs lane handed to the query lane (lane_note says why) and that finished there. */
+export async function findFallbackWindows(db: Db, runId: string): Promise<Array<{ start: Date; end: Date }>> {
   const rows = await db.syncWindow.findMany({
-    where: { stream, lane: 'jobs', status: { in: FINISHED }, windowEnd: { gt: since } },
+    where: { runId, lane: 'query', laneNote: { not: null }, status: { in: FINISHED } },
     select: { windowStart: true, windowEnd: true },
+    orderBy: { windowStart: 'asc' },
   });
-  const days = new Set<number>();
-  for (const r of rows) for (const d of daysCoveredBy({ start: r.windowStart, end: r.windowEnd })) days.add(d);
-  return days;
+  return rows.map((r) => ({ start: r.windowStart, end: r.windowEnd }));
 }

@@ -60,6 +60,10 @@ export interface RunCounts {
   rateLimited: number;
   pages: number;
   conversationsWritten: number;
+  /** Records found deleted upstream and marked or purged (sync_runs.records_deleted). */
+  recordsDeleted: number;
+  /** Windows whose deletions the safety valve withheld (sync_runs.deletions_withheld). */
+  deletionsWithheld: number;
 }
 
 export interface NewRun {

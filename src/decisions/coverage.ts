@@ -110,15 +110,24 @@ export interface ScopeCoverage {
   inProgress: Range[];
   /** The catch-up ranges of the scope's rolling runs, merged: the worker's responsibility. */
   catchUpRanges: Range[];
+  /** Synced, then deleted on purpose by retention (RETENTION_DAYS): neither covered nor a hole. */
+  purged: Range[];
 }
 
-/** A scope's coverage is the union of what each of its runs covers, from any kind of run. */
-export function scopeCoverage(runs: readonly LedgerRun[]): ScopeCoverage {
-  const covered = unionRanges(runs.flatMap((run) => runCoverage(run.interval, run.windows)));
-  const inProgress = subtractRanges(unionRanges(runs.flatMap((run) => run.inProgress)), covered);
+/**
+ * A scope's coverage is the union of what each of its runs covers, from any kind of run. Time
+ * before `purgedBefore` (retention) that was covered or a hole is reported as purged instead: its
+ * records are gone on purpose, and a backfill would only read what retention deletes again.
+ */
+export function scopeCoverage(runs: readonly LedgerRun[], purgedBefore?: Date): ScopeCoverage {
+  const synced = unionRanges(runs.flatMap((run) => runCoverage(run.interval, run.windows)));
+  const gone = purgedBefore && synced[0] && synced[0].start < purgedBefore ? [{ start: synced[0].start, end: purgedBefore }] : [];
+  const covered = subtractRanges(synced, gone);
+  const inProgress = subtractRanges(unionRanges(runs.flatMap((run) => run.inProgress)), synced);
   return {
     covered,
-    holes: subtractRanges(holesBetween(covered), inProgress),
+    purged: gone,
+    holes: subtractRanges(holesBetween(synced), [...inProgress, ...gone]),
     inProgress,
     catchUpRanges: unionRanges(
       runs.flatMap((run) => (run.catchUpFrom ? [{ start: run.catchUpFrom, end: run.interval.end }] : [])),

@@ -18,6 +18,9 @@ export interface RunFacts {
   runError?: string;
   /** A stop signal (SIGINT/SIGTERM) cut the run short. */
   interrupted: boolean;
+  /** Windows whose deletions the safety valve withheld, and why the first was (docs/sync.md §18). */
+  deletionsWithheld?: number;
+  firstDeletionsWithheld?: string;
 }
 
 export interface RunOutcome {
@@ -29,6 +32,7 @@ export function decideRunOutcome(f: RunFacts): RunOutcome {
   const problems: string[] = [];
   if (f.runError && !f.interrupted) problems.push(f.runError);
   if (f.windowFailures > 0) problems.push(`${f.windowFailures} window(s) failed; first: ${f.firstWindowFailure}`);
+  if ((f.deletionsWithheld ?? 0) > 0) problems.push(`deletions withheld in ${f.deletionsWithheld} window(s); first: ${f.firstDeletionsWithheld}`);
   if (f.recordsRejected > 0) problems.push(`${f.recordsRejected} record(s) quarantined in sync_rejects; first: ${f.firstReject}`);
   if (problems.length > 0) return { status: 'failed', error: problems.join('; ') };
   if (f.interrupted) return { status: 'interrupted', error: f.runError ?? 'interrupted by a stop signal before the run finished' };

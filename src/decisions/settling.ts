@@ -5,9 +5,10 @@
  * the jobs API's data-availability date has passed a whole UTC day, that day is complete in the
  * data lake; reading it once through a job stores Genesys' settled version, with attributes.
  *
- * A day needs settling when a rolling-sync window read it through the query, no jobs-lane
- * window has read it whole yet (a backfill through jobs counts), and the availability date is
- * at or after its end. The most recent days go first (they are the ones analysts look at next);
+ * A day needs settling when a window read it through the query (a rolling sync, a backfill
+ * through the query, a jobs window that fell back to it), no jobs-lane window has read it whole
+ * yet (a backfill through jobs counts), and the availability date is at or after its end,
+ * however old the day (the attribute debt: src/db/lane-ledger.ts findDaysWithoutAttributes). The most recent days go first (they are the ones analysts look at next);
  * consecutive days share one job, up to `maxWindowDays` a job, `maxDays` days a tick.
  */
 import { DAY_MS } from '../time.ts';
@@ -26,9 +27,6 @@ export interface SettleInput {
 }
 
 export const dayNumber = (ms: number): number => Math.floor(ms / DAY_MS);
-
-/** How far back settling (and status) looks for query-read days; older ones stay as the query left them. */
-export const SETTLE_HORIZON_DAYS = 90;
 
 /** The windows to read through jobs this tick, oldest first (each a run of consecutive days). */
 export function planSettling(input: SettleInput): Window[] {
@@ -54,18 +52,4 @@ export function planSettling(input: SettleInput): Window[] {
   }
   close();
   return windows;
-}
-
-/** UTC day numbers a window touches (a window read by the query touches whole days at Genesys). */
-export function daysTouchedBy(window: Window): number[] {
-  const days: number[] = [];
-  for (let d = dayNumber(window.start.getTime()); d * DAY_MS < window.end.getTime(); d++) days.push(d);
-  return days;
-}
-
-/** UTC day numbers a window covers whole (what a jobs-lane read settled). */
-export function daysCoveredBy(window: Window): number[] {
-  const days: number[] = [];
-  for (let d = Math.ceil(window.start.getTime() / DAY_MS); (d + 1) * DAY_MS <= window.end.getTime(); d++) days.push(d);
-  return days;
 }

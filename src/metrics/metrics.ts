@@ -34,6 +34,10 @@ interface RunObservation {
   finishedAt: Date;
   conversationsWritten: number;
   windowsFailed: number;
+  /** Records found deleted upstream (marked or purged), windows whose deletions were withheld, records removed by retention. */
+  recordsDeleted?: number;
+  deletionsWithheld?: number;
+  recordsExpired?: number;
   /** Each stream's share (records written, windows failed); absent for a run that threw before it had any. */
   streams?: ReadonlyArray<{ stream: string; recordsWritten: number; windowsFailed: number }>;
 }
@@ -82,6 +86,7 @@ function runMetrics(registers: Registry[], streams: readonly string[]) {
   const conversationsWritten = new Counter({ name: `${METRIC_PREFIX}conversations_written_total`, help: 'Conversations written (new, changed or re-confirmed unchanged) by finished runs.', labelNames: ['kind'] as const, registers });
   const recordsWritten = new Counter({ name: `${METRIC_PREFIX}records_written_total`, help: 'Records written by finished runs, by stream (conversations, ...) and run kind.', labelNames: ['stream', 'kind'] as const, registers });
   const windowsFailed = new Counter({ name: `${METRIC_PREFIX}windows_failed_total`, help: 'Windows that failed in finished runs, by stream and run kind (the next run covers them again).', labelNames: ['stream', 'kind'] as const, registers });
+  const mirror = mirrorMetrics(registers);
   let lastSuccessSeconds = 0;
   const success = (at: Date) => {
     lastSuccessSeconds = Math.max(lastSuccessSeconds, at.getTime() / 1000);
@@ -98,6 +103,7 @@ function runMetrics(registers: Registry[], streams: readonly string[]) {
   const observe = (run: RunObservation) => {
     runDuration.observe({ kind: run.kind, status: run.status }, run.durationSeconds);
     conversationsWritten.inc({ kind: run.kind }, run.conversationsWritten);
+    mirror.observe(run);
     for (const s of run.streams ?? []) {
       recordsWritten.inc({ stream: s.stream, kind: run.kind }, s.recordsWritten);
       windowsFailed.inc({ stream: s.stream, kind: run.kind }, s.windowsFailed);
@@ -106,6 +112,25 @@ function runMetrics(registers: Registry[], streams: readonly string[]) {
     if (run.status === 'succeeded' && run.kind === 'sync') success(run.finishedAt);
   };
   return { observe, success };
+}
+
+/** The mirror's counters (docs/sync.md §18–19): deletions upstream, withheld ones, retention; present at 0 from the first scrape. */
+function mirrorMetrics(registers: Registry[]) {
+  const labelNames = ['kind'] as const;
+  const deleted = new Counter({ name: `${METRIC_PREFIX}records_deleted_total`, help: 'Records a complete read no longer returned (deleted upstream), marked deleted_at or purged (SYNC_DELETES), by run kind.', labelNames, registers });
+  const withheld = new Counter({ name: `${METRIC_PREFIX}deletions_withheld_total`, help: 'Windows whose deletions the safety valve withheld (SYNC_DELETE_MAX_FRACTION), by run kind.', labelNames, registers });
+  const expired = new Counter({ name: `${METRIC_PREFIX}records_expired_total`, help: 'Records deleted by retention (RETENTION_DAYS).', registers });
+  for (const kind of RUN_KINDS) {
+    deleted.inc({ kind }, 0);
+    withheld.inc({ kind }, 0);
+  }
+  return {
+    observe(run: RunObservation): void {
+      deleted.inc({ kind: run.kind }, run.recordsDeleted ?? 0);
+      withheld.inc({ kind: run.kind }, run.deletionsWithheld ?? 0);
+      expired.inc(run.recordsExpired ?? 0);
+    },
+  };
 }
 
 /** What the database-backed gauges read on each scrape (the worker wires these to src/db/). */

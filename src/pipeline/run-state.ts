@@ -52,6 +52,10 @@ export class RunState {
   recordsRejected = 0;
   /** Windows a jobs lane handed to the query lane. */
   laneFallbacks = 0;
+  /** Records a complete read no longer returned: marked deleted or purged (SYNC_DELETES). */
+  recordsDeleted = 0;
+  /** Why each window's deletions were withheld by the safety valve. */
+  readonly deletionsWithheld: string[] = [];
   readonly seen = new SeenRecords();
   readonly failures: WindowFailure[] = [];
   readonly rejects: RejectNotice[] = [];
@@ -77,6 +81,10 @@ export class RunState {
     return counts;
   }
 
+  noteDeletionsWithheld(message: string): void {
+    this.deletionsWithheld.push(message);
+  }
+
   noteRejects(notices: readonly RejectNotice[]): void {
     this.recordsRejected += notices.length;
     for (const n of notices) if (this.rejects.length < MAX_REMEMBERED_REJECTS) this.rejects.push(n);
@@ -92,6 +100,8 @@ export class RunState {
       rateLimited: now.rateLimited - this.statsAtStart.rateLimited,
       pages: this.pages,
       conversationsWritten: this.recordsWritten,
+      recordsDeleted: this.recordsDeleted,
+      deletionsWithheld: this.deletionsWithheld.length,
     };
   }
 

@@ -1,13 +1,13 @@
 /**
- * Settling (docs/sync.md §15), run by the worker after each rolling sync: days the rolling
- * sync read through the query lane are re-read once through a details job once the jobs API's
- * data-availability date has passed them. Which days is a pure decision
+ * Settling (docs/sync.md §15), run by the worker after each rolling sync: days read through the
+ * query lane (the rolling sync's, a backfill's through the query or fallen back to it) are
+ * re-read once through a details job once the jobs API's data-availability date has passed them. Which days is a pure decision
  * (src/decisions/settling.ts); each contiguous run of days is one ordinary run of kind `settle`
  * whose windows are planned on the jobs lane, so it has the usual ledger rows, fallback and
  * report.
  */
-import { findQueryReadDays, findSettledDays } from '../db/lane-ledger.ts';
-import { planSettling, SETTLE_HORIZON_DAYS } from '../decisions/settling.ts';
+import { findDaysWithoutAttributes } from '../db/lane-ledger.ts';
+import { planSettling } from '../decisions/settling.ts';
 import type { Window } from '../decisions/windows.ts';
 import { DAY_MS } from '../time.ts';
 import { describeError } from './describe-error.ts';
@@ -41,10 +41,9 @@ export async function settle(deps: SyncDeps, options: SettleOptions): Promise<Se
     logger.error({ err: error }, 'could not read the data-availability date; settling skipped this tick');
     return { daysDue: 0, windows: [], reports: [], error: `could not read the data-availability date: ${describeError(error)}` };
   }
-  const since = new Date(availability.getTime() - SETTLE_HORIZON_DAYS * DAY_MS);
-  const queryReadDays = await findQueryReadDays(deps.db, since);
-  const settledDays = await findSettledDays(deps.db, since);
-  const input = { queryReadDays, settledDays, availability, maxWindowDays: options.jobWindowDays };
+  // Every day read without attributes, however old (a fallen-back backfill window of last year too).
+  const queryReadDays = await findDaysWithoutAttributes(deps.db);
+  const input = { queryReadDays, settledDays: new Set<number>(), availability, maxWindowDays: options.jobWindowDays };
   const daysDue = planSettling({ ...input, maxDays: Number.MAX_SAFE_INTEGER }).reduce((n, w) => n + (w.end.getTime() - w.start.getTime()) / DAY_MS, 0);
   const windows = planSettling({ ...input, maxDays: options.daysPerTick });
   logger.info({ availability: availability.toISOString(), daysDue, windows: windows.length }, daysDue === 0 ? 'no day to settle' : `settling ${windows.length} window(s)`);

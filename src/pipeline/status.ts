@@ -13,6 +13,10 @@ import { formatDuration } from '../duration.ts';
 import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../decisions/coverage.ts';
 import { countOpenRejects, listOpenRejects, type OpenReject } from '../db/rejects.ts';
 import { readSettlingStatus, type SettlingStatus } from './settle-status.ts';
+import { readMirrorStatus, type MirrorStatus } from '../db/mirror-status.ts';
+
+/** The window over which status sums what runs deleted, withheld and expired. */
+const MIRROR_RECENT_MS = 7 * DAY_MS;
 import { ABANDONED_AFTER_MS } from './sync.ts';
 import { isRunStatus, type DisplayStatus } from '../decisions/states.ts';
 import {
@@ -87,6 +91,8 @@ interface ScopeStatus {
   holesNotListed: number;
   /** Ranges a live run is still working on. */
   inProgress: Range[];
+  /** Synced, then deleted by retention (RETENTION_DAYS): not holes. */
+  purged: Range[];
 }
 
 /** What decides the exit code about coverage: the worker's scope has no hole in the ranges it answers for. */
@@ -113,6 +119,8 @@ export interface StatusReport {
   rejects: { open: number; listed: OpenReject[] };
   /** Query-read days not yet re-read through a details job, and the last settle run (docs/sync.md §15). */
   settling: SettlingStatus;
+  /** Deletions upstream and retention (docs/sync.md §18–19). */
+  mirror: MirrorStatus;
   /** Reference lists by name; a list never refreshed yet is absent. */
   referenceLists: ReferenceListRow[];
   healthy: boolean;
@@ -166,6 +174,7 @@ async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusRep
     readReferenceListRefreshes(db),
   ]);
   const settling = await readSettlingStatus(db, now);
+  const mirror = await readMirrorStatus(db, new Date(now.getTime() - MIRROR_RECENT_MS));
   const freshness: Freshness = {
     newestConversationStart: newest.conversationStart,
     newestLastSyncedAt: newest.lastSyncedAt,
@@ -179,6 +188,7 @@ async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusRep
     ...assessHealth(runs, freshness, options.maxAgeMs),
     ...assessRejects(rejects),
     ...coverageProblems(workerCoverage, options.worker.agentIds),
+    ...(mirror.recent.withheld > 0 ? [`deletions were withheld by the safety valve in ${mirror.recent.withheld} window(s) in the last 7 days (SYNC_DELETE_MAX_FRACTION): see the runs' errors`] : []),
   ];
   const listed = scopes.filter((s, i) => i < MAX_LISTED_SCOPES || s.scopeKey === workerCoverage.scopeKey);
   return {
@@ -193,6 +203,7 @@ async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusRep
     workerCoverage,
     rejects,
     settling,
+    mirror,
     referenceLists,
     healthy: problems.length === 0,
     problems,
@@ -251,6 +262,7 @@ function scopeStatus(s: ScopeCoverageRow, worker: boolean): ScopeStatus {
     holes: s.holes.slice(-MAX_LISTED_HOLES),
     holesNotListed: Math.max(0, s.holes.length - MAX_LISTED_HOLES),
     inProgress: s.inProgress,
+    purged: s.purged,
   };
 }
 

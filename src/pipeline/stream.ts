@@ -7,7 +7,10 @@
  * The composition root builds each run's streams (src/streams/index.ts, src/runtime.ts).
  */
 import type { Logger } from 'pino';
+import type { AbsenceVerdict, DeleteMode } from '../db/deletions.ts';
 import type { RejectedRecord, StreamRecord, StreamWriter } from '../db/stream-writer.ts';
+import type { QueryScope } from '../genesys/index.ts';
+import type { Window } from '../decisions/windows.ts';
 import type { LaneMode } from '../decisions/lanes.ts';
 import type { JobsLaneSettings } from './lanes/jobs-settings.ts';
 import type { Lane, LaneName } from './lanes/lane.ts';
@@ -33,6 +36,32 @@ export interface RunStream {
    * explicitly has none: its refusal fails its windows and the run.
    */
   readonly probe?: (signal?: AbortSignal) => Promise<string | undefined>;
+  /**
+   * Optional: which stored records a complete read of a window no longer returned (deleted
+   * upstream), judged and applied before the window is marked done (docs/sync.md §18). A
+   * stream without it never deletes.
+   */
+  readonly absences?: AbsenceJudge;
+}
+
+/** A read of one window that passed its lane's paging proof (done, not failed, not partial). */
+interface CompleteRead {
+  windowId: bigint;
+  scope: QueryScope;
+  window: Window;
+  /** When the read began: what it returned was written after this instant. */
+  readStartedAt: Date;
+  at: Date;
+}
+
+export interface AbsenceJudge {
+  judge(read: CompleteRead): Promise<AbsenceVerdict>;
+}
+
+/** What a run does about records a complete read no longer returns (SYNC_DELETES, SYNC_DELETE_MAX_FRACTION). */
+export interface DeleteSettings {
+  mode: DeleteMode;
+  maxFraction: number;
 }
 
 /** How a run reads its windows: what the lanes are built from. */
@@ -44,6 +73,8 @@ export interface RunReadSettings {
   concurrency: number;
   /** Lanes by part of the interval (backfill, settle); absent: every window through the query. */
   lanes?: LaneRunOptions;
+  /** Deletions upstream; absent: none are judged. */
+  deletes?: DeleteSettings;
 }
 
 export interface LaneRunOptions {

@@ -134,6 +134,8 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
     firstReject: state.rejects[0] && describeReject(state.rejects[0]),
     runError: ended.runError,
     interrupted: ended.interrupted,
+    deletionsWithheld: state.deletionsWithheld.length,
+    firstDeletionsWithheld: state.deletionsWithheld[0],
   });
   const counts = state.counts(deps.genesys.stats());
   await run.finish({ status, counts, error, finishedAt, durationMs });
@@ -204,6 +206,7 @@ async function executeRun(deps: SyncDeps, options: SyncOptions, planned: Planned
         onProgress: progress,
         rejectsMayBeOpen: { value: (await countOpenRejects(deps.db)) > 0 },
         scopesOverlap: new Set(jobs.map((j) => scopeKey(j.scope))).size > 1,
+        readStartedAt: planned.startedAt,
       },
       jobs,
       options.concurrency,

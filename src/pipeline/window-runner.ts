@@ -50,6 +50,8 @@ export interface WindowRunnerDeps {
    * re-filter), and only a window's own read can repeat one.
    */
   scopesOverlap: boolean;
+  /** When the run began: every record its reads return is written with a later last_synced_at. */
+  readStartedAt: Date;
 }
 
 /**
@@ -163,6 +165,7 @@ async function splitWindow(d: RunnerContext, job: WindowJob, split: SplitPlan | 
 }
 
 async function finishWindow(d: RunnerContext, job: WindowJob, result: Extract<LaneResult, { kind: 'done' }>, tally: Tally, log: Logger): Promise<void> {
+  await judgeAbsences(d, job, log);
   await d.ledger.markWindowDone(job.windowId, {
     status: finishedWindowStatus(tally.rejected),
     lane: result.lane,
@@ -181,6 +184,26 @@ async function finishWindow(d: RunnerContext, job: WindowJob, result: Extract<La
   }
   d.onProgress();
   log.debug({ totalHits: result.hitsAnnounced, idsReceived: result.idsReceived, pages: tally.pages, written: tally.written }, 'window done');
+}
+
+/**
+ * Before a completely read window is marked done: the stream's judgement of what the read no
+ * longer returned (deleted upstream). A judgement that throws fails the window; one withheld by
+ * the safety valve leaves the window done (its data is stored) and fails the run.
+ */
+async function judgeAbsences(d: RunnerContext, job: WindowJob, log: Logger): Promise<void> {
+  const judge = job.stream.absences;
+  if (!judge || d.signal.aborted) return;
+  const verdict = await judge.judge({ windowId: job.windowId, scope: job.scope, window: job.window, readStartedAt: d.readStartedAt, at: d.clock() });
+  if (verdict.kind === 'unjudged') return log.warn({ reason: verdict.reason }, 'deletions not judged for this window');
+  if (verdict.kind === 'applied') {
+    d.state.recordsDeleted += verdict.deleted;
+    if (verdict.deleted > 0) log.info({ deleted: verdict.deleted, stored: verdict.stored }, `${verdict.deleted} ${job.stream.recordNoun}(s) no longer returned by Genesys: deleted here`);
+    return;
+  }
+  const message = `${scopeKey(job.scope)} ${formatInterval(job.window)}: the read would delete ${verdict.absent} of ${verdict.stored} stored ${job.stream.recordNoun}s, more than SYNC_DELETE_MAX_FRACTION allows; nothing deleted (an upstream glitch must not wipe a day; if Genesys really erased them, raise SYNC_DELETE_MAX_FRACTION for one run)`;
+  d.state.noteDeletionsWithheld(message);
+  log.error({ absent: verdict.absent, stored: verdict.stored }, `deletions withheld: ${message}`);
 }
 
 async function failWindow(d: RunnerContext, job: WindowJob, error: unknown, tally: Tally, log: Logger): Promise<void> {

@@ -6,6 +6,7 @@
 import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
 import { formatInterval } from '../genesys/index.ts';
 import type { RollingPlan } from './rolling.ts';
+import { applyRetention, type RetentionSettings } from './retention.ts';
 import { settle, type SettleOptions, type SettleReport } from './settle.ts';
 import { runSync, type SyncDeps, type SyncOptions, type SyncReport } from './sync.ts';
 import type { RunOutcome } from './worker.ts';
@@ -22,6 +23,9 @@ interface RunObserver {
     finishedAt: Date;
     conversationsWritten: number;
     windowsFailed: number;
+    recordsDeleted?: number;
+    deletionsWithheld?: number;
+    recordsExpired?: number;
     streams?: SyncReport['streams'];
   }): void;
 }
@@ -35,6 +39,8 @@ export interface WorkerTickDeps {
   syncOptions(plan: RollingPlan): SyncOptions;
   /** Settling after the sync (docs/sync.md §15); undefined = off. */
   settle: Omit<SettleOptions, 'base'> | undefined;
+  /** Retention after the runs (RETENTION_DAYS, docs/sync.md §19); undefined = keep everything. */
+  retention?: RetentionSettings | undefined;
   /** Credentials refused on an earlier tick get a fresh token attempt on this one. */
   retryCredentials(): void;
   metrics?: RunObserver | undefined;
@@ -47,10 +53,11 @@ export interface WorkerTickDeps {
 /** The worker's runOnce: plan, sync, settle; the tick's outcome for the log. */
 export function createWorkerTick(deps: WorkerTickDeps): (signal: AbortSignal) => Promise<RunOutcome> {
   const { clock, logger } = deps.sync;
-  const observe = (r: SyncReport) =>
+  const observe = (r: SyncReport, recordsExpired = 0) =>
     deps.metrics?.observeRun({
       kind: r.kind, status: r.status, finishedAt: clock(), durationSeconds: r.durationMs / 1000,
       conversationsWritten: r.conversationsWritten, windowsFailed: r.windowsFailed, streams: r.streams,
+      recordsDeleted: r.recordsDeleted, deletionsWithheld: r.deletionsWithheld, recordsExpired,
     });
   return async (signal) => {
     deps.retryCredentials();
@@ -73,23 +80,26 @@ export function createWorkerTick(deps: WorkerTickDeps): (signal: AbortSignal) =>
       });
       throw error;
     }
-    observe(report);
+    const expired = deps.retention && !report.authFailed && !signal.aborted
+      ? await applyRetention(deps.sync.db, logger, deps.retention, { now: startedAt, runId: report.runId })
+      : 0;
+    observe(report, expired);
     deps.onStatus?.(report.status);
-    const outcome = outcomeOf(report, plan.note, deps.summarize);
+    const outcome = outcomeOf(report, plan.note, deps.summarize, expired);
     // Not after a sync that was stopped or refused credentials.
     if (!deps.settle || report.status === 'interrupted' || report.authFailed) return outcome;
     const settled = await settle(syncDeps, { ...deps.settle, base: options });
-    settled.reports.forEach(observe);
+    settled.reports.forEach((r) => observe(r));
     const combined = combineSettle(outcome, settled, deps.summarize);
     deps.onStatus?.(combined.status);
     return combined;
   };
 }
 
-function outcomeOf(report: SyncReport, note: string | undefined, summarize: (r: SyncReport) => string): RunOutcome {
+function outcomeOf(report: SyncReport, note: string | undefined, summarize: (r: SyncReport) => string, expired = 0): RunOutcome {
   return {
     status: report.status,
-    summary: `${note ? `${note}\n` : ''}${summarize(report)}`,
+    summary: `${note ? `${note}\n` : ''}${summarize(report)}${expired > 0 ? `\n  retention      ${expired} conversation(s) older than RETENTION_DAYS deleted` : ''}`,
     fields: { runId: report.runId, windowsFailed: report.windowsFailed, conversationsWritten: report.conversationsWritten },
   };
 }

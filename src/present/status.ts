@@ -24,6 +24,8 @@ export function formatStatus(report: StatusReport): string {
     '',
     ...formatFreshness(report),
     '',
+    ...formatMirror(report),
+    '',
     ...formatReferenceLists(report),
     ...formatCoverage(report),
     '',
@@ -107,6 +109,25 @@ function formatFreshness(report: StatusReport): string[] {
   ];
 }
 
+/** Attribute debt, deletions upstream and retention (docs/sync.md §15, §17, §18). */
+function formatMirror(report: StatusReport): string[] {
+  const { mirror: m, settling: st } = report;
+  const debtDays = st.attributeDebt.reduce((n, r) => n + r.days, 0);
+  const lines = [
+    'MIRROR',
+    `  attributes   ${debtDays === 0 ? 'no day older than two days lacks participant attributes' : `${debtDays} day(s) read without participant attributes (the query lane); the worker's settling re-reads them through jobs (SETTLE_DAYS_PER_TICK a tick), or run:`}`,
+  ];
+  for (const r of st.attributeDebt.slice(0, MAX_LISTED_DEBT)) lines.push(`    ${r.from} → ${r.to} (${r.days} day(s))  ${r.command}`);
+  if (st.attributeDebt.length > MAX_LISTED_DEBT) lines.push(`    … and ${st.attributeDebt.length - MAX_LISTED_DEBT} more range(s)`);
+  lines.push(
+    `  deletions    ${m.markedDeleted} conversation(s) marked deleted upstream (deleted_at); last 7 days: ${m.recent.deleted} deleted, ${m.recent.withheld} window(s) withheld by SYNC_DELETE_MAX_FRACTION`,
+    `  retention    ${m.purgedBefore ? `conversations that started before ${shortTime(m.purgedBefore)} deleted; last 7 days: ${m.recent.expired}` : 'nothing purged (RETENTION_DAYS unset, or nothing old enough yet)'}`,
+  );
+  return lines;
+}
+
+const MAX_LISTED_DEBT = 5;
+
 function formatReferenceLists(report: StatusReport): string[] {
   const lines = ['REFERENCE LISTS (names for ids)'];
   if (report.referenceLists.length === 0) lines.push('  not refreshed yet');
@@ -135,6 +156,7 @@ function formatCoverage(report: StatusReport): string[] {
     }
     if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
     for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);
+    for (const r of s.purged) lines.push(`    purged       ${span(r)}  (deleted by retention, RETENTION_DAYS: not a hole)`);
   }
   if (report.scopesNotListed > 0) lines.push(`  … and ${report.scopesNotListed} scope(s) whose newest run is older (agent lists of sync_runs)`);
   return lines;

@@ -6,6 +6,16 @@ import { describeFailure, type SyncReport } from '../pipeline/sync.ts';
 const MAX_LISTED_FAILURES = 10;
 const MAX_LISTED_REJECTS = 10;
 
+/** The days of a run's range read without participant attributes, with the backfill that fills each range. */
+export function formatAttributeDebt(debt: ReadonlyArray<{ from: string; to: string; days: number; command: string }>): string {
+  if (debt.length === 0) return '';
+  const days = debt.reduce((n, r) => n + r.days, 0);
+  const lines = [`  attributes     ${days} day(s) read without participant attributes (the query lane); the worker's settling re-reads them through jobs, or run:`];
+  for (const r of debt.slice(0, MAX_LISTED_FAILURES)) lines.push(`    - ${r.from} → ${r.to}: ${r.command}`);
+  if (debt.length > MAX_LISTED_FAILURES) lines.push(`    … and ${debt.length - MAX_LISTED_FAILURES} more range(s) (npm run status)`);
+  return lines.join('\n');
+}
+
 export function formatSummary(report: SyncReport): string {
   const lines = [
     `${report.kind} ${report.status.toUpperCase()}  run ${report.runId}`,
@@ -19,6 +29,10 @@ export function formatSummary(report: SyncReport): string {
       ')',
     `  duration       ${formatDuration(report.durationMs)}`,
   ];
+  if (report.recordsDeleted > 0 || report.deletionsWithheld > 0) {
+    lines.splice(-1, 0, `  deleted        ${report.recordsDeleted} no longer returned by Genesys (deleted upstream)` +
+      (report.deletionsWithheld > 0 ? `; ${report.deletionsWithheld} window(s) withheld by SYNC_DELETE_MAX_FRACTION` : ''));
+  }
   if (report.recordsRejected > 0) {
     lines.push('  quarantined records (in sync_rejects with their raw JSON; a later run that stores them closes them):');
     for (const r of report.rejects.slice(0, MAX_LISTED_REJECTS)) lines.push(`    - ${describeReject(r)}`);

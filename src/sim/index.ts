@@ -114,6 +114,10 @@ export interface Simulator {
    * deleted. Throws for a conversation still live at now.
    */
   advanceAfterCare(conversationId: string, at: Date): Conversation;
+  /** Erases a conversation upstream (a GDPR erasure): the query and new jobs no longer return it. */
+  erase(conversationId: string): void;
+  /** Undoes `erase`: the conversation is returned again. */
+  restore(conversationId: string): void;
   /** Ground truth: conversations started in [from, to), optionally with one of `agentIds` as an agent. */
   expected(query: { from: Date; to: Date; agentIds?: readonly string[] }): Conversation[];
   getConversation(conversationId: string): Conversation | undefined;
@@ -262,6 +266,11 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       if (!care) throw new Error(`conversation ${id} is live: its after-care has not begun`);
       return mut.replaceAfterCare(c, care);
     }),
+    erase(id) {
+      must(id);
+      store.setErased(id, true);
+    },
+    restore: (id) => store.setErased(id, false),
     expected({ from, to, agentIds }) {
       const all = store.between(from.getTime(), to.getTime());
       const ids = agentIds ? new Set(agentIds) : undefined;

@@ -23,6 +23,8 @@ export class ConversationStore {
   daysGenerated = 0;
   private readonly cache = new Map<number, SimConversation[]>();
   private readonly overrides = new Map<string, SimConversation>();
+  /** Conversations erased upstream (a GDPR erasure, Genesys' nightly reprocessing): no API returns them. */
+  private readonly erased = new Set<string>();
 
   constructor(
     readonly ctx: GenContext,
@@ -43,13 +45,13 @@ export class ConversationStore {
   /** Current (mutated) conversations of one UTC day that fall in range, in API order. */
   day(dayNumber: number): readonly SimConversation[] {
     const base = this.base(dayNumber);
-    if (this.overrides.size === 0) return base;
-    return base.map((c) => this.overrides.get(c.conversationId) ?? c);
+    if (this.overrides.size === 0 && this.erased.size === 0) return base;
+    return base.filter((c) => !this.erased.has(c.conversationId)).map((c) => this.overrides.get(c.conversationId) ?? c);
   }
 
   /** The current version of the `index`-th conversation of a day (see `day`). */
   at(dayNumber: number, index: number): SimConversation {
-    const c = this.base(dayNumber)[index];
+    const c = this.erased.size === 0 ? this.base(dayNumber)[index] : this.day(dayNumber)[index];
     if (!c) throw new RangeError(`no conversation ${index} on day ${dayNumber}`);
     return this.overrides.get(c.conversationId) ?? c;
   }
@@ -89,6 +91,7 @@ export class ConversationStore {
 
   /** Finds any conversation of the range by id in O(1) (the id encodes its day and index). */
   get(conversationId: string): SimConversation | undefined {
+    if (this.erased.has(conversationId)) return undefined;
     const override = this.overrides.get(conversationId);
     if (override) return override;
     const where = decodeConversationId(this.ctx.idKey, conversationId);
@@ -102,6 +105,13 @@ export class ConversationStore {
   /** Replaces a conversation with a mutated copy (never mutate what `get`/`day` return). */
   put(conversation: SimConversation): void {
     this.overrides.set(conversation.conversationId, conversation);
+    this.version++;
+  }
+
+  /** Erases a conversation upstream (true), or brings it back (false). */
+  setErased(conversationId: string, erased: boolean): void {
+    if (erased) this.erased.add(conversationId);
+    else this.erased.delete(conversationId);
     this.version++;
   }
 

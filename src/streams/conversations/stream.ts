@@ -16,6 +16,9 @@ import { KEEP_ALL, type PersonalDataPolicy } from './personal-data.ts';
 import { JobsLane } from './jobs-lane.ts';
 import { createQueryLane } from './query-lane.ts';
 import { createConversationWriter } from '../../db/conversations.ts';
+import { judgeAbsences } from '../../db/deletions.ts';
+import type { AbsenceJudge, DeleteSettings } from '../../pipeline/stream.ts';
+import { agentIdsOf } from '../../pipeline/window-runner.ts';
 
 export interface StreamDeps {
   db: Db;
@@ -57,5 +60,31 @@ export function openConversationStream(deps: StreamDeps, run: StreamRunContext):
           writeConcurrency: Math.min(JOBS_WRITE_CONCURRENCY, settings.concurrency),
         })
       : undefined;
-  return { name: 'conversations', recordNoun: 'conversation', lanes: { query, ...(jobs ? { jobs } : {}) }, writer: createConversationWriter(deps.db) };
+  const absences = settings.deletes ? absenceJudge(deps.db, settings.deletes) : undefined;
+  return {
+    name: 'conversations',
+    recordNoun: 'conversation',
+    lanes: { query, ...(jobs ? { jobs } : {}) },
+    writer: createConversationWriter(deps.db),
+    ...(absences ? { absences } : {}),
+  };
+}
+
+/** Conversations stored in a completely read window and scope that it no longer returned (src/db/deletions.ts). */
+function absenceJudge(db: Db, deletes: DeleteSettings): AbsenceJudge | undefined {
+  const mode = deletes.mode;
+  if (mode === 'off') return undefined;
+  return {
+    judge: (read) =>
+      judgeAbsences(db, {
+        windowId: read.windowId,
+        start: read.window.start,
+        end: read.window.end,
+        agentIds: agentIdsOf(read.scope),
+        readStartedAt: read.readStartedAt,
+        mode,
+        maxFraction: deletes.maxFraction,
+        at: read.at,
+      }),
+  };
 }

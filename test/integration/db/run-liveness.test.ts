@@ -30,7 +30,7 @@ import { freePort, until } from '../ops/cli-process.ts';
 
 const STALE_MS = MINUTE_MS;
 const FAKE_START = new Date('2025-01-01T00:00:00Z');
-const counts: ledger.RunCounts = { windowsTotal: 1, windowsDone: 0, windowsFailed: 0, requests: 0, retries: 0, rateLimited: 0, pages: 0, conversationsWritten: 0 };
+const counts: ledger.RunCounts = { windowsTotal: 1, windowsDone: 0, windowsFailed: 0, requests: 0, retries: 0, rateLimited: 0, pages: 0, conversationsWritten: 0, recordsDeleted: 0, deletionsWithheld: 0 };
 
 async function createRunRow(handle: DatabaseHandle, runId: string = randomUUID()): Promise<string> {
   await ledger.createRun(handle.prisma, {

@@ -65,7 +65,7 @@ describe('docs/schema.md', () => {
     expect(Object.keys(DOCUMENTED_COLUMNS).sort()).toEqual(
       ['agent_interactions', 'agents', 'conversations', 'divisions', 'languages', 'participants', 'queues', 'reference_list_refreshes',
         'segments', 'session_metrics', 'sessions', 'skills', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes',
-        'agent_presence', 'agent_routing_status', 'agent_status_time', 'presence_definitions'].sort(),
+        'agent_presence', 'agent_routing_status', 'agent_status_time', 'presence_definitions', 'retention_purges'].sort(),
     );
   });
 

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/db/client.ts';
-import { findQueryReadDays, findSettledDays } from '../../../src/db/lane-ledger.ts';
+import { findDaysWithoutAttributes } from '../../../src/db/lane-ledger.ts';
 import type { GenesysClient } from '../../../src/genesys/index.ts';
 import { cancelAbandonedJobs } from '../../../src/pipeline/abandoned-jobs.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
@@ -64,7 +64,7 @@ describe('abandoned details jobs', () => {
 });
 
 describe('days by lane', () => {
-  it('query-read days come from finished rolling-sync query windows; settled days from whole days of finished jobs windows', async () => {
+  it('days without attributes: touched by a finished query window of any run, of any age, not covered whole by a finished jobs window', async () => {
     await run('sync', 'succeeded', [
       { start: '2024-05-20T10:00:00Z', end: '2024-05-22T00:00:00Z', lane: 'query', status: 'done' },
       { start: '2024-05-22T00:00:00Z', end: '2024-05-22T09:00:00Z', lane: 'query', status: 'done_with_rejects' },
@@ -72,10 +72,14 @@ describe('days by lane', () => {
     ]);
     await run('backfill', 'succeeded', [{ start: '2024-05-10T00:00:00Z', end: '2024-05-12T00:00:00Z', lane: 'query', status: 'done' }]);
     await run('settle', 'succeeded', [{ start: '2024-05-20T12:00:00Z', end: '2024-05-22T00:00:00Z', lane: 'jobs', status: 'done' }]);
-    const since = new Date('2024-05-01T00:00:00Z');
+    // A backfill's jobs window that fell back to the query, years ago: owed too.
+    await run('backfill', 'succeeded', [{ start: '2021-02-01T00:00:00Z', end: '2021-02-02T00:00:00Z', lane: 'query', status: 'done' }]);
     const d = (iso: string) => dayNumber(Date.parse(iso));
-    expect([...(await findQueryReadDays(handle.prisma, since))].sort()).toEqual([d('2024-05-20T00:00:00Z'), d('2024-05-21T00:00:00Z'), d('2024-05-22T00:00:00Z')]);
-    expect([...(await findSettledDays(handle.prisma, since))]).toEqual([d('2024-05-21T00:00:00Z')]);
-    expect((await findQueryReadDays(handle.prisma, new Date('2024-05-23T00:00:00Z'))).size).toBe(0);
+    // 05-20 is only partly covered by the settle (from 12:00), 05-21 whole; 05-25 failed (not read).
+    expect(await findDaysWithoutAttributes(handle.prisma)).toEqual(
+      ['2021-02-01', '2024-05-10', '2024-05-11', '2024-05-20', '2024-05-22'].map((day) => d(`${day}T00:00:00Z`)),
+    );
+    await run('backfill', 'succeeded', [{ start: '2021-01-31T00:00:00Z', end: '2021-02-03T00:00:00Z', lane: 'jobs', status: 'done' }]);
+    expect(await findDaysWithoutAttributes(handle.prisma)).not.toContain(d('2021-02-01T00:00:00Z'));
   });
 });

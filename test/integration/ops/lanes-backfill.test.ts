@@ -97,7 +97,7 @@ describe('backfill lanes', () => {
     expect(run.stdout).toMatch(/query/);
   });
 
-  it('recovers from failed and expired jobs, and falls back to the query when every job fails', async () => {
+  it('recovers from failed and expired jobs, falls back to the query when every job fails, and gives the fallen-back window one more try through jobs at the end', async () => {
     sim.queueJobFaults(['fail', 'expire-after-first-page']);
     const recovered = await runCli(['backfill', '--from', '2025-06-13', '--to', '2025-06-15', '--lane', 'jobs'], simEnv(sim, db.url, FAST_JOBS));
     expect(recovered.code, recovered.stderr + recovered.stdout).toBe(0);
@@ -108,12 +108,34 @@ describe('backfill lanes', () => {
     sim.queueJobFaults(['fail', 'expire', 'fail']);
     const fellBack = await runCli(['backfill', '--from', '2025-06-10', '--to', '2025-06-11', '--lane', 'jobs'], simEnv(sim, db.url, { ...FAST_JOBS, JOBS_MAX_ATTEMPTS: '3' }));
     expect(fellBack.code, fellBack.stderr + fellBack.stdout).toBe(0);
-    const w2 = await handle.prisma.syncWindow.findFirstOrThrow({ where: { windowStart: new Date('2025-06-10T00:00:00Z') } });
-    expect(w2.lane).toBe('query');
-    expect(w2.laneNote).toMatch(/FAILED.*EXPIRED.*FAILED/);
+    const day = new Date('2025-06-10T00:00:00Z');
+    const [w2, retried] = await handle.prisma.syncWindow.findMany({ where: { windowStart: day }, orderBy: { windowId: 'asc' } });
+    expect(w2!.lane).toBe('query');
+    expect(w2!.laneNote).toMatch(/FAILED.*EXPIRED.*FAILED/);
     expect(fellBack.logs.some((l) => String(l['msg']).includes('falling back to the query lane'))).toBe(true);
-    const expected = expectedIds(new Date('2025-06-10T00:00:00Z'), new Date('2025-06-11T00:00:00Z'));
+    const expected = expectedIds(day, new Date('2025-06-11T00:00:00Z'));
     expect((await storedIds()).filter((id) => expected.includes(id))).toEqual(expected);
+    // The fallen-back window was read again through a job at the end of the backfill: its attributes are stored.
+    expect(retried).toMatchObject({ lane: 'jobs', status: 'done', laneNote: null });
+    expect(fellBack.stdout).toContain('one more try through jobs');
+    expect(fellBack.stdout).not.toContain('read without participant attributes');
+    const attributed = expected.filter((id) => sim.attributesOf(id) !== undefined);
+    expect(attributed.length).toBeGreaterThan(0);
+    const withAttributes = await handle.prisma.$queryRawUnsafe<Array<{ id: string }>>(
+      `SELECT DISTINCT conversation_id AS id FROM participants WHERE attributes IS NOT NULL AND conversation_id = ANY($1::text[]) ORDER BY 1`,
+      expected,
+    );
+    expect(withAttributes.map((r) => r.id)).toEqual([...attributed].sort());
+  });
+
+  it('a window whose retry falls back again is named in the summary with the backfill that fills it', async () => {
+    sim.queueJobFaults(['fail', 'fail', 'fail', 'fail']);
+    const run = await runCli(['backfill', '--from', '2025-06-08', '--to', '2025-06-09', '--lane', 'jobs'], simEnv(sim, db.url, { ...FAST_JOBS, JOBS_MAX_ATTEMPTS: '2' }));
+    expect(run.code, run.stderr + run.stdout).toBe(0);
+    const windows = await handle.prisma.syncWindow.findMany({ orderBy: { windowId: 'asc' } });
+    expect(windows.map((w) => [w.lane, w.status, w.laneNote !== null])).toEqual([['query', 'done', true], ['query', 'done', true]]);
+    expect(run.stdout).toContain('1 day(s) read without participant attributes');
+    expect(run.stdout).toContain('npm run backfill -- --lane jobs --from 2025-06-08 --to 2025-06-09');
   });
 
   it('resumes by window after SIGKILL mid-job and cancels the job the killed run left behind', async () => {

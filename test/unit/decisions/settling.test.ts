@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dayNumber, daysCoveredBy, daysTouchedBy, planSettling } from '../../../src/decisions/settling.ts';
+import { dayNumber, planSettling } from '../../../src/decisions/settling.ts';
 
 const d = (iso: string) => dayNumber(Date.parse(`${iso}T00:00:00Z`));
 const days = (from: string, n: number) => Array.from({ length: n }, (_, i) => d(from) + i);
@@ -33,10 +33,3 @@ describe('planSettling', () => {
   });
 });
 
-describe('days of a window', () => {
-  const w = { start: new Date('2025-03-01T10:00:00Z'), end: new Date('2025-03-04T00:00:00Z') };
-  it('touched: every day the window reaches into; covered: only whole days', () => {
-    expect(daysTouchedBy(w)).toEqual([d('2025-03-01'), d('2025-03-02'), d('2025-03-03')]);
-    expect(daysCoveredBy(w)).toEqual([d('2025-03-02'), d('2025-03-03')]);
-  });
-});

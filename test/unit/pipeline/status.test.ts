@@ -121,6 +121,7 @@ describe('formatStatus', () => {
           holes: [{ start: new Date(Date.UTC(2025, 4, 30)), end: new Date(Date.UTC(2025, 4, 31)) }],
           holesNotListed: 4,
           inProgress: [],
+          purged: [{ start: new Date(Date.UTC(2024, 0, 1)), end: new Date(Date.UTC(2024, 5, 1)) }],
         },
       ],
       scopesNotListed: 0,
@@ -139,7 +140,10 @@ describe('formatStatus', () => {
           },
         ],
       },
-      settling: { lastRun: { runId: 'r', status: 'succeeded', startedAt: new Date(NOW.getTime() - 2 * HOUR_MS), finishedAt: NOW }, daysAwaiting: 2, oldestAwaiting: '2025-05-30' },
+      settling: { lastRun: { runId: 'r', status: 'succeeded', startedAt: new Date(NOW.getTime() - 2 * HOUR_MS), finishedAt: NOW }, daysAwaiting: 2, oldestAwaiting: '2025-05-30', attributeDebt: [
+        { from: '2025-03-02', to: '2025-03-04', days: 2, command: 'npm run backfill -- --lane jobs --from 2025-03-02 --to 2025-03-04' },
+      ] },
+      mirror: { markedDeleted: 3, recent: { since: NOW, deleted: 2, withheld: 1, expired: 40 }, purgedBefore: new Date(Date.UTC(2024, 5, 1)) },
       healthy: false,
       problems: ['the last run failed'],
       warnings: [],
@@ -159,6 +163,16 @@ describe('formatStatus', () => {
         '    covered      2025-05-25 12:00 → 2025-05-30 00:00, 2025-05-31 00:00 → 2025-06-01 11:58 (and 2 older range(s))',
         '    hole         2025-05-30 00:00 → 2025-05-31 00:00  (1 day)  npm run backfill -- --from 2025-05-30 --to 2025-05-31',
         '    … and 4 older hole(s)',
+        '    purged       2024-01-01 00:00 → 2024-06-01 00:00  (deleted by retention, RETENTION_DAYS: not a hole)',
+      ].join('\n'),
+    );
+    expect(text).toContain(
+      [
+        'MIRROR',
+        "  attributes   2 day(s) read without participant attributes (the query lane); the worker's settling re-reads them through jobs (SETTLE_DAYS_PER_TICK a tick), or run:",
+        '    2025-03-02 → 2025-03-04 (2 day(s))  npm run backfill -- --lane jobs --from 2025-03-02 --to 2025-03-04',
+        '  deletions    3 conversation(s) marked deleted upstream (deleted_at); last 7 days: 2 deleted, 1 window(s) withheld by SYNC_DELETE_MAX_FRACTION',
+        '  retention    conversations that started before 2024-06-01 00:00 deleted; last 7 days: 40',
       ].join('\n'),
     );
     expect(text).toMatch(/UNHEALTHY\n  - the last run failed$/);
@@ -175,7 +189,8 @@ describe('formatStatus', () => {
     const text = formatStatus({
       now: NOW, maxAgeMs: 26 * HOUR_MS, runs: [run({})], windows: [], windowsNotListed: 0, freshness: fresh(HOUR_MS),
       rejects: { open: 0, listed: [] }, coverage: [], scopesNotListed: 0, workerCoverage: { scopeKey: 'all', checked: [], holes: [] },
-      referenceLists: lists, settling: { lastRun: null, daysAwaiting: 0, oldestAwaiting: null }, healthy: true, problems: [], warnings,
+      referenceLists: lists, settling: { lastRun: null, daysAwaiting: 0, oldestAwaiting: null, attributeDebt: [] },
+      mirror: { markedDeleted: 0, recent: { since: NOW, deleted: 0, withheld: 0, expired: 0 }, purgedBefore: null }, healthy: true, problems: [], warnings,
     });
     expect(text).toContain('queues  ok         7        2025-06-01 11:00  2025-06-01 11:00');
     expect(text).toContain('skills  forbidden  –        2025-06-01 11:00  never');
@@ -194,6 +209,7 @@ describe('worker coverage', () => {
     holes: [],
     inProgress: [],
     catchUpRanges: [],
+    purged: [],
     ...over,
   });
   const worker = { agentIds: [] as string[], lookbackMs: 3 * DAY_MS, lagMs: 2 * MINUTE_MS };

@@ -63,6 +63,7 @@ async function run(
       onProgress: () => {},
       rejectsMayBeOpen: { value: false },
       scopesOverlap,
+      readStartedAt: new Date(),
     },
     jobs.map((j, i) => ({ ...j, stream, windowId: ids[i]!, lane: 'query' })),
     2,
