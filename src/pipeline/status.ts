@@ -132,7 +132,7 @@ export interface StatusReport {
 }
 
 /** The personal-data settings status shows (never the hash key). */
-export interface PersonalDataInForce {
+interface PersonalDataInForce {
   mode: string;
   attributes: string;
 }

@@ -49,7 +49,7 @@ export function chooseStreams(flag: string | undefined, env: string | undefined)
 }
 
 /** Reads a comma-separated list of stream names; throws naming the unknown one and the known ones. */
-export function parseStreamNames(text: string, what: string): StreamName[] {
+function parseStreamNames(text: string, what: string): StreamName[] {
   const names = text.split(',').map((s) => s.trim()).filter((s) => s !== '');
   if (names.length === 0) throw new RangeError(`${what}: name at least one stream (${STREAM_NAMES.join(', ')})`);
   for (const name of names) {

@@ -19,10 +19,10 @@ import type { Window } from '../../decisions/windows.ts';
 import { parseUserDetail } from '../../genesys/schemas.ts';
 import type { RecordsRead } from '../../pipeline/lanes/read-records.ts';
 
-export type StatusKind = 'presence' | 'routing';
+type StatusKind = 'presence' | 'routing';
 
 /** What a status record carries for the writer: whose status, which kind, and the status object as received. */
-export interface StatusRaw {
+interface StatusRaw {
   userId: string;
   kind: StatusKind;
   status: Record<string, unknown>;
@@ -34,7 +34,7 @@ const ARRAYS: ReadonlyArray<readonly [StatusKind, 'primaryPresence' | 'routingSt
 ];
 
 /** The record key of a status (also the reject key of a refused one). */
-export function statusKey(kind: StatusKind, userId: string, startMs: number): string {
+function statusKey(kind: StatusKind, userId: string, startMs: number): string {
   return `${kind}|${userId}|${new Date(startMs).toISOString()}`;
 }
 

@@ -6,7 +6,7 @@ import { GenesysApiError } from '../../genesys/index.ts';
 
 export const USER_DETAIL_PERMISSION = 'analytics:userDetail:view';
 
-export class UserDetailsForbiddenError extends Error {
+class UserDetailsForbiddenError extends Error {
   override readonly name = 'UserDetailsForbiddenError';
   constructor(cause: unknown) {
     super(`Genesys refused the users details API (403): the OAuth client lacks the permission ${USER_DETAIL_PERMISSION}, so agent activity cannot be read`, { cause });

@@ -14,7 +14,7 @@ import { createUserJobsLane } from './jobs-lane.ts';
 import { isForbidden, USER_DETAIL_PERMISSION } from './permission.ts';
 import { createUserQueryLane } from './query-lane.ts';
 
-export const AGENT_ACTIVITY = 'agent-activity';
+const AGENT_ACTIVITY = 'agent-activity';
 
 export interface AgentActivityOpen {
   /** The run asked for this stream by name (--streams, SYNC_STREAMS): a 403 then fails the run instead of warning. */
