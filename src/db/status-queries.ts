@@ -132,19 +132,30 @@ export async function describeMissingColumn(error: unknown): Promise<DatabaseErr
   const column = missingColumnOf(error);
   if (column === undefined) return undefined;
   const name = column.split('.').at(-1)!;
-  const migration = await migrationCreating(name).catch(() => undefined);
-  const origin = migration ? ` (it is created by migration ${migration}, prisma/migrations/${migration}/migration.sql)` : '';
+  const found = await migrationCreating(name).catch(() => undefined);
+  const origin = found ? ` (it is created by migration ${found.migration}, prisma/migrations/${found.migration}/migration.sql)` : '';
+  // A raw query names the column by its alias in the query (`w.lane`); the migration names its table.
+  const shown = found?.table ? `${found.table}.${name}` : column;
   return new DatabaseError(
-    `the ledger has no column ${column}${origin}: the database schema is behind this version or was changed by hand. ` +
+    `the ledger has no column ${shown}${origin}: the database schema is behind this version or was changed by hand. ` +
       'Run `npm run migrate`; if it applies nothing, the column was dropped after its migration ran: ' +
       'restore it as that migration defines it (or restore the database from a backup)',
     { cause: error },
   );
 }
 
-/** The first committed migration whose SQL adds or creates a column of this name. */
-async function migrationCreating(column: string): Promise<string | undefined> {
+/** The first committed migration whose SQL adds or creates a column of this name, and the column's table. */
+async function migrationCreating(column: string): Promise<{ migration: string; table: string | undefined } | undefined> {
   const { migrationDirectories } = await readMigrationsList();
   const quoted = new RegExp(`"${column.replace(/\W/g, '')}"` + String.raw`\s+[A-Z]`);
-  return migrationDirectories.find((d) => d.migrationFile.content.tag === 'ok' && quoted.test(d.migrationFile.content.value))?.path;
+  for (const d of migrationDirectories) {
+    if (d.migrationFile.content.tag !== 'ok') continue;
+    const sql = d.migrationFile.content.value;
+    const at = sql.search(quoted);
+    if (at < 0) continue;
+    // The table is the last one the SQL names before the column (ALTER TABLE "t" ADD COLUMN, CREATE TABLE "t" (...)).
+    const tables = [...sql.slice(0, at).matchAll(/(?:ALTER|CREATE) TABLE "(\w+)"/g)];
+    return { migration: d.path, table: tables.at(-1)?.[1] };
+  }
+  return undefined;
 }

@@ -59,7 +59,7 @@ function run(h: Harness, client: GenesysClient, options: Partial<SyncOptions> & 
 
 const totalRequests = (h: Harness) => {
   const r = h.sim.stats().requests;
-  return r.token + r.users + r.referenceLists + r.detailsQuery + r.other;
+  return r.token + r.users + r.referenceLists + r.detailsQuery + r.userActivity + r.other;
 };
 
 describe('Genesys faults', () => {

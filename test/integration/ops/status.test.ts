@@ -61,7 +61,7 @@ describe('status', () => {
     expect(report.problems).toEqual([]);
     expect(report.warnings).toEqual([]);
     expect(report.referenceLists.map((l) => `${l.list}:${l.status}`)).toEqual(
-      ['divisions:ok', 'languages:ok', 'queues:ok', 'skills:ok', 'wrap_up_codes:ok'],
+      ['divisions:ok', 'languages:ok', 'presence_definitions:ok', 'queues:ok', 'skills:ok', 'wrap_up_codes:ok'],
     );
     expect(report.runs).toHaveLength(1);
     expect(report.runs[0]).toMatchObject({ kind: 'sync', status: 'succeeded' });

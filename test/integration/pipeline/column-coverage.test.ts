@@ -13,6 +13,7 @@ const TABLES = ['conversations', 'participants', 'sessions', 'segments', 'sessio
 
 /** Columns legitimately null everywhere in this test, with the reason. */
 const NULL_BY_DESIGN: Record<string, string> = {
+  'conversations.deleted_at': 'set only when a complete read no longer returns a stored conversation (docs/sync.md §18); test/integration/pipeline/deletions.test.ts fills it',
   'participants.attributes':
     'only conversation details jobs return participant attributes (docs/genesys-api-facts.md §2); this sync reads the query, which never carries them, and the simulator serves no jobs yet',
 };

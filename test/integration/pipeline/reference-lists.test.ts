@@ -44,7 +44,7 @@ describe('reference lists', () => {
 
     const refreshes = await db.referenceListRefresh.findMany({ orderBy: { list: 'asc' } });
     expect(refreshes.map((r) => [r.list, r.status])).toEqual(
-      [['divisions', 'ok'], ['languages', 'ok'], ['queues', 'ok'], ['skills', 'ok'], ['wrap_up_codes', 'ok']],
+      [['divisions', 'ok'], ['languages', 'ok'], ['presence_definitions', 'ok'], ['queues', 'ok'], ['skills', 'ok'], ['wrap_up_codes', 'ok']],
     );
 
     // The view: every interaction on a listed queue is named, and names match the ids.
