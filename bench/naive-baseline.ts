@@ -16,6 +16,7 @@ import { buildDetailsQueryBody, DETAILS_QUERY_PATH } from '../src/genesys/index.
 import { extractConversation, type ConversationRecord } from '../src/db/extract.ts';
 import type { Db } from '../src/db/client.ts';
 import type { Prisma } from '../src/generated/prisma/client.ts';
+import { forPrisma } from './prisma-rows.ts';
 
 export interface NaiveOptions {
   apiUrl: string;
@@ -168,8 +169,8 @@ async function upsertConversation(db: Db, record: ConversationRecord): Promise<v
     rawHash: c.rawHash,
   };
   const participants = e.participants.map(({ conversationId: _, ...p }) => p);
-  const sessions = e.sessions.map(({ conversationId: _, ...s }) => s);
-  const segments = e.segments.map(({ conversationId: _, ...g }) => g);
+  const sessions = e.sessions.map(({ conversationId: _, ...s }) => forPrisma(s));
+  const segments = e.segments.map(({ conversationId: _, ...g }) => forPrisma(g));
   const sessionMetrics = e.sessionMetrics.map(({ conversationId: _, ...m }) => ({ ...m, value: BigInt(m.value) }));
   const now = new Date();
   await db.conversation.upsert({

@@ -4,6 +4,8 @@
 -- A metric can repeat within a session (one tHeld per hold, one tTalk per talk stretch): sum.
 -- queue_name / wrap_up_name come from the reference tables. A queue or code Genesys deleted
 -- keeps its row there (inactive), so old interactions keep their names.
+-- evaluation_score / survey_promoter_score: the agent's latest scored evaluation of the
+-- conversation (deleted and retracted ones left out) and latest answered survey, where present.
 CREATE VIEW "agent_interactions" AS
 SELECT
   s.conversation_id,
@@ -26,7 +28,9 @@ SELECT
   m.handle_ms,
   seg.wrap_up_code,
   q.name AS queue_name,
-  w.name AS wrap_up_name
+  w.name AS wrap_up_name,
+  ev.total_score AS evaluation_score,
+  sv.promoter_score AS survey_promoter_score
 FROM "sessions" s
 JOIN "participants" p
   ON p.conversation_id = s.conversation_id AND p.participant_id = s.participant_id
@@ -53,6 +57,17 @@ LEFT JOIN LATERAL (
 ) m ON true
 LEFT JOIN "queues" q ON q.queue_id = seg.queue_id
 LEFT JOIN "wrap_up_codes" w ON w.wrap_up_code_id = seg.wrap_up_code
+LEFT JOIN LATERAL (
+  SELECT e.total_score FROM "evaluations" e
+  WHERE e.conversation_id = s.conversation_id AND e.user_id = p.user_id AND e.total_score IS NOT NULL
+    AND e.deleted IS NOT TRUE AND e.evaluation_status IS DISTINCT FROM 'Retracted'
+  ORDER BY e.event_time DESC NULLS LAST, e.evaluation_index DESC LIMIT 1
+) ev ON true
+LEFT JOIN LATERAL (
+  SELECT v.promoter_score FROM "surveys" v
+  WHERE v.conversation_id = s.conversation_id AND v.user_id = p.user_id AND v.promoter_score IS NOT NULL
+  ORDER BY v.event_time DESC NULLS LAST, v.survey_index DESC LIMIT 1
+) sv ON true
 WHERE p.purpose = 'agent';
 
 -- agent_status_time: seconds each agent spent in each presence and routing status per UTC day.
@@ -88,3 +103,43 @@ CROSS JOIN LATERAL generate_series(
 LEFT JOIN "agents" a ON a.user_id = s.user_id
 WHERE s.end_at > s.start_time
 GROUP BY s.user_id, a.name, d.day, s.kind, s.status;
+
+-- agent_quality: one row per agent and day (the UTC day the conversation started, not the day
+-- it was evaluated or surveyed), from the evaluations and surveys stored today. Evaluations
+-- counted: scored, not deleted, not retracted (calibrations included). NPS: % of answered
+-- surveys scoring 9-10 minus % scoring 0-6, from surveys.promoter_score.
+CREATE VIEW "agent_quality" AS
+WITH ev AS (
+  SELECT e.user_id AS agent_user_id, (c.conversation_start AT TIME ZONE 'UTC')::date AS day,
+         count(*) AS evaluations,
+         avg(e.total_score) AS average_score,
+         avg(e.total_critical_score) AS average_critical_score
+  FROM "evaluations" e
+  JOIN "conversations" c ON c.conversation_id = e.conversation_id
+  WHERE e.user_id IS NOT NULL AND e.total_score IS NOT NULL
+    AND e.deleted IS NOT TRUE AND e.evaluation_status IS DISTINCT FROM 'Retracted'
+  GROUP BY 1, 2
+), sv AS (
+  SELECT v.user_id AS agent_user_id, (c.conversation_start AT TIME ZONE 'UTC')::date AS day,
+         count(*) AS surveys_sent,
+         count(v.promoter_score) AS surveys_answered,
+         round(100.0 * (count(*) FILTER (WHERE v.promoter_score >= 9) - count(*) FILTER (WHERE v.promoter_score <= 6))
+               / nullif(count(v.promoter_score), 0), 1) AS nps
+  FROM "surveys" v
+  JOIN "conversations" c ON c.conversation_id = v.conversation_id
+  WHERE v.user_id IS NOT NULL
+  GROUP BY 1, 2
+)
+SELECT
+  agent_user_id,
+  day,
+  a.name AS agent_name,
+  coalesce(ev.evaluations, 0) AS evaluations,
+  ev.average_score,
+  ev.average_critical_score,
+  coalesce(sv.surveys_sent, 0) AS surveys_sent,
+  coalesce(sv.surveys_answered, 0) AS surveys_answered,
+  sv.nps
+FROM ev
+FULL JOIN sv USING (agent_user_id, day)
+LEFT JOIN "agents" a ON a.user_id = agent_user_id;

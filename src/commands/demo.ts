@@ -105,9 +105,11 @@ async function exploration(db: Db, url: string): Promise<string> {
     '',
     await handleTimePerQueue(db),
     '',
+    await qualityPerAgent(db),
+    '',
     'Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents,',
-    'queues, wrap_up_codes, divisions, skills, languages;',
-    'view: agent_interactions; ledger: sync_runs, sync_windows, sync_rejects):',
+    'evaluations, surveys, resolutions, flow_outcomes, media_endpoint_stats, queues, wrap_up_codes, divisions, skills, languages;',
+    'views: agent_interactions, agent_quality; ledger: sync_runs, sync_windows, sync_rejects):',
     `  psql "${redactUrlPasswords(url)}"`,
   ].join('\n');
 }
@@ -179,5 +181,28 @@ export async function handleTimePerQueue(db: Db): Promise<string> {
     'Handle time per queue, with its most used wrap-up code:',
     '  SELECT queue_name, count(*), avg(handle_ms), mode() WITHIN GROUP (ORDER BY wrap_up_name) FROM agent_interactions GROUP BY queue_name;',
     ...formatTable(table, { numeric: [false, true, true, false], indent: '  ' }),
+  ].join('\n');
+}
+
+/** Example query 4: evaluations, average score and NPS per agent over the synced period, from the agent_quality view. */
+export async function qualityPerAgent(db: Db): Promise<string> {
+  const rows = await db.$queryRawUnsafe<Array<{ agent: string; evaluations: bigint; avg_score: string | null; answered: bigint; nps: string | null }>>(`
+    SELECT coalesce(max(agent_name), agent_user_id) AS agent,
+           sum(evaluations)::bigint AS evaluations,
+           round((sum(average_score * evaluations) / nullif(sum(evaluations), 0))::numeric, 1)::text AS avg_score,
+           sum(surveys_answered)::bigint AS answered,
+           round(sum(nps * surveys_answered) / nullif(sum(surveys_answered), 0), 0)::text AS nps
+      FROM agent_quality
+     GROUP BY agent_user_id
+     ORDER BY sum(evaluations) DESC, agent
+     LIMIT 10`);
+  const table = [
+    ['agent', 'evaluations', 'avg score', 'surveys answered', 'NPS'],
+    ...rows.map((r) => [r.agent, String(r.evaluations), r.avg_score ?? '', String(r.answered), r.nps ?? '']),
+  ];
+  return [
+    'Quality per agent: evaluations, average score, surveys and NPS:',
+    '  SELECT agent_name, day, evaluations, average_score, surveys_answered, nps FROM agent_quality;',
+    ...formatTable(table, { numeric: [false, true, true, true, true], indent: '  ' }),
   ].join('\n');
 }

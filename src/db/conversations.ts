@@ -1,6 +1,7 @@
 /**
  * The set-based writer of conversations and their children (participants, sessions,
- * segments, session_metrics): one transaction per batch, a fixed handful of statements per
+ * segments, session_metrics, evaluations, surveys, resolutions, flow outcomes, media endpoint
+ * stats and the small tables of sessions' and segments' arrays; CHILD_TABLES in extract.ts): one transaction per batch, a fixed handful of statements per
  * batch whatever its size. Every table is written by one `INSERT ... SELECT FROM unnest(...)`
  * over array literals built in JS from its one description (the table specs of extract.ts,
  * see table-spec.ts), so Postgres runs no statement per row and parses no JSON except `raw`
@@ -37,11 +38,21 @@ import { poolOf, type Db } from './client.ts';
 import { parseConversation } from '../genesys/schemas.ts';
 import { retry } from '../retry.ts';
 import {
+  CHILD_TABLES,
   CONVERSATIONS,
+  EVALUATIONS,
+  FLOW_OUTCOMES,
+  MEDIA_ENDPOINT_STATS,
   PARTICIPANTS,
+  RESOLUTIONS,
+  SEGMENT_PROPERTIES,
+  SEGMENT_SCORED_AGENTS,
   SESSIONS,
-  SEGMENTS,
+  SESSION_AGENT_GROUPS,
   SESSION_METRICS,
+  SESSION_PROPOSED_AGENTS,
+  SEGMENTS,
+  SURVEYS,
   extractConversation,
   findUnstorableCharacter,
   hashRawJson,
@@ -364,10 +375,11 @@ async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], s
   );
 }
 
-/** The tables holding a conversation's children, in insert order. */
-const CHILD_TABLES = [PARTICIPANTS, SESSIONS, SEGMENTS, SESSION_METRICS] as const;
-
-/** Deletes the children of `ids`; returns the stored participant attributes, by conversation and participant id. */
+/**
+ * Deletes the children of `ids` (every table of CHILD_TABLES, evaluations and surveys
+ * included: a newer version replaces them all, in this transaction); returns the stored
+ * participant attributes, by conversation and participant id.
+ */
 async function deleteChildren(tx: Tx, ids: string[]): Promise<Map<string, string>> {
   const others = CHILD_TABLES.slice(1).map((t, i) => `d${i} AS (DELETE FROM ${t.table} WHERE conversation_id = ANY($1::text[]))`);
   const kept = await tx.$queryRawUnsafe<{ k: string; a: string }[]>(
@@ -392,6 +404,7 @@ const INSERT_CHILDREN_SQL = (() => {
   return `WITH ${inserts.map((sql, i) => `c${i} AS (${sql})`).join(', ')} ${last}`;
 })();
 
+/** The parameters of INSERT_CHILDREN_SQL: each child table's literals, in CHILD_TABLES order. */
 async function insertChildren(tx: Tx, extracted: ExtractedConversation[], previousAttributes: Map<string, string>): Promise<void> {
   const participants = withAttributesCarriedOver(extracted.flatMap((e) => e.participants), previousAttributes);
   await tx.$executeRawUnsafe(
@@ -400,6 +413,15 @@ async function insertChildren(tx: Tx, extracted: ExtractedConversation[], previo
     ...SESSIONS.literals(extracted.flatMap((e) => e.sessions)),
     ...SEGMENTS.literals(extracted.flatMap((e) => e.segments)),
     ...SESSION_METRICS.literals(extracted.flatMap((e) => e.sessionMetrics)),
+    ...EVALUATIONS.literals(extracted.flatMap((e) => e.evaluations)),
+    ...SURVEYS.literals(extracted.flatMap((e) => e.surveys)),
+    ...RESOLUTIONS.literals(extracted.flatMap((e) => e.resolutions)),
+    ...FLOW_OUTCOMES.literals(extracted.flatMap((e) => e.flowOutcomes)),
+    ...MEDIA_ENDPOINT_STATS.literals(extracted.flatMap((e) => e.mediaEndpointStats)),
+    ...SESSION_PROPOSED_AGENTS.literals(extracted.flatMap((e) => e.proposedAgents)),
+    ...SESSION_AGENT_GROUPS.literals(extracted.flatMap((e) => e.agentGroups)),
+    ...SEGMENT_SCORED_AGENTS.literals(extracted.flatMap((e) => e.scoredAgents)),
+    ...SEGMENT_PROPERTIES.literals(extracted.flatMap((e) => e.segmentProperties)),
   );
 }
 

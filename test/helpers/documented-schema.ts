@@ -11,14 +11,14 @@ function parse(markdown: string): Record<string, string[]> {
   const out: Record<string, string[]> = {};
   let current: string | undefined;
   for (const line of markdown.split('\n')) {
-    const heading = /^###\s+`([a-z_]+)`/.exec(line);
+    const heading = /^###\s+`([a-z][a-z0-9_]*)`/.exec(line);
     if (heading) {
       current = heading[1]!;
       out[current] = [];
       continue;
     }
     if (/^#{1,3}\s/.test(line)) current = undefined;
-    const row = /^\|\s*`([a-z_]+)`\s*\|/.exec(line);
+    const row = /^\|\s*`([a-z][a-z0-9_]*)`\s*\|/.exec(line);
     if (current && row) out[current]!.push(row[1]!);
   }
   return out;

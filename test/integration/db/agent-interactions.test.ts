@@ -31,6 +31,8 @@ interface InteractionRow {
   wrap_up_code: string | null;
   queue_name: string | null;
   wrap_up_name: string | null;
+  evaluation_score: number | null;
+  survey_promoter_score: number | null;
 }
 
 describe('the agent_interactions view', () => {
@@ -70,6 +72,8 @@ describe('the agent_interactions view', () => {
       wrap_up_code: WRAP_UP_ADA,
       queue_name: null, // no queues row yet
       wrap_up_name: null,
+      evaluation_score: null, // not evaluated, not surveyed
+      survey_promoter_score: null,
     });
     expect(ben).toMatchObject({
       agent_user_id: BEN_USER_ID,
@@ -128,5 +132,28 @@ describe('the agent_interactions view', () => {
     expect(row).toMatchObject({ hold_ms: BigInt(held), talk_ms: BigInt(talk), handle_ms: BigInt(handle) });
     const stored = await db.sessionMetric.count({ where: { conversationId: 'two-holds', name: { in: ['tHeldComplete', 'tTalkComplete'] } } });
     expect(stored).toBeGreaterThanOrEqual(4);
+  });
+
+  it('shows the agent\'s evaluation score and survey promoter score; a later version rescoring, deleting or answering replaces them', async () => {
+    const at = (n: number) => ({ syncedAt: new Date(), fetchedAt: new Date(Date.now() + n) });
+    const evaluation = (id: string, userId: string, score: number, extra: object = {}) =>
+      ({ evaluationId: id, userId, evaluationStatus: 'Finished', eventTime: '2026-03-03T10:00:00.000Z', oTotalScore: score, oTotalCriticalScore: 100, ...extra });
+    const version = (evaluations: object[], surveys: object[]) => ({ ...withConversationId(voiceConversation(), 'scored'), evaluations, surveys });
+    const scores = async () => (await rows()).filter((r) => r.conversation_id === 'scored').map((r) => [r.agent_user_id, r.evaluation_score, r.survey_promoter_score]);
+    const sent = { surveyId: 's-1', userId: ADA_USER_ID, surveyStatus: 'Sent', eventTime: '2026-03-02T09:22:00.000Z' };
+
+    await writeRecords(db, [version([evaluation('e-1', ADA_USER_ID, 82), evaluation('e-2', BEN_USER_ID, 64)], [sent])], at(1));
+    expect(await scores()).toEqual([[ADA_USER_ID, 82, null], [BEN_USER_ID, 64, null]]);
+
+    // Days later: Ada's evaluation rescored, Ben's deleted (still listed), the survey answered.
+    const answered = { ...sent, surveyStatus: 'Finished', surveyCompletedDate: '2026-03-04T08:00:00.000Z', surveyPromoterScore: 9 };
+    await writeRecords(db, [version([evaluation('e-1', ADA_USER_ID, 90, { rescored: true }), evaluation('e-2', BEN_USER_ID, 64, { deleted: true })], [answered])], at(2));
+    expect(await scores()).toEqual([[ADA_USER_ID, 90, 9], [BEN_USER_ID, null, null]]);
+    const stored = await db.evaluation.findMany({ where: { conversationId: 'scored' }, orderBy: { evaluationIndex: 'asc' } });
+    expect(stored.map((e) => [e.evaluationId, e.totalScore, e.rescored, e.deleted])).toEqual([['e-1', 90, true, null], ['e-2', 64, null, true]]);
+    const quality = await db.$queryRawUnsafe<Array<{ agent_user_id: string; evaluations: bigint; average_score: number; surveys_answered: bigint; nps: string }>>(
+      `SELECT agent_user_id, evaluations, average_score, surveys_answered, nps::text FROM agent_quality WHERE day = '2026-03-02' AND agent_user_id = $1`, ADA_USER_ID,
+    );
+    expect(quality).toMatchObject([{ agent_user_id: ADA_USER_ID, evaluations: 1n, average_score: 90, surveys_answered: 1n, nps: '100.0' }]);
   });
 });

@@ -3,11 +3,14 @@ import pg from 'pg';
 import { applyMigrations } from '../../../src/db/migrate.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { DOCUMENTED_COLUMNS } from '../../helpers/documented-schema.ts';
-import { CONVERSATIONS, PARTICIPANTS, SEGMENTS, SESSIONS, SESSION_METRICS } from '../../../src/db/extract.ts';
+import { CHILD_TABLES, CONVERSATIONS } from '../../../src/db/extract.ts';
 import type { Column } from '../../../src/db/table-spec.ts';
 
 /** The Postgres type (information_schema udt_name) each kind of described column must have. */
-const UDT_OF_KIND = { text: 'text', int4: 'int4', int8: 'int8', bool: 'bool', timestamptz: 'timestamptz', jsonb: 'jsonb', textArray: '_text' } as const;
+const UDT_OF_KIND = {
+  text: 'text', int4: 'int4', int8: 'int8', float8: 'float8', bool: 'bool', timestamptz: 'timestamptz', jsonb: 'jsonb', textArray: '_text',
+  int8Array: '_int8',
+} as const;
 
 describe('migrations', () => {
   let db: TestDatabase;
@@ -58,7 +61,7 @@ describe('migrations', () => {
     );
     await client.end();
     const actual = new Map(rows.map((r) => [`${r.table_name}.${r.column_name}`, r]));
-    for (const spec of [CONVERSATIONS, PARTICIPANTS, SESSIONS, SEGMENTS, SESSION_METRICS]) {
+    for (const spec of [CONVERSATIONS, ...CHILD_TABLES]) {
       for (const column of Object.values(spec.columns) as Column[]) {
         const stored = actual.get(`${spec.table}.${column.name}`);
         expect(stored?.udt_name, `${spec.table}.${column.name}`).toBe(UDT_OF_KIND[column.kind]);

@@ -5,6 +5,9 @@ import { upsertAgents } from '../../../src/db/agents.ts';
 import { replaceReferenceList } from '../../../src/db/reference-lists.ts';
 import { writeRecords } from './write-records.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
+import { DAY_MS } from '../../../src/time.ts';
+import { createGenContext, generateDay } from '../../../src/sim/generate.ts';
+import { generateOrg } from '../../../src/sim/org.ts';
 import { DOCUMENTED_COLUMNS, DOCUMENTED_QUERIES } from '../../helpers/documented-schema.ts';
 import { ADA_USER_ID, BEN_USER_ID, WRAP_UP_ADA, WRAP_UP_BEN, liveVoiceConversation, participant, voiceConversation, voicePage, withConversationId } from '../../fixtures/db/conversations.ts';
 
@@ -26,6 +29,10 @@ describe('docs/schema.md', () => {
     const fromJob = recent(withConversationId(voiceConversation(), 'job-1'), 2);
     participant(fromJob, 'customer').attributes = { intent: 'billing', accountNumber: '40012345', caseId: 'CS-100200' };
     await writeRecords(db, [voiceConversation(), recent(withConversationId(liveVoiceConversation(), 'live-1'), 0), ...voicePage(3).map((c, i) => recent(c, i + 1)), fromJob], { syncedAt: now });
+    // Simulated days, so the quality examples (evaluations, surveys, flow outcomes, media stats, routing) find rows.
+    const ctx = createGenContext(3, generateOrg(3, 10), 150, now.getTime());
+    const today = Math.floor(now.getTime() / DAY_MS);
+    for (const day of [today - 3, today - 2]) await writeRecords(db, generateDay(ctx, day), { syncedAt: now });
     await upsertAgents(db, [{ id: ADA_USER_ID, name: 'Ada Abara' }, { id: BEN_USER_ID, name: 'Ben Berg', state: 'inactive' }], now);
     // The fixture call's queues and codes, so the examples joining them find names.
     await replaceReferenceList(db, 'divisions', [{ id: 'div-home', name: 'Home' }], now);
@@ -63,15 +70,17 @@ describe('docs/schema.md', () => {
 
   it('documents the tables and the view', () => {
     expect(Object.keys(DOCUMENTED_COLUMNS).sort()).toEqual(
-      ['agent_interactions', 'agents', 'conversations', 'divisions', 'languages', 'participants', 'queues', 'reference_list_refreshes',
-        'segments', 'session_metrics', 'sessions', 'skills', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes',
+      ['agent_interactions', 'agent_quality', 'agents', 'conversations', 'divisions', 'evaluations', 'flow_outcomes', 'languages',
+        'media_endpoint_stats', 'participants', 'queues', 'reference_list_refreshes', 'resolutions', 'segment_properties',
+        'segment_scored_agents', 'segments', 'session_agent_groups', 'session_metrics', 'session_proposed_agents', 'sessions', 'skills',
+        'surveys', 'sync_rejects', 'sync_runs', 'sync_windows', 'wrap_up_codes',
         'agent_presence', 'agent_routing_status', 'agent_status_time', 'presence_definitions', 'retention_purges'].sort(),
     );
   });
 
-  it('gives between 5 and 13 example queries', () => {
+  it('gives between 5 and 18 example queries', () => {
     expect(DOCUMENTED_QUERIES.length).toBeGreaterThanOrEqual(5);
-    expect(DOCUMENTED_QUERIES.length).toBeLessThanOrEqual(13);
+    expect(DOCUMENTED_QUERIES.length).toBeLessThanOrEqual(18);
   });
 
   it.each(DOCUMENTED_QUERIES.map((sql) => [sql.split('\n')[0]!, sql]))('runs the example query "%s"', async (_first, sql) => {

@@ -36,6 +36,8 @@ describe('demo', () => {
     expect(out).toMatch(/Conversations per media type per day:\n.*\n {2}day \(UTC\) +\w+/);
     // Names from the reference tables, not ids: the simulator's queues are called "General Support", "Billing", ...
     expect(out).toMatch(/Handle time per queue, with its most used wrap-up code:\n.*\n {2}queue +interactions +avg handle \(s\) +most used wrap-up\n {2}(General Support|Billing|Sales|Technical|Retention|VIP) +\d+ +[\d.]+ +[A-Z]/);
+    // Agents by name, with evaluations scored (the simulator evaluates a few percent of voice calls).
+    expect(out).toMatch(/Quality per agent: evaluations, average score, surveys and NPS:\n.*\n {2}agent +evaluations +avg score +surveys answered +NPS\n {2}[A-Z][a-z]+ [A-Z][a-z]+ +[1-9]\d* +[\d.]+ /);
     // Seven days back from now touch eight UTC days.
     const dayRows = out.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2} /.test(l));
     expect(dayRows.length).toBeGreaterThanOrEqual(7);

@@ -35,6 +35,18 @@ describe('extractConversation', () => {
       divisionIds: ['0d5e4f3a-2b1c-4a9d-8e7f-6a5b4c3d2e1f'],
       mediaTypes: ['voice'],
       agentUserIds: [ADA_USER_ID, BEN_USER_ID],
+      mediaStatsMinConversationMos: 4.41,
+      mediaStatsMinConversationRFactor: 89.27,
+      customerParticipation: true,
+      selfServed: null,
+      originatingSocialMediaPublic: null,
+      associatedConversationId: null,
+      conferenceStart: null,
+      inactivityTimeout: null,
+      // The fixture lists no knowledge base: kept as the empty list it is; absent arrays are null.
+      knowledgeBaseIds: [],
+      consultationConversationIds: null,
+      accessAttributes: null,
       raw: record,
       rawHash: createHash('md5').update(`v${EXTRACTOR_VERSION}:`).update(JSON.stringify(record)).digest('hex'),
     });
@@ -139,16 +151,27 @@ describe('extractConversation', () => {
     });
   });
 
-  it('leaves fields it does not project (the future one included) to raw only', () => {
+  it('leaves fields outside the SDK models (the future one included) to raw only', () => {
     const record = voiceConversation();
-    const { conversation, participants, sessions, segments, sessionMetrics, rawJson } = extractConversation(record);
+    const { conversation, rawJson, ...children } = extractConversation(record);
     const { raw, ...conversationColumns } = conversation;
-    const text = JSON.stringify([conversationColumns, participants, sessions, segments, sessionMetrics]);
-    for (const unknown of ['futureInsights', 'sentimentScore', 'mediaEndpointStats', 'wrapUpTags', 'remoteNameDisplayable', 'flowVersion', 'requestedRoutingSkillIds']) {
+    const text = JSON.stringify([conversationColumns, children]);
+    for (const unknown of ['futureInsights', 'sentimentScore']) {
       expect(text).not.toContain(unknown);
       expect(rawJson).toContain(unknown);
     }
     expect(raw).toBe(record);
+  });
+
+  it('projects the documented parts only raw held before: media stats, flow, wrap-up tags, routing', () => {
+    const e = extractConversation(voiceConversation());
+    expect(e.mediaEndpointStats).toHaveLength(1);
+    expect(e.mediaEndpointStats[0]!.minMos).toBeGreaterThanOrEqual(4.41);
+    expect(e.flowOutcomes).toHaveLength(1);
+    expect(e.sessions.filter((s) => s.flowVersion !== null).map((s) => s.flowVersion)).toEqual(['12.0']);
+    expect(e.sessions.filter((s) => s.remoteNameDisplayable !== null)).toHaveLength(1);
+    expect(e.segments.filter((g) => g.wrapUpTags !== null).map((g) => g.wrapUpTags)).toEqual([['billing']]);
+    expect(e.segments.filter((g) => g.requestedRoutingSkillIds !== null)).toHaveLength(1);
   });
 
   it('lists distinct media types and agent user ids, sorted', () => {
