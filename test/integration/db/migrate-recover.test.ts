@@ -74,37 +74,55 @@ describe('migrate --recover: a half-applied migration', () => {
     await rm(tmp, { recursive: true, force: true });
   });
 
+  /**
+   * A database as a killed `migrate` leaves it: every migration up to TABLES_MIGRATION applied,
+   * that one's row left unfinished, the later ones not applied yet. Returns the folder holding
+   * just those migrations (what that `migrate` knew).
+   */
+  async function killedAtTables(url: string): Promise<string> {
+    const dir = path.join(tmp, 'upto-tables');
+    await mkdir(dir, { recursive: true });
+    await cp(path.join(MIGRATIONS_DIR, 'migration_lock.toml'), path.join(dir, 'migration_lock.toml'));
+    for (const name of (await names()).filter((n) => n <= TABLES_MIGRATION)) await cp(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true });
+    await applyMigrations(url, dir);
+    await markStartedNotFinished(url, TABLES_MIGRATION);
+    return dir;
+  }
+
   it('with its changes applied: migrate names --recover, sync refuses naming it, recover finishes the record', async () => {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase({ migrate: false });
     dbs.push(db);
-    await markStartedNotFinished(db.url, TABLES_MIGRATION);
+    const dir = await killedAtTables(db.url);
 
     await expect(applyMigrations(db.url)).rejects.toThrow(/migrate --recover/);
     const handle = await openDatabase(db.url);
     await expect(assertSchemaCurrent(handle.prisma, 'db')).rejects.toThrow(new RegExp(`interrupted migration \\(${TABLES_MIGRATION}\\).*--recover`));
     await handle.close();
 
-    const result = await applyMigrations(db.url, undefined, { recover: true });
+    const result = await applyMigrations(db.url, dir, { recover: true });
     // Its six tables were there; the view's DROP IF EXISTS / CREATE re-ran harmlessly.
     expect(result.recovered).toEqual([expect.objectContaining({ migration: TABLES_MIGRATION, action: 'finished', present: 6 })]);
     expect(result.applied).toEqual([]);
+    // The migrations after it then apply as usual.
+    expect((await applyMigrations(db.url)).applied.length).toBe((await names()).filter((n) => n > TABLES_MIGRATION).length);
     expect(await columns(db.url)).toEqual(reference);
     expect((await applyMigrations(db.url)).applied).toEqual([]);
   });
 
   it('partly applied (a table of it missing): recover applies the rest and finishes the record', async () => {
-    const db = await createTestDatabase();
+    const db = await createTestDatabase({ migrate: false });
     dbs.push(db);
-    await markStartedNotFinished(db.url, TABLES_MIGRATION);
+    const dir = await killedAtTables(db.url);
     await query(db.url, 'DROP TABLE "languages"');
 
-    const result = await applyMigrations(db.url, undefined, { recover: true });
+    const result = await applyMigrations(db.url, dir, { recover: true });
     expect(result.recovered).toEqual([expect.objectContaining({ migration: TABLES_MIGRATION, action: 'finished' })]);
     expect(result.recovered[0]!.missing).toBeGreaterThan(0);
     expect(result.recovered[0]!.present).toBeGreaterThan(0);
-    expect(await columns(db.url)).toEqual(reference);
     const [row] = await query<{ finished: boolean }>(db.url, 'SELECT finished_at IS NOT NULL AS finished FROM _prisma_migrations WHERE migration_name = $1', [TABLES_MIGRATION]);
     expect(row!.finished).toBe(true);
+    await applyMigrations(db.url);
+    expect(await columns(db.url)).toEqual(reference);
   });
 
   it('with none of its changes applied: recover rolls the record back and the migration is applied afresh', async () => {
