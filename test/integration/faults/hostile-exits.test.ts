@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../../src/db/client.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
@@ -53,8 +53,11 @@ describe('hostile environment: exits and signals (compiled CLI)', () => {
   let proxiedUrl: string;
 
   beforeAll(async () => {
-    const build = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, encoding: 'utf8', env: cliEnv({}) });
-    expect(build.status, `${build.stdout}\n${build.stderr}`).toBe(0);
+    // The compiled CLI is the run's one build (test/helpers/global-setup.ts): building again here
+    // would rewrite dist/ under the CLI processes of other files running at the same time.
+    const build = inject('cliBuild');
+    expect(build, 'the global setup of the integration project runs npm run build').toBeDefined();
+    expect(build!.status, build!.output).toBe(0);
     sim = await startSimulator({ seed: 41, org: { agentCount: 20, days: 10, conversationsPerDay: 40, now: NOW } });
     db = await createTestDatabase();
     handle = await db.open();
