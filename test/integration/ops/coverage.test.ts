@@ -18,7 +18,13 @@ const day = (n: number) => new Date(today - n * DAY_MS).toISOString().slice(0, 1
 const at = (n: number) => new Date(today - n * DAY_MS);
 /** Each test runs up to ten CLI processes (a few seconds each on a loaded machine). */
 const CLI_HEAVY_MS = 300_000;
-const FAST = { SYNC_WINDOW_DAYS: '1', BACKFILL_WINDOW_DAYS: '1', GENESYS_MAX_RETRIES: '0' };
+// No client-side pacing (the default 250 requests a minute spaces a run's dozen requests over
+// seconds) and quick polls of the backfills' jobs (the default starts at 1 s): nothing here is
+// about pacing or polling.
+const FAST = {
+  SYNC_WINDOW_DAYS: '1', BACKFILL_WINDOW_DAYS: '1', GENESYS_MAX_RETRIES: '0',
+  GENESYS_RATE_LIMIT_PER_MIN: '100000', JOBS_POLL_INTERVAL: '0.05s', JOBS_POLL_MAX: '0.2s',
+};
 
 interface StatusJson {
   healthy: boolean;
@@ -46,8 +52,10 @@ describe('coverage, catch-up and holes', () => {
   }
   const cli = (db: TestDatabase, args: string[], extra: Record<string, string> = {}) => runCli(args, simEnv(sim, db.url, { ...FAST, ...extra }));
   const status = async (db: TestDatabase, extra: Record<string, string> = {}) => {
-    const human = await runCli(['status'], cliEnv({ DATABASE_URL: db.url, ...extra }));
-    const json = await runCli(['status', '--json'], cliEnv({ DATABASE_URL: db.url, ...extra }));
+    const [human, json] = await Promise.all([
+      runCli(['status'], cliEnv({ DATABASE_URL: db.url, ...extra })),
+      runCli(['status', '--json'], cliEnv({ DATABASE_URL: db.url, ...extra })),
+    ]);
     return { human, json: JSON.parse(json.stdout) as StatusJson, jsonCode: json.code };
   };
   /** The backfill command status suggests for the hole, as argv. */
