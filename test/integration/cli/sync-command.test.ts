@@ -12,6 +12,8 @@ import { simEnv, startCli } from '../ops/cli-process.ts';
 
 const NOW = new Date('2025-03-20T12:00:00Z');
 const TSX = { via: 'tsx' } as const;
+/** No client-side pacing (the default 250 requests a minute): nothing here is about pacing. */
+const NO_PACING = { GENESYS_RATE_LIMIT_PER_MIN: '100000' };
 
 describe('npm run sync', () => {
   let sim: Simulator;
@@ -24,7 +26,7 @@ describe('npm run sync', () => {
   });
   afterAll(async () => Promise.all([sim?.close(), db?.drop()]));
 
-  const run = (args: string[]) => startCli(['sync', ...args], simEnv(sim, db.url), TSX).exited;
+  const run = (args: string[]) => startCli(['sync', ...args], simEnv(sim, db.url, NO_PACING), TSX).exited;
 
   it('refuses an unmigrated database with a clear message and exit code 3', async () => {
     const result = await run(['--from', '2025-03-10', '--to', '2025-03-12']);
@@ -35,23 +37,30 @@ describe('npm run sync', () => {
 
   it('rejects a bad interval or agent list before any request, with exit code 2', async () => {
     sim.resetStats();
-    for (const args of [['--from', '2025-03-12', '--to', '2025-03-10'], ['--from', 'last tuesday'], ['--agents', 'ok,not ok']]) {
-      const result = await run(args);
+    // Independent refusals: the processes run at once.
+    const bad = [['--from', '2025-03-12', '--to', '2025-03-10'], ['--from', 'last tuesday'], ['--agents', 'ok,not ok']];
+    const badResults = await Promise.all(bad.map((args) => run(args)));
+    bad.forEach((args, i) => {
+      const result = badResults[i]!;
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(/--from|--agents/);
-    }
+    });
     // Huge intervals: a usage error naming the bound, never "Invalid time value" nor millions of windows planned.
-    for (const [command, args, message] of [
+    const huge = [
       ['sync', ['--lookback', '100000000d'], /--lookback: "100000000d" is longer than one run may cover/],
       ['backfill', ['--from', '0001-01-01', '--to', '2025-01-01'], /longer than one run may cover \(at most 3660 days/],
       ['backfill', ['--from', '0001-01-01', '--to', '2025-01-01', '--dry-run'], /longer than one run may cover/],
       ['backfill', ['--from', '2016-01-01', '--to', '2025-01-01', '--agents', Array.from({ length: 400 }, (_, i) => `a${i}`).join(',')], /would plan \d+ query windows \(at most 100000\)/],
-    ] as const) {
-      const result = await startCli([command, ...args], simEnv(sim, db.url, { SYNC_AGENT_GROUP_SIZE: '1' }), TSX).exited;
+    ] as const;
+    const hugeResults = await Promise.all(
+      huge.map(([command, args]) => startCli([command, ...args], simEnv(sim, db.url, { ...NO_PACING, SYNC_AGENT_GROUP_SIZE: '1' }), TSX).exited),
+    );
+    huge.forEach(([, args, message], i) => {
+      const result = hugeResults[i]!;
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr).toMatch(message);
       expect(result.stderr).not.toMatch(/Invalid time value/);
-    }
+    });
     expect(sim.stats().requests.token + sim.stats().requests.detailsQuery).toBe(0);
   });
 
@@ -83,7 +92,7 @@ describe('npm run sync', () => {
   });
 
   it('exits 3 and names the client id when Genesys rejects the credentials', async () => {
-    const result = await startCli(['sync', '--lookback', '1d'], simEnv({ ...sim, clientSecret: 'wrong-secret-value' }, db.url), TSX).exited;
+    const result = await startCli(['sync', '--lookback', '1d'], simEnv({ ...sim, clientSecret: 'wrong-secret-value' }, db.url, NO_PACING), TSX).exited;
     expect(result.code).toBe(3);
     expect(result.stdout + result.stderr).toContain(sim.clientId);
     expect(result.stdout + result.stderr).not.toContain('wrong-secret-value');

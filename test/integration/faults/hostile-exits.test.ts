@@ -16,6 +16,8 @@ const NOW = new Date('2025-06-20T12:00:00Z');
 const FROM = '2025-06-12T00:00:00Z';
 const TO = '2025-06-18T00:00:00Z';
 const SHUTDOWN = { SYNC_SHUTDOWN_TIMEOUT: '4s' };
+/** No client-side pacing (the default 250 requests a minute), for a run no signal has to land in. */
+const NO_PACING = { GENESYS_RATE_LIMIT_PER_MIN: '100000' };
 // Paced with pages of 10 and one request at a time, the run lasts several seconds.
 const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', SYNC_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '400' };
 
@@ -114,7 +116,7 @@ describe('hostile environment: exits and signals (compiled CLI)', () => {
   it('names --agents ids that no user has (and still syncs the others)', async () => {
     const known = sim.org.agents[0]!.id;
     const result = await new Promise<Exited>((resolve) => {
-      const p = startCompiled(['sync', '--from', '2025-06-17', '--to', TO, '--agents', `${known},no-such-user-1`], simEnv(sim, db.url));
+      const p = startCompiled(['sync', '--from', '2025-06-17', '--to', TO, '--agents', `${known},no-such-user-1`], simEnv(sim, db.url, NO_PACING));
       void p.exited.then(resolve);
     });
     expect(result.code, result.stderr).toBe(0);

@@ -18,6 +18,8 @@ const interval = { from: new Date(`${FROM}T00:00:00Z`), to: new Date(`${TO}T00:0
 // The query lane throughout (the jobs lane's resume is covered in lanes-backfill.test.ts).
 // The conversation stream alone: its resume is what is counted here.
 const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', BACKFILL_WINDOW_DAYS: '1', BACKFILL_LANE: 'query', SYNC_STREAMS: 'conversations' };
+/** The same plan without client-side pacing, for the runs no kill has to land in. */
+const FAST = { ...SLOW, GENESYS_RATE_LIMIT_PER_MIN: '100000' };
 
 describe('backfill killed and restarted', () => {
   let sim: Simulator;
@@ -56,14 +58,14 @@ describe('backfill killed and restarted', () => {
 
     sim.setFaults({ latencyMs: 0 });
     sim.resetStats();
-    const second = await runCli(args, env);
+    const second = await runCli(args, simEnv(sim, db.url, FAST));
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('backfill SUCCEEDED');
     expect(second.stdout).toMatch(new RegExp(`\\(${doneBeforeRestart} already done by an earlier run, skipped\\)`));
     const resumedRequests = sim.stats().requests.detailsQuery;
 
     sim.resetStats();
-    const full = await runCli(args, simEnv(sim, fullDb.url, SLOW));
+    const full = await runCli(args, simEnv(sim, fullDb.url, FAST));
     expect(full.code, full.stderr).toBe(0);
     const fullRequests = sim.stats().requests.detailsQuery;
     expect(resumedRequests).toBeGreaterThan(0);

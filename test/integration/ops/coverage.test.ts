@@ -18,7 +18,13 @@ const day = (n: number) => new Date(today - n * DAY_MS).toISOString().slice(0, 1
 const at = (n: number) => new Date(today - n * DAY_MS);
 /** Each test runs up to ten CLI processes (a few seconds each on a loaded machine). */
 const CLI_HEAVY_MS = 300_000;
-const FAST = { SYNC_WINDOW_DAYS: '1', BACKFILL_WINDOW_DAYS: '1', GENESYS_MAX_RETRIES: '0' };
+// No client-side pacing (the default 250 requests a minute spaces a run's dozen requests over
+// seconds) and quick polls of the backfills' jobs (the default starts at 1 s): nothing here is
+// about pacing or polling.
+const FAST = {
+  SYNC_WINDOW_DAYS: '1', BACKFILL_WINDOW_DAYS: '1', GENESYS_MAX_RETRIES: '0',
+  GENESYS_RATE_LIMIT_PER_MIN: '100000', JOBS_POLL_INTERVAL: '0.05s', JOBS_POLL_MAX: '0.2s',
+};
 
 interface StatusJson {
   healthy: boolean;
@@ -27,15 +33,23 @@ interface StatusJson {
   workerCoverage: { scopeKey: string; holes: Array<{ start: string; end: string }> };
 }
 
-describe('coverage, catch-up and holes', () => {
+// The tests are independent (each its own database; the one that injects faults its own
+// simulator), so they run at once: their time is mostly CLI processes starting and waiting.
+describe.concurrent('coverage, catch-up and holes', () => {
   let sim: Simulator;
+  const sims: Simulator[] = [];
   const dbs: TestDatabase[] = [];
+  const newSim = async () => {
+    const s = await startSimulator({ seed: 11, org: { agentCount: 6, days: 16, conversationsPerDay: 12 } });
+    sims.push(s);
+    return s;
+  };
 
   beforeAll(async () => {
-    sim = await startSimulator({ seed: 11, org: { agentCount: 6, days: 16, conversationsPerDay: 12 } });
+    sim = await newSim();
   });
   afterAll(async () => {
-    await sim?.close();
+    await Promise.all(sims.map((s) => s.close()));
     await Promise.all(dbs.map((d) => d.drop()));
   });
 
@@ -44,10 +58,13 @@ describe('coverage, catch-up and holes', () => {
     dbs.push(db);
     return { db, handle: await db.open() };
   }
-  const cli = (db: TestDatabase, args: string[], extra: Record<string, string> = {}) => runCli(args, simEnv(sim, db.url, { ...FAST, ...extra }));
+  const cli = (db: TestDatabase, args: string[], extra: Record<string, string> = {}, on: Simulator = sim) =>
+    runCli(args, simEnv(on, db.url, { ...FAST, ...extra }));
   const status = async (db: TestDatabase, extra: Record<string, string> = {}) => {
-    const human = await runCli(['status'], cliEnv({ DATABASE_URL: db.url, ...extra }));
-    const json = await runCli(['status', '--json'], cliEnv({ DATABASE_URL: db.url, ...extra }));
+    const [human, json] = await Promise.all([
+      runCli(['status'], cliEnv({ DATABASE_URL: db.url, ...extra })),
+      runCli(['status', '--json'], cliEnv({ DATABASE_URL: db.url, ...extra })),
+    ]);
     return { human, json: JSON.parse(json.stdout) as StatusJson, jsonCode: json.code };
   };
   /** The backfill command status suggests for the hole, as argv. */
@@ -58,13 +75,14 @@ describe('coverage, catch-up and holes', () => {
   };
 
   it('reports a hole left by a failed window, exits 1, and is healthy again once the named backfill fills it', async () => {
-    const { db } = await freshDb();
-    expect((await cli(db, ['sync', '--from', day(6), '--to', day(5)])).code).toBe(0);
-    sim.setFaults({ serverErrorRate: 1 });
-    const failed = await cli(db, ['sync', '--from', day(5), '--to', day(4)]);
-    sim.setFaults({ serverErrorRate: 0 });
+    // Its own simulator: the faults below must not reach the other tests, running meanwhile.
+    const [{ db }, own] = await Promise.all([freshDb(), newSim()]);
+    expect((await cli(db, ['sync', '--from', day(6), '--to', day(5)], {}, own)).code).toBe(0);
+    own.setFaults({ serverErrorRate: 1 });
+    const failed = await cli(db, ['sync', '--from', day(5), '--to', day(4)], {}, own);
+    own.setFaults({ serverErrorRate: 0 });
     expect(failed.code).toBe(1);
-    expect((await cli(db, ['sync', '--from', day(4), '--to', day(3)])).code).toBe(0);
+    expect((await cli(db, ['sync', '--from', day(4), '--to', day(3)], {}, own)).code).toBe(0);
 
     const before = await status(db);
     expect(before.human.code).toBe(1);
@@ -78,7 +96,7 @@ describe('coverage, catch-up and holes', () => {
     expect(before.jsonCode).toBe(1);
     expect(before.json.workerCoverage.holes).toEqual([{ start: at(5).toISOString(), end: at(4).toISOString() }]);
 
-    expect((await cli(db, hintedBackfill(before.human.stdout))).code).toBe(0);
+    expect((await cli(db, hintedBackfill(before.human.stdout), {}, own)).code).toBe(0);
     const after = await status(db);
     expect(after.human.code, after.human.stdout).toBe(0);
     expect(after.json.coverage[0]).toMatchObject({ scopeKey: 'all', worker: true, holes: [] });

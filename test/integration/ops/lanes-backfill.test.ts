@@ -13,7 +13,9 @@ import { runCli, simEnv, startCli, until } from './cli-process.ts';
  */
 const NOW = new Date('2025-06-20T12:00:00Z');
 const AVAILABILITY = new Date(NOW.getTime() - 36 * HOUR_MS);
-const FAST_JOBS = { JOBS_POLL_INTERVAL: '0.05s', JOBS_POLL_MAX: '0.2s' };
+/** No client-side pacing (the default 250 requests a minute): nothing here is about pacing. */
+const NO_PACING = { GENESYS_RATE_LIMIT_PER_MIN: '100000' };
+const FAST_JOBS = { ...NO_PACING, JOBS_POLL_INTERVAL: '0.05s', JOBS_POLL_MAX: '0.2s' };
 
 describe('backfill lanes', () => {
   let sim: Simulator;
@@ -77,21 +79,21 @@ describe('backfill lanes', () => {
     expect(before).toBeGreaterThan(50);
     // A sync of the same days (the rolling sync reads through the query; a backfill with the same
     // range would resume and skip the windows the job finished).
-    const again = await runCli(['sync', '--from', '2025-06-15', '--to', '2025-06-17'], simEnv(sim, db.url, { SYNC_WINDOW_DAYS: '1' }));
+    const again = await runCli(['sync', '--from', '2025-06-15', '--to', '2025-06-17'], simEnv(sim, db.url, { ...NO_PACING, SYNC_WINDOW_DAYS: '1' }));
     expect(again.code, again.stderr + again.stdout).toBe(0);
     expect((await handle.prisma.syncWindow.findMany({ where: { lane: 'query', status: 'done' } })).length).toBe(2);
     expect(await count()).toBe(before);
   });
 
   it('jobs: refuses a range past the availability date with exit 2, naming the date', async () => {
-    const run = await runCli(['backfill', '--from', '2025-06-15', '--to', '2025-06-20', '--lane', 'jobs'], simEnv(sim, db.url));
+    const run = await runCli(['backfill', '--from', '2025-06-15', '--to', '2025-06-20', '--lane', 'jobs'], simEnv(sim, db.url, NO_PACING));
     expect(run.code).toBe(2);
     expect(run.stderr + run.stdout).toContain(AVAILABILITY.toISOString());
     expect(await handle.prisma.syncRun.count()).toBe(0);
   });
 
   it('--dry-run shows each window with its lane', async () => {
-    const run = await runCli(['backfill', '--from', '2025-06-12', '--to', '2025-06-20', '--dry-run'], simEnv(sim, db.url));
+    const run = await runCli(['backfill', '--from', '2025-06-12', '--to', '2025-06-20', '--dry-run'], simEnv(sim, db.url, NO_PACING));
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/jobs/);
     expect(run.stdout).toMatch(/query/);

@@ -47,6 +47,7 @@ describe('settling in the worker', () => {
 
   it('settles passed days once, leaves the rest, and settles more days once the availability date passes them', async () => {
     const env = simEnv(sim, db.url, {
+      GENESYS_RATE_LIMIT_PER_MIN: '100000', // no client-side pacing: nothing here is about pacing
       SYNC_SCHEDULE: '*/3 * * * * *', SYNC_RUN_ON_START: 'true', SYNC_LOOKBACK: '4d', SYNC_WINDOW_DAYS: '7',
       JOBS_POLL_INTERVAL: '0.05s', JOBS_POLL_MAX: '0.2s', SETTLE_DAYS_PER_TICK: '7',
     });

@@ -9,6 +9,9 @@ import { cliEnv, runCli, simEnv } from './cli-process.ts';
  * status"), through the CLI: a hole too long for one backfill (a sync with a typo'd year), and
  * a ledger column dropped by hand.
  */
+/** No client-side pacing (the default 250 requests a minute): nothing here is about pacing. */
+const NO_PACING = { GENESYS_RATE_LIMIT_PER_MIN: '100000' };
+
 describe('status, hostile', () => {
   let sim: Simulator;
   let db: TestDatabase;
@@ -26,9 +29,9 @@ describe('status, hostile', () => {
   });
 
   it('after a sync with a typo\'d year, suggests only backfills the CLI accepts, and each one runs', async () => {
-    const typo = await runCli(['sync', '--from', '2012-06-01', '--to', '2012-06-02'], simEnv(sim, db.url));
+    const typo = await runCli(['sync', '--from', '2012-06-01', '--to', '2012-06-02'], simEnv(sim, db.url, NO_PACING));
     expect(typo.code, typo.stderr).toBe(0);
-    const rolling = await runCli(['sync', '--lookback', '2d'], simEnv(sim, db.url));
+    const rolling = await runCli(['sync', '--lookback', '2d'], simEnv(sim, db.url, NO_PACING));
     expect(rolling.code, rolling.stderr).toBe(0);
     const human = await status();
     expect(human.code).toBe(1);
@@ -38,20 +41,25 @@ describe('status, hostile', () => {
     const commands = [...hole.matchAll(/npm run backfill -- (--from [\d-]+ --to [\d-]+)/g)].map((m) => m[1]!.split(' '));
     expect(commands).toHaveLength(2);
     // Each suggested command is accepted by the CLI (a dry run validates the interval and the plan exactly as the run would)...
-    for (const args of commands) {
-      const dry = await runCli(['backfill', ...args, '--dry-run'], simEnv(sim, db.url));
+    // (the three dry runs are independent: they run at once)
+    const [whole, ...dries] = await Promise.all([
+      runCli(['backfill', '--from', '2012-06-02', '--to', commands[1]![3]!, '--dry-run'], simEnv(sim, db.url, NO_PACING)),
+      ...commands.map((args) => runCli(['backfill', ...args, '--dry-run'], simEnv(sim, db.url, NO_PACING))),
+    ]);
+    commands.forEach((args, i) => {
+      const dry = dries[i]!;
       expect(dry.code, `${args.join(' ')}: ${dry.stderr}`).toBe(0);
-    }
+    });
     // ...while the single command status used to suggest is refused.
-    const whole = await runCli(['backfill', '--from', '2012-06-02', '--to', commands[1]![3]!, '--dry-run'], simEnv(sim, db.url));
     expect(whole.code).toBe(2);
     expect(whole.stderr).toContain('longer than one run may cover');
   });
 
   it('names a ledger column dropped by hand, and the fix', async () => {
     await handle.prisma.$executeRawUnsafe('ALTER TABLE sync_windows DROP COLUMN lane');
-    for (const args of [[], ['--json']]) {
-      const result = await status(...args);
+    const argsList = [[], ['--json']];
+    const results = await Promise.all(argsList.map((args) => status(...args)));
+    for (const result of results) {
       expect(result.code).toBe(3);
       // No half report, no JSON, no stack: the one log line carries the same message.
       expect(result.stdout).not.toMatch(/RECENT RUNS|"healthy"|"stack"/);

@@ -11,6 +11,9 @@ import { cliEnv, runCli, simEnv } from './cli-process.ts';
  * with no runs, after a real sync (healthy), after a failed run, and when the last
  * successful sync is too old; a run whose process died shows as abandoned.
  */
+/** No client-side pacing (the default 250 requests a minute): nothing here is about pacing. */
+const NO_PACING = { GENESYS_RATE_LIMIT_PER_MIN: '100000' };
+
 describe('status', () => {
   let sim: Simulator;
   let db: TestDatabase;
@@ -35,7 +38,7 @@ describe('status', () => {
   });
 
   it('is healthy after a successful sync, with runs and freshness', async () => {
-    const sync = await runCli(['sync', '--lookback', '2d'], simEnv(sim, db.url));
+    const sync = await runCli(['sync', '--lookback', '2d'], simEnv(sim, db.url, NO_PACING));
     expect(sync.code, sync.stderr).toBe(0);
 
     const human = await status();
@@ -121,7 +124,7 @@ describe('status', () => {
   it('stays healthy when a reference list is forbidden, and names the missing permission', async () => {
     sim.setFaults({ forbiddenLists: ['wrap_up_codes'] });
     try {
-      const sync = await runCli(['sync', '--lookback', '1d'], simEnv(sim, db.url));
+      const sync = await runCli(['sync', '--lookback', '1d'], simEnv(sim, db.url, NO_PACING));
       expect(sync.code, sync.stderr).toBe(0);
     } finally {
       sim.setFaults({ forbiddenLists: [] });
