@@ -82,6 +82,13 @@ function parseDemoArgs(argv: string[]): boolean {
   }
 }
 
+/**
+ * The demo's own simulator enforces no rate limit, so pacing the demo at Genesys' real budget
+ * (GENESYS_RATE_LIMIT_PER_MIN's default) only made it wait: the same production gate paces it at
+ * this rate instead, which still spaces requests out and keeps a laptop responsive.
+ */
+const DEMO_RATE_PER_MIN = 60 * DEFAULT_RATE_LIMIT_PER_MIN;
+
 /** The Genesys settings that point the production client at the simulator. */
 function simulatorTarget(sim: Simulator): GenesysConfig {
   return {
@@ -89,7 +96,7 @@ function simulatorTarget(sim: Simulator): GenesysConfig {
     loginUrl: sim.url,
     clientId: sim.clientId,
     clientSecret: sim.clientSecret,
-    ratePerMinute: DEFAULT_RATE_LIMIT_PER_MIN,
+    ratePerMinute: DEMO_RATE_PER_MIN,
     requestTimeoutMs: DEFAULT_REQUEST_TIMEOUT_MS,
     maxRetries: DEFAULT_MAX_RETRIES,
   };
