@@ -3,7 +3,8 @@
  * where the scope's coverage ended), the rolling sync, the settle runs after it, and what the
  * metrics are told. commands/worker.ts only wires it; pipeline/worker.ts schedules and guards it.
  */
-import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
+import type { FinalRunStatus } from '../decisions/states.ts';
+import type { SyncMetrics } from '../metrics/metrics.ts';
 import { formatInterval } from '../genesys/index.ts';
 import type { RollingPlan } from './rolling.ts';
 import { applyRetention, type RetentionSettings } from './retention.ts';
@@ -14,21 +15,8 @@ import type { RunOutcome } from './worker.ts';
 /** How a tick ended for the metrics: a run's status, or `error` when it threw. */
 export type TickStatus = FinalRunStatus | 'error';
 
-/** What the metrics are told about each run (structurally metrics.ts's observeRun). */
-interface RunObserver {
-  observeRun(run: {
-    kind: RunKind;
-    status: TickStatus;
-    durationSeconds: number;
-    finishedAt: Date;
-    conversationsWritten: number;
-    windowsFailed: number;
-    recordsDeleted?: number;
-    deletionsWithheld?: number;
-    recordsExpired?: number;
-    streams?: SyncReport['streams'];
-  }): void;
-}
+/** What the metrics are told about each run (src/metrics/metrics.ts). */
+type RunObserver = Pick<SyncMetrics, 'observeRun'>;
 
 export interface WorkerTickDeps {
   /** Everything runSync needs but the signal (the tick's own). */
