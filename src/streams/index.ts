@@ -3,8 +3,7 @@
  * root (src/runtime.ts) opens the streams a run reads.
  */
 import type { OpenStreams, RunStream, StreamRunContext } from '../pipeline/stream.ts';
-import { MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS } from '../genesys/index.ts';
-import { openAgentActivityStream } from './agent-activity/stream.ts';
+import { AGENT_ACTIVITY_MAX_WINDOW_DAYS, openAgentActivityStream } from './agent-activity/stream.ts';
 import { openConversationStream, type StreamDeps } from './conversations/stream.ts';
 
 /** How a stream is opened for a run; `explicit`: the run asked for it by name (it was not only on by default). */
@@ -15,8 +14,8 @@ const STREAMS = {
   'agent-activity': openAgentActivityStream,
 } satisfies Record<string, OpenStream>;
 
-/** The longest window each stream's API reads at once (the dry run plans with it too). */
-export const STREAM_MAX_WINDOW_DAYS: Partial<Record<string, number>> = { 'agent-activity': MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS };
+/** The longest window each stream's API reads at once, as the stream itself declares it (the dry run plans with it too). */
+export const STREAM_MAX_WINDOW_DAYS: Partial<Record<string, number>> = { 'agent-activity': AGENT_ACTIVITY_MAX_WINDOW_DAYS };
 
 export type StreamName = keyof typeof STREAMS;
 export const STREAM_NAMES = Object.keys(STREAMS) as StreamName[];

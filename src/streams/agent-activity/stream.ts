@@ -16,6 +16,9 @@ import { createUserQueryLane } from './query-lane.ts';
 
 const AGENT_ACTIVITY = 'agent-activity';
 
+/** The longest window this stream reads at once: the users details query without a user filter takes 7 days. */
+export const AGENT_ACTIVITY_MAX_WINDOW_DAYS = MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS;
+
 export interface AgentActivityOpen {
   /** The run asked for this stream by name (--streams, SYNC_STREAMS): a 403 then fails the run instead of warning. */
   explicit: boolean;
@@ -42,7 +45,7 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
     recordNoun: 'agent status',
     lanes: { query, ...(jobs ? { jobs } : {}) },
     writer: createAgentActivityWriter(deps.db),
-    maxWindowDays: MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS,
+    maxWindowDays: AGENT_ACTIVITY_MAX_WINDOW_DAYS,
     ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, signal) }),
   };
 }
