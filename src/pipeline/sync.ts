@@ -11,7 +11,7 @@ import type { Db } from '../db/client.ts';
 import * as ledger from '../db/ledger.ts';
 import { markDeadRuns, type RunLease } from '../db/run-liveness.ts';
 import { countOpenRejects } from '../db/rejects.ts';
-import { createWindowLedger } from '../db/window-ledger.ts';
+import { createWindowLedger, type WindowLedger } from '../db/window-ledger.ts';
 import { AuthError, formatInterval, type GenesysClient } from '../genesys/index.ts';
 import type { Interval } from '../decisions/interval.ts';
 import { decideRunOutcome } from '../decisions/outcome.ts';
@@ -193,11 +193,12 @@ async function executeRun(deps: SyncDeps, options: SyncOptions, planned: Planned
   const names = refreshNames({ ...deps, logger }, abort, options.agentIds);
   let runError: string | undefined;
   try {
-    const jobs = await insertWindows(deps.db, planned, state);
+    const windowLedger = createWindowLedger(deps.db);
+    const jobs = await insertWindows(windowLedger, planned, state);
     await runWindows(
       {
         runId: planned.runId,
-        ledger: createWindowLedger(deps.db),
+        ledger: windowLedger,
         clock: deps.clock,
         logger,
         state,
@@ -226,8 +227,7 @@ async function executeRun(deps: SyncDeps, options: SyncOptions, planned: Planned
 }
 
 /** The windows of every stream, recorded `pending` in plan order; the jobs the runner reads. */
-async function insertWindows(db: Db, planned: PlannedRun, state: RunState): Promise<WindowJob[]> {
-  const windowLedger = createWindowLedger(db);
+async function insertWindows(windowLedger: WindowLedger, planned: PlannedRun, state: RunState): Promise<WindowJob[]> {
   const jobs: WindowJob[] = [];
   for (const { stream, plan } of planned.streams) {
     const ids = await windowLedger.insertWindows(
