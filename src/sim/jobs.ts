@@ -22,7 +22,7 @@ import type { SimConversation } from './types.ts';
  *   (fulfilment + `jobRetentionMs`), then EXPIRED and results answer 410.
  * - Results by cursor, pageSize 1..1,000 (default 100: undocumented upstream); the cursor is
  *   opaque and absent on the last page. Records carry participant attributes (sim/attributes.ts).
- * - DELETE cancels: the job reads CANCELLED and its results answer 404.
+ * - DELETE cancels: the job reads CANCELLED (its summary says `deleted`) and its results answer 404.
  * - Limits: `jobConcurrencyLimit` jobs QUEUED/PENDING per token and `jobCreatesPerMinute`
  *   creates per token answer 429 (Retry-After), as Genesys' org limits for jobs would.
  * Unconfirmed upstream and chosen here: max interval (`maxJobIntervalDays`, 31), page sizes,
@@ -55,6 +55,8 @@ interface SimJob<R> {
   fault: JobFault;
   failed: boolean;
   cancelled: boolean;
+  /** Cancelled by a DELETE request (not by the test hook `cancel`): what cleanup tests look for. */
+  deleted: boolean;
   expiredEarly: boolean;
 }
 
@@ -63,6 +65,8 @@ export interface JobSummary {
   state: JobState;
   matches: number;
   submissionDate: string;
+  /** A DELETE request cancelled it. */
+  deleted: boolean;
 }
 
 /** An HTTP answer from the jobs API: status, body, extra headers. */
@@ -136,7 +140,7 @@ export class JobStore<R = MatchRef> {
 
   list(): JobSummary[] {
     const now = this.now();
-    return [...this.jobs.values()].map((j) => ({ id: j.id, state: this.stateOf(j, now), matches: j.refs.length, submissionDate: new Date(j.submittedMs).toISOString() }));
+    return [...this.jobs.values()].map((j) => ({ id: j.id, state: this.stateOf(j, now), matches: j.refs.length, submissionDate: new Date(j.submittedMs).toISOString(), deleted: j.deleted }));
   }
 
   /** Marks a job CANCELLED as if someone else deleted it (tests). */
@@ -200,7 +204,7 @@ export class JobStore<R = MatchRef> {
       expiresAtMs: fault === 'expire' ? doneAtMs : doneAtMs + s.jobRetentionMs,
       availabilityMs, refs, fault,
       failed: fault === 'fail' || (fault === 'ok' && s.jobFailureRate > 0 && this.env.chance(s.jobFailureRate)),
-      cancelled: false, expiredEarly: false,
+      cancelled: false, deleted: false, expiredEarly: false,
     };
     this.jobs.set(job.id, job);
     this.created++;
@@ -246,6 +250,7 @@ export class JobStore<R = MatchRef> {
 
   delete(id: string): JobAnswer {
     if (!this.cancel(id)) return notFound(id);
+    this.jobs.get(id)!.deleted = true;
     return { status: 204 };
   }
 
