@@ -52,6 +52,8 @@ interface SimJob<R> {
   expiresAtMs: number;
   availabilityMs: number;
   refs: R[];
+  /** How many records the job matched (its refs are forgotten once nobody can read them). */
+  matched: number;
   fault: JobFault;
   failed: boolean;
   cancelled: boolean;
@@ -140,7 +142,7 @@ export class JobStore<R = MatchRef> {
 
   list(): JobSummary[] {
     const now = this.now();
-    return [...this.jobs.values()].map((j) => ({ id: j.id, state: this.stateOf(j, now), matches: j.refs.length, submissionDate: new Date(j.submittedMs).toISOString(), deleted: j.deleted }));
+    return [...this.jobs.values()].map((j) => ({ id: j.id, state: this.stateOf(j, now), matches: j.matched, submissionDate: new Date(j.submittedMs).toISOString(), deleted: j.deleted }));
   }
 
   /** Marks a job CANCELLED as if someone else deleted it (tests). */
@@ -202,7 +204,7 @@ export class JobStore<R = MatchRef> {
     const job: SimJob<R> = {
       id: randomUUID(), owner, submittedMs: now, queuedUntilMs, doneAtMs,
       expiresAtMs: fault === 'expire' ? doneAtMs : doneAtMs + s.jobRetentionMs,
-      availabilityMs, refs, fault,
+      availabilityMs, refs, matched: refs.length, fault,
       failed: fault === 'fail' || (fault === 'ok' && s.jobFailureRate > 0 && this.env.chance(s.jobFailureRate)),
       cancelled: false, deleted: false, expiredEarly: false,
     };
