@@ -11,6 +11,8 @@ const FINISHED = [...FINISHED_WINDOW_STATUSES];
 
 export interface AbandonedJob {
   windowId: bigint;
+  /** The window's stream: whose jobs API the job belongs to (conversation or users details jobs). */
+  stream: string;
   jobId: string;
 }
 
@@ -22,10 +24,10 @@ export interface AbandonedJob {
 export async function findAbandonedJobs(db: Db): Promise<AbandonedJob[]> {
   const rows = await db.syncWindow.findMany({
     where: { jobId: { not: null }, run: { status: { not: RUN_STATUS.running } } },
-    select: { windowId: true, jobId: true },
+    select: { windowId: true, stream: true, jobId: true },
     orderBy: { windowId: 'asc' },
   });
-  return rows.map((r) => ({ windowId: r.windowId, jobId: r.jobId! }));
+  return rows.map((r) => ({ windowId: r.windowId, stream: r.stream, jobId: r.jobId! }));
 }
 
 export async function clearWindowJob(db: Db, windowId: bigint): Promise<void> {

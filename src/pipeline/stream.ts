@@ -42,6 +42,11 @@ export interface RunStream {
    * stream without it never deletes.
    */
   readonly absences?: AbsenceJudge;
+  /**
+   * Deletes a job of this stream's jobs API by id (a job already gone is not an error): how a
+   * run cancels the jobs a killed run's windows of this stream still name (abandoned-jobs.ts).
+   */
+  readonly cancelJob?: (jobId: string, signal?: AbortSignal) => Promise<void>;
 }
 
 /** A read of one window that passed its lane's paging proof (done, not failed, not partial). */

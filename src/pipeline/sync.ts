@@ -19,7 +19,7 @@ import { laneModeOf, type RunPlan } from '../decisions/run-plan.ts';
 import { scopeKey } from '../decisions/scopes.ts';
 import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
 import type { Clock } from '../time.ts';
-import { cancelAbandonedJobs } from './abandoned-jobs.ts';
+import { cancelAbandonedJobs, type JobCanceller } from './abandoned-jobs.ts';
 import { describeError } from './describe-error.ts';
 import { planStream, resolveRun } from './plan-run.ts';
 import { refreshNames } from './refresh-names.ts';
@@ -104,9 +104,10 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   const planned = await planSyncRun(deps, options);
   const { logger, runId } = planned;
   await markDeadRuns(deps.db, { heartbeatStaleMs: ABANDONED_AFTER_MS });
-  // Jobs a killed run left behind are cancelled before this run creates its own (best effort).
+  // Jobs a killed run left behind are cancelled before this run creates its own (best effort),
+  // each through the jobs API of its window's stream.
   if (laneModeOf(options) !== 'query') {
-    await cancelAbandonedJobs(deps.db, deps.genesys, logger, deps.signal).catch((error: unknown) => logger.warn({ err: error }, 'could not look for abandoned details jobs'));
+    await cancelAbandonedJobs(deps.db, jobCancellers(planned), logger, deps.signal).catch((error: unknown) => logger.warn({ err: error }, 'could not look for abandoned async jobs'));
   }
   const run = await openRun({ ...deps, logger }, {
     runId,
@@ -144,6 +145,13 @@ export async function runSync(deps: SyncDeps, options: SyncOptions): Promise<Syn
   }
   deps.onProgress?.(state.progress(deps.genesys.stats(), durationMs));
   return report(planned, options, state, { status, counts, error, durationMs, authFailed: ended.authFailed });
+}
+
+/** How this run deletes a job of each stream it reads that has a jobs API. */
+function jobCancellers(planned: PlannedRun): Map<string, JobCanceller> {
+  const cancellers = new Map<string, JobCanceller>();
+  for (const { stream } of planned.streams) if (stream.cancelJob) cancellers.set(stream.name, stream.cancelJob);
+  return cancellers;
 }
 
 /**

@@ -22,7 +22,7 @@ import type { SimConversation } from './types.ts';
  *   (fulfilment + `jobRetentionMs`), then EXPIRED and results answer 410.
  * - Results by cursor, pageSize 1..1,000 (default 100: undocumented upstream); the cursor is
  *   opaque and absent on the last page. Records carry participant attributes (sim/attributes.ts).
- * - DELETE cancels: the job reads CANCELLED and its results answer 404.
+ * - DELETE cancels: the job reads CANCELLED (its summary says `deleted`) and its results answer 404.
  * - Limits: `jobConcurrencyLimit` jobs QUEUED/PENDING per token and `jobCreatesPerMinute`
  *   creates per token answer 429 (Retry-After), as Genesys' org limits for jobs would.
  * Unconfirmed upstream and chosen here: max interval (`maxJobIntervalDays`, 31), page sizes,
@@ -52,9 +52,13 @@ interface SimJob<R> {
   expiresAtMs: number;
   availabilityMs: number;
   refs: R[];
+  /** How many records the job matched (its refs are forgotten once nobody can read them). */
+  matched: number;
   fault: JobFault;
   failed: boolean;
   cancelled: boolean;
+  /** Cancelled by a DELETE request (not by the test hook `cancel`): what cleanup tests look for. */
+  deleted: boolean;
   expiredEarly: boolean;
 }
 
@@ -63,6 +67,8 @@ export interface JobSummary {
   state: JobState;
   matches: number;
   submissionDate: string;
+  /** A DELETE request cancelled it. */
+  deleted: boolean;
 }
 
 /** An HTTP answer from the jobs API: status, body, extra headers. */
@@ -136,7 +142,7 @@ export class JobStore<R = MatchRef> {
 
   list(): JobSummary[] {
     const now = this.now();
-    return [...this.jobs.values()].map((j) => ({ id: j.id, state: this.stateOf(j, now), matches: j.refs.length, submissionDate: new Date(j.submittedMs).toISOString() }));
+    return [...this.jobs.values()].map((j) => ({ id: j.id, state: this.stateOf(j, now), matches: j.matched, submissionDate: new Date(j.submittedMs).toISOString(), deleted: j.deleted }));
   }
 
   /** Marks a job CANCELLED as if someone else deleted it (tests). */
@@ -198,9 +204,9 @@ export class JobStore<R = MatchRef> {
     const job: SimJob<R> = {
       id: randomUUID(), owner, submittedMs: now, queuedUntilMs, doneAtMs,
       expiresAtMs: fault === 'expire' ? doneAtMs : doneAtMs + s.jobRetentionMs,
-      availabilityMs, refs, fault,
+      availabilityMs, refs, matched: refs.length, fault,
       failed: fault === 'fail' || (fault === 'ok' && s.jobFailureRate > 0 && this.env.chance(s.jobFailureRate)),
-      cancelled: false, expiredEarly: false,
+      cancelled: false, deleted: false, expiredEarly: false,
     };
     this.jobs.set(job.id, job);
     this.created++;
@@ -246,6 +252,7 @@ export class JobStore<R = MatchRef> {
 
   delete(id: string): JobAnswer {
     if (!this.cancel(id)) return notFound(id);
+    this.jobs.get(id)!.deleted = true;
     return { status: 204 };
   }
 

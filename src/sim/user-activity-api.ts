@@ -66,8 +66,13 @@ export function isUserActivityRoute(method: string | undefined, path: string): b
   return job !== null && (method === 'GET' || (method === 'DELETE' && !job[2]));
 }
 
+/** Queries whose matched entries are remembered: a client pages one query (a few at once) to its end. */
+const ENTRIES_CACHE_SIZE = 16;
+
 export class UserActivityApi {
   readonly jobs: JobStore<UserRecord>;
+  /** The timelines never change, so a query's entries are computed once for all its pages (not once per page). */
+  private readonly entriesCache = new Map<string, Entry[]>();
 
   constructor(
     private readonly timelines: ActivityTimelines,
@@ -118,8 +123,18 @@ export class UserActivityApi {
     return { status: 200, body: { userDetails: groupByUser(unique), totalHits } };
   }
 
-  /** The stored entries a query pages over, in order (user, start, kind, day). */
+  /** The stored entries a query pages over, in order (user, start, kind, day); remembered for its next pages. */
   private entries(q: ParsedUserQuery): Entry[] {
+    const key = `${q.startMs}|${q.endMs}|${q.order}|${q.userIds?.join(',') ?? '*'}`;
+    const hit = this.entriesCache.get(key);
+    if (hit) return hit;
+    const entries = this.matchEntries(q);
+    this.entriesCache.set(key, entries);
+    if (this.entriesCache.size > ENTRIES_CACHE_SIZE) this.entriesCache.delete(this.entriesCache.keys().next().value as string);
+    return entries;
+  }
+
+  private matchEntries(q: ParsedUserQuery): Entry[] {
     const touchedFirst = Math.floor(q.startMs / DAY_MS);
     const touchedLast = Math.floor((q.endMs - 1) / DAY_MS);
     const nowMs = this.timelines.ctx.nowMs;

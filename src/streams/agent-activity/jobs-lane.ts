@@ -7,14 +7,16 @@
  * Completeness: the results end where a page carries no cursor. A full last page without a
  * cursor contradicts that end (there may be more, and the jobs API gives no count to check it
  * against), so the job counts as failed. A job that fails (FAILED, CANCELLED, EXPIRED, the
- * contradiction above, or not FULFILLED within JOBS_TIMEOUT) is tried again up to
+ * contradiction above, results gone mid-read, or not FULFILLED within JOBS_TIMEOUT) is tried again up to
  * JOBS_MAX_ATTEMPTS times, then the window is read by the query lane. A window reaching past
  * the users details availability date goes to the query lane at once: the job would not see
- * the statuses that started after it.
+ * the statuses that started after it. Every job created is deleted once done with (read, failed,
+ * timed out, interrupted) and cleared from its window; one whose delete fails stays named there
+ * for the next run to cancel.
  */
 import type { Logger } from 'pino';
 import type { GenesysClient } from '../../genesys/index.ts';
-import { MAX_JOB_RESULTS_PAGE_SIZE } from '../../genesys/index.ts';
+import { isJobGone, MAX_JOB_RESULTS_PAGE_SIZE } from '../../genesys/index.ts';
 import { nextPollDelayMs } from '../../decisions/job-poll.ts';
 import type { JobsLaneSettings } from '../../pipeline/lanes/jobs-settings.ts';
 import type { Lane, LaneReadRequest, LaneResult } from '../../pipeline/lanes/lane.ts';
@@ -74,23 +76,39 @@ async function fallBack(o: UserJobsLaneOptions, request: LaneReadRequest, reason
   return result.kind === 'done' ? { ...result, fallbackReason: reason } : result;
 }
 
+/** One job, created to read; once created it is deleted whatever happens (read, failed, timed out, interrupted). */
 async function readOneJob(o: UserJobsLaneOptions, processing: Slots, request: LaneReadRequest): Promise<LaneResult> {
   const { signal } = request;
-  const release = await processing.acquire(signal);
-  let jobId: string;
+  let jobId: string | undefined;
   try {
-    jobId = await namingPermission(() => o.client.createUserDetailsJob({ interval: request.window, userIds: userIdsOf(request.scope), signal }));
-    await request.onRemoteJob?.(jobId);
-    await waitFulfilled(o, jobId, signal);
-  } finally {
-    release();
-  }
-  try {
+    // A processing slot while the job is QUEUED or PENDING at Genesys; reading its results needs none.
+    const release = await processing.acquire(signal);
+    try {
+      jobId = await namingPermission(() => o.client.createUserDetailsJob({ interval: request.window, userIds: userIdsOf(request.scope), signal }));
+      await request.onRemoteJob?.(jobId);
+      await waitFulfilled(o, jobId, signal);
+    } finally {
+      release();
+    }
     return await readResults(o, jobId, request);
   } finally {
-    await o.client.deleteUserDetailsJob(jobId).catch((e: unknown) => o.logger.warn({ err: e, jobId }, 'could not delete the users details job'));
-    await request.onRemoteJob?.(null);
+    if (jobId !== undefined) await deleteJob(o, jobId, request);
   }
+}
+
+/**
+ * Deletes the job at Genesys (a job already gone counts as deleted), then clears it from the
+ * window. When the delete fails the window keeps naming the job, and the next run cancels it
+ * (src/pipeline/abandoned-jobs.ts); it also expires at Genesys on its own.
+ */
+async function deleteJob(o: UserJobsLaneOptions, jobId: string, request: LaneReadRequest): Promise<void> {
+  try {
+    await o.client.deleteUserDetailsJob(jobId);
+  } catch (error) {
+    o.logger.warn({ err: error, jobId }, 'could not delete the users details job; the next run cancels it');
+    return;
+  }
+  await request.onRemoteJob?.(null);
 }
 
 async function waitFulfilled(o: UserJobsLaneOptions, jobId: string, signal: AbortSignal): Promise<void> {
@@ -100,10 +118,7 @@ async function waitFulfilled(o: UserJobsLaneOptions, jobId: string, signal: Abor
     const status = await o.client.getUserDetailsJob(jobId, signal);
     if (status.state === 'FULFILLED') return;
     if (status.state !== 'QUEUED' && status.state !== 'PENDING') throw new JobFailed(`job ${jobId} ended ${status.state}${status.errorMessage ? `: ${status.errorMessage}` : ''}`);
-    if (o.nowMs() > deadline) {
-      await o.client.deleteUserDetailsJob(jobId, signal).catch(() => {});
-      throw new JobFailed(`job ${jobId} was not fulfilled within ${o.timeoutMs} ms`);
-    }
+    if (o.nowMs() > deadline) throw new JobFailed(`job ${jobId} was not fulfilled within ${o.timeoutMs} ms`);
   }
 }
 
@@ -113,7 +128,7 @@ async function readResults(o: UserJobsLaneOptions, jobId: string, request: LaneR
   let cursor: string | undefined;
   let pages = 0;
   do {
-    const page = await o.client.getUserDetailsJobResults({ jobId, cursor, pageSize, signal: request.signal });
+    const page = await resultsPage(o, jobId, { cursor, pageSize, signal: request.signal }, pages);
     pages += 1;
     cursor = page.cursor;
     const read = readUserDetails(page.records, request.window);
@@ -124,4 +139,14 @@ async function readResults(o: UserJobsLaneOptions, jobId: string, request: LaneR
     }
   } while (cursor !== undefined);
   return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: ids.size, pages };
+}
+
+/** One results page; results that are gone (deleted elsewhere, expired: 404, 410) fail the job, to be tried again. */
+async function resultsPage(o: UserJobsLaneOptions, jobId: string, page: { cursor: string | undefined; pageSize: number; signal: AbortSignal }, pagesRead: number) {
+  try {
+    return await o.client.getUserDetailsJobResults({ jobId, ...page });
+  } catch (error) {
+    if (isJobGone(error)) throw new JobFailed(`job ${jobId}'s results were gone after ${pagesRead} page(s)`);
+    throw error;
+  }
 }

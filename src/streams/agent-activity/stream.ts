@@ -46,6 +46,8 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
     lanes: { query, ...(jobs ? { jobs } : {}) },
     writer: createAgentActivityWriter(deps.db),
     maxWindowDays: AGENT_ACTIVITY_MAX_WINDOW_DAYS,
+    // DELETE /api/v2/analytics/users/details/jobs/{jobId} (deleteAnalyticsUsersDetailsJob).
+    cancelJob: (jobId, signal) => deps.genesys.deleteUserDetailsJob(jobId, signal),
     ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, signal) }),
   };
 }

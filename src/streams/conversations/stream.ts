@@ -66,6 +66,7 @@ export function openConversationStream(deps: StreamDeps, run: StreamRunContext):
     recordNoun: 'conversation',
     lanes: { query, ...(jobs ? { jobs } : {}) },
     writer: createConversationWriter(deps.db),
+    cancelJob: (jobId, signal) => deps.genesys.deleteDetailsJob(jobId, signal),
     ...(absences ? { absences } : {}),
   };
 }

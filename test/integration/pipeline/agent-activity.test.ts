@@ -5,36 +5,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../helpers/harness.ts';
-import type { Simulator } from '../../../src/sim/index.ts';
 import { exitCodeFor } from '../../../src/commands/sync.ts';
+import { expectedStatusRows, storedStatusRows } from '../../helpers/agent-activity.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const SIM = { seed: 11, org: { agentCount: 8, days: 12, conversationsPerDay: 10, now: NOW } };
 const interval = { start: new Date('2025-06-13T00:00:00Z'), end: new Date('2025-06-20T06:00:00Z') };
 const ACTIVITY = { streams: ['agent-activity'] as const, explicitStreams: true };
 
-type Row = { kind: string; userId: string; start: string; end: string | null; value: string };
-
-function expectedRows(sim: Simulator, from: Date, to: Date): Row[] {
-  const rows: Row[] = [];
-  for (const d of sim.expectedActivity({ from, to })) {
-    for (const p of d.primaryPresence ?? []) rows.push({ kind: 'presence', userId: d.userId, start: p['startTime']!, end: p['endTime'] ?? null, value: p['systemPresence']! });
-    for (const r of d.routingStatus ?? []) rows.push({ kind: 'routing', userId: d.userId, start: r['startTime']!, end: r['endTime'] ?? null, value: r['routingStatus']! });
-  }
-  return rows.sort(byKey);
-}
-
-const byKey = (a: Row, b: Row) => `${a.kind}|${a.userId}|${a.start}`.localeCompare(`${b.kind}|${b.userId}|${b.start}`);
-
-async function storedRows(h: Harness): Promise<Row[]> {
-  const rows = await h.handle.prisma.$queryRawUnsafe<Row[]>(`
-    SELECT 'presence' AS kind, user_id AS "userId", to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS start,
-           to_char(end_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "end", system_presence AS value FROM agent_presence
-    UNION ALL
-    SELECT 'routing', user_id, to_char(start_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-           to_char(end_time AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), routing_status FROM agent_routing_status`);
-  return rows.sort(byKey);
-}
+const expectedRows = expectedStatusRows;
+const storedRows = (h: Harness) => storedStatusRows(h.handle.prisma);
 
 describe('agent-activity stream', () => {
   let h: Harness;
