@@ -20,7 +20,8 @@
  *
  * Flags: --conversations (2,000,000) --agents (1,000) --per-day (50,000) --seed (1)
  * --sample-every (chosen for ~1,000) --checkpoints (the curve up to --conversations)
- * --node-options (instead of the production --max-old-space-size=128). Exits 1 on any mismatch.
+ * --node-options (instead of the production --max-old-space-size=128) --node-args (node's own
+ * command line, e.g. `--node-args=--cpu-prof --cpu-prof-dir=/tmp/prof`). Exits 1 on any mismatch.
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
@@ -39,12 +40,15 @@ const { values: flags } = parseArgs({
     checkpoints: { type: 'string' },
     'sample-every': { type: 'string' },
     'node-options': { type: 'string' },
+    /** Options for node on its command line (space-separated), e.g. `--node-args=--cpu-prof --cpu-prof-dir=/tmp/prof`. */
+    'node-args': { type: 'string' },
   },
   strict: true,
 });
 const cfg = backfillConfig(flags);
 const settings: Record<string, string> = { ...PRODUCTION_SETTINGS };
 if (flags['node-options'] !== undefined) settings['NODE_OPTIONS'] = flags['node-options'];
+const nodeArgs = flags['node-args']?.split(' ').filter(Boolean) ?? [];
 const DAY_MS = 86_400_000;
 const SAMPLE_SIZE = 1_000;
 /** The org the projection is for: 1,000 agents, ~50,000 conversations a day. */
@@ -66,7 +70,7 @@ async function main(): Promise<void> {
   );
   const db = await createBenchDatabase('backfill');
   try {
-    const run = await runBackfillChild({ sim, databaseUrl: db.url, from: range.from, to: range.to, args, settings, checkpoints: cfg.checkpoints });
+    const run = await runBackfillChild({ sim, databaseUrl: db.url, from: range.from, to: range.to, args, settings, nodeArgs, checkpoints: cfg.checkpoints });
     if (run.code !== 0) throw new Error(`the backfill exited with ${run.code}:\n${run.output.slice(-4000)}`);
     const verdict = await checkAgainstTruth(sim, db.url, range);
     process.stdout.write(report(run, verdict));

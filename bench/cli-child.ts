@@ -15,7 +15,7 @@ import type { SimProcess } from './sim-process.ts';
 export const ENTRY = 'dist/cli.js';
 /** What Dockerfile and deploy/genesys-sync.service set. */
 export const PRODUCTION_SETTINGS: Readonly<Record<string, string>> = {
-  NODE_OPTIONS: '--max-old-space-size=128',
+  NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4',
   MALLOC_MMAP_THRESHOLD_: '131072',
 };
 const SAMPLE_MS = 250;
@@ -57,6 +57,8 @@ export interface ChildRunOptions {
   args?: readonly string[];
   /** Environment settings (NODE_OPTIONS, MALLOC_MMAP_THRESHOLD_...); only these of the two are passed on. */
   settings: Readonly<Record<string, string>>;
+  /** Options for node itself, before the entry (those NODE_OPTIONS refuses, e.g. `--cpu-prof`). */
+  nodeArgs?: readonly string[];
   checkpoints: readonly number[];
 }
 
@@ -106,7 +108,7 @@ export async function runBackfillChild(o: ChildRunOptions): Promise<ChildRun> {
   await counter.connect();
   try {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [ENTRY, 'backfill', '--from', o.from.toISOString(), '--to', o.to.toISOString(), ...(o.args ?? [])], {
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), ENTRY, 'backfill', '--from', o.from.toISOString(), '--to', o.to.toISOString(), ...(o.args ?? [])], {
       env: childEnvironment(o),
       stdio: ['ignore', 'pipe', 'pipe'],
     });

@@ -1,7 +1,7 @@
 /**
  * Memory benchmark on the production entry: `node dist/cli.js backfill` as a child process,
  * with the memory settings the container and the systemd unit set (NODE_OPTIONS
- * --max-old-space-size=128, MALLOC_MMAP_THRESHOLD_=131072), against the simulator (its own
+ * --max-old-space-size=128 --max-semi-space-size=4, MALLOC_MMAP_THRESHOLD_=131072), against the simulator (its own
  * child process, no latency, no rate limit) and a fresh database. Production defaults, all
  * agents: BACKFILL_LANE auto, so every day before the simulator's data-availability date (one day
  * of lake lag) is read through details jobs (a ramp of 1, 2, 3, 5, 8, … days, then windows of up to 31
@@ -9,7 +9,10 @@
  * (pages of 100); SYNC_CONCURRENCY 4, a pool of 4.
  *
  *   npm run build && npx tsx bench/memory-cli.ts [--agents 100] [--days 26] [--per-day 8500]
- *       [--checkpoints 50000,200000] [--quick] [--no-settings]
+ *       [--checkpoints 50000,200000] [--conversations N] [--quick] [--no-settings] [--node-options=…]
+ *
+ * `--conversations N` plans the days that store N and checkpoints the curve up to N (100,000,
+ * 250,000, 500,000, 1,000,000); `--node-options=…` replaces NODE_OPTIONS for an experiment.
  *
  * The child's RSS is read from /proc/<pid>/status every 250 ms: VmRSS (now) and VmHWM (the
  * kernel's own peak, so nothing between two samples is missed). Conversations written are
