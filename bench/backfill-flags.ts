@@ -10,6 +10,8 @@ export const BACKFILL_FLAG_OPTIONS = {
   'per-day': { type: 'string' },
   seed: { type: 'string' },
   checkpoints: { type: 'string' },
+  /** At least this many conversations stored: sets --days from --per-day (and the checkpoints, unless given). */
+  conversations: { type: 'string' },
   quick: { type: 'boolean', default: false },
 } as const;
 
@@ -19,26 +21,50 @@ export interface BackfillFlags {
   'per-day'?: string | undefined;
   seed?: string | undefined;
   checkpoints?: string | undefined;
+  conversations?: string | undefined;
   quick?: boolean | undefined;
 }
 
 const int = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number.parseInt(v, 10));
 
-/** 100 agents × 26 days × 8,500/day (--quick: 6 days × 5,000), checkpoints ascending. */
+/**
+ * Share of the generated conversations a backfill of all agents stores (the rest have no agent
+ * of the org: 209,050 of 221,000 in the default org), with a margin: --conversations plans
+ * enough days to store at least that many.
+ */
+const STORED_SHARE = 0.93;
+/** The curve docs/performance.md records (issue 20), as far as the run goes. */
+const CURVE = [100_000, 250_000, 500_000, 1_000_000, 2_000_000];
+
+/** Days of `perDay` conversations that store at least `conversations`, plus the last day (read through the query, or not at all). */
+export function daysFor(conversations: number, perDay: number): number {
+  return Math.ceil(conversations / (perDay * STORED_SHARE)) + 1;
+}
+
+/** The curve's points up to `conversations`, or a quarter and all of a smaller run. */
+export function curveTo(conversations: number): number[] {
+  const points = CURVE.filter((c) => c <= conversations);
+  return points.length >= 2 ? points : [Math.round(conversations / 4), conversations];
+}
+
+/** 100 agents × 26 days × 8,500/day (--quick: 6 days × 5,000; --conversations: as many days as that takes), checkpoints ascending. */
 export function backfillConfig(flags: BackfillFlags) {
   const quick = flags.quick ?? false;
+  const perDay = int(flags['per-day'], quick ? 5000 : 8500);
+  const target = flags.conversations === undefined ? undefined : int(flags.conversations, 0);
+  const checkpoints = flags.checkpoints ?? (target !== undefined ? curveTo(target).join(',') : quick ? '10000,25000' : '50000,200000');
   return {
     quick,
     agents: int(flags.agents, 100),
-    days: int(flags.days, quick ? 6 : 26),
-    perDay: int(flags['per-day'], quick ? 5000 : 8500),
+    days: target !== undefined && flags.days === undefined ? daysFor(target, perDay) : int(flags.days, quick ? 6 : 26),
+    perDay,
     seed: int(flags.seed, 1),
-    checkpoints: (flags.checkpoints ?? (quick ? '10000,25000' : '50000,200000')).split(',').map(Number).sort((a, b) => a - b),
+    checkpoints: checkpoints.split(',').map(Number).sort((a, b) => a - b),
   };
 }
 
-/** The memory target (issue 12): peak RSS under 250 MB, flat from the first checkpoint to the last. */
-const LIMIT_BYTES = 250 * 2 ** 20;
+/** The memory target (issue 20; 250 MB in issue 12): peak RSS at most 200 MB, flat from the first checkpoint to the last. */
+const LIMIT_BYTES = 200 * 2 ** 20;
 const FLAT_RATIO = 1.1;
 
 /** The peak through each checkpoint, the ratio last / first, and whether the target is met. */
@@ -50,6 +76,6 @@ export function memoryVerdict(checkpoints: ReadonlyArray<{ at: number; peak: num
   const b = checkpoints[checkpoints.length - 1]!;
   const ratio = b.peak / a.peak;
   out += `ratio ${fmtInt(b.at)} / ${fmtInt(a.at)}: ${ratio.toFixed(2)} (flat means ~1.0)\n`;
-  out += `target < 250 MB: ${peak < LIMIT_BYTES ? 'MET' : `MISSED by ${mb(peak - LIMIT_BYTES)}`}; flat: ${ratio <= FLAT_RATIO ? 'MET' : `MISSED (+${((ratio - 1) * 100).toFixed(0)}%)`}\n`;
+  out += `target ≤ 200 MB: ${peak <= LIMIT_BYTES ? 'MET' : `MISSED by ${mb(peak - LIMIT_BYTES)}`}; flat: ${ratio <= FLAT_RATIO ? 'MET' : `MISSED (+${((ratio - 1) * 100).toFixed(0)}%)`}\n`;
   return out;
 }

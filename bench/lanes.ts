@@ -10,7 +10,8 @@
  * The range is every whole UTC day before the simulator's data-availability date, so both
  * lanes read exactly the same conversations. Each contender is `runSync` kind 'backfill' with
  * the production defaults for its lane, in its own child process started with the container's
- * memory settings (NODE_OPTIONS=--max-old-space-size=128, MALLOC_MMAP_THRESHOLD_=131072), so
+ * memory settings (NODE_OPTIONS=--max-old-space-size=128 --max-semi-space-size=4, MALLOC_MMAP_THRESHOLD_=131072,
+ * and the CLI's --liftoff-only), so
  * its peak RSS (sampled every 100 ms) is its own; each gets a fresh migrated database, and the
  * simulator's counters are reset before each. Job queue time is the simulator's model:
  * QUEUED for --job-queue-ms, then PENDING for --job-ms-per-thousand per 1,000 matches. The
@@ -191,7 +192,8 @@ function report(rows: Array<{ lane: LaneChoice; r: ChildResult; requests: Return
 function runChild(input: ChildInput): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const proc = fork(fileURLToPath(import.meta.url), ['--child', JSON.stringify(input)], {
-      execArgv: ['--max-old-space-size=128', '--import', 'tsx'],
+      // The CLI's settings: NODE_OPTIONS of the container, and Liftoff only (src/cli.ts).
+      execArgv: ['--max-old-space-size=128', '--max-semi-space-size=4', '--liftoff-only', '--import', 'tsx'],
       env: { ...process.env, MALLOC_MMAP_THRESHOLD_: '131072' },
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     });

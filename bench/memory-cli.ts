@@ -1,7 +1,7 @@
 /**
  * Memory benchmark on the production entry: `node dist/cli.js backfill` as a child process,
  * with the memory settings the container and the systemd unit set (NODE_OPTIONS
- * --max-old-space-size=128, MALLOC_MMAP_THRESHOLD_=131072), against the simulator (its own
+ * --max-old-space-size=128 --max-semi-space-size=4, MALLOC_MMAP_THRESHOLD_=131072), against the simulator (its own
  * child process, no latency, no rate limit) and a fresh database. Production defaults, all
  * agents: BACKFILL_LANE auto, so every day before the simulator's data-availability date (one day
  * of lake lag) is read through details jobs (a ramp of 1, 2, 3, 5, 8, … days, then windows of up to 31
@@ -9,7 +9,10 @@
  * (pages of 100); SYNC_CONCURRENCY 4, a pool of 4.
  *
  *   npm run build && npx tsx bench/memory-cli.ts [--agents 100] [--days 26] [--per-day 8500]
- *       [--checkpoints 50000,200000] [--quick] [--no-settings]
+ *       [--checkpoints 50000,200000] [--conversations N] [--quick] [--no-settings] [--node-options=…]
+ *
+ * `--conversations N` plans the days that store N and checkpoints the curve up to N (100,000,
+ * 250,000, 500,000, 1,000,000); `--node-options=…` replaces NODE_OPTIONS for an experiment.
  *
  * The child's RSS is read from /proc/<pid>/status every 250 ms: VmRSS (now) and VmHWM (the
  * kernel's own peak, so nothing between two samples is missed). Conversations written are
@@ -19,45 +22,32 @@
  * For heap snapshots and forced-GC probes (what the process retains), see bench/memory.ts,
  * which runs the same backfill in-process.
  */
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { BACKFILL_FLAG_OPTIONS, backfillConfig, memoryVerdict } from './backfill-flags.ts';
+import { childCommand, PRODUCTION_SETTINGS, runBackfillChild } from './cli-child.ts';
 import { createBenchDatabase } from './database.ts';
 import { fmtInt, fmtS, mb, runInfo } from './run-info.ts';
 import { startSimProcess } from './sim-process.ts';
 
 const { values: flags } = parseArgs({
-  options: { ...BACKFILL_FLAG_OPTIONS, 'no-settings': { type: 'boolean', default: false } },
+  options: {
+    ...BACKFILL_FLAG_OPTIONS,
+    'no-settings': { type: 'boolean', default: false },
+    'node-options': { type: 'string' },
+  },
   strict: true,
 });
 const cfg = backfillConfig(flags);
-/** What Dockerfile and deploy/genesys-sync.service set. */
-const PRODUCTION_SETTINGS = { NODE_OPTIONS: '--max-old-space-size=128', MALLOC_MMAP_THRESHOLD_: '131072' };
-const settings = flags['no-settings'] ? {} : PRODUCTION_SETTINGS;
-const SAMPLE_MS = 250;
-const COUNT_MS = 1_000;
-const ENTRY = 'dist/cli.js';
-
-/** VmRSS and VmHWM of a process, bytes; undefined once it is gone. */
-function memoryOf(pid: number): { rss: number; hwm: number } | undefined {
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') };
-  } catch {
-    return undefined;
-  }
-}
+/** The production settings, without them (--no-settings), or with other Node options (--node-options, for experiments). */
+const settings: Record<string, string> = flags['no-settings'] ? {} : { ...PRODUCTION_SETTINGS };
+if (flags['node-options'] !== undefined) settings['NODE_OPTIONS'] = flags['node-options'];
 
 async function main(): Promise<void> {
-  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
-  const env = Object.entries(settings).map(([k, v]) => `${k}=${v} `).join('');
-  process.stdout.write(`${await runInfo(`${env}node ${ENTRY} backfill (child of: npx tsx bench/memory-cli.ts ${process.argv.slice(2).join(' ')})`.trim())}\n`);
+  process.stdout.write(`${await runInfo(`${childCommand(settings)} (child of: npx tsx bench/memory-cli.ts ${process.argv.slice(2).join(' ')})`)}\n`);
   process.stdout.write(
     `org:      ${cfg.agents} agents, ${cfg.days} days, ${cfg.perDay} conversations/day (seed ${cfg.seed}); no latency, no rate limit\n` +
-      `entry:    node ${ENTRY} backfill, production defaults (lane auto: jobs before the availability date, the query after; concurrency 4, pool of 4); ` +
+      `entry:    node dist/cli.js backfill, production defaults (lane auto: jobs before the availability date, the query after; concurrency 4, pool of 4); ` +
       `settings: ${Object.keys(settings).length ? JSON.stringify(settings) : 'none (--no-settings)'}\n`,
   );
   const sim = await startSimProcess({
@@ -68,76 +58,20 @@ async function main(): Promise<void> {
   const counter = new pg.Client({ connectionString: db.url });
   await counter.connect();
   try {
-    const childEnv: NodeJS.ProcessEnv = {
-      ...process.env,
-      ...settings,
-      DATABASE_URL: db.url,
-      GENESYS_API_URL: sim.url,
-      GENESYS_LOGIN_URL: sim.url,
-      GENESYS_CLIENT_ID: sim.clientId,
-      GENESYS_CLIENT_SECRET: sim.clientSecret,
-      GENESYS_RATE_LIMIT_PER_MIN: '100000',
-      LOG_FORMAT: 'json',
-      LOG_LEVEL: 'warn',
-      NODE_ENV: 'production',
-    };
-    if (!('NODE_OPTIONS' in settings)) delete childEnv.NODE_OPTIONS;
-    if (!('MALLOC_MMAP_THRESHOLD_' in settings)) delete childEnv.MALLOC_MMAP_THRESHOLD_;
-    const t0 = performance.now();
-    const child = spawn(process.execPath, [ENTRY, 'backfill', '--from', sim.range.start.toISOString(), '--to', sim.range.end.toISOString()], {
-      env: childEnv,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (output += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (output += c));
-    const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
-
-    let last = { rss: 0, hwm: 0 };
-    let firstRss: number | undefined;
-    const sample = () => {
-      const m = memoryOf(child.pid!);
-      // An exited child not yet reaped still has /proc/<pid>/status, without the memory lines.
-      if (!m || m.rss === 0) return;
-      last = { rss: m.rss, hwm: Math.max(last.hwm, m.hwm) };
-      firstRss ??= m.rss;
-    };
-    const sampler = setInterval(sample, SAMPLE_MS);
-    const pending = [...cfg.checkpoints];
-    const checkpoints: Array<{ at: number; written: number; peak: number; rss: number; elapsedMs: number }> = [];
-    let counting = true;
-    const countLoop = (async () => {
-      while (counting) {
-        await new Promise((r) => setTimeout(r, COUNT_MS));
-        const { rows } = await counter.query<{ n: string }>('SELECT count(*) AS n FROM conversations');
-        const written = Number(rows[0]!.n);
-        sample();
-        while (pending.length > 0 && written >= pending[0]!) {
-          const at = pending.shift()!;
-          const elapsedMs = performance.now() - t0;
-          checkpoints.push({ at, written, peak: last.hwm, rss: last.rss, elapsedMs });
-          process.stdout.write(`  ${fmtInt(at).padStart(8)} conversations (counted ${fmtInt(written)}): peak RSS so far ${mb(last.hwm)} (now ${mb(last.rss)}), ${fmtS(elapsedMs)}\n`);
-        }
-      }
-    })();
-    const code = await exited;
-    const wallMs = performance.now() - t0;
-    counting = false;
-    clearInterval(sampler);
-    await countLoop;
-    if (code !== 0) throw new Error(`the backfill exited with ${code}:\n${output.slice(-4000)}`);
-
+    const run = await runBackfillChild({ sim, databaseUrl: db.url, from: sim.range.start, to: sim.range.end, settings, checkpoints: cfg.checkpoints });
+    if (run.code !== 0) throw new Error(`the backfill exited with ${run.code}:\n${run.output.slice(-4000)}`);
     const expected = await sim.expected({ from: sim.range.start, to: sim.range.end });
     const { rows } = await counter.query<{ n: string; digest: string | null }>(
       `SELECT count(*) AS n, md5(string_agg(conversation_id, E'\\n' ORDER BY conversation_id COLLATE "C")) AS digest FROM conversations`,
     );
     const stored = Number(rows[0]!.n);
     const check = stored === expected.count && rows[0]!.digest === expected.digest ? 'OK' : `MISMATCH (stored ${stored}, expected ${expected.count})`;
-    const peak = last.hwm;
-    let out = `\nbackfill exit ${code} in ${fmtS(wallMs)}: ${fmtInt(stored)} conversations (${fmtInt(stored / (wallMs / 1000))}/s); ids vs expected(): ${check}\n`;
-    out += `RSS at the first sample (~${SAMPLE_MS} ms after spawn): ${mb(firstRss ?? 0)}; peak RSS (VmHWM) over the whole run: ${mb(peak)}\n`;
+    const { wallMs, cpuMs, firstRss, peak, checkpoints } = run;
+    let out = `\nbackfill exit ${run.code} in ${fmtS(wallMs)}: ${fmtInt(stored)} conversations (${fmtInt(stored / (wallMs / 1000))}/s); ids vs expected(): ${check}\n`;
+    out += `CPU of the backfill process (user + sys): ${fmtS(cpuMs)}, ${(cpuMs / stored).toFixed(3)} ms per conversation\n`;
+    out += `RSS at the first sample (~250 ms after spawn): ${mb(firstRss)}; peak RSS (VmHWM) over the whole run: ${mb(peak)}\n`;
     out += memoryVerdict(checkpoints, peak, cfg.checkpoints);
-    out += `\nRESULT ${JSON.stringify({ cfg, settings, wallMs, stored, firstRss, peak, checkpoints, check })}\n`;
+    out += `\nRESULT ${JSON.stringify({ cfg, settings, wallMs, cpuMs, stored, firstRss, peak, checkpoints, check })}\n`;
     process.stdout.write(out);
     if (check !== 'OK') process.exitCode = 1;
   } finally {

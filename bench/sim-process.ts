@@ -11,6 +11,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { withAttributes } from '../src/sim/attributes.ts';
 import { startSimulator, type FaultSettings, type SimStats, type Simulator, type SimulatorOptions } from '../src/sim/index.ts';
 
 /** JSON-safe simulator options (dates as ISO strings). */
@@ -42,6 +43,15 @@ export interface ExpectedSet {
   ids?: string[];
 }
 
+/** One UTC day of the ground truth: how many conversations a sync of all agents must store, and their ids' digest. */
+export interface DayDigest {
+  /** The day's midnight, ISO. */
+  day: string;
+  count: number;
+  /** As ExpectedSet.digest, over the day's ids. */
+  digest: string;
+}
+
 interface AgentWindowCounts {
   /** counts[agent][window]: conversations with that agent as a participant, started in the window. */
   counts: number[][];
@@ -60,10 +70,17 @@ export interface SimProcess {
   /** Conversations that started in [from, to) with one of the org's agents: what a sync of all agents must store. */
   expected(query: { from: Date; to: Date; withIds?: boolean }): Promise<ExpectedSet>;
   agentWindowCounts(agentIds: string[], windows: Array<{ from: Date; to: Date }>): Promise<AgentWindowCounts>;
+  /** The ground truth day by day (whole UTC days of [from, to)), without holding the range's ids at once. */
+  dayDigests(query: { from: Date; to: Date }): Promise<DayDigest[]>;
+  /**
+   * Every `every`-th conversation of each day of [from, to) that a sync of all agents stores,
+   * exactly as a details job serves it (participant attributes included): the content a sample check compares.
+   */
+  sample(query: { from: Date; to: Date; every: number }): Promise<unknown[]>;
   close(): Promise<void>;
 }
 
-type Request = { id: number; cmd: 'stats' | 'resetStats' | 'expected' | 'agentWindowCounts'; args?: unknown };
+type Request = { id: number; cmd: 'stats' | 'resetStats' | 'expected' | 'agentWindowCounts' | 'dayDigests' | 'sample'; args?: unknown };
 type Reply = { id: number; result?: unknown; error?: string };
 type Ready = { type: 'ready'; url: string; clientId: string; clientSecret: string; start: string; end: string; agentIds: string[] };
 
@@ -122,6 +139,8 @@ export async function startSimProcess(options: SimProcessOptions): Promise<SimPr
     expected: (q) => call<ExpectedSet>('expected', { from: q.from.toISOString(), to: q.to.toISOString(), withIds: q.withIds ?? false }),
     agentWindowCounts: (agentIds, windows) =>
       call<AgentWindowCounts>('agentWindowCounts', { agentIds, windows: windows.map((w) => ({ from: w.from.toISOString(), to: w.to.toISOString() })) }),
+    dayDigests: (q) => call<DayDigest[]>('dayDigests', { from: q.from.toISOString(), to: q.to.toISOString() }),
+    sample: (q) => call<unknown[]>('sample', { from: q.from.toISOString(), to: q.to.toISOString(), every: q.every }),
     close: () => stopChild(child),
   };
 }
@@ -201,17 +220,42 @@ async function handle(sim: Simulator, req: Request): Promise<unknown> {
       });
       return { counts } satisfies AgentWindowCounts;
     }
+    case 'dayDigests': {
+      const a = req.args as { from: string; to: string };
+      return eachDay(new Date(a.from), new Date(a.to)).map(({ lo, hi }) => {
+        const ids = idsBetween(sim, lo, hi, undefined).sort();
+        return { day: lo.toISOString(), count: ids.length, digest: digestIds(ids) } satisfies DayDigest;
+      });
+    }
+    case 'sample': {
+      const a = req.args as { from: string; to: string; every: number };
+      const org = new Set(sim.org.agents.map((agent) => agent.id));
+      const sampled: unknown[] = [];
+      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) {
+        const stored = sim.expected({ from: lo, to: hi }).filter((c) => c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && org.has(p.userId)));
+        for (let i = 0; i < stored.length; i += a.every) sampled.push(withAttributes(sim.seed, stored[i]!));
+      }
+      return sampled;
+    }
   }
+}
+
+/** The UTC days of [from, to), each cut to the range. */
+function eachDay(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
+  const DAY = 86_400_000;
+  const days: Array<{ lo: Date; hi: Date }> = [];
+  for (let d = Math.floor(from.getTime() / DAY) * DAY; d < to.getTime(); d += DAY) {
+    const lo = Math.max(d, from.getTime());
+    const hi = Math.min(d + DAY, to.getTime());
+    if (lo < hi) days.push({ lo: new Date(lo), hi: new Date(hi) });
+  }
+  return days;
 }
 
 /** Walks the range a day at a time (never the whole range in memory), calling back with each conversation's distinct agent ids. */
 function forEachConversation(sim: Simulator, from: Date, to: Date, visit: (agentIds: Set<string>, conversationId: string) => void): void {
-  const DAY = 86_400_000;
-  for (let d = Math.floor(from.getTime() / DAY) * DAY; d < to.getTime(); d += DAY) {
-    const lo = Math.max(d, from.getTime());
-    const hi = Math.min(d + DAY, to.getTime());
-    if (lo >= hi) continue;
-    for (const c of sim.expected({ from: new Date(lo), to: new Date(hi) })) {
+  for (const { lo, hi } of eachDay(from, to)) {
+    for (const c of sim.expected({ from: lo, to: hi })) {
       const agents = new Set<string>();
       for (const p of c.participants) if (p.purpose === 'agent' && p.userId !== undefined) agents.add(p.userId);
       visit(agents, c.conversationId);

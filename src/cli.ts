@@ -4,6 +4,7 @@
  * `node dist/cli.js` (the `genesys-sync` bin, the container, the systemd unit). Wiring only:
  * read the configuration, build the logger, dispatch, map errors to exit codes.
  */
+import v8 from 'node:v8';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { DatabaseError } from './db/errors.ts';
 import { EXIT } from './exit-codes.ts';
@@ -47,6 +48,7 @@ async function main(argv: string[]): Promise<number> {
     }
     throw error;
   }
+  if (config.database.target?.kind === 'postgres') compileWasmWithBaselineOnly();
   const logger = createLogger({ level: config.log.level, format: config.log.format });
   // Whatever hangs, a stopped process exits 130 within the documented bound (docs/operations.md §3).
   armExitDeadline(logger, config.sync.shutdownTimeoutMs + EXIT_DEADLINE_SLACK_MS);
@@ -56,6 +58,21 @@ async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error, logger);
   }
+}
+
+/**
+ * Prisma 7 runs its query compiler as WebAssembly, compiled when the first query is made.
+ * V8 then re-compiles its hot functions with its optimising compiler (TurboFan), and that
+ * compilation, code and zones, took the process from ~100 to ~150 MB of RSS before a single
+ * record was read: a quarter of the 200 MB budget (docs/performance.md, "Memory"). Liftoff, the
+ * baseline compiler, alone keeps that at ~100 MB and costs little: the heavy statements go to pg
+ * directly (src/db/sql-transaction.ts); Prisma compiles only the ledger's few per-window
+ * statements. Not for the embedded database: PGlite is Postgres itself in WebAssembly, whose
+ * speed needs the optimised code. V8 reads the flag when it compiles, so it must be set before the
+ * first query; `--liftoff-only` is not accepted in NODE_OPTIONS, hence here.
+ */
+function compileWasmWithBaselineOnly(): void {
+  v8.setFlagsFromString('--liftoff-only');
 }
 
 function reportError(error: unknown, logger: Logger): number {
