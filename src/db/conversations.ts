@@ -38,7 +38,6 @@ import { poolOf, type Db } from './client.ts';
 import { parseConversation } from '../genesys/schemas.ts';
 import { retry } from '../retry.ts';
 import {
-  CHILD_TABLES,
   CONVERSATIONS,
   EVALUATIONS,
   FLOW_OUTCOMES,
@@ -64,6 +63,7 @@ import { quarantineRecords, resolveRejects, type RejectSource } from './rejects.
 import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
 import type { BatchWrite, BatchWritten, RejectedRecord, StreamRecord, StreamWriter } from './stream-writer.ts';
 import { CONVERSATION_LOCK_NAMESPACE } from './lock-keys.ts';
+import { deleteChildrenCtes } from './conversation-children.ts';
 
 /**
  * The transaction the writer's statements (and `afterWrite`) run in: a connection of the pg
@@ -382,7 +382,7 @@ async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], s
  * participant attributes, by conversation and participant id.
  */
 async function deleteChildren(tx: Tx, ids: string[]): Promise<Map<string, string>> {
-  const others = CHILD_TABLES.slice(1).map((t, i) => `d${i} AS (DELETE FROM ${t.table} WHERE conversation_id = ANY($1::text[]))`);
+  const others = deleteChildrenCtes('conversation_id = ANY($1::text[])', { except: [PARTICIPANTS.table] });
   const kept = await tx.$queryRawUnsafe<{ k: string; a: string }[]>(
     `WITH p AS (DELETE FROM ${PARTICIPANTS.table} WHERE conversation_id = ANY($1::text[])
                 RETURNING conversation_id, participant_id, attributes),
