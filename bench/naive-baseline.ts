@@ -2,8 +2,8 @@
  * The naive baseline of the end-to-end benchmark: how a script written after the official
  * SDK's examples syncs conversation details. For each agent, for each 7-day window, it asks
  * page 1, 2, ... of the single-agent details query one at a time (stopping at the first page
- * that is not full), and stores each conversation with one Prisma `upsert` (children through
- * nested writes: `createMany` on insert, `deleteMany` + `createMany` on update). Plain
+ * that is not full), and stores each conversation with one Prisma `upsert` and its children with
+ * `deleteMany` + `createMany`, in one transaction. Plain
  * `fetch` with a bearer token; on a 429 it sleeps for Retry-After and sends the same request
  * again, which is the least such a script needs to finish against a rate-limited API.
  *
@@ -152,7 +152,7 @@ export async function runNaiveBaseline(options: NaiveOptions): Promise<NaiveResu
   return r;
 }
 
-/** One conversation, one Prisma call: upsert the row, and replace its children through nested writes. */
+/** One conversation, one Prisma transaction: upsert the row, then replace its children (deleteMany + createMany per table). */
 async function upsertConversation(db: Db, record: ConversationRecord): Promise<void> {
   const e = extractConversation(record);
   const c = e.conversation;
@@ -168,31 +168,22 @@ async function upsertConversation(db: Db, record: ConversationRecord): Promise<v
     raw: record as unknown as Prisma.InputJsonValue,
     rawHash: c.rawHash,
   };
-  const participants = e.participants.map(({ conversationId: _, ...p }) => p);
-  const sessions = e.sessions.map(({ conversationId: _, ...s }) => forPrisma(s));
-  const segments = e.segments.map(({ conversationId: _, ...g }) => forPrisma(g));
-  const sessionMetrics = e.sessionMetrics.map(({ conversationId: _, ...m }) => ({ ...m, value: BigInt(m.value) }));
+  const where = { conversationId: c.conversationId };
   const now = new Date();
-  await db.conversation.upsert({
-    where: { conversationId: c.conversationId },
-    create: {
-      conversationId: c.conversationId,
-      ...fields,
-      firstSyncedAt: now,
-      lastSyncedAt: now,
-      lastChangedAt: now,
-      participants: { createMany: { data: participants } },
-      sessions: { createMany: { data: sessions } },
-      segments: { createMany: { data: segments } },
-      sessionMetrics: { createMany: { data: sessionMetrics } },
-    },
-    update: {
-      ...fields,
-      lastSyncedAt: now,
-      participants: { deleteMany: {}, createMany: { data: participants } },
-      sessions: { deleteMany: {}, createMany: { data: sessions } },
-      segments: { deleteMany: {}, createMany: { data: segments } },
-      sessionMetrics: { deleteMany: {}, createMany: { data: sessionMetrics } },
-    },
-  });
+  // The children have no relation fields (no foreign key to conversations): replaced table by table, in one transaction.
+  await db.$transaction([
+    db.conversation.upsert({
+      where,
+      create: { conversationId: c.conversationId, ...fields, firstSyncedAt: now, lastSyncedAt: now, lastChangedAt: now },
+      update: { ...fields, lastSyncedAt: now },
+    }),
+    db.participant.deleteMany({ where }),
+    db.session.deleteMany({ where }),
+    db.segment.deleteMany({ where }),
+    db.sessionMetric.deleteMany({ where }),
+    db.participant.createMany({ data: e.participants }),
+    db.session.createMany({ data: e.sessions.map((s) => forPrisma(s)) }),
+    db.segment.createMany({ data: e.segments.map((g) => forPrisma(g)) }),
+    db.sessionMetric.createMany({ data: e.sessionMetrics.map((m) => ({ ...m, value: BigInt(m.value) })) }),
+  ]);
 }

@@ -26,6 +26,7 @@ import type { StreamRecord } from '../src/db/stream-writer.ts';
 import { writeConversationsPerRow } from './baseline.ts';
 import { createBenchDatabase, serverVersion } from './database.ts';
 import { benchPages } from './fixtures.ts';
+import { CONVERSATION_TABLES } from '../src/db/conversation-children.ts';
 
 const TARGET_CONVERSATIONS_PER_S = 3_000;
 const TARGET_RATIO = 5;
@@ -114,7 +115,7 @@ function medianOf(ms: Measure[]): Measure {
 }
 
 async function truncate(h: DatabaseHandle): Promise<void> {
-  await h.prisma.$executeRawUnsafe('TRUNCATE conversations CASCADE');
+  await h.prisma.$executeRawUnsafe(`TRUNCATE ${CONVERSATION_TABLES.join(', ')}`);
   await h.prisma.$executeRawUnsafe('CHECKPOINT').catch(() => {}); // needs superuser or pg_checkpoint; optional
 }
 

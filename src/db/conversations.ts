@@ -38,7 +38,6 @@ import { poolOf, type Db } from './client.ts';
 import { parseConversation } from '../genesys/schemas.ts';
 import { retry } from '../retry.ts';
 import {
-  CHILD_TABLES,
   CONVERSATIONS,
   EVALUATIONS,
   FLOW_OUTCOMES,
@@ -59,10 +58,12 @@ import {
   type ExtractedConversation,
   type ParticipantRow,
 } from './extract.ts';
+import type { Columns, RowOf, TableSpec } from './table-spec.ts';
 import { quarantineRecords, resolveRejects, type RejectSource } from './rejects.ts';
 import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
 import type { BatchWrite, BatchWritten, RejectedRecord, StreamRecord, StreamWriter } from './stream-writer.ts';
 import { CONVERSATION_LOCK_NAMESPACE } from './lock-keys.ts';
+import { deleteChildrenCtes } from './conversation-children.ts';
 
 /**
  * The transaction the writer's statements (and `afterWrite`) run in: a connection of the pg
@@ -381,7 +382,7 @@ async function upsertConversations(tx: Tx, extracted: ExtractedConversation[], s
  * participant attributes, by conversation and participant id.
  */
 async function deleteChildren(tx: Tx, ids: string[]): Promise<Map<string, string>> {
-  const others = CHILD_TABLES.slice(1).map((t, i) => `d${i} AS (DELETE FROM ${t.table} WHERE conversation_id = ANY($1::text[]))`);
+  const others = deleteChildrenCtes('conversation_id = ANY($1::text[])', { except: [PARTICIPANTS.table] });
   const kept = await tx.$queryRawUnsafe<{ k: string; a: string }[]>(
     `WITH p AS (DELETE FROM ${PARTICIPANTS.table} WHERE conversation_id = ANY($1::text[])
                 RETURNING conversation_id, participant_id, attributes),
@@ -392,37 +393,62 @@ async function deleteChildren(tx: Tx, ids: string[]): Promise<Map<string, string
   return new Map(kept.map((r) => [r.k, r.a]));
 }
 
-/** Data-modifying CTEs, one per child table: all the children of a batch in one statement, one round trip. */
-const INSERT_CHILDREN_SQL = (() => {
-  let first = 1;
-  const inserts = CHILD_TABLES.map((spec) => {
-    const sql = spec.insertSql(first);
-    first += spec.names.length;
+/** One child table's share of a batch: its description and the array literals of its rows. */
+interface ChildRows {
+  spec: { readonly table: string; readonly names: readonly string[]; insertSql(first: number): string };
+  literals: string[];
+}
+
+/** The table's literals, or nothing when the batch has no row for it (most have no evaluation, survey or resolution). */
+function childRows<C extends Columns>(spec: TableSpec<C>, rows: readonly RowOf<{ columns: C }>[]): ChildRows | undefined {
+  return rows.length === 0 ? undefined : { spec, literals: spec.literals(rows) };
+}
+
+/**
+ * One statement inserting the children of the tables listed (a data-modifying CTE each): all
+ * the children of a batch in one round trip. Built once per set of tables that have rows, so a
+ * table a batch has no row for costs neither a CTE nor its ~10 array parameters of `{}`.
+ */
+const insertChildrenSql = (() => {
+  const built = new Map<string, string>();
+  return (parts: readonly ChildRows[]): string => {
+    const key = parts.map((p) => p.spec.table).join(' ');
+    let sql = built.get(key);
+    if (sql === undefined) {
+      let first = 1;
+      const inserts = parts.map(({ spec }) => {
+        const insert = spec.insertSql(first);
+        first += spec.names.length;
+        return insert;
+      });
+      const last = inserts.pop()!;
+      sql = inserts.length === 0 ? last : `WITH ${inserts.map((insert, i) => `c${i} AS (${insert})`).join(', ')} ${last}`;
+      built.set(key, sql);
+    }
     return sql;
-  });
-  const last = inserts.pop()!;
-  return `WITH ${inserts.map((sql, i) => `c${i} AS (${sql})`).join(', ')} ${last}`;
+  };
 })();
 
-/** The parameters of INSERT_CHILDREN_SQL: each child table's literals, in CHILD_TABLES order. */
+/** Inserts the batch's children, table by table in CHILD_TABLES order, skipping the tables it has no row for. */
 async function insertChildren(tx: Tx, extracted: ExtractedConversation[], previousAttributes: Map<string, string>): Promise<void> {
   const participants = withAttributesCarriedOver(extracted.flatMap((e) => e.participants), previousAttributes);
-  await tx.$executeRawUnsafe(
-    INSERT_CHILDREN_SQL,
-    ...PARTICIPANTS.literals(participants),
-    ...SESSIONS.literals(extracted.flatMap((e) => e.sessions)),
-    ...SEGMENTS.literals(extracted.flatMap((e) => e.segments)),
-    ...SESSION_METRICS.literals(extracted.flatMap((e) => e.sessionMetrics)),
-    ...EVALUATIONS.literals(extracted.flatMap((e) => e.evaluations)),
-    ...SURVEYS.literals(extracted.flatMap((e) => e.surveys)),
-    ...RESOLUTIONS.literals(extracted.flatMap((e) => e.resolutions)),
-    ...FLOW_OUTCOMES.literals(extracted.flatMap((e) => e.flowOutcomes)),
-    ...MEDIA_ENDPOINT_STATS.literals(extracted.flatMap((e) => e.mediaEndpointStats)),
-    ...SESSION_PROPOSED_AGENTS.literals(extracted.flatMap((e) => e.proposedAgents)),
-    ...SESSION_AGENT_GROUPS.literals(extracted.flatMap((e) => e.agentGroups)),
-    ...SEGMENT_SCORED_AGENTS.literals(extracted.flatMap((e) => e.scoredAgents)),
-    ...SEGMENT_PROPERTIES.literals(extracted.flatMap((e) => e.segmentProperties)),
-  );
+  const parts = [
+    childRows(PARTICIPANTS, participants),
+    childRows(SESSIONS, extracted.flatMap((e) => e.sessions)),
+    childRows(SEGMENTS, extracted.flatMap((e) => e.segments)),
+    childRows(SESSION_METRICS, extracted.flatMap((e) => e.sessionMetrics)),
+    childRows(EVALUATIONS, extracted.flatMap((e) => e.evaluations)),
+    childRows(SURVEYS, extracted.flatMap((e) => e.surveys)),
+    childRows(RESOLUTIONS, extracted.flatMap((e) => e.resolutions)),
+    childRows(FLOW_OUTCOMES, extracted.flatMap((e) => e.flowOutcomes)),
+    childRows(MEDIA_ENDPOINT_STATS, extracted.flatMap((e) => e.mediaEndpointStats)),
+    childRows(SESSION_PROPOSED_AGENTS, extracted.flatMap((e) => e.proposedAgents)),
+    childRows(SESSION_AGENT_GROUPS, extracted.flatMap((e) => e.agentGroups)),
+    childRows(SEGMENT_SCORED_AGENTS, extracted.flatMap((e) => e.scoredAgents)),
+    childRows(SEGMENT_PROPERTIES, extracted.flatMap((e) => e.segmentProperties)),
+  ].filter((part): part is ChildRows => part !== undefined);
+  if (parts.length === 0) return;
+  await tx.$executeRawUnsafe(insertChildrenSql(parts), ...parts.flatMap((p) => p.literals));
 }
 
 /** Deadlock (40P01) or serialization failure (40001), however Prisma wrapped it (P2034, P2010 + code). */

@@ -13,12 +13,13 @@
  * conversations absent: nothing is applied, the caller fails the run), then the absent ids are
  * locked in the writer's order (the writer's advisory locks, so a concurrent write and the
  * judgement queue instead of deadlocking) and marked (deleted_at, last_changed_at) or purged
- * (the row, its children by cascade). A mark also moves fetched_at to the read's start, so a
+ * (the row and, in the same statement, its children). A mark also moves fetched_at to the read's start, so a
  * page fetched before this read (a slower run) cannot bring the erased version back.
  */
 import { arrayLiteral } from './array-literal.ts';
 import { poolOf, type Db } from './client.ts';
 import { lockConversationIds } from './conversations.ts';
+import { deleteChildrenCtes } from './conversation-children.ts';
 import { inSqlTransaction, type SqlTx } from './sql-transaction.ts';
 
 export type DeleteMode = 'mark' | 'purge' | 'off';
@@ -76,7 +77,7 @@ async function judgeInTransaction(tx: SqlTx, q: AbsenceQuestion): Promise<Absenc
   const still = `conversation_id = ANY($1::text[]) AND last_synced_at < $2 ${live}`;
   const deleted =
     q.mode === 'purge'
-      ? await tx.$executeRawUnsafe(`DELETE FROM conversations WHERE ${still}`, ids, q.readStartedAt)
+      ? await purgeConversations(tx, still, ids, q.readStartedAt)
       : await tx.$executeRawUnsafe(
           `UPDATE conversations SET deleted_at = $3, last_changed_at = $3, fetched_at = GREATEST(fetched_at, $2) WHERE ${still}`,
           ids,
@@ -84,4 +85,15 @@ async function judgeInTransaction(tx: SqlTx, q: AbsenceQuestion): Promise<Absenc
           q.at,
         );
   return { kind: 'applied', stored, deleted };
+}
+
+/** Deletes the conversations `where` selects and, in the same statement, their children (no foreign key cascades: conversation-children.ts). */
+async function purgeConversations(tx: SqlTx, where: string, ...params: unknown[]): Promise<number> {
+  const rows = await tx.$queryRawUnsafe<{ n: number }[]>(
+    `WITH gone AS (DELETE FROM conversations WHERE ${where} RETURNING conversation_id),
+          ${deleteChildrenCtes('conversation_id IN (SELECT conversation_id FROM gone)').join(',\n          ')}
+     SELECT count(*)::int AS n FROM gone`,
+    ...params,
+  );
+  return rows[0]?.n ?? 0;
 }

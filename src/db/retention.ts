@@ -1,12 +1,13 @@
 /**
  * Retention (RETENTION_DAYS; docs/sync.md §19): conversations that started before the horizon
- * are deleted with their children (by cascade) and their quarantined records, oldest first, in
+ * are deleted with their children (in the same statement: no foreign key cascades) and their quarantined records, oldest first, in
  * bounded batches (one transaction each, so a long backlog never holds one huge transaction).
  * What is gone is recorded per stream in retention_purges.purged_before: every record that
  * started before it has been removed on purpose, so coverage reports that time as purged, not
  * as a hole. It only moves forward, and only as far as the batches actually reached.
  */
 import type { Db } from './client.ts';
+import { deleteChildrenCtes } from './conversation-children.ts';
 import { DEFAULT_STREAM } from './ledger.ts';
 
 export interface RetentionOptions {
@@ -58,7 +59,8 @@ async function purgeBatch(db: Db, before: Date, size: number): Promise<number> {
     db.$queryRawUnsafe<{ n: number }[]>(
       `WITH gone AS (DELETE FROM conversations WHERE conversation_id IN (
          SELECT conversation_id FROM conversations WHERE conversation_start < $1 ORDER BY conversation_start LIMIT $2)
-         RETURNING 1)
+         RETURNING conversation_id),
+       ${deleteChildrenCtes('conversation_id IN (SELECT conversation_id FROM gone)').join(',\n       ')}
        SELECT count(*)::int AS n FROM gone`,
       before,
       size,

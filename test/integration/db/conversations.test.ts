@@ -15,6 +15,7 @@ import {
   withConversationId,
 } from '../../fixtures/db/conversations.ts';
 import { writeRecords } from './write-records.ts';
+import { CONVERSATION_TABLES } from '../../../src/db/conversation-children.ts';
 
 const CHILD_TABLES = ['participants', 'sessions', 'segments', 'session_metrics'] as const;
 const T1 = new Date('2026-03-02T10:00:00.000Z');
@@ -58,7 +59,7 @@ describe('the conversation writer', () => {
   });
   afterAll(async () => database?.drop());
   beforeEach(async () => {
-    await db.$executeRawUnsafe('TRUNCATE conversations CASCADE');
+    await db.$executeRawUnsafe(`TRUNCATE ${CONVERSATION_TABLES.join(', ')}`);
   });
 
   it('stores every row of a first write, with the extracted columns', async () => {

@@ -9,6 +9,7 @@ import type { RejectedRecord } from '../../../src/db/stream-writer.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { VOICE_ID, firstSession, participant, voiceConversation, voicePage, withConversationId } from '../../fixtures/db/conversations.ts';
 import { TEST_SOURCE, writeRecords } from './write-records.ts';
+import { CONVERSATION_TABLES } from '../../../src/db/conversation-children.ts';
 
 const T1 = new Date('2026-03-02T10:00:00.000Z');
 const T2 = new Date('2026-03-03T02:00:00.000Z');
@@ -37,7 +38,7 @@ describe('the conversation writer, as a stream writer', () => {
   });
   afterAll(async () => database?.drop());
   beforeEach(async () => {
-    await db.$executeRawUnsafe('TRUNCATE conversations, sync_rejects CASCADE');
+    await db.$executeRawUnsafe(`TRUNCATE ${CONVERSATION_TABLES.join(', ')}, sync_rejects CASCADE`);
   });
 
   it('quarantines the rejects passed in and the records it refuses, with the batch source, and writes the rest', async () => {

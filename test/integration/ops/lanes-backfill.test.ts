@@ -4,6 +4,7 @@ import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { DAY_MS, HOUR_MS } from '../../../src/time.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { runCli, simEnv, startCli, until } from './cli-process.ts';
+import { CONVERSATION_TABLES } from '../../../src/db/conversation-children.ts';
 
 /*
  * `backfill --lane …` end to end: the CLI in a child process, the simulator serving both the
@@ -37,7 +38,7 @@ describe('backfill lanes', () => {
   beforeEach(async () => {
     sim.clearJobFaults();
     sim.setFaults({ jobQueueMs: 50 });
-    await handle.prisma.$executeRawUnsafe('TRUNCATE conversations, sync_runs CASCADE');
+    await handle.prisma.$executeRawUnsafe(`TRUNCATE ${CONVERSATION_TABLES.join(', ')}, sync_runs CASCADE`);
   });
 
   it('auto: jobs before the availability date, the query after; attributes only from jobs, and no job data newer than the date', async () => {

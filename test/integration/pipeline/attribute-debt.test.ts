@@ -12,6 +12,7 @@ import { settle } from '../../../src/pipeline/settle.ts';
 import { runDeps } from '../../../src/runtime.ts';
 import { HOUR_MS } from '../../../src/time.ts';
 import { idsOf, quietLogger, startHarness, type Harness } from '../../helpers/harness.ts';
+import { CONVERSATION_TABLES } from '../../../src/db/conversation-children.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const jobs = { maxConcurrentJobs: 2, maxAttempts: 2, timeoutMs: 10_000, pollInitialMs: 10, pollMaxMs: 40 };
@@ -24,7 +25,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 beforeEach(async () => {
   h.sim.clearJobFaults();
-  await h.handle.prisma.$executeRawUnsafe('TRUNCATE conversations, sync_runs, sync_windows, sync_rejects CASCADE');
+  await h.handle.prisma.$executeRawUnsafe(`TRUNCATE ${CONVERSATION_TABLES.join(', ')}, sync_runs, sync_windows, sync_rejects CASCADE`);
 });
 
 const lanes = (mode: 'auto' | 'jobs' | 'query') => ({ mode, availability: h.sim.availabilityDate(), jobWindowDays: 31, jobs });

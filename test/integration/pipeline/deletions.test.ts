@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { SyncOptions } from '../../../src/pipeline/sync.ts';
 import { idsOf, startHarness, type Harness } from '../../helpers/harness.ts';
+import { orphanChildRows } from '../../helpers/orphan-rows.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const interval = { start: new Date('2025-06-18T00:00:00Z'), end: new Date('2025-06-20T00:00:00Z') };
@@ -90,6 +91,7 @@ describe('deletions upstream', () => {
       const [{ n }] = await h.handle.prisma.$queryRawUnsafe<[{ n: number }]>(`SELECT count(*)::int AS n FROM ${table} WHERE conversation_id = $1`, erased);
       expect(n, table).toBe(0);
     }
+    expect(await orphanChildRows(h.handle.prisma)).toEqual({});
     h.sim.restore(erased);
     await h.run({ interval, ...mark });
     expect((await row(erased))?.deletedAt).toBeNull(); // it came back: stored again

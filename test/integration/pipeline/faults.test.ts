@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idsOf, startHarness, type Harness } from '../../helpers/harness.ts';
+import { CONVERSATION_TABLES } from '../../../src/db/conversation-children.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 
@@ -39,7 +40,7 @@ describe('sync under faults', () => {
 
   it('lets two runs at once both end well, each conversation stored once and correct', async () => {
     const interval = { start: new Date('2025-05-20T00:00:00Z'), end: new Date('2025-06-05T00:00:00Z') };
-    await h.handle.prisma.conversation.deleteMany({});
+    await h.handle.prisma.$executeRawUnsafe(`TRUNCATE ${CONVERSATION_TABLES.join(', ')}`);
     const [a, b] = await Promise.all([h.run({ interval }, h.client()), h.run({ interval, windowDays: 3 }, h.client())]);
     expect([a.status, b.status]).toEqual(['succeeded', 'succeeded']);
     const expected = h.sim.expected({ from: interval.start, to: interval.end });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { readStatus } from '../../../src/pipeline/status.ts';
 import { HOUR_MS } from '../../../src/time.ts';
 import { idsOf, startHarness, type Harness } from '../../helpers/harness.ts';
+import { CONVERSATION_TABLES } from '../../../src/db/conversation-children.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const at = (day: number) => new Date(Date.UTC(2025, 5, day));
@@ -20,7 +21,7 @@ beforeAll(async () => {
 afterAll(async () => h?.close());
 beforeEach(async () => {
   h.sim.setFaults({ totalHitsLie: 'honest', strayForDropped: false, jobResultsEnd: 'honest' });
-  await h.handle.prisma.$executeRawUnsafe('TRUNCATE conversations, sync_runs, sync_windows, sync_rejects CASCADE');
+  await h.handle.prisma.$executeRawUnsafe(`TRUNCATE ${CONVERSATION_TABLES.join(', ')}, sync_runs, sync_windows, sync_rejects CASCADE`);
 });
 
 const expectedIds = (from: Date, to: Date) => idsOf(h.sim.expected({ from, to })).sort();

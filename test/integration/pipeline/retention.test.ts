@@ -8,6 +8,7 @@ import { readCoverage } from '../../../src/db/coverage.ts';
 import { applyRetention } from '../../../src/pipeline/retention.ts';
 import { DAY_MS } from '../../../src/time.ts';
 import { idsOf, quietLogger, startHarness, type Harness } from '../../helpers/harness.ts';
+import { orphanChildRows } from '../../helpers/orphan-rows.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const day = (iso: string) => new Date(`${iso}T00:00:00Z`);
@@ -52,6 +53,7 @@ describe('retention', () => {
     }
     expect(await h.storedIds()).toEqual(kept);
     expect(await count('participants', `WHERE conversation_id <> ALL('{${kept.join(',')}}'::text[])`)).toBe(0);
+    expect(await orphanChildRows(h.handle.prisma)).toEqual({});
     expect(await count('sync_rejects')).toBe(0);
     expect((await h.handle.prisma.syncRun.findUniqueOrThrow({ where: { runId: run } })).recordsExpired).toBe(deleted);
     const purge = await h.handle.prisma.retentionPurge.findUniqueOrThrow({ where: { stream: 'conversations' } });
