@@ -12,5 +12,10 @@ export interface JobsLaneSettings {
   /** First wait between two status polls; doubles up to `pollMaxMs`. */
   pollInitialMs: number;
   pollMaxMs: number;
+  /**
+   * Records per results page (1..1,000); the API's largest, 1,000, when absent, as the
+   * configuration leaves it. Tests set it smaller to see jobs of many pages on a small org.
+   */
+  resultsPageSize?: number;
 }
 

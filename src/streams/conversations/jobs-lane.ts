@@ -41,8 +41,6 @@ export interface JobsLaneOptions extends JobsLaneSettings {
   readRecord: ReadRecord;
   logger: Logger;
   nowMs: () => number;
-  /** Results page size (1..1,000). */
-  pageSize?: number;
   /** Records per write transaction (a results page is handed to the runner in batches); default 100. */
   writeBatchSize?: number;
   /** Batches written at once, across every window the lane reads; default 3. */
@@ -136,7 +134,7 @@ export class JobsLane implements Lane {
     // Being read, processing at Genesys, and one fulfilled and waiting for the read slot.
     this.windowsAtOnce = Math.max(1, o.maxConcurrentJobs) + READS_AT_ONCE + 1;
     this.sleep = o.sleep ?? realSleep;
-    this.pageSize = o.pageSize ?? MAX_JOB_RESULTS_PAGE_SIZE;
+    this.pageSize = o.resultsPageSize ?? MAX_JOB_RESULTS_PAGE_SIZE;
     this.pages = new Slots(o.pagesInMemory ?? DEFAULT_PAGES_IN_MEMORY);
     this.writes = pLimit(Math.max(1, o.writeConcurrency ?? DEFAULT_WRITE_CONCURRENCY));
   }

@@ -1,7 +1,8 @@
 /**
  * `npm run sync` through its documented interface: a child process, configured by the
- * environment, judged by its exit code, its summary and the database. The child runs the
- * source through tsx, as the npm script does (the other CLI tests run the build).
+ * environment, judged by its exit code, its summary and the database. The sync of an interval
+ * runs the source through tsx, as the npm script does; the other cases run the build, as the
+ * other CLI tests do (a tsx start costs about twice the CPU, and the refusals are the same code).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applyMigrations } from '../../../src/db/migrate.ts';
@@ -26,7 +27,7 @@ describe('npm run sync', () => {
   });
   afterAll(async () => Promise.all([sim?.close(), db?.drop()]));
 
-  const run = (args: string[]) => startCli(['sync', ...args], simEnv(sim, db.url, NO_PACING), TSX).exited;
+  const run = (args: string[], options: { via?: 'tsx' } = {}) => startCli(['sync', ...args], simEnv(sim, db.url, NO_PACING), options).exited;
 
   it('refuses an unmigrated database with a clear message and exit code 3', async () => {
     const result = await run(['--from', '2025-03-10', '--to', '2025-03-12']);
@@ -53,7 +54,7 @@ describe('npm run sync', () => {
       ['backfill', ['--from', '2016-01-01', '--to', '2025-01-01', '--agents', Array.from({ length: 400 }, (_, i) => `a${i}`).join(',')], /would plan \d+ query windows \(at most 100000\)/],
     ] as const;
     const hugeResults = await Promise.all(
-      huge.map(([command, args]) => startCli([command, ...args], simEnv(sim, db.url, { ...NO_PACING, SYNC_AGENT_GROUP_SIZE: '1' }), TSX).exited),
+      huge.map(([command, args]) => startCli([command, ...args], simEnv(sim, db.url, { ...NO_PACING, SYNC_AGENT_GROUP_SIZE: '1' })).exited),
     );
     huge.forEach(([, args, message], i) => {
       const result = hugeResults[i]!;
@@ -65,7 +66,7 @@ describe('npm run sync', () => {
   });
 
   it('syncs an interval, prints the summary and exits 0', async () => {
-    const result = await run(['--from', '2025-03-10', '--to', '2025-03-15']);
+    const result = await run(['--from', '2025-03-10', '--to', '2025-03-15'], TSX);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/sync SUCCEEDED/);
     expect(result.stdout).toMatch(/conversations\s+\d+ written/);
@@ -92,7 +93,7 @@ describe('npm run sync', () => {
   });
 
   it('exits 3 and names the client id when Genesys rejects the credentials', async () => {
-    const result = await startCli(['sync', '--lookback', '1d'], simEnv({ ...sim, clientSecret: 'wrong-secret-value' }, db.url, NO_PACING), TSX).exited;
+    const result = await startCli(['sync', '--lookback', '1d'], simEnv({ ...sim, clientSecret: 'wrong-secret-value' }, db.url, NO_PACING)).exited;
     expect(result.code).toBe(3);
     expect(result.stdout + result.stderr).toContain(sim.clientId);
     expect(result.stdout + result.stderr).not.toContain('wrong-secret-value');

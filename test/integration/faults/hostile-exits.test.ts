@@ -4,7 +4,7 @@ import { openDatabase, type DatabaseHandle } from '../../../src/db/client.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { startTcpProxy, type TcpProxy } from '../../helpers/tcp-proxy.ts';
-import { cliEnv, REPO_ROOT, simEnv, until } from '../ops/cli-process.ts';
+import { CLI_NODE_FLAGS, cliEnv, REPO_ROOT, simEnv, until } from '../ops/cli-process.ts';
 
 /*
  * The hardening issue's hostile operator environment, against the compiled CLI (`node
@@ -29,7 +29,7 @@ interface Exited {
 }
 
 function startCompiled(args: string[], env: NodeJS.ProcessEnv) {
-  const child = spawn(process.execPath, ['dist/cli.js', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...CLI_NODE_FLAGS, 'dist/cli.js', ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));

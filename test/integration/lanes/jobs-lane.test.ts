@@ -99,7 +99,7 @@ describe('jobs lane', () => {
     sim.queueJobFaults(['fail', 'expire-after-first-page']);
     const seen = fresh();
     const window = { start: day(6), end: day(8) };
-    const result = await lane({ pageSize: 500 }).read(request(window, seen));
+    const result = await lane({ resultsPageSize: 500 }).read(request(window, seen));
     expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
     expect(fallbackReads).toBe(0);
     expect(seen.jobIds.filter((id) => id !== null)).toHaveLength(3);
@@ -130,7 +130,7 @@ describe('jobs lane', () => {
       fallbackReads = 0;
       sim.setFaults({ jobResultsEnd: end });
       const seen = fresh();
-      const result = await lane({ pageSize: 500 }).read(request(window, seen));
+      const result = await lane({ resultsPageSize: 500 }).read(request(window, seen));
       expect(fallbackReads).toBe(1);
       expect(result).toMatchObject({ kind: 'done', lane: 'query', contradictions: 3 });
       if (result.kind !== 'done') return;
@@ -144,7 +144,7 @@ describe('jobs lane', () => {
   it('without a count, does not take a job whose last page is full but carries no cursor', async () => {
     sim.setFaults({ jobResultsEnd: 'cursor' });
     const { queryConversationDetailsPage: _count, ...jobsOnly } = client;
-    const result = await lane({ pageSize: 500, client: jobsOnly }).read(request({ start: day(6), end: day(8) }, fresh()));
+    const result = await lane({ resultsPageSize: 500, client: jobsOnly }).read(request({ start: day(6), end: day(8) }, fresh()));
     expect(fallbackReads).toBe(1);
     expect(result).toMatchObject({ kind: 'done', lane: 'query', fallbackReason: expect.stringMatching(/without a cursor on a full page after 500 conversations/) });
   });
@@ -206,7 +206,7 @@ describe('jobs lane', () => {
       getDetailsJobResults: (q) => client.getDetailsJobResults(q),
       deleteDetailsJob: (id) => client.deleteDetailsJob(id),
     };
-    const l = lane({ maxConcurrentJobs: 1, pageSize: 200, client: watched });
+    const l = lane({ maxConcurrentJobs: 1, resultsPageSize: 200, client: watched });
     expect(l.windowsAtOnce).toBe(3);
     const windows = [6, 7, 8].map((d) => ({ start: day(d), end: day(d + 1) }));
     await Promise.all(windows.map((w) => l.read({

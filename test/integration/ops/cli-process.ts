@@ -1,6 +1,6 @@
 /**
  * Runs the CLI as a real child process, the way an operator or a supervisor does, and reads
- * its JSON log lines. The child is `node dist/cli.js ...`, as the container execs it, compiled
+ * its JSON log lines. The child is `node dist/cli.js ...` (with CLI_NODE_FLAGS, below), as the container execs it, compiled
  * once per run by `npm run build` in the global setup (see compiled-cli.test.ts; about half the
  * start-up CPU of `node --import tsx src/cli.ts`, what `npx tsx` runs and the fallback without
  * that setup): one process, so SIGTERM and SIGKILL reach the CLI itself rather than an npx or
@@ -66,9 +66,21 @@ function cliEntry(via: 'build' | 'tsx'): string[] {
   return ['dist/cli.js'];
 }
 
+/**
+ * V8 flags of the test CLI processes. `--liftoff-only`: WebAssembly compiled by V8's baseline
+ * compiler alone, never optimised again in the background. Every command loads Prisma's query
+ * compiler (WebAssembly, megabytes of it), and optimising it cost a short command about 0.8 s
+ * of CPU, 40 % of a `status` (a `status --json` on a test database: 1.9 s of user+sys CPU, 1.1 s
+ * with the flag), which the tests' hundred-odd processes paid on two cores. It changes how
+ * fast the compiler's own code runs, never what it computes. compiled-cli.test.ts runs the
+ * bin exactly as shipped, without it. Not in NODE_OPTIONS: Node refuses V8 flags there.
+ */
+export const CLI_NODE_FLAGS = ['--liftoff-only'];
+
 /** `via: 'tsx'` runs the source as the npm scripts do (`tsx src/cli.ts`) rather than the build. */
 export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { via?: 'build' | 'tsx' } = {}): CliProcess {
-  const child = spawn(process.execPath, [...cliEntry(options.via ?? 'build'), ...args], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const argv = [...CLI_NODE_FLAGS, ...cliEntry(options.via ?? 'build'), ...args];
+  const child = spawn(process.execPath, argv, { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const waiters: Array<() => void> = [];

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
+import { formatSpan } from '../../../src/decisions/text.ts';
 import { DAY_MS } from '../../../src/time.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { idsOf } from '../../helpers/harness.ts';
@@ -108,10 +109,12 @@ describe.concurrent('coverage, catch-up and holes', () => {
     expect((await cli(db, ['sync', '--from', day(14), '--to', day(10)])).code).toBe(0);
     const rolling = await cli(db, ['sync'], { SYNC_LOOKBACK: '3d' });
     expect(rolling.code, rolling.stderr).toBe(0);
-    expect(rolling.stdout).toMatch(
-      new RegExp(`^catching up: covering 10(\\.\\d)? days \\(${day(10)}T00:00:00.000Z → .*\\): the last coverage of scope all ended ${day(10)}T00:00:00.000Z, before the lookback of 3 days$`, 'm'),
-    );
     const run = await handle.prisma.syncRun.findFirstOrThrow({ orderBy: { startedAt: 'desc' } });
+    // Ten days and the hours of today so far: "10.4 days" in the morning, "11 days" late in the day.
+    const span = formatSpan(run.intervalEnd.getTime() - run.intervalStart.getTime());
+    expect(rolling.stdout).toContain(
+      `\ncatching up: covering ${span} (${day(10)}T00:00:00.000Z → ${run.intervalEnd.toISOString()}): the last coverage of scope all ended ${day(10)}T00:00:00.000Z, before the lookback of 3 days\n`,
+    );
     expect(run.intervalStart).toEqual(at(10));
     expect(run.catchUpFrom).toEqual(at(10));
     const stored = (await handle.prisma.conversation.findMany({ select: { conversationId: true } })).map((c) => c.conversationId).sort();
@@ -158,10 +161,11 @@ describe.concurrent('coverage, catch-up and holes', () => {
     expect((await cli(db, ['sync', '--from', day(9), '--to', day(8)])).code).toBe(0);
     const worker = startCli(['worker'], simEnv(sim, db.url, { ...FAST, SYNC_LOOKBACK: '2d', SYNC_RUN_ON_START: 'true', SYNC_SCHEDULE: '0 0 1 1 *' }));
     try {
-      const catchingUp = await worker.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('catching up: covering 8'), 60_000);
+      // Eight days and today's hours so far: "8.4 days" in the morning, "9 days" late in the day.
+      const catchingUp = await worker.waitForLog((l) => typeof l.msg === 'string' && /^catching up: covering (8(\.\d)?|9) days/.test(l.msg), 60_000);
       expect(catchingUp.catchUpFrom).toBe(at(8).toISOString());
       const done = await worker.waitForLog((l) => typeof l.msg === 'string' && l.msg.startsWith('run succeeded'), 90_000);
-      expect(String(done.msg)).toContain('catching up: covering 8');
+      expect(String(done.msg)).toContain(String(catchingUp.msg));
     } finally {
       worker.child.kill('SIGTERM');
       await worker.exited;

@@ -14,9 +14,15 @@ const NOW = new Date('2025-06-20T12:00:00Z');
 const at = (day: number) => new Date(Date.UTC(2025, 5, day));
 const WORKER = { agentIds: [], lookbackMs: 7 * 86_400_000, lagMs: 120_000 };
 
+// About 145 conversations a day, read in pages of 25 by the query (six pages a day) and of 200 by
+// the jobs (a day fits one results page, longer windows take several): the paging of a busy org
+// at a fraction of its records.
+const QUERY_PAGE_SIZE = 25;
+const RESULTS_PAGE_SIZE = 200;
+
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ seed: 23, org: { agentCount: 10, days: 12, conversationsPerDay: 500, now: NOW }, faults: { lakeLagMs: 24 * HOUR_MS, jobQueueMs: 20, jobMsPerThousand: 20 } });
+  h = await startHarness({ seed: 23, org: { agentCount: 10, days: 12, conversationsPerDay: 150, now: NOW }, faults: { lakeLagMs: 24 * HOUR_MS, jobQueueMs: 20, jobMsPerThousand: 20 } });
 });
 afterAll(async () => h?.close());
 beforeEach(async () => {
@@ -43,7 +49,7 @@ describe('the details query lies about totalHits', () => {
   for (const lie of ['zero', 'too-low'] as const) {
     it(`${lie}: reads on past the count to the API's end of data, stores every conversation, and records the contradiction`, async () => {
       h.sim.setFaults({ totalHitsLie: lie });
-      const report = await h.run({ interval, windowDays: 1 });
+      const report = await h.run({ interval, windowDays: 1, pageSize: QUERY_PAGE_SIZE });
       expect(report.status).toBe('succeeded');
       expect(await h.storedIds()).toEqual(expectedIds(interval.start, interval.end));
       expect(await everyDoneWindowIsWhole(report.runId)).toBe(3);
@@ -59,7 +65,7 @@ describe('the details query lies about totalHits', () => {
     // Page 2 comes back one record short, as if that record had moved to page 1: with a count of a
     // tenth, the first read ends there with a fraction of the day.
     h.sim.queuePageAnomaly({ kind: 'shift', pageNumber: 2 });
-    const report = await h.run({ interval: day, windowDays: 1 });
+    const report = await h.run({ interval: day, windowDays: 1, pageSize: QUERY_PAGE_SIZE });
     expect(report.status).toBe('succeeded');
     expect(await h.storedIds()).toEqual(expectedIds(day.start, day.end));
     expect(await everyDoneWindowIsWhole(report.runId)).toBe(1);
@@ -67,7 +73,7 @@ describe('the details query lies about totalHits', () => {
 
   it('too-high: never marks a window done on a count the pages cannot reach; the windows fail naming both counts, status says so, and an honest re-run completes them', async () => {
     h.sim.setFaults({ totalHitsLie: 'too-high' });
-    const lied = await h.run({ interval, windowDays: 1 });
+    const lied = await h.run({ interval, windowDays: 1, pageSize: QUERY_PAGE_SIZE });
     expect(lied.status).toBe('failed');
     expect(lied.failures).toHaveLength(3);
     expect(lied.failures[0]!.error).toMatch(/paging incomplete: the API announced \d+ conversations but \d+ distinct ids arrived after 3 pass/);
@@ -77,7 +83,7 @@ describe('the details query lies about totalHits', () => {
     expect(status.windows.filter((w) => w.status === 'failed')).toHaveLength(3);
 
     h.sim.setFaults({ totalHitsLie: 'honest' });
-    const honest = await h.run({ interval, windowDays: 1 });
+    const honest = await h.run({ interval, windowDays: 1, pageSize: QUERY_PAGE_SIZE });
     expect(honest.status).toBe('succeeded');
     expect(await h.storedIds()).toEqual(expectedIds(interval.start, interval.end));
   });
@@ -86,7 +92,7 @@ describe('the details query lies about totalHits', () => {
     const day = { start: at(11), end: at(12) };
     const truth = expectedIds(day.start, day.end);
     h.sim.setFaults({ strayForDropped: true });
-    const lied = await h.run({ interval: day, windowDays: 1, kind: 'backfill', resume: true });
+    const lied = await h.run({ interval: day, windowDays: 1, pageSize: QUERY_PAGE_SIZE, kind: 'backfill', resume: true });
     expect(lied.status).toBe('failed');
     expect(lied.failures[0]!.error).toMatch(/announced \d+ conversations but \d+ distinct ids arrived after 3 pass/);
     const stored = await h.storedIds();
@@ -95,7 +101,7 @@ describe('the details query lies about totalHits', () => {
 
     h.sim.setFaults({ strayForDropped: false });
     // The same backfill again: it fetches the windows not done, and the failed one is not done.
-    const honest = await h.run({ interval: day, windowDays: 1, kind: 'backfill', resume: true });
+    const honest = await h.run({ interval: day, windowDays: 1, pageSize: QUERY_PAGE_SIZE, kind: 'backfill', resume: true });
     expect(honest.status).toBe('succeeded');
     expect(honest.windowsDone).toBe(1);
     expect(await h.storedIds()).toEqual(truth);
@@ -108,7 +114,7 @@ describe('a details job whose results end early', () => {
     mode: 'jobs' as const,
     availability: h.sim.availabilityDate(),
     jobWindowDays: 31,
-    jobs: { maxConcurrentJobs: 2, maxAttempts: 2, timeoutMs: 10_000, pollInitialMs: 10, pollMaxMs: 40 },
+    jobs: { maxConcurrentJobs: 2, maxAttempts: 2, timeoutMs: 10_000, pollInitialMs: 10, pollMaxMs: 40, resultsPageSize: RESULTS_PAGE_SIZE },
   });
 
   for (const end of ['cursor', 'results'] as const) {
@@ -123,7 +129,7 @@ describe('a details job whose results end early', () => {
       const fellBack = windows.filter((w) => w.lane === 'query');
       expect(fellBack.length).toBeGreaterThan(0);
       expect(fellBack.every((w) => /results ended after \d+ conversations but the details query counts/.test(w.laneNote ?? ''))).toBe(true);
-      expect(windows.filter((w) => w.lane === 'jobs').every((w) => w.totalHits === w.idsReceived && w.idsReceived! <= 1_000)).toBe(true);
+      expect(windows.filter((w) => w.lane === 'jobs').every((w) => w.totalHits === w.idsReceived && w.idsReceived! <= RESULTS_PAGE_SIZE)).toBe(true);
     });
   }
 
