@@ -11,7 +11,7 @@ import { MAX_REACHABLE_HITS, MAX_USER_DETAILS_PAGE_SIZE, MAX_USER_DETAILS_UNFILT
 import type { RunStream, StreamRunContext } from '../../pipeline/stream.ts';
 import type { StreamDeps } from '../conversations/stream.ts';
 import { createUserJobsLane } from './jobs-lane.ts';
-import { isForbidden, USER_DETAIL_PERMISSION } from './permission.ts';
+import { judgeUserDetailsError } from './permission.ts';
 import { createUserQueryLane } from './query-lane.ts';
 
 const AGENT_ACTIVITY = 'agent-activity';
@@ -46,18 +46,23 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
     lanes: { query, ...(jobs ? { jobs } : {}) },
     writer: createAgentActivityWriter(deps.db),
     maxWindowDays: AGENT_ACTIVITY_MAX_WINDOW_DAYS,
-    ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, signal) }),
+    ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, jobs !== undefined, signal) }),
   };
 }
 
-/** One one-entry page of the last hour: a 403 is the warning naming the permission; anything else is left to the windows. */
-async function probeAccess(deps: StreamDeps, signal?: AbortSignal): Promise<string | undefined> {
+/**
+ * One one-entry page of the last hour, and when the run's lanes use jobs, the jobs' availability
+ * date: a 403 or 404 is the warning naming the missing permission or endpoint (the stream is left
+ * out); anything else is left to the windows.
+ */
+async function probeAccess(deps: StreamDeps, usesJobs: boolean, signal?: AbortSignal): Promise<string | undefined> {
   const end = deps.clock();
   try {
     await deps.genesys.queryUserDetailsPage({ interval: { start: new Date(end.getTime() - 3_600_000), end }, pageNumber: 1, pageSize: 1, signal });
+    if (usesJobs) await deps.genesys.getUserDetailsJobsAvailability(signal);
     return undefined;
   } catch (error) {
-    if (!isForbidden(error)) return undefined;
-    return `agent activity not synced: Genesys refused the users details API (403); grant the OAuth client the permission ${USER_DETAIL_PERMISSION}, or leave agent-activity out of SYNC_STREAMS`;
+    const judged = judgeUserDetailsError(error, false);
+    return judged.action === 'leave-out' ? judged.warning : undefined;
   }
 }

@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../helpers/harness.ts';
 import type { Simulator } from '../../../src/sim/index.ts';
 import { exitCodeFor } from '../../../src/commands/sync.ts';
+import { readStatus } from '../../../src/pipeline/status.ts';
+import { formatStatus } from '../../../src/present/status.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const SIM = { seed: 11, org: { agentCount: 8, days: 12, conversationsPerDay: 10, now: NOW } };
@@ -112,28 +114,48 @@ describe('agent-activity completeness against a lying totalHits and short pages'
   }
 });
 
-describe('agent-activity permission (403)', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(SIM);
-    h.sim.setFaults({ userDetailsForbidden: true });
-  });
-  afterAll(async () => h?.close());
+const REFUSALS = [
+  { status: 403, fault: { userDetailsForbidden: true }, names: 'analytics:userDetail:view', not: 'no POST' },
+  { status: 404, fault: { userDetailsNotFound: true }, names: 'no POST /api/v2/analytics/users/details/query for this org or region (404)', not: 'analytics:userDetail:view' },
+] as const;
 
-  it('fails the run naming analytics:userDetail:view when the stream was asked for', async () => {
-    const report = await h.run({ interval, ...ACTIVITY });
-    expect(report.status).toBe('failed');
-    expect(exitCodeFor(report)).toBe(1);
-    expect(report.failures[0]?.error).toContain('analytics:userDetail:view');
-  });
+for (const refusal of REFUSALS) {
+  describe(`agent-activity refused (${refusal.status})`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness(SIM);
+      h.sim.setFaults(refusal.fault);
+    });
+    afterAll(async () => h?.close());
 
-  it('warns, records the warning and syncs conversations as before when the stream is only on by default', async () => {
-    const report = await h.run({ interval, streams: ['conversations', 'agent-activity'], explicitStreams: false });
-    expect(report.status).toBe('succeeded');
-    expect(report.warnings.join(' ')).toContain('analytics:userDetail:view');
-    expect(report.streams.map((s) => s.stream)).toEqual(['conversations']);
-    expect((await h.storedIds()).length).toBeGreaterThan(0);
-    const run = await h.handle.prisma.syncRun.findUniqueOrThrow({ where: { runId: report.runId } });
-    expect(run.warnings.join(' ')).toContain('analytics:userDetail:view');
+    it('fails the run, naming what is missing, when the stream was asked for', async () => {
+      const report = await h.run({ interval, ...ACTIVITY });
+      expect(report.status).toBe('failed');
+      expect(exitCodeFor(report)).toBe(1);
+      expect(report.failures[0]?.error).toContain(refusal.names);
+      expect(report.failures[0]?.error).not.toContain(refusal.not);
+    });
+
+    it('warns, records the warning, syncs conversations as before, and status shows it, when the stream is only on by default', async () => {
+      const report = await h.run({ interval, streams: ['conversations', 'agent-activity'], explicitStreams: false });
+      expect(report.status).toBe('succeeded');
+      expect(exitCodeFor(report)).toBe(0);
+      expect(report.warnings.join(' ')).toContain(refusal.names);
+      expect(report.warnings.join(' ')).not.toContain(refusal.not);
+      expect(report.streams.map((s) => s.stream)).toEqual(['conversations']);
+      expect((await h.storedIds()).length).toBeGreaterThan(0);
+      const run = await h.handle.prisma.syncRun.findUniqueOrThrow({ where: { runId: report.runId } });
+      expect(run.warnings).toEqual(report.warnings);
+      const status = await readStatus(h.handle.prisma, {
+        now: new Date(), limit: 1, maxAgeMs: 100 * 365 * 86_400_000,
+        worker: { agentIds: [], lookbackMs: 86_400_000, lagMs: 0, streams: ['conversations', 'agent-activity'] },
+        streams: ['conversations', 'agent-activity'],
+      });
+      expect(status.runWarnings.map((w) => w.warning)).toEqual(report.warnings);
+      expect(formatStatus(status)).toContain(`warning (run ${report.runId.slice(0, 8)}`);
+      expect(status.coverage.map((c) => c.stream)).toEqual(['conversations', 'agent-activity']);
+      expect(status.coverage[1]).toMatchObject({ stream: 'agent-activity', covered: [], holes: [] });
+      expect(status.freshness.streams[1]).toEqual({ stream: 'agent-activity', newestRecordStart: null, newestCoveredEnd: null });
+    });
   });
-});
+}
