@@ -84,6 +84,8 @@ export interface FaultSettings {
   userDetailsForbidden: boolean;
   /** Every users details route (query and jobs) answers 404, as in an org, API or region without those endpoints. */
   userDetailsNotFound: boolean;
+  /** The users details jobs' lake lag when it differs from the conversation jobs' (`lakeLagMs`); null: the same. */
+  userDetailsLakeLagMs: number | null;
   /**
    * How far the users details query's `totalHits` is off, as a fraction of the entries it pages
    * over (0.25 over-reports by a quarter, -0.25 under-reports): Genesys calls it approximate.
@@ -124,6 +126,7 @@ const DEFAULT_FAULTS: FaultSettings = {
   forbiddenLists: [],
   userDetailsForbidden: false,
   userDetailsNotFound: false,
+  userDetailsLakeLagMs: null,
   userDetailsTotalHitsBias: 0,
   totalHitsLie: 'honest',
   strayForDropped: false,

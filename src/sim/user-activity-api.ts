@@ -76,7 +76,12 @@ export class UserActivityApi {
     private readonly settings: () => FaultSettings,
     chance: (p: number) => boolean,
   ) {
-    this.jobs = new JobStore<UserRecord>({ source: this.jobSource(), settings, chance });
+    // The users details lake may lag otherwise than the conversations' (userDetailsLakeLagMs).
+    const ownLag = (): FaultSettings => {
+      const s = settings();
+      return s.userDetailsLakeLagMs === null ? s : { ...s, lakeLagMs: s.userDetailsLakeLagMs };
+    };
+    this.jobs = new JobStore<UserRecord>({ source: this.jobSource(), settings: ownLag, chance });
   }
 
   /** Ground truth: each user's records overlapping [fromMs, toMs), whole, as served (users sorted, records by start). */

@@ -3,7 +3,8 @@
  * timeline from the users details API, one record per status, keyed by (kind, user, start) and
  * placed in the window that read it (contract.ts). Windows are at most 7 days (the users details
  * query's cap without a user filter); they are read by the query lane (query-lane.ts) and, for
- * backfills and settling before the data-availability date, by the jobs lane (jobs-lane.ts);
+ * backfills and settling before the users details jobs' own data-availability date (the run
+ * cuts this stream's lanes at it: `jobsAvailability`), by the jobs lane (jobs-lane.ts);
  * statuses are written to agent_presence and agent_routing_status (src/db/agent-activity.ts).
  */
 import { createAgentActivityWriter } from '../../db/agent-activity.ts';
@@ -40,13 +41,17 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
     lanes && lanes.mode !== 'query'
       ? createUserJobsLane({ ...lanes.jobs, client: deps.genesys, fallback: query, logger: log, nowMs: () => deps.clock().getTime() })
       : undefined;
+  // Read once per run, by the probe and by the planner (the jobs lane reads it again for itself).
+  let availability: Promise<Date> | undefined;
+  const jobsAvailability = (signal?: AbortSignal) => (availability ??= deps.genesys.getUserDetailsJobsAvailability(signal));
   return {
     name: AGENT_ACTIVITY,
     recordNoun: 'agent status',
     lanes: { query, ...(jobs ? { jobs } : {}) },
     writer: createAgentActivityWriter(deps.db),
     maxWindowDays: AGENT_ACTIVITY_MAX_WINDOW_DAYS,
-    ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, jobs !== undefined, signal) }),
+    ...(jobs ? { jobsAvailability } : {}),
+    ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, jobs ? jobsAvailability : undefined, signal) }),
   };
 }
 
@@ -55,11 +60,11 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
  * date: a 403 or 404 is the warning naming the missing permission or endpoint (the stream is left
  * out); anything else is left to the windows.
  */
-async function probeAccess(deps: StreamDeps, usesJobs: boolean, signal?: AbortSignal): Promise<string | undefined> {
+async function probeAccess(deps: StreamDeps, jobsAvailability: ((signal?: AbortSignal) => Promise<Date>) | undefined, signal?: AbortSignal): Promise<string | undefined> {
   const end = deps.clock();
   try {
     await deps.genesys.queryUserDetailsPage({ interval: { start: new Date(end.getTime() - 3_600_000), end }, pageNumber: 1, pageSize: 1, signal });
-    if (usesJobs) await deps.genesys.getUserDetailsJobsAvailability(signal);
+    await jobsAvailability?.(signal);
     return undefined;
   } catch (error) {
     const judged = judgeUserDetailsError(error, false);

@@ -159,3 +159,33 @@ for (const refusal of REFUSALS) {
     });
   });
 }
+
+describe('agent-activity lanes on the default backfill path (BACKFILL_LANE=auto, both streams by default)', () => {
+  const JOBS = { maxConcurrentJobs: 2, maxAttempts: 2, timeoutMs: 20_000, pollInitialMs: 10, pollMaxMs: 40 };
+  const auto = { mode: 'auto' as const, availability: undefined, jobWindowDays: 7, jobs: JOBS };
+
+  it('reads history before the users details jobs availability date through jobs and the rest through the query, each stream cut at its own date', async () => {
+    const h = await startHarness({ ...SIM, faults: { jobQueueMs: 5, lakeLagMs: 4 * 86_400_000, userDetailsLakeLagMs: 2 * 86_400_000 } });
+    try {
+      const usersDate = new Date(NOW.getTime() - 2 * 86_400_000);
+      const conversationsDate = new Date(NOW.getTime() - 4 * 86_400_000);
+      const report = await h.run({ kind: 'backfill', interval, windowDays: 1, streams: ['conversations', 'agent-activity'], explicitStreams: false, lanes: auto });
+      expect(report.status).toBe('succeeded');
+      expect(report.laneFallbacks).toBe(0);
+      const windows = await h.handle.prisma.syncWindow.findMany({ where: { runId: report.runId, parentWindowId: null }, orderBy: { windowStart: 'asc' } });
+      for (const [stream, date] of [['agent-activity', usersDate], ['conversations', conversationsDate]] as const) {
+        const mine = windows.filter((w) => w.stream === stream);
+        const jobs = mine.filter((w) => w.lane === 'jobs');
+        const query = mine.filter((w) => w.lane === 'query');
+        expect(jobs.length, stream).toBeGreaterThan(0);
+        expect(query.length, stream).toBeGreaterThan(0);
+        expect(jobs.length + query.length).toBe(mine.length);
+        expect(jobs.every((w) => w.windowEnd <= date), stream).toBe(true);
+        expect(query.every((w) => w.windowStart >= new Date(Math.floor(date.getTime() / 86_400_000) * 86_400_000)), stream).toBe(true);
+      }
+      expect(await storedRows(h)).toEqual(expectedRows(h.sim, interval.start, interval.end));
+    } finally {
+      await h.close();
+    }
+  });
+});
