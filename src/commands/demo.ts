@@ -52,7 +52,10 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     out(`Migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
 
     const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: DEMO_SYNC_LOOKBACK_MS });
-    const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
+    const configured = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
+    // The embedded database serves one connection at a time: with two streams' windows writing at
+    // once, connections waited past their timeout on a busy machine. One window at a time there.
+    const options = embedded ? { ...configured, concurrency: 1 } : configured;
     out(`Syncing the last 7 days…\n`);
     const report = await runSync(
       runDeps({ database }, genesys, { logger, clock, signal: stop.signal, host: config.hostname, personalData: configuredPersonalData(config) }),
