@@ -4,7 +4,8 @@
  * stands in for Postgres (DATABASE_URL is used when set; unset means the embedded one here, unlike
  * every other command), and the sync runs through the same code as production: migrations,
  * createGenesysClient over HTTP, runSync with the ledger.
- * Then it shows two analyst queries and how to connect with psql, and keeps the database up
+ * Both streams are read (conversations and agents' presence and routing status), as by default.
+ * Then it shows analyst queries and how to connect with psql, and keeps the database up
  * until Ctrl-C (`--once` exits after printing; tests use it).
  */
 import { parseArgs } from 'node:util';
@@ -51,7 +52,10 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     out(`Migrations: ${applied.length === 0 ? 'up to date' : `applied ${applied.join(', ')}`}`);
 
     const interval = resolveInterval({ now: clock(), lagMs: config.sync.lagMs, defaultLookbackMs: DEMO_SYNC_LOOKBACK_MS });
-    const options = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
+    const configured = syncOptions('sync', { interval, agentIds: [], dryRun: false }, config);
+    // The embedded database serves one connection at a time: with two streams' windows writing at
+    // once, connections waited past their timeout on a busy machine. One window at a time there.
+    const options = embedded ? { ...configured, concurrency: 1 } : configured;
     out(`Syncing the last 7 days…\n`);
     const report = await runSync(
       runDeps({ database }, genesys, { logger, clock, signal: stop.signal, host: config.hostname, personalData: configuredPersonalData(config) }),
@@ -102,7 +106,7 @@ function simulatorTarget(sim: Simulator): GenesysConfig {
   };
 }
 
-/** The three example queries and how to connect with psql, each block after a blank line. */
+/** The example queries and how to connect with psql, each block after a blank line. */
 async function exploration(db: Db, url: string): Promise<string> {
   return [
     '',
@@ -114,9 +118,12 @@ async function exploration(db: Db, url: string): Promise<string> {
     '',
     await qualityPerAgent(db),
     '',
+    await occupancyPerAgent(db),
+    '',
     'Connect and explore (tables: conversations, participants, sessions, segments, session_metrics, agents,',
-    'evaluations, surveys, resolutions, flow_outcomes, media_endpoint_stats, queues, wrap_up_codes, divisions, skills, languages;',
-    'views: agent_interactions, agent_quality; ledger: sync_runs, sync_windows, sync_rejects):',
+    'evaluations, surveys, resolutions, flow_outcomes, media_endpoint_stats, queues, wrap_up_codes, divisions, skills, languages,',
+    'agent_presence, agent_routing_status, presence_definitions;',
+    'views: agent_interactions, agent_quality, agent_status_time; ledger: sync_runs, sync_windows, sync_rejects):',
     `  psql "${redactUrlPasswords(url)}"`,
   ].join('\n');
 }
@@ -211,5 +218,34 @@ export async function qualityPerAgent(db: Db): Promise<string> {
     'Quality per agent: evaluations, average score, surveys and NPS:',
     '  SELECT agent_name, day, evaluations, average_score, surveys_answered, nps FROM agent_quality;',
     ...formatTable(table, { numeric: [false, true, true, true, true], indent: '  ' }),
+  ].join('\n');
+}
+
+/**
+ * Example query 5 (the agent-activity stream): occupancy, the time interacting ÷ the time on
+ * queue, per agent and UTC day of the newest two full days, from the agent_status_time view
+ * (docs/schema.md, "Occupancy"); agents by name.
+ */
+export async function occupancyPerAgent(db: Db): Promise<string> {
+  const rows = await db.$queryRawUnsafe<Array<{ agent: string; day: string; on_queue_h: string; interacting_h: string; occupancy: string | null }>>(`
+    SELECT coalesce(max(agent_name), user_id) AS agent, to_char(day, 'YYYY-MM-DD') AS day,
+           round((sum(seconds) FILTER (WHERE kind = 'presence' AND status = 'ON_QUEUE') / 3600)::numeric, 1)::text AS on_queue_h,
+           round((coalesce(sum(seconds) FILTER (WHERE kind = 'routing' AND status = 'INTERACTING'), 0) / 3600)::numeric, 1)::text AS interacting_h,
+           round((100 * coalesce(sum(seconds) FILTER (WHERE kind = 'routing' AND status = 'INTERACTING'), 0)
+                 / sum(seconds) FILTER (WHERE kind = 'presence' AND status = 'ON_QUEUE'))::numeric, 1)::text AS occupancy
+      FROM agent_status_time
+     WHERE day < (now() AT TIME ZONE 'UTC')::date AND day >= (now() AT TIME ZONE 'UTC')::date - 2
+     GROUP BY user_id, day
+    HAVING sum(seconds) FILTER (WHERE kind = 'presence' AND status = 'ON_QUEUE') > 0
+     ORDER BY day DESC, sum(seconds) FILTER (WHERE kind = 'routing' AND status = 'INTERACTING') DESC NULLS LAST, agent
+     LIMIT 10`);
+  const table = [
+    ['agent', 'day (UTC)', 'on queue (h)', 'interacting (h)', 'occupancy %'],
+    ...rows.map((r) => [r.agent, r.day, r.on_queue_h, r.interacting_h, r.occupancy ?? '']),
+  ];
+  return [
+    'Occupancy per agent and day (interacting ÷ on-queue time, from agents\' presence and routing status):',
+    "  SELECT agent_name, day, sum(seconds) FILTER (WHERE status = 'INTERACTING') / sum(seconds) FILTER (WHERE status = 'ON_QUEUE') FROM agent_status_time GROUP BY 1, 2;",
+    ...formatTable(table, { numeric: [false, false, true, true, true], indent: '  ' }),
   ].join('\n');
 }

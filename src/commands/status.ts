@@ -13,6 +13,7 @@ import type { Logger } from '../logger.ts';
 import { openRuntime } from '../runtime.ts';
 import { UsageError } from './usage-error.ts';
 import { systemClock } from '../time.ts';
+import { chooseStreams, STREAM_NAMES } from '../streams/index.ts';
 
 const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 500;
@@ -39,8 +40,18 @@ export function parseStatusArgs(argv: string[]): { json: boolean; limit: number 
   return { json: values.json ?? false, limit };
 }
 
+/** The streams the worker reads (SYNC_STREAMS, else the default ones): its coverage check covers these. */
+function workerStreams(config: Config): readonly string[] {
+  try {
+    return chooseStreams(undefined, config.sync.streams).names;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
 export async function statusCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
   const args = parseStatusArgs(argv);
+  const streams = workerStreams(config);
   // Logs go to stdout: with --json keep them to errors, so `status --json | jq` gets JSON only
   // (the embedded-database notice would otherwise come first).
   const runtime = await openRuntime(config, args.json ? logger.child({}, { level: 'error' }) : logger);
@@ -49,7 +60,8 @@ export async function statusCommand(argv: string[], config: Config, logger: Logg
       now: systemClock(),
       limit: args.limit,
       maxAgeMs: config.statusMaxAgeMs,
-      worker: { agentIds: config.sync.agentIds, lookbackMs: config.sync.lookbackMs, lagMs: config.sync.lagMs },
+      worker: { agentIds: config.sync.agentIds, lookbackMs: config.sync.lookbackMs, lagMs: config.sync.lagMs, streams },
+      streams: STREAM_NAMES,
       personalData: { mode: config.personalData.mode, attributes: config.personalData.attributes },
     });
     process.stdout.write(args.json ? `${JSON.stringify(statusJson(report), null, 2)}\n` : `${formatStatus(report)}\n`);

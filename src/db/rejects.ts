@@ -104,6 +104,9 @@ export async function countOpenRejects(db: Db): Promise<number> {
 }
 
 export interface OpenReject {
+  /** The stream the record belongs to, and its key in that stream (the record's id, or a hash of its raw text). */
+  stream: string;
+  rejectKey: string;
   conversationId: string | null;
   runId: string;
   page: string;
@@ -118,6 +121,6 @@ export async function listOpenRejects(db: Db, limit: number): Promise<OpenReject
     where: { resolvedAt: null },
     orderBy: { lastSeenAt: 'desc' },
     take: limit,
-    select: { conversationId: true, runId: true, page: true, error: true, firstSeenAt: true, lastSeenAt: true, timesSeen: true },
+    select: { stream: true, rejectKey: true, conversationId: true, runId: true, page: true, error: true, firstSeenAt: true, lastSeenAt: true, timesSeen: true },
   });
 }

@@ -63,6 +63,23 @@ export async function readNewestConversation(db: Db): Promise<{ conversationStar
   return { conversationStart: newest._max.conversationStart, lastSyncedAt: newest._max.lastSyncedAt };
 }
 
+/**
+ * Where each stream's records start, newest first: the SQL that reads its newest record's start
+ * (each over an indexed column). A stream not listed here shows no newest record.
+ */
+const NEWEST_RECORD_START_SQL: Partial<Record<string, string>> = {
+  conversations: 'SELECT max(conversation_start) AS at FROM conversations',
+  'agent-activity': 'SELECT greatest((SELECT max(start_time) FROM agent_presence), (SELECT max(start_time) FROM agent_routing_status)) AS at',
+};
+
+/** The start of a stream's newest stored record (null with none, or for a stream without a table listed above). */
+export async function readNewestRecordStart(db: Db, stream: string): Promise<Date | null> {
+  const sql = NEWEST_RECORD_START_SQL[stream];
+  if (sql === undefined) return null;
+  const [row] = await db.$queryRawUnsafe<Array<{ at: Date | null }>>(sql);
+  return row?.at ?? null;
+}
+
 /** The rolling sync that finished successfully last (a backfill of last year says nothing about today). */
 export function readLastSuccessfulSync(db: Db) {
   return db.syncRun.findFirst({

@@ -31,12 +31,19 @@ export function formatSpan(ms: number): string {
 /** Agent lists longer than this are not spelled out in a hint (status --json and the ledger have them). */
 const MAX_HINTED_AGENTS = 5;
 
+export interface BackfillHintOptions {
+  /** The agents are SYNC_AGENT_IDS: no `--agents` needed. */
+  configured?: boolean;
+  /** The one stream the hole is in: named with `--streams`, so the backfill reads that stream alone (and fails loudly if Genesys refuses it). */
+  stream?: string;
+}
+
 /**
  * The backfill command that fills a hole: whole UTC days around it (re-syncing a few stored
- * conversations at its edges is harmless; every write is an idempotent upsert). With
- * `configured`, the scope is SYNC_AGENT_IDS, which a backfill uses without `--agents`.
+ * records at its edges is harmless; every write is an idempotent upsert). With `configured`,
+ * the scope is SYNC_AGENT_IDS, which a backfill uses without `--agents`.
  */
-export function backfillHint(hole: Range, agentIds: readonly string[], options: { configured?: boolean } = {}): string {
+export function backfillHint(hole: Range, agentIds: readonly string[], options: BackfillHintOptions = {}): string {
   const from = new Date(utcDayFloor(hole.start.getTime())).toISOString().slice(0, 10);
   const to = new Date(Math.ceil(hole.end.getTime() / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
   const ids = [...new Set(agentIds)].sort();
@@ -44,5 +51,6 @@ export function backfillHint(hole: Range, agentIds: readonly string[], options: 
   if (ids.length > 0 && !options.configured) {
     agents = ids.length <= MAX_HINTED_AGENTS ? ` --agents ${ids.join(',')}` : ` --agents <the ${ids.length} agents of this scope>`;
   }
-  return `npm run backfill -- --from ${from} --to ${to}${agents}`;
+  const streams = options.stream === undefined ? '' : ` --streams ${options.stream}`;
+  return `npm run backfill -- --from ${from} --to ${to}${agents}${streams}`;
 }

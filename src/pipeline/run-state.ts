@@ -2,6 +2,7 @@
 import type { GenesysStats } from '../genesys/index.ts';
 import type { RunCounts } from '../db/ledger.ts';
 import { SeenRecords } from './seen-records.ts';
+import { DEFAULT_STREAM } from '../db/ledger.ts';
 
 export interface WindowFailure {
   stream: string;
@@ -32,6 +33,9 @@ export interface SyncProgress {
 export interface StreamCounts {
   stream: string;
   recordsWritten: number;
+  /** Of those, new or changed; and records skipped because a version fetched later was already stored. */
+  changed: number;
+  stale: number;
   windowsFailed: number;
 }
 
@@ -46,9 +50,6 @@ export class RunState {
   /** Records stored, over every stream (byStream has each stream's share). */
   recordsWritten = 0;
   readonly byStream = new Map<string, StreamCounts>();
-  changed = 0;
-  /** Records skipped because a version fetched later was already stored. */
-  stale = 0;
   recordsRejected = 0;
   /** Windows a jobs lane handed to the query lane. */
   laneFallbacks = 0;
@@ -69,6 +70,13 @@ export class RunState {
     this.countsOf(stream).recordsWritten += delta;
   }
 
+  /** Records of a page of `stream` that were new or changed, and those skipped as stale. */
+  noteChanged(stream: string, changed: number, stale: number): void {
+    const counts = this.countsOf(stream);
+    counts.changed += changed;
+    counts.stale += stale;
+  }
+
   noteWindowFailed(failure: WindowFailure): void {
     this.windowsFailed += 1;
     this.failures.push(failure);
@@ -77,7 +85,7 @@ export class RunState {
 
   countsOf(stream: string): StreamCounts {
     let counts = this.byStream.get(stream);
-    if (!counts) this.byStream.set(stream, (counts = { stream, recordsWritten: 0, windowsFailed: 0 }));
+    if (!counts) this.byStream.set(stream, (counts = { stream, recordsWritten: 0, changed: 0, stale: 0, windowsFailed: 0 }));
     return counts;
   }
 
@@ -99,7 +107,9 @@ export class RunState {
       retries: now.retries - this.statsAtStart.retries,
       rateLimited: now.rateLimited - this.statsAtStart.rateLimited,
       pages: this.pages,
-      conversationsWritten: this.recordsWritten,
+      // The ledger's and the metrics' `conversations_written` is the conversation stream's: another
+      // stream's records (agent statuses) are counted per stream (byStream, sync_windows).
+      conversationsWritten: this.byStream.get(DEFAULT_STREAM)?.recordsWritten ?? 0,
       recordsDeleted: this.recordsDeleted,
       deletionsWithheld: this.deletionsWithheld.length,
     };

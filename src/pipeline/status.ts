@@ -8,6 +8,7 @@
  */
 import type { Db } from '../db/client.ts';
 import { readCoverage, type ScopeCoverageRow } from '../db/coverage.ts';
+import { DEFAULT_STREAM } from '../db/ledger.ts';
 import { readRunningRuns } from '../db/run-liveness.ts';
 import { formatDuration } from '../duration.ts';
 import { holesOverlapping, newestCoveredEnd, runScopeKey, unionRanges, type Range } from '../decisions/coverage.ts';
@@ -23,13 +24,14 @@ import {
   describeMissingColumn,
   readLastSuccessfulSync,
   readNewestConversation,
+  readNewestRecordStart,
   readOpenWindows,
   readRecentRuns,
   readReferenceListRefreshes,
   type ReferenceListRow,
   type WindowRow,
 } from '../db/status-queries.ts';
-import { backfillHint, formatSpan, shortTime } from '../decisions/text.ts';
+import { backfillHint, formatSpan, shortTime, type BackfillHintOptions } from '../decisions/text.ts';
 import { MAX_INTERVAL_DAYS } from '../decisions/interval.ts';
 import { MAX_PLANNED_WINDOWS } from '../decisions/plan.ts';
 import { utcDayFloor } from '../decisions/windows.ts';
@@ -68,16 +70,39 @@ export interface RunRow {
   conversationsWritten: number;
   host: string | null;
   error: string | null;
+  /** What the run recorded without failing (sync_runs.warnings): a stream on by default it left out, and why. */
+  warnings: string[];
+}
+
+/** One warning of the listed runs, once however many runs recorded it (a worker repeats it every tick). */
+export interface RunWarning {
+  warning: string;
+  /** How many of the listed runs recorded it. */
+  runs: number;
+  newestRunId: string;
+  newestStartedAt: Date;
 }
 
 export interface Freshness {
   newestConversationStart: Date | null;
   newestLastSyncedAt: Date | null;
   lastSuccess: { runId: string; kind: string; finishedAt: Date; ageMs: number } | null;
+  /** Per stream: how far its data reaches (a stream left out of the runs stops moving here). */
+  streams: StreamFreshness[];
+}
+
+export interface StreamFreshness {
+  stream: string;
+  /** The newest record stored (its start); null with none. */
+  newestRecordStart: Date | null;
+  /** The end of the worker scope's newest covered range of this stream; null with none. */
+  newestCoveredEnd: Date | null;
 }
 
 /** A scope's coverage as status shows it: merged ranges, the newest ones listed, the rest counted. */
 interface ScopeStatus {
+  /** The stream whose windows these are (sync_windows.stream). */
+  stream: string;
   scopeKey: string;
   /** Empty for 'all'. */
   agentIds: string[];
@@ -97,6 +122,7 @@ interface ScopeStatus {
 
 /** What decides the exit code about coverage: the worker's scope has no hole in the ranges it answers for. */
 export interface WorkerCoverage {
+  stream: string;
   scopeKey: string;
   /** Its lookback `[now − lag − SYNC_LOOKBACK, now)` and the catch-up ranges of its rolling runs. */
   checked: Range[];
@@ -108,13 +134,17 @@ export interface StatusReport {
   now: Date;
   maxAgeMs: number;
   runs: RunRow[];
+  /** The warnings of the listed runs, each once, newest first. */
+  runWarnings: RunWarning[];
   windows: WindowRow[];
   /** Open or failed windows beyond those listed. */
   windowsNotListed: number;
   freshness: Freshness;
+  /** Per stream (in StatusOptions.streams order), per scope. */
   coverage: ScopeStatus[];
   scopesNotListed: number;
-  workerCoverage: WorkerCoverage;
+  /** One per stream the worker reads. */
+  workerCoverage: WorkerCoverage[];
   /** Records quarantined in sync_rejects and not stored since (resolved_at null). */
   rejects: { open: number; listed: OpenReject[] };
   /** Query-read days not yet re-read through a details job, and the last settle run (docs/sync.md §15). */
@@ -143,8 +173,10 @@ export interface StatusOptions {
   limit: number;
   /** The last successful sync may be at most this old (STATUS_MAX_AGE). */
   maxAgeMs: number;
-  /** The worker's configuration: its scope (SYNC_AGENT_IDS), SYNC_LOOKBACK and SYNC_LAG. */
-  worker: { agentIds: readonly string[]; lookbackMs: number; lagMs: number };
+  /** The worker's configuration: its scope (SYNC_AGENT_IDS), SYNC_LOOKBACK, SYNC_LAG and the streams it reads (SYNC_STREAMS, else the default ones). */
+  worker: { agentIds: readonly string[]; lookbackMs: number; lagMs: number; streams?: readonly string[] };
+  /** The streams whose coverage and freshness are shown, in this order (every registered one); default: conversations. */
+  streams?: readonly string[];
   /** PII_MODE and PII_ATTRIBUTES, shown as they are. */
   personalData?: PersonalDataInForce;
 }
@@ -162,13 +194,13 @@ async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusRep
   const { now } = options;
   const runs = await readRuns(db, options.limit);
   const runIds = runs.map((r) => r.runId);
-  const [windowRows, openCount, newest, lastSuccess, scopes, openRejects, listedRejects, referenceLists] = await Promise.all([
+  const [windowRows, openCount, newest, lastSuccess, streams, openRejects, listedRejects, referenceLists] = await Promise.all([
     readOpenWindows(db, runIds, MAX_LISTED_WINDOWS),
     readOpenWindows(db, runIds, null).then((rows) => rows.length),
     readNewestConversation(db),
     // Freshness is about the scheduled rolling sync: a backfill of last year says nothing about today.
     readLastSuccessfulSync(db),
-    readCoverage(db, { aliveSince: new Date(now.getTime() - ABANDONED_AFTER_MS) }),
+    readStreamsStatus(db, options),
     countOpenRejects(db),
     listOpenRejects(db, MAX_LISTED_REJECTS),
     readReferenceListRefreshes(db),
@@ -181,26 +213,26 @@ async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusRep
     lastSuccess: lastSuccess?.finishedAt
       ? { runId: lastSuccess.runId, kind: lastSuccess.kind, finishedAt: lastSuccess.finishedAt, ageMs: now.getTime() - lastSuccess.finishedAt.getTime() }
       : null,
+    streams: streams.freshness,
   };
-  const workerCoverage = assessWorkerCoverage(scopes, options.worker, now);
   const rejects = { open: openRejects, listed: listedRejects };
   const problems = [
     ...assessHealth(runs, freshness, options.maxAgeMs),
     ...assessRejects(rejects),
-    ...coverageProblems(workerCoverage, options.worker.agentIds),
+    ...streams.workerCoverage.flatMap((w) => coverageProblems(w, options.worker.agentIds)),
     ...(mirror.recent.withheld > 0 ? [`deletions were withheld by the safety valve in ${mirror.recent.withheld} window(s) in the last 7 days (SYNC_DELETE_MAX_FRACTION): see the runs' errors`] : []),
   ];
-  const listed = scopes.filter((s, i) => i < MAX_LISTED_SCOPES || s.scopeKey === workerCoverage.scopeKey);
   return {
     now,
     maxAgeMs: options.maxAgeMs,
     runs,
+    runWarnings: groupRunWarnings(runs),
     windows: windowRows,
     windowsNotListed: Math.max(0, openCount - windowRows.length),
     freshness,
-    coverage: listed.map((s) => scopeStatus(s, s.scopeKey === workerCoverage.scopeKey)),
-    scopesNotListed: scopes.length - listed.length,
-    workerCoverage,
+    coverage: streams.coverage,
+    scopesNotListed: streams.scopesNotListed,
+    workerCoverage: streams.workerCoverage,
     rejects,
     settling,
     mirror,
@@ -210,6 +242,50 @@ async function assembleStatus(db: Db, options: StatusOptions): Promise<StatusRep
     warnings: referenceListWarnings(referenceLists),
     ...(options.personalData ? { personalData: { mode: options.personalData.mode, attributes: options.personalData.attributes } } : {}),
   };
+}
+
+/** Each stream's coverage (its own windows), the worker's holes in those it reads, and how far its data reaches. */
+interface StreamsStatus {
+  coverage: ScopeStatus[];
+  scopesNotListed: number;
+  workerCoverage: WorkerCoverage[];
+  freshness: StreamFreshness[];
+}
+
+async function readStreamsStatus(db: Db, options: StatusOptions): Promise<StreamsStatus> {
+  const aliveSince = new Date(options.now.getTime() - ABANDONED_AFTER_MS);
+  const workerStreams = options.worker.streams ?? [DEFAULT_STREAM];
+  const names = [...new Set([...(options.streams ?? [DEFAULT_STREAM]), ...workerStreams])];
+  const perStream = await Promise.all(
+    names.map(async (stream) => {
+      const [scopes, newestRecordStart] = await Promise.all([readCoverage(db, { aliveSince, stream }), readNewestRecordStart(db, stream)]);
+      return { stream, scopes, newestRecordStart };
+    }),
+  );
+  const out: StreamsStatus = { coverage: [], scopesNotListed: 0, workerCoverage: [], freshness: [] };
+  for (const { stream, scopes, newestRecordStart } of perStream) {
+    const worker = assessWorkerCoverage(scopes, options.worker, options.now, stream);
+    if (workerStreams.includes(stream)) out.workerCoverage.push(worker);
+    const listed = scopes.filter((s, i) => i < MAX_LISTED_SCOPES || s.scopeKey === worker.scopeKey);
+    out.coverage.push(...listed.map((s) => scopeStatus(s, stream, s.scopeKey === worker.scopeKey)));
+    out.scopesNotListed += scopes.length - listed.length;
+    const workerScope = scopes.find((s) => s.scopeKey === worker.scopeKey);
+    out.freshness.push({ stream, newestRecordStart, newestCoveredEnd: (workerScope && newestCoveredEnd(workerScope.covered)) ?? null });
+  }
+  return out;
+}
+
+/** The listed runs' warnings, each once with how many runs recorded it; newest first (runs are newest first). */
+export function groupRunWarnings(runs: readonly RunRow[]): RunWarning[] {
+  const byText = new Map<string, RunWarning>();
+  for (const run of runs) {
+    for (const warning of run.warnings) {
+      const seen = byText.get(warning);
+      if (seen) seen.runs += 1;
+      else byText.set(warning, { warning, runs: 1, newestRunId: run.runId, newestStartedAt: run.startedAt });
+    }
+  }
+  return [...byText.values()];
 }
 
 /** The newest runs, each with its liveness: a `running` row whose process is gone shows as abandoned. */
@@ -237,6 +313,7 @@ async function readRuns(db: Db, limit: number): Promise<RunRow[]> {
     conversationsWritten: r.conversationsWritten,
     host: r.host,
     error: r.error,
+    warnings: r.warnings,
   }));
 }
 
@@ -251,8 +328,9 @@ export function referenceListWarnings(lists: readonly ReferenceListRow[]): strin
     );
 }
 
-function scopeStatus(s: ScopeCoverageRow, worker: boolean): ScopeStatus {
+function scopeStatus(s: ScopeCoverageRow, stream: string, worker: boolean): ScopeStatus {
   return {
+    stream,
     scopeKey: s.scopeKey,
     agentIds: s.agentIds,
     worker,
@@ -276,12 +354,13 @@ export function assessWorkerCoverage(
   scopes: readonly ScopeCoverageRow[],
   worker: StatusOptions['worker'],
   now: Date,
+  stream: string = DEFAULT_STREAM,
 ): WorkerCoverage {
   const scopeKey = runScopeKey(worker.agentIds);
   const scope = scopes.find((s) => s.scopeKey === scopeKey);
   const lookback = { start: new Date(now.getTime() - worker.lagMs - worker.lookbackMs), end: now };
   const checked = unionRanges([lookback, ...(scope?.catchUpRanges ?? [])]);
-  return { scopeKey, checked, holes: scope ? holesOverlapping(scope.holes, checked) : [] };
+  return { stream, scopeKey, checked, holes: scope ? holesOverlapping(scope.holes, checked) : [] };
 }
 
 /** Backfill commands spelled out for one hole; the rest are described (each the next `daysPerRun` days). */
@@ -304,7 +383,7 @@ export interface BackfillPlan {
  * A longer hole (a sync with a mistyped year leaves one of decades) is cut into consecutive
  * whole-day parts; suggesting one command the CLI refuses would leave the operator stuck.
  */
-export function planBackfills(hole: Range, agentIds: readonly string[], options: { configured?: boolean } = {}): BackfillPlan {
+export function planBackfills(hole: Range, agentIds: readonly string[], options: BackfillHintOptions = {}): BackfillPlan {
   const first = utcDayFloor(hole.start.getTime());
   const last = Math.ceil(hole.end.getTime() / DAY_MS) * DAY_MS;
   const agents = new Set(agentIds).size;
@@ -337,14 +416,14 @@ export function formatBackfills(plan: BackfillPlan, quote = ''): string {
   return `${plan.total} backfills (${plan.limit}): ${listed.join('; ')}${more}`;
 }
 
-/** One problem per hole (the oldest few), each with the backfill that fills it. */
+/** One problem per hole (the oldest few), each naming its stream and the backfill that fills it. */
 export function coverageProblems(worker: WorkerCoverage, agentIds: readonly string[]): string[] {
   const listed = worker.holes.slice(0, 3).map(
     (h) =>
       `the worker's scope ${worker.scopeKey} has a hole in its lookback or catch-up range: ${shortTime(h.start)} → ${shortTime(h.end)} ` +
-      `(${formatSpan(h.end.getTime() - h.start.getTime())}); fill it with ${formatBackfills(planBackfills(h, agentIds, { configured: true }), '`')}`,
+      `(${formatSpan(h.end.getTime() - h.start.getTime())}) of ${worker.stream}; fill it with ${formatBackfills(planBackfills(h, agentIds, { configured: true, stream: worker.stream }), '`')}`,
   );
-  if (worker.holes.length > 3) listed.push(`… and ${worker.holes.length - 3} more hole(s) in the worker's scope ${worker.scopeKey}`);
+  if (worker.holes.length > 3) listed.push(`… and ${worker.holes.length - 3} more hole(s) of ${worker.stream} in the worker's scope ${worker.scopeKey}`);
   return listed;
 }
 
@@ -383,12 +462,15 @@ export function assessHealth(runs: readonly RunRow[], freshness: Freshness, maxA
   return problems;
 }
 
-/** Open rejects keep the sync unhealthy: each is a conversation Genesys has and the tables do not. */
+/** How a reject is named: a conversation by its id; another stream's record by its stream and key. */
+export function rejectName(r: Pick<OpenReject, 'stream' | 'rejectKey' | 'conversationId'>): string {
+  if (r.stream === DEFAULT_STREAM) return `conversation ${r.conversationId ?? '(id unreadable)'}`;
+  return `${r.stream} record ${r.rejectKey}`;
+}
+
+/** Open rejects keep the sync unhealthy: each is a record Genesys has and the tables do not. */
 export function assessRejects(rejects: StatusReport['rejects']): string[] {
   const first = rejects.listed[0];
   if (rejects.open === 0 || !first) return [];
-  return [
-    `${rejects.open} record(s) quarantined in sync_rejects and not stored since; newest: conversation ` +
-      `${first.conversationId ?? '(id unreadable)'} (${first.page}): ${first.error}`,
-  ];
+  return [`${rejects.open} record(s) quarantined in sync_rejects and not stored since; newest: ${rejectName(first)} (${first.page}): ${first.error}`];
 }

@@ -37,6 +37,13 @@ export interface RunStream {
    */
   readonly probe?: (signal?: AbortSignal) => Promise<string | undefined>;
   /**
+   * Optional: the data-availability date of this stream's own jobs API, when it has one apart
+   * from the conversation details jobs' (the users details jobs API does). A run whose lanes
+   * use jobs cuts this stream's lanes at it: history before it through jobs, the rest through
+   * the query.
+   */
+  readonly jobsAvailability?: (signal?: AbortSignal) => Promise<Date>;
+  /**
    * Optional: which stored records a complete read of a window no longer returned (deleted
    * upstream), judged and applied before the window is marked done (docs/sync.md §18). A
    * stream without it never deletes.

@@ -21,7 +21,7 @@ import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
 import type { Clock } from '../time.ts';
 import { cancelAbandonedJobs, type JobCanceller } from './abandoned-jobs.ts';
 import { describeError } from './describe-error.ts';
-import { planStream, resolveRun } from './plan-run.ts';
+import { planStream, resolveRun, type PlanRunInput, type ResolvedRun } from './plan-run.ts';
 import { refreshNames } from './refresh-names.ts';
 import { ABANDONED_AFTER_MS, openRun } from './run-lifecycle.ts';
 import { describeReject, RunState, type RejectNotice, type StreamCounts, type SyncProgress, type WindowFailure } from './run-state.ts';
@@ -176,12 +176,31 @@ async function planSyncRun(deps: SyncDeps, asked: SyncOptions): Promise<PlannedR
       logger.warn({ stream: stream.name }, warning);
       continue;
     }
-    streams.push({ stream, plan: (await planStream(deps.db, run, stream.name, stream.maxWindowDays)).plan });
+    const own = await withOwnAvailability(run, stream, logger, deps.signal);
+    streams.push({ stream, plan: (await planStream(deps.db, own, stream.name, stream.maxWindowDays)).plan });
   }
   const windows = streams.reduce((n, p) => n + p.plan.windows.length, 0);
   const resumed = streams.reduce((n, p) => n + p.plan.resumed, 0);
   logger.info({ interval: formatInterval(options.interval), streams: names, windows, resumed }, `${options.kind} run started`);
   return { runId, startedAt, logger, planKey, streams, warnings };
+}
+
+/**
+ * The run as one stream plans it: when its lanes use jobs and the stream has a jobs API of its
+ * own, cut at that API's data-availability date. If the date cannot be read, the run's date
+ * stands: the stream's jobs lane reads its own date again and hands a window past it to the
+ * query, or meets the error in its windows.
+ */
+async function withOwnAvailability<T extends PlanRunInput & SyncOptions>(run: ResolvedRun<T>, stream: RunStream, logger: Logger, signal?: AbortSignal): Promise<ResolvedRun<T>> {
+  const lanes = run.options.lanes;
+  if (!lanes || lanes.mode === 'query' || !stream.jobsAvailability) return run;
+  try {
+    const availability = await stream.jobsAvailability(signal);
+    return { ...run, options: { ...run.options, lanes: { ...lanes, availability } } };
+  } catch (error) {
+    logger.warn({ err: error, stream: stream.name }, 'could not read the stream\'s own jobs data-availability date; its lanes are cut at the run\'s');
+    return run;
+  }
 }
 
 interface RunEnd {
@@ -265,8 +284,8 @@ function report(planned: PlannedRun, options: SyncOptions, state: RunState, end:
     interval: options.interval,
     ...end.counts,
     windowsResumed: planned.streams.reduce((n, p) => n + p.plan.resumed, 0),
-    conversationsChanged: state.changed,
-    conversationsStale: state.stale,
+    conversationsChanged: state.countsOf(ledger.DEFAULT_STREAM).changed,
+    conversationsStale: state.countsOf(ledger.DEFAULT_STREAM).stale,
     recordsRejected: state.recordsRejected,
     rejects: state.rejects,
     laneFallbacks: state.laneFallbacks,

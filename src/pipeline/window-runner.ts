@@ -281,8 +281,7 @@ async function acceptPage(d: RunnerContext, job: WindowJob, page: LanePage, tall
   }
   // A stale record is stored too, in the newer version another write had already stored.
   const stored = out.storedIds.length;
-  d.state.changed += out.changed;
-  d.state.stale += out.stale;
+  d.state.noteChanged(job.stream.name, out.changed, out.stale);
   d.state.noteWritten(job.stream.name, stored);
   tally.written += stored;
   if (page.onceInRead && !d.scopesOverlap) tally.undeduped += stored;

@@ -3,7 +3,7 @@
  * windows needing attention, freshness, coverage, the verdict) and for scripts (JSON).
  */
 import { formatDuration } from '../duration.ts';
-import { formatBackfills, planBackfills, type StatusReport } from '../pipeline/status.ts';
+import { formatBackfills, planBackfills, rejectName, type StatusReport, type StreamFreshness } from '../pipeline/status.ts';
 import type { Range } from '../decisions/coverage.ts';
 import { formatTable } from './table.ts';
 import { ago, formatSpan, oneLine, shortTime } from '../decisions/text.ts';
@@ -65,6 +65,10 @@ function formatRuns(report: StatusReport): string[] {
     const why = r.deadReason ? `${r.deadReason}; the next run marks it interrupted` : r.error!;
     lines.push(`  ${r.runId.slice(0, 8)} ${r.status}: ${oneLine(why, 200)}`);
   }
+  for (const w of report.runWarnings) {
+    const runs = w.runs === 1 ? `run ${w.newestRunId.slice(0, 8)}` : `${w.runs} of these runs, newest ${w.newestRunId.slice(0, 8)}`;
+    lines.push(`  warning (${runs}, ${ago(w.newestStartedAt, now)}): ${oneLine(w.warning, 300)}`);
+  }
   return lines;
 }
 
@@ -86,7 +90,7 @@ function formatRejects(report: StatusReport): string[] {
   if (report.rejects.open === 0) lines.push('  none');
   for (const r of report.rejects.listed) {
     lines.push(
-      `  ${r.conversationId ?? '(id unreadable)'}  ${r.page}, run ${r.runId.slice(0, 8)}, seen ${r.timesSeen}x, ` +
+      `  ${rejectName(r)}  ${r.page}, run ${r.runId.slice(0, 8)}, seen ${r.timesSeen}x, ` +
         `last ${shortTime(r.lastSeenAt)}: ${oneLine(r.error, 160)}`,
     );
   }
@@ -106,7 +110,15 @@ function formatFreshness(report: StatusReport): string[] {
     `  settling                   ${st.daysAwaiting} query-read day(s) not yet re-read through a job` +
       (st.oldestAwaiting ? ` (oldest ${st.oldestAwaiting}; the newest wait for the data-availability date)` : '') +
       `; last settle run ${st.lastRun ? `${st.lastRun.status}, ${ago(st.lastRun.startedAt, now)}` : 'never'}`,
+    ...f.streams.map((s) => formatStreamFreshness(s, now)),
   ];
+}
+
+/** One line per stream: how far the worker's scope is covered and the newest record stored (a stream left out stops moving). */
+function formatStreamFreshness(s: StreamFreshness, now: Date): string {
+  const covered = s.newestCoveredEnd ? `covered up to ${ago(s.newestCoveredEnd, now)}` : 'nothing covered yet';
+  const newest = s.newestRecordStart ? `newest record start ${ago(s.newestRecordStart, now)}` : 'no record stored';
+  return `  ${`stream ${s.stream}`.padEnd(27)}${covered} (the worker's scope); ${newest}`;
 }
 
 /** Attribute debt, deletions upstream and retention (docs/sync.md §15, §17, §18). */
@@ -144,15 +156,15 @@ function formatReferenceLists(report: StatusReport): string[] {
 
 /** Per scope: covered ranges and holes, merged, the newest listed and the rest counted. */
 function formatCoverage(report: StatusReport): string[] {
-  const lines = ['COVERAGE (time ranges whose windows are all done, per agent scope)'];
+  const lines = ['COVERAGE (time ranges whose windows are all done, per stream and agent scope)'];
   if (report.coverage.length === 0) lines.push('  none yet');
   for (const s of report.coverage) {
     const name = s.agentIds.length === 0 ? 'all agents' : `${s.agentIds.length} agent(s): ${oneLine(s.agentIds.join(','), 80)}`;
-    lines.push(`  ${name}${s.worker ? '  (the worker\'s scope)' : ''}`);
+    lines.push(`  ${s.stream}: ${name}${s.worker ? '  (the worker\'s scope)' : ''}`);
     const covered = s.covered.map(span).join(', ');
     lines.push(`    covered      ${covered || 'nothing yet'}${s.coveredNotListed > 0 ? ` (and ${s.coveredNotListed} older range(s))` : ''}`);
     for (const h of s.holes) {
-      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${formatBackfills(planBackfills(h, s.agentIds, { configured: s.worker }))}`);
+      lines.push(`    hole         ${span(h)}  (${formatSpan(h.end.getTime() - h.start.getTime())})  ${formatBackfills(planBackfills(h, s.agentIds, { configured: s.worker, stream: s.stream }))}`);
     }
     if (s.holesNotListed > 0) lines.push(`    … and ${s.holesNotListed} older hole(s)`);
     for (const r of s.inProgress) lines.push(`    in progress  ${span(r)}`);

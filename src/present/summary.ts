@@ -16,6 +16,13 @@ export function formatAttributeDebt(debt: ReadonlyArray<{ from: string; to: stri
   return lines.join('\n');
 }
 
+/** One line per stream besides the conversations (their line is above): records written, new or changed. */
+function otherStreams(report: SyncReport): string[] {
+  return report.streams
+    .filter((s) => s.stream !== 'conversations')
+    .map((s) => `  ${s.stream.padEnd(14)} ${s.recordsWritten} written (${s.changed} new or changed${s.stale > 0 ? `, ${s.stale} older than the stored version, skipped` : ''})`);
+}
+
 export function formatSummary(report: SyncReport): string {
   const lines = [
     `${report.kind} ${report.status.toUpperCase()}  run ${report.runId}`,
@@ -27,8 +34,10 @@ export function formatSummary(report: SyncReport): string {
       (report.conversationsStale > 0 ? `, ${report.conversationsStale} older than the stored version, skipped` : '') +
       (report.recordsRejected > 0 ? `; ${report.recordsRejected} quarantined` : '') +
       ')',
+    ...otherStreams(report),
     `  duration       ${formatDuration(report.durationMs)}`,
   ];
+  for (const w of report.warnings) lines.push(`  warning        ${w}`);
   if (report.recordsDeleted > 0 || report.deletionsWithheld > 0) {
     lines.splice(-1, 0, `  deleted        ${report.recordsDeleted} no longer returned by Genesys (deleted upstream)` +
       (report.deletionsWithheld > 0 ? `; ${report.deletionsWithheld} window(s) withheld by SYNC_DELETE_MAX_FRACTION` : ''));

@@ -82,6 +82,10 @@ export interface FaultSettings {
   forbiddenLists: string[];
   /** Every users details route (query and jobs) answers 403, as for an OAuth client without `analytics:userDetail:view`. */
   userDetailsForbidden: boolean;
+  /** Every users details route (query and jobs) answers 404, as in an org, API or region without those endpoints. */
+  userDetailsNotFound: boolean;
+  /** The users details jobs' lake lag when it differs from the conversation jobs' (`lakeLagMs`); null: the same. */
+  userDetailsLakeLagMs: number | null;
   /**
    * How far the users details query's `totalHits` is off, as a fraction of the entries it pages
    * over (0.25 over-reports by a quarter, -0.25 under-reports): Genesys calls it approximate.
@@ -121,6 +125,8 @@ const DEFAULT_FAULTS: FaultSettings = {
   maxJobIntervalDays: 31,
   forbiddenLists: [],
   userDetailsForbidden: false,
+  userDetailsNotFound: false,
+  userDetailsLakeLagMs: null,
   userDetailsTotalHitsBias: 0,
   totalHitsLie: 'honest',
   strayForDropped: false,

@@ -16,6 +16,8 @@
  * - Jobs share the conversation jobs' lifecycle (sim/jobs.ts): results page over statuses
  *   (each once), grouped per user per page; a status still open at the lake's horizon is
  *   served without endTime.
+ * - `userDetailsNotFound` answers 404 on every users details route, as an org, API or region
+ *   without them does (the presence definitions stay).
  * - `userDetailsForbidden` answers 403 on every users details route, as for an OAuth client
  *   without `analytics:userDetail:view`.
  * - GET /api/v2/presencedefinitions is the paged legacy listing (`deleted` = FALSE, TRUE or ALL);
@@ -79,7 +81,12 @@ export class UserActivityApi {
     private readonly settings: () => FaultSettings,
     chance: (p: number) => boolean,
   ) {
-    this.jobs = new JobStore<UserRecord>({ source: this.jobSource(), settings, chance });
+    // The users details lake may lag otherwise than the conversations' (userDetailsLakeLagMs).
+    const ownLag = (): FaultSettings => {
+      const s = settings();
+      return s.userDetailsLakeLagMs === null ? s : { ...s, lakeLagMs: s.userDetailsLakeLagMs };
+    };
+    this.jobs = new JobStore<UserRecord>({ source: this.jobSource(), settings: ownLag, chance });
   }
 
   /** Ground truth: each user's records overlapping [fromMs, toMs), whole, as served (users sorted, records by start). */
@@ -96,6 +103,7 @@ export class UserActivityApi {
     if (this.settings().userDetailsForbidden) {
       return { status: 403, code: 'missing.any.permissions', message: 'Unable to perform the requested action. You are missing the following permission(s): analytics:userDetail:view' };
     }
+    if (this.settings().userDetailsNotFound) return { status: 404, code: 'not.found', message: `No resource found for ${method} ${path}` };
     if (path === USER_DETAILS_QUERY_PATH) return this.query(body);
     if (path === USER_JOBS_PATH) return this.jobs.create(owner, body);
     if (path === `${USER_JOBS_PATH}/availability`) return { status: 200, body: { dataAvailabilityDate: new Date(this.jobs.availabilityMs()).toISOString() } };

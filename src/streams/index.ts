@@ -21,12 +21,12 @@ export type StreamName = keyof typeof STREAMS;
 export const STREAM_NAMES = Object.keys(STREAMS) as StreamName[];
 
 /**
- * The streams a run reads when none is named. Agent activity is opt-in for now (`--streams`,
- * SYNC_STREAMS): reading it by default waits until `status` shows a left-out stream's warning
- * and an org or API without the users details endpoints is told apart from a refused
- * permission (issue #17 stays open for both).
+ * The streams a run reads when none is named: all of them. A stream only on by default that
+ * Genesys refuses (a 403: the permission; a 404: no such endpoint in this org or region) is left
+ * out of the run with a warning that names what is missing, recorded in sync_runs.warnings and
+ * shown by `status`; the other streams are read as before (src/decisions/stream-access.ts).
  */
-const DEFAULT_STREAMS: readonly StreamName[] = ['conversations'];
+const DEFAULT_STREAMS: readonly StreamName[] = ['conversations', 'agent-activity'];
 export type { StreamDeps };
 
 /**

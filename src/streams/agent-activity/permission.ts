@@ -1,28 +1,41 @@
 /**
- * The permission the users details API needs (docs/genesys-api-facts.md §9). A 403 from it is
- * turned into an error that names the permission, wherever the stream meets it.
+ * What the users details API needs (docs/genesys-api-facts.md §9): the permission
+ * analytics:userDetail:view, and an org, API or region that has the endpoints at all. A refusal
+ * (403: the permission; 404: the endpoint) is judged by src/decisions/stream-access.ts wherever
+ * the stream meets it: the probe of a stream on by default leaves it out with a warning; a
+ * stream asked for by name fails with an error naming what is missing.
  */
+import { judgeStreamRefusal, type StreamRefusal } from '../../decisions/stream-access.ts';
 import { GenesysApiError } from '../../genesys/index.ts';
 
-export const USER_DETAIL_PERMISSION = 'analytics:userDetail:view';
+const USER_DETAIL_PERMISSION = 'analytics:userDetail:view';
+const STREAM = 'agent-activity';
+const WHAT = 'agent activity';
 
-class UserDetailsForbiddenError extends Error {
-  override readonly name = 'UserDetailsForbiddenError';
-  constructor(cause: unknown) {
-    super(`Genesys refused the users details API (403): the OAuth client lacks the permission ${USER_DETAIL_PERMISSION}, so agent activity cannot be read`, { cause });
+class UserDetailsRefusedError extends Error {
+  override readonly name = 'UserDetailsRefusedError';
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
   }
 }
 
-export function isForbidden(error: unknown): boolean {
-  return error instanceof GenesysApiError && error.status === 403;
+/** How a failed users details call is judged: a 403 or 404 is a refusal naming what is missing; anything else is not. */
+export function judgeUserDetailsError(error: unknown, explicit: boolean): StreamRefusal {
+  if (!(error instanceof GenesysApiError)) return { action: 'read' };
+  const endpoint = `${error.method} ${error.path.split('?')[0]}`;
+  return judgeStreamRefusal({ stream: STREAM, what: WHAT, status: error.status, endpoint, permission: USER_DETAIL_PERMISSION, explicit });
 }
 
-/** Runs a users details call; a 403 becomes a UserDetailsForbiddenError naming the permission. */
+/**
+ * Runs a users details call of a window the run reads; a 403 or 404 becomes an error naming the
+ * missing permission or endpoint (the window fails, and so the run).
+ */
 export async function namingPermission<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (isForbidden(error)) throw new UserDetailsForbiddenError(error);
+    const judged = judgeUserDetailsError(error, true);
+    if (judged.action === 'fail') throw new UserDetailsRefusedError(judged.error, error);
     throw error;
   }
 }

@@ -3,7 +3,8 @@
  * timeline from the users details API, one record per status, keyed by (kind, user, start) and
  * placed in the window that read it (contract.ts). Windows are at most 7 days (the users details
  * query's cap without a user filter); they are read by the query lane (query-lane.ts) and, for
- * backfills and settling before the data-availability date, by the jobs lane (jobs-lane.ts);
+ * backfills and settling before the users details jobs' own data-availability date (the run
+ * cuts this stream's lanes at it: `jobsAvailability`), by the jobs lane (jobs-lane.ts);
  * statuses are written to agent_presence and agent_routing_status (src/db/agent-activity.ts).
  */
 import { createAgentActivityWriter } from '../../db/agent-activity.ts';
@@ -11,7 +12,7 @@ import { MAX_REACHABLE_HITS, MAX_USER_DETAILS_PAGE_SIZE, MAX_USER_DETAILS_UNFILT
 import type { RunStream, StreamRunContext } from '../../pipeline/stream.ts';
 import type { StreamDeps } from '../conversations/stream.ts';
 import { createUserJobsLane } from './jobs-lane.ts';
-import { isForbidden, USER_DETAIL_PERMISSION } from './permission.ts';
+import { judgeUserDetailsError } from './permission.ts';
 import { createUserQueryLane } from './query-lane.ts';
 
 const AGENT_ACTIVITY = 'agent-activity';
@@ -40,6 +41,9 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
     lanes && lanes.mode !== 'query'
       ? createUserJobsLane({ ...lanes.jobs, client: deps.genesys, fallback: query, logger: log, nowMs: () => deps.clock().getTime() })
       : undefined;
+  // Read once per run, by the probe and by the planner (the jobs lane reads it again for itself).
+  let availability: Promise<Date> | undefined;
+  const jobsAvailability = (signal?: AbortSignal) => (availability ??= deps.genesys.getUserDetailsJobsAvailability(signal));
   return {
     name: AGENT_ACTIVITY,
     recordNoun: 'agent status',
@@ -48,18 +52,24 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
     maxWindowDays: AGENT_ACTIVITY_MAX_WINDOW_DAYS,
     // DELETE /api/v2/analytics/users/details/jobs/{jobId} (deleteAnalyticsUsersDetailsJob).
     cancelJob: (jobId, signal) => deps.genesys.deleteUserDetailsJob(jobId, signal),
-    ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, signal) }),
+    ...(jobs ? { jobsAvailability } : {}),
+    ...(open.explicit ? {} : { probe: (signal?: AbortSignal) => probeAccess(deps, jobs ? jobsAvailability : undefined, signal) }),
   };
 }
 
-/** One one-entry page of the last hour: a 403 is the warning naming the permission; anything else is left to the windows. */
-async function probeAccess(deps: StreamDeps, signal?: AbortSignal): Promise<string | undefined> {
+/**
+ * One one-entry page of the last hour, and when the run's lanes use jobs, the jobs' availability
+ * date: a 403 or 404 is the warning naming the missing permission or endpoint (the stream is left
+ * out); anything else is left to the windows.
+ */
+async function probeAccess(deps: StreamDeps, jobsAvailability: ((signal?: AbortSignal) => Promise<Date>) | undefined, signal?: AbortSignal): Promise<string | undefined> {
   const end = deps.clock();
   try {
     await deps.genesys.queryUserDetailsPage({ interval: { start: new Date(end.getTime() - 3_600_000), end }, pageNumber: 1, pageSize: 1, signal });
+    await jobsAvailability?.(signal);
     return undefined;
   } catch (error) {
-    if (!isForbidden(error)) return undefined;
-    return `agent activity not synced: Genesys refused the users details API (403); grant the OAuth client the permission ${USER_DETAIL_PERMISSION}, or leave agent-activity out of SYNC_STREAMS`;
+    const judged = judgeUserDetailsError(error, false);
+    return judged.action === 'leave-out' ? judged.warning : undefined;
   }
 }

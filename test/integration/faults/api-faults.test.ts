@@ -52,7 +52,9 @@ function capturingClient(h: Harness, overrides: { maxRetries?: number; requestTi
 
 function run(h: Harness, client: GenesysClient, options: Partial<SyncOptions> & Pick<SyncOptions, 'interval'>) {
   return runSync(
-    runDeps({ database: h.handle }, client, { logger: quietLogger, clock: () => new Date() }),
+    // The conversation stream alone, as the harness runs it: these tests count its requests and
+    // conversations under faults (the one client is every stream's; agent activity has its own tests).
+    runDeps({ database: h.handle }, client, { logger: quietLogger, clock: () => new Date(), streams: ['conversations'] }),
     { kind: 'sync', agentIds: [], agentGroupSize: 25, windowDays: 1, pageSize: 100, windowMaxHits: 10_000, concurrency: 4, resume: false, ...options },
   );
 }

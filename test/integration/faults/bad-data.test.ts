@@ -18,7 +18,8 @@ import { byStart, inconsistentConversations, storedIds } from './support.ts';
 const NOW = new Date('2025-06-20T12:00:00Z');
 const PAGE_SIZE = 10;
 // Paging small and fast: the victims sit on different pages of their day.
-const ENV = { SYNC_PAGE_SIZE: String(PAGE_SIZE), SYNC_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '100000' };
+// The conversation stream alone: the malformed records are conversations, and the windows counted are theirs.
+const ENV = { SYNC_PAGE_SIZE: String(PAGE_SIZE), SYNC_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '100000', SYNC_STREAMS: 'conversations' };
 const day = (d: string) => ({ from: new Date(`${d}T00:00:00Z`), to: new Date(new Date(`${d}T00:00:00Z`).getTime() + 86_400_000) });
 
 describe('malformed records and schema drift', () => {

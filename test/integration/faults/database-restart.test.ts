@@ -18,7 +18,8 @@ const FROM = '2025-06-12T00:00:00Z';
 const TO = '2025-06-18T00:00:00Z';
 const interval = { from: new Date(FROM), to: new Date(TO) };
 // Paced at 400 requests a minute with pages of 10, the run lasts several seconds.
-const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', SYNC_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '400' };
+// The conversation stream alone: its pages of 10, paced, size the run (agent activity's pages would multiply them).
+const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', SYNC_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '400', SYNC_STREAMS: 'conversations' };
 const PASSWORD = 'Pg-restart-pw-7f3a9c';
 
 describe('Postgres restarted during a run', () => {

@@ -81,7 +81,8 @@ describe('hostile environment: exits and signals (compiled CLI)', () => {
   it('a SIGTERM during a 600 s rate-limit pause of the users listing exits 130 at once and records the run interrupted', async () => {
     sim.setFaults({ retryAfterSeconds: 600 });
     sim.queueFaults(['429']);
-    const p = startCompiled(['sync', '--from', FROM, '--to', TO], simEnv(sim, db.url, { ...SHUTDOWN, SYNC_CONCURRENCY: '1' }));
+    // The conversation stream alone: on by default, agent activity's probe would be the first request to meet the 429.
+    const p = startCompiled(['sync', '--from', FROM, '--to', TO], simEnv(sim, db.url, { ...SHUTDOWN, SYNC_CONCURRENCY: '1', SYNC_STREAMS: 'conversations' }));
     await until(async () => p.logs().some((l) => l.msg === 'Genesys rate limit hit; pausing all requests'), 30_000, 'the 429');
     const hit = p.logs().find((l) => l.msg === 'Genesys rate limit hit; pausing all requests')!;
     expect(String(hit.path)).toMatch(/^\/api\/v2\/users\?/);
@@ -100,7 +101,7 @@ describe('hostile environment: exits and signals (compiled CLI)', () => {
   it('the worker, its run in a 600 s rate-limit pause: SIGTERM exits 130 at once (not at SYNC_SHUTDOWN_TIMEOUT) and records the run interrupted', async () => {
     sim.setFaults({ retryAfterSeconds: 600 });
     sim.queueFaults(['429']);
-    const env = simEnv(sim, db.url, { SYNC_SHUTDOWN_TIMEOUT: '60s', SYNC_CONCURRENCY: '1', SYNC_SCHEDULE: '0 3 1 1 *', SYNC_RUN_ON_START: 'true', SETTLE_ENABLED: 'false' });
+    const env = simEnv(sim, db.url, { SYNC_SHUTDOWN_TIMEOUT: '60s', SYNC_CONCURRENCY: '1', SYNC_SCHEDULE: '0 3 1 1 *', SYNC_RUN_ON_START: 'true', SETTLE_ENABLED: 'false', SYNC_STREAMS: 'conversations' });
     const p = startCompiled(['worker'], env);
     await until(async () => p.logs().some((l) => l.msg === 'Genesys rate limit hit; pausing all requests'), 30_000, 'the 429');
     const signalledAt = Date.now();

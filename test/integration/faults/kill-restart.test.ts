@@ -32,8 +32,10 @@ const ARGS = ['backfill', '--from', FROM, '--to', TO];
 // One request at a time, pages of 10 and the client's own pacing at 400 requests a minute: a
 // day-window takes about a second, so kills land between "some" and "most" windows done.
 // The last run keeps the arguments and lifts the pacing, to keep the test short.
-// The query lane (this file is about the query lane's pages; the jobs lane: lanes-backfill.test.ts).
-const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', BACKFILL_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '400', BACKFILL_LANE: 'query' };
+// The query lane (this file is about the query lane's pages; the jobs lane: lanes-backfill.test.ts),
+// and the conversation stream alone: its windows are what the kills land between and what the
+// tiling check counts (agent activity's resume is tested on its own).
+const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', BACKFILL_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '400', BACKFILL_LANE: 'query', SYNC_STREAMS: 'conversations' };
 const FAST = { ...SLOW, GENESYS_RATE_LIMIT_PER_MIN: '100000' };
 
 describe('backfill killed with SIGKILL at several points and restarted each time', () => {

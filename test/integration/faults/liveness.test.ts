@@ -22,7 +22,8 @@ const NOW = new Date('2025-06-20T12:00:00Z');
 const FROM = '2025-06-14T00:00:00Z';
 const TO = '2025-06-18T00:00:00Z';
 // One request at a time, pages of 10, paced: a run lasts several seconds.
-const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', SYNC_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '400' };
+// The conversation stream alone: its pages of 10, paced, size the run (agent activity's pages would multiply them).
+const SLOW = { SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', SYNC_WINDOW_DAYS: '1', GENESYS_RATE_LIMIT_PER_MIN: '400', SYNC_STREAMS: 'conversations' };
 const FAST = { ...SLOW, GENESYS_RATE_LIMIT_PER_MIN: '100000' };
 
 /** The backend pid holding an advisory lock in this database, if any. */

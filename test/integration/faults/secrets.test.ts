@@ -95,7 +95,9 @@ describe('secrets stay out of output and the ledger', () => {
 
   const env = (extra: Record<string, string> = {}, via = proxy) =>
     simEnv({ url: via.url, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET }, databaseUrl, {
-      LOG_LEVEL: 'debug', GENESYS_RATE_LIMIT_PER_MIN: '100000', GENESYS_MAX_RETRIES: '10', ...extra,
+      // One stream: the secrets pass through the one client both streams share, and a second stream
+      // under these fault rates only doubles the run's time.
+      LOG_LEVEL: 'debug', GENESYS_RATE_LIMIT_PER_MIN: '100000', GENESYS_MAX_RETRIES: '10', SYNC_STREAMS: 'conversations', ...extra,
     });
   const cli = async (what: string, args: string[], e: NodeJS.ProcessEnv) => {
     const result = await runCli(args, e);

@@ -46,13 +46,14 @@ export async function inconsistentConversations(handle: DatabaseHandle): Promise
 }
 
 /**
- * The done windows of every run with `planKey`: after a complete backfill they tile the
- * interval exactly once (no window fetched twice to completion, none missing), and their
- * written counts add up to the conversations stored (each written by exactly one of them).
+ * The done conversation windows of every run with `planKey`: after a complete backfill they tile
+ * the interval exactly once (no window fetched twice to completion, none missing), and their
+ * written counts add up to the conversations stored (each written by exactly one of them). The
+ * agent-activity stream, read by default too, tiles the interval with its own windows.
  */
 export async function doneWindowsOfPlan(handle: DatabaseHandle, planKey: string) {
   return handle.prisma.syncWindow.findMany({
-    where: { status: 'done', run: { planKey } },
+    where: { status: 'done', stream: 'conversations', run: { planKey } },
     select: { runId: true, windowStart: true, windowEnd: true, conversationsWritten: true },
     orderBy: { windowStart: 'asc' },
   });

@@ -47,6 +47,8 @@ describe('two processes on one database', () => {
     const env = simEnv(liveSim, db.url, {
       SYNC_RUN_ON_START: 'true', SYNC_SCHEDULE: '0 0 1 1 *', SYNC_LOOKBACK: '3d', SYNC_WINDOW_DAYS: '1',
       SYNC_PAGE_SIZE: '10', SYNC_CONCURRENCY: '1', GENESYS_RATE_LIMIT_PER_MIN: '300',
+      // The conversation stream alone: pages of 10 paced at 300 a minute size the run for conversations.
+      SYNC_STREAMS: 'conversations',
       // The lock is under test, not settling (whose job runs would add ledger rows and whole days).
       SETTLE_ENABLED: 'false',
     });
@@ -80,7 +82,8 @@ describe('two processes on one database', () => {
   it('two one-shot syncs over the same interval at once: both exit 0, each conversation stored once and whole', async () => {
     const { db, handle } = await database();
     const args = ['sync', '--from', '2025-06-13', '--to', '2025-06-19'];
-    const fast = { GENESYS_RATE_LIMIT_PER_MIN: '100000', SYNC_PAGE_SIZE: '20' };
+    // The conversation stream alone: each conversation stored once and whole is the subject.
+    const fast = { GENESYS_RATE_LIMIT_PER_MIN: '100000', SYNC_PAGE_SIZE: '20', SYNC_STREAMS: 'conversations' };
     // Different window sizes, so their pages overlap in different ways.
     const syncs = [startCli(args, simEnv(sim, db.url, { ...fast, SYNC_WINDOW_DAYS: '1' })), startCli(args, simEnv(sim, db.url, { ...fast, SYNC_WINDOW_DAYS: '3' }))];
     children.push(...syncs);

@@ -31,7 +31,7 @@ interface StatusJson {
   healthy: boolean;
   problems: string[];
   coverage: Array<{ scopeKey: string; worker: boolean; covered: Array<{ start: string; end: string }>; holes: Array<{ start: string; end: string }> }>;
-  workerCoverage: { scopeKey: string; holes: Array<{ start: string; end: string }> };
+  workerCoverage: Array<{ stream: string; scopeKey: string; holes: Array<{ start: string; end: string }> }>;
 }
 
 // The tests are independent (each its own database; the one that injects faults its own
@@ -88,14 +88,18 @@ describe.concurrent('coverage, catch-up and holes', () => {
     const before = await status(db);
     expect(before.human.code).toBe(1);
     const hole = `${day(5)} 00:00 → ${day(4)} 00:00`;
-    expect(before.human.stdout).toContain("COVERAGE (time ranges whose windows are all done, per agent scope)\n  all agents  (the worker's scope)");
+    expect(before.human.stdout).toContain("COVERAGE (time ranges whose windows are all done, per stream and agent scope)\n  conversations: all agents  (the worker's scope)");
     expect(before.human.stdout).toContain(`covered      ${day(6)} 00:00 → ${day(5)} 00:00, ${day(4)} 00:00 → ${day(3)} 00:00`);
     expect(before.human.stdout).toContain(`hole         ${hole}  (1 day)  npm run backfill -- --from ${day(5)} --to ${day(4)}`);
     // The last run succeeded: the hole alone makes status unhealthy.
     expect(before.human.stdout).not.toContain('the last run failed');
-    expect(before.human.stdout).toContain(`  - the worker's scope all has a hole in its lookback or catch-up range: ${hole}`);
+    expect(before.human.stdout).toContain(`  - the worker's scope all has a hole in its lookback or catch-up range: ${hole} (1 day) of conversations`);
     expect(before.jsonCode).toBe(1);
-    expect(before.json.workerCoverage.holes).toEqual([{ start: at(5).toISOString(), end: at(4).toISOString() }]);
+    // Agent activity is read by default: the failed run left the same hole in that stream, shown and checked too.
+    expect(before.human.stdout).toContain(`hole         ${hole}  (1 day)  npm run backfill -- --from ${day(5)} --to ${day(4)} --streams agent-activity`);
+    expect(before.json.workerCoverage.map((w) => [w.stream, w.holes])).toEqual(
+      ['conversations', 'agent-activity'].map((stream) => [stream, [{ start: at(5).toISOString(), end: at(4).toISOString() }]]),
+    );
 
     expect((await cli(db, hintedBackfill(before.human.stdout), {}, own)).code).toBe(0);
     const after = await status(db);
@@ -145,7 +149,7 @@ describe.concurrent('coverage, catch-up and holes', () => {
     const env = { SYNC_LOOKBACK: '3d', SYNC_MAX_CATCH_UP: '5d' };
     const before = await status(db, env);
     expect(before.human.code).toBe(1);
-    expect(before.json.workerCoverage.holes).toEqual([{ start: at(12).toISOString(), end: run.intervalStart.toISOString() }]);
+    expect(before.json.workerCoverage[0]).toMatchObject({ stream: 'conversations', holes: [{ start: at(12).toISOString(), end: run.intervalStart.toISOString() }] });
     expect(before.human.stdout).toContain("  - the worker's scope all has a hole in its lookback or catch-up range");
 
     expect((await cli(db, hintedBackfill(before.human.stdout))).code).toBe(0);

@@ -38,6 +38,11 @@ describe('demo', () => {
     expect(out).toMatch(/Handle time per queue, with its most used wrap-up code:\n.*\n {2}queue +interactions +avg handle \(s\) +most used wrap-up\n {2}(General Support|Billing|Sales|Technical|Retention|VIP) +\d+ +[\d.]+ +[A-Z]/);
     // Agents by name, with evaluations scored (the simulator evaluates a few percent of voice calls).
     expect(out).toMatch(/Quality per agent: evaluations, average score, surveys and NPS:\n.*\n {2}agent +evaluations +avg score +surveys answered +NPS\n {2}[A-Z][a-z]+ [A-Z][a-z]+ +[1-9]\d* +[\d.]+ /);
+    // Agent activity is read by default: occupancy per agent and day, agents by name, from agent_status_time.
+    expect(out).toMatch(/agent-activity +\d{3,} written/);
+    expect(out).toMatch(
+      /Occupancy per agent and day \(interacting ÷ on-queue time, from agents' presence and routing status\):\n.*\n {2}agent +day \(UTC\) +on queue \(h\) +interacting \(h\) +occupancy %\n {2}[A-Z][a-z]+ [A-Z][a-z]+ +\d{4}-\d\d-\d\d +[\d.]+ +[\d.]+ +\d+\.\d\n/,
+    );
     // Seven days back from now touch eight UTC days.
     const dayRows = out.split('\n').filter((l) => /^ {2}\d{4}-\d{2}-\d{2} /.test(l));
     expect(dayRows.length).toBeGreaterThanOrEqual(7);

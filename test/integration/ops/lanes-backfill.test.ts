@@ -15,7 +15,9 @@ import { CONVERSATION_TABLES } from '../../../src/db/conversation-children.ts';
 const NOW = new Date('2025-06-20T12:00:00Z');
 const AVAILABILITY = new Date(NOW.getTime() - 36 * HOUR_MS);
 /** No client-side pacing (the default 250 requests a minute): nothing here is about pacing. */
-const NO_PACING = { GENESYS_RATE_LIMIT_PER_MIN: '100000' };
+// The conversation stream alone: this file counts its windows and scripts its jobs' faults
+// (agent activity's lanes: test/integration/pipeline/agent-activity.test.ts).
+const NO_PACING = { GENESYS_RATE_LIMIT_PER_MIN: '100000', SYNC_STREAMS: 'conversations' };
 const FAST_JOBS = { ...NO_PACING, JOBS_POLL_INTERVAL: '0.05s', JOBS_POLL_MAX: '0.2s' };
 
 describe('backfill lanes', () => {

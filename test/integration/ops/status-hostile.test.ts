@@ -37,7 +37,8 @@ describe('status, hostile', () => {
     expect(human.code).toBe(1);
     const hole = /\n {4}hole +2012-06-02 00:00 → .*\n/.exec(human.stdout)?.[0] ?? '';
     // 3660 days from 2012-06-02 is 2022-06-10; the second run ends on the day after the hole.
-    expect(hole).toMatch(/2 backfills \(one run covers at most 3660 days\): npm run backfill -- --from 2012-06-02 --to 2022-06-10; npm run backfill -- --from 2022-06-10 --to \d{4}-\d\d-\d\d\n/);
+    // The first hole listed is the conversation stream's; its backfills read that stream alone.
+    expect(hole).toMatch(/2 backfills \(one run covers at most 3660 days\): npm run backfill -- --from 2012-06-02 --to 2022-06-10 --streams conversations; npm run backfill -- --from 2022-06-10 --to \d{4}-\d\d-\d\d --streams conversations\n/);
     const commands = [...hole.matchAll(/npm run backfill -- (--from [\d-]+ --to [\d-]+)/g)].map((m) => m[1]!.split(' '));
     expect(commands).toHaveLength(2);
     // Each suggested command is accepted by the CLI (a dry run validates the interval and the plan exactly as the run would)...

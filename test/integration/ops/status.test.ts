@@ -48,6 +48,9 @@ describe('status', () => {
     expect(human.stdout).toContain('WINDOWS FAILED OR OPEN IN THESE RUNS\n  none');
     expect(human.stdout).toMatch(/newest conversation start +20\d\d-/);
     expect(human.stdout).toMatch(/REFERENCE LISTS \(names for ids\)\n  LIST +STATUS +ENTRIES[\s\S]*\n  queues +ok +6 /);
+    // Both streams are read by default: each has its coverage and freshness.
+    expect(human.stdout).toMatch(/\n  stream agent-activity +covered up to 20\d\d-.*; newest record start 20\d\d-/);
+    expect(human.stdout).toContain("\n  agent-activity: all agents  (the worker's scope)\n    covered      20");
     expect(human.stdout).toContain('HEALTHY');
 
     const json = await status('--json');
@@ -58,7 +61,8 @@ describe('status', () => {
       warnings: string[];
       referenceLists: Array<{ list: string; status: string }>;
       runs: Array<{ kind: string; status: string; conversationsWritten: number }>;
-      freshness: { newestConversationStart: string; newestLastSyncedAt: string; lastSuccess: { ageMs: number } };
+      freshness: { newestConversationStart: string; newestLastSyncedAt: string; lastSuccess: { ageMs: number }; streams: Array<{ stream: string; newestRecordStart: string | null }> };
+      runWarnings: unknown[];
     };
     expect(report.healthy).toBe(true);
     expect(report.problems).toEqual([]);
@@ -71,6 +75,8 @@ describe('status', () => {
     expect(report.runs[0]!.conversationsWritten).toBeGreaterThan(0);
     expect(Date.parse(report.freshness.newestConversationStart)).toBeGreaterThan(Date.now() - 3 * 24 * HOUR_MS);
     expect(report.freshness.lastSuccess.ageMs).toBeLessThan(10 * MINUTE_MS);
+    expect(report.freshness.streams.map((f) => [f.stream, f.newestRecordStart !== null])).toEqual([['conversations', true], ['agent-activity', true]]);
+    expect(report.runWarnings).toEqual([]);
   });
 
   it('exits 1 when the last run failed, listing its failed windows with their error', async () => {

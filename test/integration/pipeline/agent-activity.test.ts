@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../helpers/harness.ts';
 import { exitCodeFor } from '../../../src/commands/sync.ts';
 import { expectedStatusRows, storedStatusRows } from '../../helpers/agent-activity.ts';
+import { readStatus } from '../../../src/pipeline/status.ts';
+import { formatStatus } from '../../../src/present/status.ts';
 
 const NOW = new Date('2025-06-20T12:00:00Z');
 const SIM = { seed: 11, org: { agentCount: 8, days: 12, conversationsPerDay: 10, now: NOW } };
@@ -92,28 +94,78 @@ describe('agent-activity completeness against a lying totalHits and short pages'
   }
 });
 
-describe('agent-activity permission (403)', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await startHarness(SIM);
-    h.sim.setFaults({ userDetailsForbidden: true });
-  });
-  afterAll(async () => h?.close());
+const REFUSALS = [
+  { status: 403, fault: { userDetailsForbidden: true }, names: 'analytics:userDetail:view', not: 'no POST' },
+  { status: 404, fault: { userDetailsNotFound: true }, names: 'no POST /api/v2/analytics/users/details/query for this org or region (404)', not: 'analytics:userDetail:view' },
+] as const;
 
-  it('fails the run naming analytics:userDetail:view when the stream was asked for', async () => {
-    const report = await h.run({ interval, ...ACTIVITY });
-    expect(report.status).toBe('failed');
-    expect(exitCodeFor(report)).toBe(1);
-    expect(report.failures[0]?.error).toContain('analytics:userDetail:view');
-  });
+for (const refusal of REFUSALS) {
+  describe(`agent-activity refused (${refusal.status})`, () => {
+    let h: Harness;
+    beforeAll(async () => {
+      h = await startHarness(SIM);
+      h.sim.setFaults(refusal.fault);
+    });
+    afterAll(async () => h?.close());
 
-  it('warns, records the warning and syncs conversations as before when the stream is only on by default', async () => {
-    const report = await h.run({ interval, streams: ['conversations', 'agent-activity'], explicitStreams: false });
-    expect(report.status).toBe('succeeded');
-    expect(report.warnings.join(' ')).toContain('analytics:userDetail:view');
-    expect(report.streams.map((s) => s.stream)).toEqual(['conversations']);
-    expect((await h.storedIds()).length).toBeGreaterThan(0);
-    const run = await h.handle.prisma.syncRun.findUniqueOrThrow({ where: { runId: report.runId } });
-    expect(run.warnings.join(' ')).toContain('analytics:userDetail:view');
+    it('fails the run, naming what is missing, when the stream was asked for', async () => {
+      const report = await h.run({ interval, ...ACTIVITY });
+      expect(report.status).toBe('failed');
+      expect(exitCodeFor(report)).toBe(1);
+      expect(report.failures[0]?.error).toContain(refusal.names);
+      expect(report.failures[0]?.error).not.toContain(refusal.not);
+    });
+
+    it('warns, records the warning, syncs conversations as before, and status shows it, when the stream is only on by default', async () => {
+      const report = await h.run({ interval, streams: ['conversations', 'agent-activity'], explicitStreams: false });
+      expect(report.status).toBe('succeeded');
+      expect(exitCodeFor(report)).toBe(0);
+      expect(report.warnings.join(' ')).toContain(refusal.names);
+      expect(report.warnings.join(' ')).not.toContain(refusal.not);
+      expect(report.streams.map((s) => s.stream)).toEqual(['conversations']);
+      expect((await h.storedIds()).length).toBeGreaterThan(0);
+      const run = await h.handle.prisma.syncRun.findUniqueOrThrow({ where: { runId: report.runId } });
+      expect(run.warnings).toEqual(report.warnings);
+      const status = await readStatus(h.handle.prisma, {
+        now: new Date(), limit: 1, maxAgeMs: 100 * 365 * 86_400_000,
+        worker: { agentIds: [], lookbackMs: 86_400_000, lagMs: 0, streams: ['conversations', 'agent-activity'] },
+        streams: ['conversations', 'agent-activity'],
+      });
+      expect(status.runWarnings.map((w) => w.warning)).toEqual(report.warnings);
+      expect(formatStatus(status)).toContain(`warning (run ${report.runId.slice(0, 8)}`);
+      expect(status.coverage.map((c) => c.stream)).toEqual(['conversations', 'agent-activity']);
+      expect(status.coverage[1]).toMatchObject({ stream: 'agent-activity', covered: [], holes: [] });
+      expect(status.freshness.streams[1]).toEqual({ stream: 'agent-activity', newestRecordStart: null, newestCoveredEnd: null });
+    });
+  });
+}
+
+describe('agent-activity lanes on the default backfill path (BACKFILL_LANE=auto, both streams by default)', () => {
+  const JOBS = { maxConcurrentJobs: 2, maxAttempts: 2, timeoutMs: 20_000, pollInitialMs: 10, pollMaxMs: 40 };
+  const auto = { mode: 'auto' as const, availability: undefined, jobWindowDays: 7, jobs: JOBS };
+
+  it('reads history before the users details jobs availability date through jobs and the rest through the query, each stream cut at its own date', async () => {
+    const h = await startHarness({ ...SIM, faults: { jobQueueMs: 5, lakeLagMs: 4 * 86_400_000, userDetailsLakeLagMs: 2 * 86_400_000 } });
+    try {
+      const usersDate = new Date(NOW.getTime() - 2 * 86_400_000);
+      const conversationsDate = new Date(NOW.getTime() - 4 * 86_400_000);
+      const report = await h.run({ kind: 'backfill', interval, windowDays: 1, streams: ['conversations', 'agent-activity'], explicitStreams: false, lanes: auto });
+      expect(report.status).toBe('succeeded');
+      expect(report.laneFallbacks).toBe(0);
+      const windows = await h.handle.prisma.syncWindow.findMany({ where: { runId: report.runId, parentWindowId: null }, orderBy: { windowStart: 'asc' } });
+      for (const [stream, date] of [['agent-activity', usersDate], ['conversations', conversationsDate]] as const) {
+        const mine = windows.filter((w) => w.stream === stream);
+        const jobs = mine.filter((w) => w.lane === 'jobs');
+        const query = mine.filter((w) => w.lane === 'query');
+        expect(jobs.length, stream).toBeGreaterThan(0);
+        expect(query.length, stream).toBeGreaterThan(0);
+        expect(jobs.length + query.length).toBe(mine.length);
+        expect(jobs.every((w) => w.windowEnd <= date), stream).toBe(true);
+        expect(query.every((w) => w.windowStart >= new Date(Math.floor(date.getTime() / 86_400_000) * 86_400_000)), stream).toBe(true);
+      }
+      expect(await storedRows(h)).toEqual(expectedRows(h.sim, interval.start, interval.end));
+    } finally {
+      await h.close();
+    }
   });
 });

@@ -7,6 +7,7 @@ import {
   coverageProblems,
   displayStatus,
   formatBackfills,
+  groupRunWarnings,
   planBackfills,
   referenceListWarnings,
   type Freshness,
@@ -39,6 +40,7 @@ const run = (over: Partial<RunRow>): RunRow => ({
   error: null,
   deadReason: null,
   heartbeatAgeMs: null,
+  warnings: [],
   ...over,
 });
 
@@ -46,6 +48,7 @@ const fresh = (ageMs: number | null): Freshness => ({
   newestConversationStart: null,
   newestLastSyncedAt: null,
   lastSuccess: ageMs === null ? null : { runId: 'r', kind: 'sync', finishedAt: new Date(NOW.getTime() - ageMs), ageMs },
+  streams: [],
 });
 
 describe('displayStatus', () => {
@@ -81,9 +84,11 @@ describe('assessHealth', () => {
 
 describe('assessRejects', () => {
   it('is unhealthy while any quarantined record is open, naming the newest', () => {
-    const listed = [{ conversationId: 'c-1', runId: 'r', page: 'page 2', error: 'bad', firstSeenAt: NOW, lastSeenAt: NOW, timesSeen: 1 }];
+    const listed = [{ stream: 'conversations', rejectKey: 'c-1', conversationId: 'c-1', runId: 'r', page: 'page 2', error: 'bad', firstSeenAt: NOW, lastSeenAt: NOW, timesSeen: 1 }];
     expect(assessRejects({ open: 0, listed: [] })).toEqual([]);
     expect(assessRejects({ open: 1, listed })[0]).toBe('1 record(s) quarantined in sync_rejects and not stored since; newest: conversation c-1 (page 2): bad');
+    const status = { ...listed[0]!, stream: 'agent-activity', rejectKey: 'presence|u-1|2025-05-30T08:00:00.000Z', conversationId: null };
+    expect(assessRejects({ open: 1, listed: [status] })[0]).toContain('newest: agent-activity record presence|u-1|2025-05-30T08:00:00.000Z (page 2)');
   });
 });
 
@@ -93,6 +98,7 @@ describe('formatStatus', () => {
       now: NOW,
       maxAgeMs: 26 * HOUR_MS,
       runs: [run({ status: 'failed', windowsFailed: 1, error: 'boom' })],
+      runWarnings: [],
       windows: [
         {
           runId: '00000000-0000-4000-8000-000000000001',
@@ -109,6 +115,7 @@ describe('formatStatus', () => {
       referenceLists: [],
       coverage: [
         {
+          stream: 'conversations',
           scopeKey: 'all',
           agentIds: [],
           worker: true,
@@ -125,11 +132,13 @@ describe('formatStatus', () => {
         },
       ],
       scopesNotListed: 0,
-      workerCoverage: { scopeKey: 'all', checked: [], holes: [] },
+      workerCoverage: [{ stream: 'conversations', scopeKey: 'all', checked: [], holes: [] }],
       rejects: {
         open: 3,
         listed: [
           {
+            stream: 'conversations',
+            rejectKey: 'conv-bad',
             conversationId: 'conv-bad',
             runId: '00000000-0000-4000-8000-000000000001',
             page: 'page 4',
@@ -158,10 +167,10 @@ describe('formatStatus', () => {
     expect(text).toContain('failed   2025-05-30 00:00 → 2025-05-31 00:00  all  run 00000000, 1 attempt(s): 403 missing permission');
     expect(text).toContain(
       [
-        'COVERAGE (time ranges whose windows are all done, per agent scope)',
-        "  all agents  (the worker's scope)",
+        'COVERAGE (time ranges whose windows are all done, per stream and agent scope)',
+        "  conversations: all agents  (the worker's scope)",
         '    covered      2025-05-25 12:00 → 2025-05-30 00:00, 2025-05-31 00:00 → 2025-06-01 11:58 (and 2 older range(s))',
-        '    hole         2025-05-30 00:00 → 2025-05-31 00:00  (1 day)  npm run backfill -- --from 2025-05-30 --to 2025-05-31',
+        '    hole         2025-05-30 00:00 → 2025-05-31 00:00  (1 day)  npm run backfill -- --from 2025-05-30 --to 2025-05-31 --streams conversations',
         '    … and 4 older hole(s)',
         '    purged       2024-01-01 00:00 → 2024-06-01 00:00  (deleted by retention, RETENTION_DAYS: not a hole)',
       ].join('\n'),
@@ -188,13 +197,48 @@ describe('formatStatus', () => {
     expect(warnings).toEqual(['skills could not be read: the OAuth client lacks the permission routing:skill:view']);
     const text = formatStatus({
       now: NOW, maxAgeMs: 26 * HOUR_MS, runs: [run({})], windows: [], windowsNotListed: 0, freshness: fresh(HOUR_MS),
-      rejects: { open: 0, listed: [] }, coverage: [], scopesNotListed: 0, workerCoverage: { scopeKey: 'all', checked: [], holes: [] },
+      rejects: { open: 0, listed: [] }, coverage: [], scopesNotListed: 0, workerCoverage: [], runWarnings: [],
       referenceLists: lists, settling: { lastRun: null, daysAwaiting: 0, oldestAwaiting: null, attributeDebt: [] },
       mirror: { markedDeleted: 0, recent: { since: NOW, deleted: 0, withheld: 0, expired: 0 }, purgedBefore: null }, healthy: true, problems: [], warnings,
     });
     expect(text).toContain('queues  ok         7        2025-06-01 11:00  2025-06-01 11:00');
     expect(text).toContain('skills  forbidden  –        2025-06-01 11:00  never');
     expect(text).toContain('  warning: skills could not be read: the OAuth client lacks the permission routing:skill:view');
+    expect(text).toMatch(/HEALTHY \(/);
+  });
+});
+
+describe('run warnings and streams', () => {
+  const PERMISSION = 'agent activity not synced: Genesys refused the users details API (403); grant the OAuth client the permission analytics:userDetail:view';
+  const runs = [
+    run({ runId: '10000000-0000-4000-8000-000000000000', startedAt: new Date(NOW.getTime() - HOUR_MS), warnings: [PERMISSION] }),
+    run({ runId: '20000000-0000-4000-8000-000000000000', startedAt: new Date(NOW.getTime() - 2 * HOUR_MS), warnings: [PERMISSION] }),
+    run({ runId: '30000000-0000-4000-8000-000000000000', startedAt: new Date(NOW.getTime() - 3 * HOUR_MS), warnings: ['another'] }),
+  ];
+
+  it('lists each warning of the listed runs once, with how many runs recorded it and the newest', () => {
+    expect(groupRunWarnings(runs)).toEqual([
+      { warning: PERMISSION, runs: 2, newestRunId: runs[0]!.runId, newestStartedAt: runs[0]!.startedAt },
+      { warning: 'another', runs: 1, newestRunId: runs[2]!.runId, newestStartedAt: runs[2]!.startedAt },
+    ]);
+  });
+
+  it('prints the warnings under the runs, and per stream its coverage and newest record', () => {
+    const covered = new Date(NOW.getTime() - 2 * HOUR_MS);
+    const text = formatStatus({
+      now: NOW, maxAgeMs: 26 * HOUR_MS, runs, runWarnings: groupRunWarnings(runs), windows: [], windowsNotListed: 0,
+      freshness: { ...fresh(HOUR_MS), streams: [
+        { stream: 'conversations', newestRecordStart: covered, newestCoveredEnd: covered },
+        { stream: 'agent-activity', newestRecordStart: null, newestCoveredEnd: null },
+      ] },
+      rejects: { open: 0, listed: [] }, coverage: [], scopesNotListed: 0, workerCoverage: [],
+      referenceLists: [], settling: { lastRun: null, daysAwaiting: 0, oldestAwaiting: null, attributeDebt: [] },
+      mirror: { markedDeleted: 0, recent: { since: NOW, deleted: 0, withheld: 0, expired: 0 }, purgedBefore: null }, healthy: true, problems: [], warnings: [],
+    });
+    expect(text).toContain(`  warning (2 of these runs, newest 10000000, 2025-06-01T11:00:00.000Z (1h 00m ago)): ${PERMISSION}`);
+    expect(text).toContain('  warning (run 30000000, 2025-06-01T09:00:00.000Z (3h 00m ago)): another');
+    expect(text).toContain("  stream conversations       covered up to 2025-06-01T10:00:00.000Z (2h 00m ago) (the worker's scope); newest record start 2025-06-01T10:00:00.000Z (2h 00m ago)");
+    expect(text).toContain("  stream agent-activity      nothing covered yet (the worker's scope); no record stored");
     expect(text).toMatch(/HEALTHY \(/);
   });
 });
@@ -219,8 +263,16 @@ describe('worker coverage', () => {
     const result = assessWorkerCoverage([scope({ holes })], worker, NOW);
     expect(result.holes).toEqual([holes[1]]);
     const [problem] = coverageProblems(result, []);
-    expect(problem).toContain("the worker's scope all has a hole in its lookback or catch-up range: 2025-05-30 12:00 → 2025-05-31 12:00 (1 day)");
-    expect(problem).toContain('npm run backfill -- --from 2025-05-30 --to 2025-06-01');
+    expect(problem).toContain("the worker's scope all has a hole in its lookback or catch-up range: 2025-05-30 12:00 → 2025-05-31 12:00 (1 day) of conversations");
+    expect(problem).toContain('npm run backfill -- --from 2025-05-30 --to 2025-06-01 --streams conversations');
+  });
+
+  it('names the stream of the hole, and the backfill reads that stream alone', () => {
+    const holes = [{ start: at(2), end: at(1) }];
+    const result = assessWorkerCoverage([scope({ holes })], worker, NOW, 'agent-activity');
+    expect(result).toMatchObject({ stream: 'agent-activity', holes });
+    const [problem] = coverageProblems(result, []);
+    expect(problem).toContain('(1 day) of agent-activity; fill it with `npm run backfill -- --from 2025-05-30 --to 2025-06-01 --streams agent-activity`');
   });
 
   it('fails on a hole inside the catch-up range of a rolling run (SYNC_MAX_CATCH_UP, a failed catch-up window)', () => {
@@ -236,7 +288,7 @@ describe('worker coverage', () => {
     const listed = assessWorkerCoverage([other], { ...worker, agentIds: ['b', 'a'] }, NOW);
     expect(listed).toMatchObject({ scopeKey: 'agents:a,b', holes });
     // The worker's scope is SYNC_AGENT_IDS, which the backfill uses by default.
-    expect(coverageProblems(listed, ['b', 'a'])[0]).toMatch(/npm run backfill -- --from \S+ --to \S+`$/);
+    expect(coverageProblems(listed, ['b', 'a'])[0]).toMatch(/npm run backfill -- --from \S+ --to \S+ --streams conversations`$/);
   });
 });
 
