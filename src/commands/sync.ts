@@ -172,17 +172,13 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
       process.stdout.write(`${header}${formatPlan(plan)}\n`);
       return EXIT.OK;
     }
-    const report = await runSync(
-      {
-        ...runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname, streams: parsed.streams!.names, explicitStreams: parsed.streams!.explicit, personalData: configuredPersonalData(config) }),
-        ...(progress ? { onProgress: (p: SyncProgress) => progress.update(p) } : {}),
-      },
-      options,
-    );
+    // One set of deps for the run and its fallback retries: the same streams and personal-data policy.
+    const deps = runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname, streams: parsed.streams!.names, explicitStreams: parsed.streams!.explicit, personalData: configuredPersonalData(config) });
+    const report = await runSync({ ...deps, ...(progress ? { onProgress: (p: SyncProgress) => progress.update(p) } : {}) }, options);
     progress?.finish();
     process.stdout.write(`${header}${formatSummary(report)}\n`);
     if (kind !== 'backfill') return exitCodeFor(report);
-    return await finishBackfill(runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname }), options, report);
+    return await finishBackfill(deps, options, report);
   } finally {
     progress?.finish();
     stop?.dispose();

@@ -58,11 +58,11 @@ export async function findDaysWithoutAttributes(db: Db, stream = DEFAULT_STREAM)
 }
 
 /** The windows of a run that a jobs lane handed to the query lane (lane_note says why) and that finished there. */
-export async function findFallbackWindows(db: Db, runId: string): Promise<Array<{ start: Date; end: Date }>> {
+export async function findFallbackWindows(db: Db, runId: string): Promise<Array<{ stream: string; start: Date; end: Date }>> {
   const rows = await db.syncWindow.findMany({
     where: { runId, lane: 'query', laneNote: { not: null }, status: { in: FINISHED } },
-    select: { windowStart: true, windowEnd: true },
-    orderBy: { windowStart: 'asc' },
+    select: { stream: true, windowStart: true, windowEnd: true },
+    orderBy: [{ windowStart: 'asc' }, { stream: 'asc' }],
   });
-  return rows.map((r) => ({ start: r.windowStart, end: r.windowEnd }));
+  return rows.map((r) => ({ stream: r.stream, start: r.windowStart, end: r.windowEnd }));
 }

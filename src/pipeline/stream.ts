@@ -109,3 +109,8 @@ export interface OpenStreams {
   readonly names: readonly string[];
   open(run: StreamRunContext): RunStream[];
 }
+
+/** The one stream `name` of `streams`, opened the same way (same deps, same explicitness). */
+export function onlyStream(streams: OpenStreams, name: string): OpenStreams {
+  return { names: [name], open: (run) => streams.open(run).filter((s) => s.name === name) };
+}

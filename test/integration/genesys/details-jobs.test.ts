@@ -34,8 +34,11 @@ describe('details jobs client against the simulator', () => {
   it('creates, polls, reads every page by cursor with original records, and cancels', async () => {
     const availability = await client.getDetailsJobsAvailability();
     expect(availability.toISOString()).toBe(new Date(NOW.getTime() - 24 * HOUR_MS).toISOString());
+    // Queued long enough that its first status is read before it runs, even on a loaded machine.
+    sim.setFaults({ jobQueueMs: 1_000 });
     const jobId = await client.createDetailsJob({ interval: { start: day(7), end: day(9) }, scope: { kind: 'all' }, startOfDayIntervalMatching: true });
     const status = await client.getDetailsJob(jobId);
+    sim.setFaults({ jobQueueMs: 20 });
     expect(['QUEUED', 'PENDING']).toContain(status.state);
     expect(status.submissionDate).toBeInstanceOf(Date);
     expect(await untilDone(jobId)).toBe('FULFILLED');
