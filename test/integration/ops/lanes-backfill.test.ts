@@ -135,10 +135,18 @@ describe('backfill lanes', () => {
 
   it('a window whose retry falls back again is named in the summary with the backfill that fills it', async () => {
     sim.queueJobFaults(['fail', 'fail', 'fail', 'fail']);
-    const run = await runCli(['backfill', '--from', '2025-06-08', '--to', '2025-06-09', '--lane', 'jobs'], simEnv(sim, db.url, { ...FAST_JOBS, JOBS_MAX_ATTEMPTS: '2' }));
+    // The retry is a run of its own: it must read the backfill's streams (SYNC_STREAMS) under its personal-data policy.
+    const pii = { PII_MODE: 'hash', PII_HASH_KEY: 'lanes-backfill-test-key' };
+    const run = await runCli(['backfill', '--from', '2025-06-08', '--to', '2025-06-09', '--lane', 'jobs'], simEnv(sim, db.url, { ...FAST_JOBS, ...pii, JOBS_MAX_ATTEMPTS: '2' }));
     expect(run.code, run.stderr + run.stdout).toBe(0);
     const windows = await handle.prisma.syncWindow.findMany({ orderBy: { windowId: 'asc' } });
     expect(windows.map((w) => [w.lane, w.status, w.laneNote !== null])).toEqual([['query', 'done', true], ['query', 'done', true]]);
+    const [names] = await handle.prisma.$queryRawUnsafe<Array<{ clear: bigint; hashed: bigint }>>(
+      `SELECT count(*) FILTER (WHERE participant_name NOT LIKE 'hmac:%') AS clear, count(*) FILTER (WHERE participant_name LIKE 'hmac:%') AS hashed
+         FROM participants p JOIN conversations c USING (conversation_id) WHERE p.purpose IN ('customer', 'external') AND c.conversation_start >= '2025-06-08' AND c.conversation_start < '2025-06-09'`,
+    );
+    expect(Number(names!.hashed)).toBeGreaterThan(0);
+    expect(Number(names!.clear)).toBe(0);
     expect(run.stdout).toContain('1 day(s) read without participant attributes');
     expect(run.stdout).toContain('npm run backfill -- --lane jobs --from 2025-06-08 --to 2025-06-09');
   });
