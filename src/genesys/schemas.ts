@@ -16,6 +16,11 @@ import { InvalidRecordError, InvalidResponseError } from './errors.ts';
  * as returned. Enum-like fields are plain
  * strings: Genesys adds values often. Validators return the ORIGINAL parsed JSON objects, not
  * zod's copies, so key order and unknown fields survive byte for byte.
+ * Two paths check a conversation, one contract: zod 4 copies every object it checks, which cost
+ * ~45 % of the CLI's CPU on the jobs lane (docs/performance.md), so parseConversation first asks
+ * a check-only validator compiled from ConversationSchema itself (contract-checker.ts, same
+ * verdict, no copies, proven against zod by test/unit/genesys/contract-checker.test.ts), and runs
+ * zod only on a record that checker refuses, for zod's own problem text.
  * Models: AnalyticsConversation & co. in the official SDKs (docs/genesys-api-facts.md §10).
  */
 
