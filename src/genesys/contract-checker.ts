@@ -14,7 +14,7 @@ import { z } from 'zod';
  * `fallbacks` so tests can see which parts of a contract are not on the fast path.
  */
 
-export type Checker = (value: unknown) => boolean;
+type Checker = (value: unknown) => boolean;
 
 /** A zod check the compiler cannot read, paired with a function giving the same verdict on the original value. */
 export type TrustedChecks = ReadonlyMap<z.core.$ZodCheck, Checker>;
