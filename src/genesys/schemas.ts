@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { compileChecker } from './contract-checker.ts';
 import { InvalidRecordError, InvalidResponseError } from './errors.ts';
 
 /*
@@ -15,6 +16,11 @@ import { InvalidRecordError, InvalidResponseError } from './errors.ts';
  * as returned. Enum-like fields are plain
  * strings: Genesys adds values often. Validators return the ORIGINAL parsed JSON objects, not
  * zod's copies, so key order and unknown fields survive byte for byte.
+ * Two paths check a conversation, one contract: zod 4 copies every object it checks, which cost
+ * ~45 % of the CLI's CPU on the jobs lane (docs/performance.md), so parseConversation first asks
+ * a check-only validator compiled from ConversationSchema itself (contract-checker.ts, same
+ * verdict, no copies, proven against zod by test/unit/genesys/contract-checker.test.ts), and runs
+ * zod only on a record that checker refuses, for zod's own problem text.
  * Models: AnalyticsConversation & co. in the official SDKs (docs/genesys-api-facts.md §10).
  */
 
@@ -285,50 +291,80 @@ const ParticipantSchema = z.looseObject({
   sessions: z.array(SessionSchema).nullish(),
 });
 
-const ConversationSchema = z
-  .looseObject({
-    conversationId: id,
-    conversationStart: isoDateTime,
-    /** Absent while the conversation is live. */
-    conversationEnd: when,
-    originatingDirection: text,
-    conversationInitiator: text,
-    externalTag: text,
-    divisionIds: texts,
-    participants: z.array(ParticipantSchema).nullish(),
-    // Typed for the next schema step (docs/record-fields.md); no column holds them yet.
-    evaluations: z.array(EvaluationSchema).nullish(),
-    surveys: z.array(SurveySchema).nullish(),
-    resolutions: z.array(ResolutionSchema).nullish(),
-    mediaStatsMinConversationMos: real,
-    mediaStatsMinConversationRFactor: real,
-    knowledgeBaseIds: texts,
-    consultationConversationIds: texts,
-    accessAttributes: texts,
-    associatedConversationId: text,
-    conferenceStart: when,
-    inactivityTimeout: when,
-    customerParticipation: flag,
-    originatingSocialMediaPublic: flag,
-    selfServed: flag,
-  })
-  .superRefine((conversation, ctx) => {
-    // Participant and session ids key the child tables: a repeat cannot be stored.
-    const participants = new Set<string>();
-    const sessions = new Set<string>();
-    conversation.participants?.forEach((p, i) => {
-      if (participants.has(p.participantId)) {
-        ctx.addIssue({ code: 'custom', path: ['participants', i, 'participantId'], message: `duplicate participantId ${p.participantId}` });
+const ConversationObjectSchema = z.looseObject({
+  conversationId: id,
+  conversationStart: isoDateTime,
+  /** Absent while the conversation is live. */
+  conversationEnd: when,
+  originatingDirection: text,
+  conversationInitiator: text,
+  externalTag: text,
+  divisionIds: texts,
+  participants: z.array(ParticipantSchema).nullish(),
+  // Typed for the next schema step (docs/record-fields.md); no column holds them yet.
+  evaluations: z.array(EvaluationSchema).nullish(),
+  surveys: z.array(SurveySchema).nullish(),
+  resolutions: z.array(ResolutionSchema).nullish(),
+  mediaStatsMinConversationMos: real,
+  mediaStatsMinConversationRFactor: real,
+  knowledgeBaseIds: texts,
+  consultationConversationIds: texts,
+  accessAttributes: texts,
+  associatedConversationId: text,
+  conferenceStart: when,
+  inactivityTimeout: when,
+  customerParticipation: flag,
+  originatingSocialMediaPublic: flag,
+  selfServed: flag,
+});
+
+interface ChildIdProblem {
+  readonly path: (string | number)[];
+  readonly message: string;
+}
+
+/** Participant and session ids key the child tables: a repeat cannot be stored. */
+function duplicateChildIds(conversation: z.output<typeof ConversationObjectSchema>): ChildIdProblem[] {
+  const problems: ChildIdProblem[] = [];
+  const participants = new Set<string>();
+  const sessions = new Set<string>();
+  conversation.participants?.forEach((p, i) => {
+    if (participants.has(p.participantId)) {
+      problems.push({ path: ['participants', i, 'participantId'], message: `duplicate participantId ${p.participantId}` });
+    }
+    participants.add(p.participantId);
+    p.sessions?.forEach((s, j) => {
+      if (sessions.has(s.sessionId)) {
+        problems.push({ path: ['participants', i, 'sessions', j, 'sessionId'], message: `duplicate sessionId ${s.sessionId}` });
       }
-      participants.add(p.participantId);
-      p.sessions?.forEach((s, j) => {
-        if (sessions.has(s.sessionId)) {
-          ctx.addIssue({ code: 'custom', path: ['participants', i, 'sessions', j, 'sessionId'], message: `duplicate sessionId ${s.sessionId}` });
-        }
-        sessions.add(s.sessionId);
-      });
+      sessions.add(s.sessionId);
     });
   });
+  return problems;
+}
+
+const uniqueChildIds = z.superRefine<z.output<typeof ConversationObjectSchema>>((conversation, ctx) => {
+  for (const problem of duplicateChildIds(conversation)) ctx.addIssue({ code: 'custom', ...problem });
+});
+
+const ConversationSchema = ConversationObjectSchema.check(uniqueChildIds);
+
+/*
+ * The same contract, check-only (src/genesys/contract-checker.ts): compiled once from
+ * ConversationSchema, with the duplicate-id rule handed over as the same function zod runs.
+ * The checker reads the original record (what zod's copy is structurally equal to).
+ */
+const fastConversationContract = compileChecker(
+  ConversationSchema,
+  new Map([[uniqueChildIds, (record: unknown) => duplicateChildIds(record as z.output<typeof ConversationObjectSchema>).length === 0]]),
+);
+
+/** Both verdicts on the record contract, for the differential test (test/unit/genesys/contract-checker.test.ts). */
+export const conversationContract = {
+  zodAccepts: (record: unknown): boolean => ConversationSchema.safeParse(record).success,
+  fastAccepts: fastConversationContract.check,
+  fallbacks: fastConversationContract.fallbacks,
+};
 
 /** One conversation detail record exactly as the API returned it (unknown fields included). */
 export type GenesysConversation = z.infer<typeof ConversationSchema>;
@@ -355,6 +391,8 @@ export type ParsedConversation =
  * on failure, the record's id when readable and the first problems with their JSON paths.
  */
 export function parseConversation(record: unknown): ParsedConversation {
+  if (fastConversationContract.check(record)) return { ok: true, conversation: record as GenesysConversation };
+  // Rare: zod itself says what is wrong, with today's exact text (and settles a disagreement).
   const result = ConversationSchema.safeParse(record);
   if (result.success) return { ok: true, conversation: record as GenesysConversation };
   return { ok: false, conversationId: readConversationId(record), problem: describeIssues(result.error) };
