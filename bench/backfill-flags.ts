@@ -37,12 +37,12 @@ const STORED_SHARE = 0.93;
 const CURVE = [100_000, 250_000, 500_000, 1_000_000, 2_000_000];
 
 /** Days of `perDay` conversations that store at least `conversations`, plus the last day (read through the query, or not at all). */
-export function daysFor(conversations: number, perDay: number): number {
+function daysFor(conversations: number, perDay: number): number {
   return Math.ceil(conversations / (perDay * STORED_SHARE)) + 1;
 }
 
 /** The curve's points up to `conversations`, or a quarter and all of a smaller run. */
-export function curveTo(conversations: number): number[] {
+function curveTo(conversations: number): number[] {
   const points = CURVE.filter((c) => c <= conversations);
   return points.length >= 2 ? points : [Math.round(conversations / 4), conversations];
 }

@@ -12,7 +12,7 @@ import pg from 'pg';
 import { fmtInt, fmtS, mb } from './run-info.ts';
 import type { SimProcess } from './sim-process.ts';
 
-export const ENTRY = 'dist/cli.js';
+const ENTRY = 'dist/cli.js';
 /** What Dockerfile and deploy/genesys-sync.service set. */
 export const PRODUCTION_SETTINGS: Readonly<Record<string, string>> = {
   NODE_OPTIONS: '--max-old-space-size=128 --max-semi-space-size=4',
@@ -29,7 +29,7 @@ const COUNT_PAUSE_FACTOR = 50;
 /** Clock ticks per second of /proc/<pid>/stat's utime and stime (USER_HZ, 100 on Linux). */
 const TICKS_PER_S = 100;
 
-export interface Checkpoint {
+interface Checkpoint {
   at: number;
   written: number;
   peak: number;
