@@ -101,9 +101,10 @@ export function parseRunArgs(kind: CommandRunKind, argv: string[], config: Confi
  * to where the scope's coverage ended (pipeline/rolling.ts), and the line that says so when it
  * reaches beyond the lookback.
  */
-export function planRolling(db: Db, config: Config, agentIds: readonly string[], now: Date): Promise<RollingPlan> {
+export function planRolling(db: Db, config: Config, agentIds: readonly string[], now: Date, streams: readonly StreamName[]): Promise<RollingPlan> {
   return planRollingRun(db, {
     now,
+    streams,
     lagMs: config.sync.lagMs,
     lookbackMs: config.sync.lookbackMs,
     maxCatchUpMs: config.sync.maxCatchUpMs,
@@ -157,7 +158,7 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     let args = parsed;
     let note: string | undefined;
     if (parsed.rolling) {
-      const plan = await planRolling(runtime.database.prisma, config, parsed.agentIds, now);
+      const plan = await planRolling(runtime.database.prisma, config, parsed.agentIds, now, parsed.streams!.names);
       args = { ...parsed, interval: plan.interval, catchUpFrom: plan.catchUpFrom };
       note = plan.note;
     }

@@ -78,11 +78,12 @@ function buildWorker(config: Config, parts: WorkerParts): Worker {
   const { runtime, genesys, logger, log, clock } = parts;
   const db = runtime.database.prisma;
   const agentIds = config.sync.agentIds;
+  const streams = streamsOf(config);
   const runOnce = createWorkerTick({
     // SYNC_STREAMS names the streams (a refusal then fails the run); unset: the default ones.
-    sync: runDeps(runtime, genesys, { logger, clock, host: config.hostname, ...streamsOf(config), personalData: configuredPersonalData(config) }),
+    sync: runDeps(runtime, genesys, { logger, clock, host: config.hostname, ...streams, personalData: configuredPersonalData(config) }),
     summarize: formatSummary,
-    planRolling: (now) => planRolling(db, config, agentIds, now),
+    planRolling: (now) => planRolling(db, config, agentIds, now, streams.streams),
     syncOptions: (plan) => syncOptions('sync', { interval: plan.interval, catchUpFrom: plan.catchUpFrom, agentIds, dryRun: false }, config),
     settle: config.settle.enabled
       ? { daysPerTick: config.settle.daysPerTick, jobWindowDays: config.lanes.jobWindowDays, jobs: laneRunOptions(config, 'jobs', undefined).jobs }

@@ -3,6 +3,11 @@
  * resolved BEFORE the run from the scope's coverage in the ledger: the run catches up to where
  * coverage ended when that is older than the lookback (src/decisions/interval.ts,
  * resolveRollingInterval; docs/sync.md, "Catch-up"). runSync then runs it like any interval.
+ * A run reads several streams over one interval, so it catches up to the OLDEST coverage end of
+ * the streams it reads: a stream that fell behind (its windows failed, or it was left out while
+ * its permission was missing) is caught up too, and the streams ahead of it re-read those days,
+ * which costs requests but never loses a record. A stream with no coverage at all yet (just
+ * turned on) does not pull the run back: its history is a backfill's job, as on a first run.
  */
 import { readCoverage } from '../db/coverage.ts';
 import type { Db } from '../db/client.ts';
@@ -18,6 +23,8 @@ export interface RollingPlanOptions {
   /** SYNC_MAX_CATCH_UP; undefined = no cap. */
   maxCatchUpMs?: number;
   agentIds: readonly string[];
+  /** The streams the run reads; each one's coverage counts (default: conversations alone). */
+  streams?: readonly string[];
   /** The agents are SYNC_AGENT_IDS: a backfill hint needs no `--agents`. */
   configuredAgents?: boolean;
 }
@@ -32,8 +39,13 @@ export interface RollingPlan extends RollingInterval {
 
 export async function planRollingRun(db: Db, options: RollingPlanOptions): Promise<RollingPlan> {
   const scopeKey = runScopeKey(options.agentIds);
-  const [scope] = await readCoverage(db, { agentIds: options.agentIds, aliveSince: new Date(options.now.getTime() - ABANDONED_AFTER_MS) });
-  const newest = scope ? newestCoveredEnd(scope.covered) : undefined;
+  const aliveSince = new Date(options.now.getTime() - ABANDONED_AFTER_MS);
+  let newest: Date | undefined;
+  for (const stream of options.streams ?? [undefined]) {
+    const [scope] = await readCoverage(db, { agentIds: options.agentIds, aliveSince, ...(stream ? { stream } : {}) });
+    const end = scope ? newestCoveredEnd(scope.covered) : undefined;
+    if (end && (!newest || end < newest)) newest = end;
+  }
   const resolved = resolveRollingInterval({
     now: options.now,
     lagMs: options.lagMs,

@@ -41,4 +41,22 @@ describe('catch-up of a rolling run', () => {
     const runs = await h.handle.prisma.syncRun.findMany({ orderBy: { startedAt: 'asc' }, select: { catchUpFrom: true } });
     expect(runs.map((r) => r.catchUpFrom)).toEqual([first.interval.start, first.interval.end]);
   });
+
+  it('a run of several streams catches up to the stream that is furthest behind; a stream never synced does not pull it back', async () => {
+    // The first test left conversations covered up to now − lag. Agent activity: covered only
+    // until ten days ago (say its permission was missing since), and a stream with no coverage at all.
+    const now = new Date();
+    const behind = new Date(now.getTime() - 10 * DAY_MS);
+    const activity = await h.run({ interval: { start: new Date(behind.getTime() - DAY_MS), end: behind }, streams: ['agent-activity'], explicitStreams: true, windowDays: 1 });
+    expect(activity.status).toBe('succeeded');
+
+    const conversationsOnly = await planRollingRun(h.handle.prisma, { ...settings, now, streams: ['conversations'] });
+    expect(conversationsOnly.caughtUp).toBe(false);
+    const both = await planRollingRun(h.handle.prisma, { ...settings, now, streams: ['conversations', 'agent-activity'] });
+    expect(both).toMatchObject({ caughtUp: true, newestCoveredEnd: behind });
+    expect(both.interval.start).toEqual(behind);
+    expect(both.note).toMatch(/^catching up: covering 10 days \(/);
+    const withNewStream = await planRollingRun(h.handle.prisma, { ...settings, now, streams: ['conversations', 'never-synced'] });
+    expect(withNewStream.caughtUp).toBe(false);
+  });
 });
