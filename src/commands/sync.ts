@@ -11,7 +11,7 @@ import { configuredPersonalData, createGenesys, openRuntime, runDeps } from '../
 import { resolveInterval, type Interval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
 import { isLaneMode, LANE_MODES, type LaneMode } from '../decisions/lanes.ts';
-import { chooseStreams, STREAM_MAX_WINDOW_DAYS, type StreamName } from '../streams/index.ts';
+import { chooseStreams, STREAM_MAX_WINDOW_DAYS, streamJobsAvailability, type StreamName } from '../streams/index.ts';
 import { systemClock } from '../time.ts';
 import { createProgressReporter } from '../present/progress-reporter.ts';
 import { planRollingRun, type RollingPlan } from '../pipeline/rolling.ts';
@@ -169,7 +169,7 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     const header = note ? `${note}\n` : '';
     if (parsed.dryRun || !genesys) {
       const [{ buildPlan }, { formatPlan }] = await Promise.all([import('../pipeline/dry-run.ts'), import('../present/plan.ts')]);
-      const plan = await buildPlan(runtime.database.prisma, { ...options, streams: parsed.streams!.names, maxWindowDays: STREAM_MAX_WINDOW_DAYS }, () => genesys!.getDetailsJobsAvailability());
+      const plan = await buildPlan(runtime.database.prisma, { ...options, streams: parsed.streams!.names, maxWindowDays: STREAM_MAX_WINDOW_DAYS, ...(genesys ? { ownAvailability: streamJobsAvailability(genesys) } : {}) }, () => genesys!.getDetailsJobsAvailability());
       process.stdout.write(`${header}${formatPlan(plan)}\n`);
       return EXIT.OK;
     }

@@ -3,7 +3,8 @@
  * root (src/runtime.ts) opens the streams a run reads.
  */
 import type { OpenStreams, RunStream, StreamRunContext } from '../pipeline/stream.ts';
-import { AGENT_ACTIVITY_MAX_WINDOW_DAYS, openAgentActivityStream } from './agent-activity/stream.ts';
+import { AGENT_ACTIVITY_MAX_WINDOW_DAYS, agentActivityJobsAvailability, openAgentActivityStream } from './agent-activity/stream.ts';
+import type { GenesysClient } from '../genesys/index.ts';
 import { openConversationStream, type StreamDeps } from './conversations/stream.ts';
 
 /** How a stream is opened for a run; `explicit`: the run asked for it by name (it was not only on by default). */
@@ -16,6 +17,11 @@ const STREAMS = {
 
 /** The longest window each stream's API reads at once, as the stream itself declares it (the dry run plans with it too). */
 export const STREAM_MAX_WINDOW_DAYS: Partial<Record<string, number>> = { 'agent-activity': AGENT_ACTIVITY_MAX_WINDOW_DAYS };
+
+/** The streams whose jobs API has a data-availability date of its own, as the stream reads it (the dry run cuts their lanes there too). */
+export function streamJobsAvailability(genesys: GenesysClient): Partial<Record<string, () => Promise<Date>>> {
+  return { 'agent-activity': () => agentActivityJobsAvailability(genesys) };
+}
 
 export type StreamName = keyof typeof STREAMS;
 export const STREAM_NAMES = Object.keys(STREAMS) as StreamName[];

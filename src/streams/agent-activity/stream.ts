@@ -8,7 +8,7 @@
  * statuses are written to agent_presence and agent_routing_status (src/db/agent-activity.ts).
  */
 import { createAgentActivityWriter } from '../../db/agent-activity.ts';
-import { MAX_REACHABLE_HITS, MAX_USER_DETAILS_PAGE_SIZE, MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS } from '../../genesys/index.ts';
+import { type GenesysClient, MAX_REACHABLE_HITS, MAX_USER_DETAILS_PAGE_SIZE, MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS } from '../../genesys/index.ts';
 import type { RunStream, StreamRunContext } from '../../pipeline/stream.ts';
 import type { StreamDeps } from '../conversations/stream.ts';
 import { createUserJobsLane } from './jobs-lane.ts';
@@ -19,6 +19,11 @@ const AGENT_ACTIVITY = 'agent-activity';
 
 /** The longest window this stream reads at once: the users details query without a user filter takes 7 days. */
 export const AGENT_ACTIVITY_MAX_WINDOW_DAYS = MAX_USER_DETAILS_UNFILTERED_INTERVAL_DAYS;
+
+/** This stream's own jobs data-availability date (the users details jobs'), which its lanes are cut at; the dry run reads it too. */
+export function agentActivityJobsAvailability(genesys: GenesysClient, signal?: AbortSignal): Promise<Date> {
+  return genesys.getUserDetailsJobsAvailability(signal);
+}
 
 export interface AgentActivityOpen {
   /** The run asked for this stream by name (--streams, SYNC_STREAMS): a 403 then fails the run instead of warning. */
@@ -43,7 +48,7 @@ export function openAgentActivityStream(deps: StreamDeps, run: StreamRunContext,
       : undefined;
   // Read once per run, by the probe and by the planner (the jobs lane reads it again for itself).
   let availability: Promise<Date> | undefined;
-  const jobsAvailability = (signal?: AbortSignal) => (availability ??= deps.genesys.getUserDetailsJobsAvailability(signal));
+  const jobsAvailability = (signal?: AbortSignal) => (availability ??= agentActivityJobsAvailability(deps.genesys, signal));
   return {
     name: AGENT_ACTIVITY,
     recordNoun: 'agent status',

@@ -6,6 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../../helpers/harness.ts';
 import { exitCodeFor } from '../../../src/commands/sync.ts';
+import { buildPlan } from '../../../src/pipeline/dry-run.ts';
+import { STREAM_MAX_WINDOW_DAYS, streamJobsAvailability } from '../../../src/streams/index.ts';
 import { expectedStatusRows, storedStatusRows } from '../../helpers/agent-activity.ts';
 import { readStatus } from '../../../src/pipeline/status.ts';
 import { formatStatus } from '../../../src/present/status.ts';
@@ -149,6 +151,13 @@ describe('agent-activity lanes on the default backfill path (BACKFILL_LANE=auto,
     try {
       const usersDate = new Date(NOW.getTime() - 2 * 86_400_000);
       const conversationsDate = new Date(NOW.getTime() - 4 * 86_400_000);
+      // The dry run plans each stream's lanes at that stream's own date, as the run below does.
+      const client = h.client();
+      const plan = await buildPlan(
+        h.handle.prisma,
+        { kind: 'backfill', interval, agentIds: [], agentGroupSize: 50, windowDays: 1, pageSize: 100, resume: true, lanes: { mode: 'auto', availability: undefined, jobWindowDays: 7 }, streams: ['conversations', 'agent-activity'], maxWindowDays: STREAM_MAX_WINDOW_DAYS, ownAvailability: streamJobsAvailability(client) },
+        () => client.getDetailsJobsAvailability(),
+      );
       const report = await h.run({ kind: 'backfill', interval, windowDays: 1, streams: ['conversations', 'agent-activity'], explicitStreams: false, lanes: auto });
       expect(report.status).toBe('succeeded');
       expect(report.laneFallbacks).toBe(0);
@@ -162,6 +171,8 @@ describe('agent-activity lanes on the default backfill path (BACKFILL_LANE=auto,
         expect(jobs.length + query.length).toBe(mine.length);
         expect(jobs.every((w) => w.windowEnd <= date), stream).toBe(true);
         expect(query.every((w) => w.windowStart >= new Date(Math.floor(date.getTime() / 86_400_000) * 86_400_000)), stream).toBe(true);
+        const planned = plan.windows.filter((w) => w.scopeKey.startsWith(`${stream} `));
+        expect(planned.map((w) => [w.lane, w.start, w.end]), stream).toEqual(mine.map((w) => [w.lane, w.windowStart, w.windowEnd]));
       }
       expect(await storedRows(h)).toEqual(expectedRows(h.sim, interval.start, interval.end));
     } finally {
