@@ -88,6 +88,11 @@ describe('worker metrics and health endpoints (METRICS_PORT)', () => {
       expect(sum(samples, 'genesys_sync_run_duration_seconds_count', { kind: 'sync', status: 'succeeded' })).toBe(1);
       expect(sum(samples, 'genesys_sync_run_duration_seconds_sum', { kind: 'sync', status: 'succeeded' })).toBeGreaterThan(0);
       expect(sum(samples, 'genesys_sync_conversations_written_total', { kind: 'sync' })).toBe(stored);
+      // Per stream: the worker reads agent activity by default too (a status crossing a window edge is written by both windows).
+      expect(sum(samples, 'genesys_sync_records_written_total', { stream: 'conversations', kind: 'sync' })).toBe(stored);
+      const [statuses] = await handle.prisma.$queryRawUnsafe<Array<{ n: bigint }>>('SELECT (SELECT count(*) FROM agent_presence) + (SELECT count(*) FROM agent_routing_status) AS n');
+      expect(Number(statuses!.n)).toBeGreaterThan(0);
+      expect(sum(samples, 'genesys_sync_records_written_total', { stream: 'agent-activity', kind: 'sync' })).toBeGreaterThanOrEqual(Number(statuses!.n));
       expect(samples.find((s) => s.name === 'genesys_sync_windows_failed_total' && s.labels.kind === 'sync')?.value).toBe(0);
 
       expect(sum(samples, 'genesys_sync_requests_total', { endpoint: '/oauth/token', status_class: '2xx' })).toBeGreaterThanOrEqual(1);

@@ -77,6 +77,8 @@ describe('settling in the worker', () => {
     const settleWindows = await handle.prisma.syncWindow.findMany({ where: { run: { kind: 'settle' } } });
     expect(settleWindows.length).toBeGreaterThanOrEqual(2);
     expect(settleWindows.every((w) => w.lane === 'jobs' && w.status === 'done')).toBe(true);
+    // Settling reads the worker's streams, agent activity (on by default) through its own jobs too.
+    expect([...new Set(settleWindows.map((w) => w.stream))].sort()).toEqual(['agent-activity', 'conversations']);
 
     const status = await runCli(['status', '--json'], cliEnv({ DATABASE_URL: db.url }));
     const report = JSON.parse(status.stdout) as { settling: { lastRun: { status: string } | null; daysAwaiting: number } };
