@@ -11,7 +11,7 @@ import type { Interval } from '../decisions/interval.ts';
 import type { LaneMode, LaneName } from '../decisions/lanes.ts';
 import type { PlannedWindow } from '../decisions/plan.ts';
 import { isWindowDone, planRunWindows } from '../decisions/run-plan.ts';
-import { planStream, resolveRun, type ResolvedRun, type StreamPlan } from './plan-run.ts';
+import { atOwnAvailability, planStream, resolveRun, type StreamPlan } from './plan-run.ts';
 
 /** The fields of SyncOptions the plan depends on. */
 export interface DryRunOptions {
@@ -96,7 +96,7 @@ export async function buildPlan(db: Db, asked: DryRunOptions, availability: () =
   const byScope = new Map<string, ScopePlan>();
   const windows: DryRunPlan['windows'] = [];
   for (const stream of options.streams) {
-    const planned = await planStream(db, await withOwnDate(run, options.ownAvailability?.[stream]), stream, options.maxWindowDays?.[stream]);
+    const planned = await planStream(db, await atOwnAvailability(run, options.ownAvailability?.[stream]), stream, options.maxWindowDays?.[stream]);
     const label = (scopeKey: string) => (options.streams.length > 1 ? `${stream} ${scopeKey}` : scopeKey);
     await tallyStream(db, options, planned, label, byScope);
     windows.push(...planned.plan.windows.map((w) => ({ scopeKey: label(w.scopeKey), start: w.start, end: w.end, lane: w.lane })));
@@ -116,13 +116,6 @@ export async function buildPlan(db: Db, asked: DryRunOptions, availability: () =
     toFetch: sum((s) => s.toFetch),
     requests: sum((s) => s.requests) + (scopes.length > 0 ? RUN_OVERHEAD_REQUESTS : 0),
   };
-}
-
-/** The run as a stream with its own jobs availability date plans it (no date of its own, or no jobs: the run's). */
-async function withOwnDate<T extends ResolvedRun<DryRunOptions>>(run: T, own: (() => Promise<Date>) | undefined): Promise<T> {
-  const lanes = run.options.lanes;
-  if (!own || !lanes || lanes.mode === 'query') return run;
-  return { ...run, options: { ...run.options, lanes: { ...lanes, availability: await own() } } };
 }
 
 /** Counts one stream's windows into its scopes: planned, already done, left to fetch, and what they will cost. */

@@ -41,6 +41,18 @@ export async function resolveRun<T extends PlanRunInput>(input: T, availability:
 }
 
 /**
+ * The run as a stream with a jobs API of its own plans it: lanes that use jobs are cut at that
+ * API's data-availability date (`own`, RunStream.jobsAvailability) instead of the run's. Without
+ * such a date, or with no jobs in the lanes, the run is the stream's as it is. The run and the
+ * dry run both plan through this.
+ */
+export async function atOwnAvailability<T extends PlanRunInput>(run: ResolvedRun<T>, own: (() => Promise<Date>) | undefined): Promise<ResolvedRun<T>> {
+  const lanes = run.options.lanes;
+  if (!own || !lanes || lanes.mode === 'query') return run;
+  return { ...run, options: { ...run.options, lanes: { ...lanes, availability: await own() } } };
+}
+
+/**
  * One stream's windows, minus what it finished under this plan key when the run resumes.
  * `maxWindowDays`: the longest window the stream's API reads at once (the users details query
  * takes at most 7 days without a user filter); the run's window lengths are cut down to it.

@@ -21,7 +21,7 @@ import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
 import type { Clock } from '../time.ts';
 import { cancelAbandonedJobs, type JobCanceller } from './abandoned-jobs.ts';
 import { describeError } from './describe-error.ts';
-import { planStream, resolveRun, type PlanRunInput, type ResolvedRun } from './plan-run.ts';
+import { atOwnAvailability, planStream, resolveRun, type PlanRunInput, type ResolvedRun } from './plan-run.ts';
 import { refreshNames } from './refresh-names.ts';
 import { ABANDONED_AFTER_MS, openRun } from './run-lifecycle.ts';
 import { describeReject, RunState, type RejectNotice, type StreamCounts, type SyncProgress, type WindowFailure } from './run-state.ts';
@@ -186,17 +186,15 @@ async function planSyncRun(deps: SyncDeps, asked: SyncOptions): Promise<PlannedR
 }
 
 /**
- * The run as one stream plans it: when its lanes use jobs and the stream has a jobs API of its
+ * The run as one stream plans it (atOwnAvailability, plan-run.ts): when its lanes use jobs and the stream has a jobs API of its
  * own, cut at that API's data-availability date. If the date cannot be read, the run's date
  * stands: the stream's jobs lane reads its own date again and hands a window past it to the
  * query, or meets the error in its windows.
  */
 async function withOwnAvailability<T extends PlanRunInput & SyncOptions>(run: ResolvedRun<T>, stream: RunStream, logger: Logger, signal?: AbortSignal): Promise<ResolvedRun<T>> {
-  const lanes = run.options.lanes;
-  if (!lanes || lanes.mode === 'query' || !stream.jobsAvailability) return run;
+  const own = stream.jobsAvailability;
   try {
-    const availability = await stream.jobsAvailability(signal);
-    return { ...run, options: { ...run.options, lanes: { ...lanes, availability } } };
+    return await atOwnAvailability(run, own && (() => own(signal)));
   } catch (error) {
     logger.warn({ err: error, stream: stream.name }, 'could not read the stream\'s own jobs data-availability date; its lanes are cut at the run\'s');
     return run;
