@@ -40,12 +40,14 @@ export interface RollingPlan extends RollingInterval {
 export async function planRollingRun(db: Db, options: RollingPlanOptions): Promise<RollingPlan> {
   const scopeKey = runScopeKey(options.agentIds);
   const aliveSince = new Date(options.now.getTime() - ABANDONED_AFTER_MS);
-  let newest: Date | undefined;
-  for (const stream of options.streams ?? [undefined]) {
-    const [scope] = await readCoverage(db, { agentIds: options.agentIds, aliveSince, ...(stream ? { stream } : {}) });
-    const end = scope ? newestCoveredEnd(scope.covered) : undefined;
-    if (end && (!newest || end < newest)) newest = end;
-  }
+  const ends = await Promise.all(
+    (options.streams ?? [undefined]).map(async (stream) => {
+      const [scope] = await readCoverage(db, { agentIds: options.agentIds, aliveSince, ...(stream ? { stream } : {}) });
+      return scope ? newestCoveredEnd(scope.covered) : undefined;
+    }),
+  );
+  // The oldest end among the streams that have one (a stream never synced has none).
+  const newest = ends.reduce<Date | undefined>((oldest, end) => (end && (!oldest || end < oldest) ? end : oldest), undefined);
   const resolved = resolveRollingInterval({
     now: options.now,
     lagMs: options.lagMs,
