@@ -36,7 +36,7 @@ export default defineConfig({
           hookTimeout: 120_000,
           // Three files at a time on two cores: the files mostly wait (simulated latency,
           // cron ticks, child processes), so a third keeps the CPUs busier.
-          maxWorkers: 3,
+          maxWorkers: Number(process.env.VT_W ?? 3),
           sequence: { groupOrder: 1 },
         },
       },

@@ -22,7 +22,7 @@ import { configuredPersonalData, createGenesys, openRuntime, runDeps, type Runti
 import { startSimulator, type Simulator } from '../sim/index.ts';
 import { resolveInterval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
-import { DAY_MS, systemClock } from '../time.ts';
+import { DAY_MS, systemClock, untilAborted } from '../time.ts';
 import { stopSignal } from './signals.ts';
 import { exitCodeFor, syncOptions } from './sync.ts';
 
@@ -67,7 +67,7 @@ export async function demoCommand(argv: string[], config: Config, logger: Logger
     out(await exploration(database.prisma, url));
     if (once) return EXIT.OK;
     out('\nThe database stays up until you press Ctrl-C.');
-    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await untilAborted(stop.signal);
     return EXIT.OK;
   } finally {
     stop.dispose();

@@ -28,7 +28,7 @@ import { chooseStreams, STREAM_NAMES, type StreamName } from '../streams/index.t
 import { formatSummary } from '../present/summary.ts';
 import type { GenesysClient } from '../genesys/index.ts';
 import { newestCoveredEnd } from '../decisions/coverage.ts';
-import { HOUR_MS, systemClock, type Clock } from '../time.ts';
+import { HOUR_MS, systemClock, untilAborted, type Clock } from '../time.ts';
 import { cutConnectionsAfterGrace, stopSignal } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 import { laneRunOptions, planRolling, syncOptions } from './sync.ts';
@@ -49,7 +49,7 @@ export async function workerCommand(_argv: string[], config: Config, logger: Log
     // Keep the process alive between ticks on our own terms rather than relying on the
     // scheduler's timers being referenced.
     const keepAlive = setInterval(() => {}, HOUR_MS);
-    await new Promise<void>((resolve) => stop.signal.addEventListener('abort', () => resolve(), { once: true }));
+    await untilAborted(stop.signal);
     clearInterval(keepAlive);
     const result = await worker.stop(String((stop.signal.reason as Error | undefined)?.message ?? 'stop signal'));
     return result.interruptedRun ? EXIT.INTERRUPTED : EXIT.OK;

@@ -18,7 +18,7 @@ import { decideRunOutcome } from '../decisions/outcome.ts';
 import { laneModeOf, type RunPlan } from '../decisions/run-plan.ts';
 import { scopeKey } from '../decisions/scopes.ts';
 import type { FinalRunStatus, RunKind } from '../decisions/states.ts';
-import type { Clock } from '../time.ts';
+import { onAbort, type Clock } from '../time.ts';
 import { cancelAbandonedJobs, type JobCanceller } from './abandoned-jobs.ts';
 import { describeError } from './describe-error.ts';
 import { atOwnAvailability, planStream, resolveRun, type PlanRunInput, type ResolvedRun } from './plan-run.ts';
@@ -211,8 +211,8 @@ interface RunEnd {
 async function executeRun(deps: SyncDeps, options: SyncOptions, planned: PlannedRun, state: RunState, progress: () => void): Promise<RunEnd> {
   const { logger } = planned;
   const abort = new AbortController();
-  const onStop = () => abort.abort(deps.signal?.reason);
-  deps.signal?.addEventListener('abort', onStop, { once: true });
+  // A stop that came while the run was being opened counts too (onAbort calls at once).
+  const unfollow = onAbort(deps.signal, () => abort.abort(deps.signal?.reason));
   // The agents and reference lists are refreshed beside the windows, not before them: writing
   // records needs neither, and their requests would otherwise delay every window's first one.
   const names = refreshNames({ ...deps, logger }, abort, options.agentIds);
@@ -245,7 +245,7 @@ async function executeRun(deps: SyncDeps, options: SyncOptions, planned: Planned
     if (error instanceof AuthError && !abort.signal.aborted) abort.abort(error);
     logger.error({ err: error }, `${options.kind} run aborted`);
   } finally {
-    deps.signal?.removeEventListener('abort', onStop);
+    unfollow();
   }
   const authFailed = abort.signal.reason instanceof AuthError;
   return { runError, interrupted: abort.signal.aborted && !authFailed, authFailed };

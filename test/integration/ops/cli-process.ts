@@ -53,6 +53,8 @@ export interface CliProcess {
   /** Resolves with the first log line matching, or rejects after `timeoutMs`. */
   waitForLog(match: (line: Record<string, unknown>) => boolean, timeoutMs?: number): Promise<Record<string, unknown>>;
   exited: Promise<CliResult>;
+  /** `exited`, or a rejection carrying the process's output when it has not exited within `timeoutMs`. */
+  waitForExit(timeoutMs?: number): Promise<CliResult>;
 }
 
 /**
@@ -125,6 +127,13 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { via?
       });
     },
     exited,
+    waitForExit(timeoutMs = 60_000) {
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`the process has not exited within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`)), timeoutMs);
+      });
+      return Promise.race([exited, late]).finally(() => clearTimeout(timer));
+    },
   };
 }
 

@@ -41,7 +41,7 @@ describe('scheduled worker and stop signals', () => {
 
       const stoppedAt = Date.now();
       worker.child.kill('SIGTERM');
-      const result = await worker.exited;
+      const result = await worker.waitForExit();
       expect(result.code, result.stderr).toBe(130);
       expect(Date.now() - stoppedAt).toBeLessThan(30_000);
       expect(result.logs.some(msg('run interrupted'))).toBe(true);
@@ -71,11 +71,11 @@ describe('scheduled worker and stop signals', () => {
       await second.waitForLog(msg('another worker holds the run lock'));
       expect(second.logs().some(msg('run starting'))).toBe(false);
       second.child.kill('SIGTERM');
-      const idle = await second.exited;
+      const idle = await second.waitForExit();
       expect(idle.code, idle.stderr).toBe(0); // it had no run in flight
 
       first.child.kill('SIGTERM');
-      expect((await first.exited).code).toBe(130);
+      expect((await first.waitForExit()).code).toBe(130);
     } finally {
       first.child.kill('SIGKILL');
       second?.child.kill('SIGKILL');
@@ -89,7 +89,7 @@ describe('scheduled worker and stop signals', () => {
       expect(done.status).toBe('succeeded');
     } finally {
       third.child.kill('SIGTERM');
-      await third.exited;
+      await third.waitForExit();
       sim.setFaults({ latencyMs: 400 });
     }
   });
@@ -100,7 +100,7 @@ describe('scheduled worker and stop signals', () => {
       await sync.waitForLog(msg('sync run started'));
       await until(async () => (await latestRun()).status === 'running' && (await handle.prisma.syncWindow.count({ where: { status: 'running' } })) >= 1, 60_000, 'a window running');
       sync.child.kill('SIGTERM');
-      const result = await sync.exited;
+      const result = await sync.waitForExit();
       expect(result.code, result.stderr).toBe(130);
       expect(result.stdout).toContain('sync INTERRUPTED');
     } finally {
