@@ -17,6 +17,7 @@ import { formatSummary } from '../present/summary.ts';
 import { runSync } from '../pipeline/sync.ts';
 import type { Logger } from '../logger.ts';
 import { formatTable } from '../present/table.ts';
+import type { CommandIo } from './io.ts';
 import { redactUrlPasswords } from '../redact.ts';
 import { configuredPersonalData, createGenesys, openRuntime, runDeps, type Runtime } from '../runtime.ts';
 import { startSimulator, type Simulator } from '../sim/index.ts';
@@ -32,10 +33,10 @@ const DEMO_AGENTS = 20;
 const DEMO_SIM_DAYS = 10;
 const DEMO_SYNC_LOOKBACK_MS = 7 * DAY_MS;
 
-export async function demoCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
+export async function demoCommand(argv: string[], config: Config, logger: Logger, io: CommandIo): Promise<number> {
   const once = parseDemoArgs(argv);
   const clock = systemClock;
-  const out = (text: string) => process.stdout.write(`${text}\n`);
+  const out = (text: string) => io.stdout.write(`${text}\n`);
   const sim = await startSimulator({ seed: DEMO_SEED, org: { agentCount: DEMO_AGENTS, days: DEMO_SIM_DAYS } });
   let runtime: Runtime | undefined;
   // The simulator stands in for the org: the same client and runtime as production, pointed at it.

@@ -5,6 +5,7 @@
  * doubles as a monitoring check. Wiring only.
  */
 import { parseArgs } from 'node:util';
+import type { CommandIo } from './io.ts';
 import type { Config } from '../config.ts';
 import { EXIT } from '../exit-codes.ts';
 import { readStatus } from '../pipeline/status.ts';
@@ -49,7 +50,7 @@ function workerStreams(config: Config): readonly string[] {
   }
 }
 
-export async function statusCommand(argv: string[], config: Config, logger: Logger): Promise<number> {
+export async function statusCommand(argv: string[], config: Config, logger: Logger, io: CommandIo): Promise<number> {
   const args = parseStatusArgs(argv);
   const streams = workerStreams(config);
   // Logs go to stdout: with --json keep them to errors, so `status --json | jq` gets JSON only
@@ -64,12 +65,12 @@ export async function statusCommand(argv: string[], config: Config, logger: Logg
       streams: STREAM_NAMES,
       personalData: { mode: config.personalData.mode, attributes: config.personalData.attributes },
     });
-    process.stdout.write(args.json ? `${JSON.stringify(statusJson(report), null, 2)}\n` : `${formatStatus(report)}\n`);
+    io.stdout.write(args.json ? `${JSON.stringify(statusJson(report), null, 2)}\n` : `${formatStatus(report)}\n`);
     return report.healthy ? EXIT.OK : EXIT.FAILED;
   } catch (error) {
     // Prisma's P2021: the ledger tables are missing, i.e. migrations were never applied.
     if ((error as { code?: unknown }).code === 'P2021') {
-      process.stderr.write('the sync tables do not exist yet: run `npm run migrate` first\n');
+      io.stderr.write('the sync tables do not exist yet: run `npm run migrate` first\n');
       return EXIT.FAILED;
     }
     throw error;

@@ -10,6 +10,7 @@ import type { Logger } from '../logger.ts';
 import { configuredPersonalData, createGenesys, openRuntime, runDeps } from '../runtime.ts';
 import { resolveInterval, type Interval } from '../decisions/interval.ts';
 import { UsageError } from './usage-error.ts';
+import type { CommandIo } from './io.ts';
 import { isLaneMode, LANE_MODES, type LaneMode } from '../decisions/lanes.ts';
 import { chooseStreams, STREAM_MAX_WINDOW_DAYS, streamJobsAvailability, type StreamName } from '../streams/index.ts';
 import { systemClock } from '../time.ts';
@@ -136,7 +137,7 @@ export function exitCodeFor(report: SyncReport): number {
   return EXIT.FAILED;
 }
 
-export async function runCommand(kind: CommandRunKind, argv: string[], config: Config, logger: Logger): Promise<number> {
+export async function runCommand(kind: CommandRunKind, argv: string[], config: Config, logger: Logger, io: CommandIo): Promise<number> {
   const clock = systemClock;
   // "Now" is read once for the command: the interval and the rolling plan agree on it.
   const now = clock();
@@ -153,7 +154,7 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     throw error;
   }
   const stop = parsed.dryRun ? undefined : stopSignal(logger, cutConnectionsAfterGrace(logger, config.sync.shutdownTimeoutMs, runtime.database));
-  const progress = !parsed.dryRun && kind === 'backfill' ? createProgressReporter({ logger, stream: process.stderr }) : undefined;
+  const progress = !parsed.dryRun && kind === 'backfill' ? createProgressReporter({ logger, stream: io.stderr }) : undefined;
   try {
     let args = parsed;
     let note: string | undefined;
@@ -170,16 +171,16 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
     if (parsed.dryRun || !genesys) {
       const [{ buildPlan }, { formatPlan }] = await Promise.all([import('../pipeline/dry-run.ts'), import('../present/plan.ts')]);
       const plan = await buildPlan(runtime.database.prisma, { ...options, streams: parsed.streams!.names, maxWindowDays: STREAM_MAX_WINDOW_DAYS, ...(genesys ? { ownAvailability: streamJobsAvailability(genesys) } : {}) }, () => genesys!.getDetailsJobsAvailability());
-      process.stdout.write(`${header}${formatPlan(plan)}\n`);
+      io.stdout.write(`${header}${formatPlan(plan)}\n`);
       return EXIT.OK;
     }
     // One set of deps for the run and its fallback retries: the same streams and personal-data policy.
     const deps = runDeps(runtime, genesys, { logger, clock, signal: stop!.signal, host: config.hostname, streams: parsed.streams!.names, explicitStreams: parsed.streams!.explicit, personalData: configuredPersonalData(config) });
     const report = await runSync({ ...deps, ...(progress ? { onProgress: (p: SyncProgress) => progress.update(p) } : {}) }, options);
     progress?.finish();
-    process.stdout.write(`${header}${formatSummary(report)}\n`);
+    io.stdout.write(`${header}${formatSummary(report)}\n`);
     if (kind !== 'backfill') return exitCodeFor(report);
-    return await finishBackfill(deps, options, report);
+    return await finishBackfill(deps, options, report, io);
   } finally {
     progress?.finish();
     stop?.dispose();
@@ -193,10 +194,10 @@ export async function runCommand(kind: CommandRunKind, argv: string[], config: C
  * the days of its range still read without attributes. The exit code is the backfill's own (a
  * retry that falls back again leaves the days owed, not the range unread).
  */
-async function finishBackfill(deps: SyncDeps, options: SyncOptions, report: SyncReport): Promise<number> {
-  for (const retry of await retryFallbacks(deps, options, report)) process.stdout.write(`one more try through jobs:\n${formatSummary(retry)}\n`);
+async function finishBackfill(deps: SyncDeps, options: SyncOptions, report: SyncReport, io: CommandIo): Promise<number> {
+  for (const retry of await retryFallbacks(deps, options, report)) io.stdout.write(`one more try through jobs:\n${formatSummary(retry)}\n`);
   const debt = formatAttributeDebt(await readAttributeDebt(deps.db, options.interval, deps.clock()));
-  if (debt) process.stdout.write(`${debt}\n`);
+  if (debt) io.stdout.write(`${debt}\n`);
   return exitCodeFor(report);
 }
 

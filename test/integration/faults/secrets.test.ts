@@ -100,7 +100,7 @@ describe('secrets stay out of output and the ledger', () => {
       LOG_LEVEL: 'debug', GENESYS_RATE_LIMIT_PER_MIN: '100000', GENESYS_MAX_RETRIES: '10', SYNC_STREAMS: 'conversations', ...extra,
     });
   const cli = async (what: string, args: string[], e: NodeJS.ProcessEnv) => {
-    const result = await runCli(args, e);
+    const result = await runCli(args, e, 120_000, 'process'); // a process: whatever a library prints is caught too
     outputs.push({ what, result });
     return result;
   };

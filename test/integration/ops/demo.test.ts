@@ -25,7 +25,7 @@ describe('demo', () => {
   });
 
   it('syncs a simulated org into the embedded database and prints the example queries (--once)', async () => {
-    const result = await runCli(['demo', '--once'], env, 180_000);
+    const result = await runCli(['demo', '--once'], env, 180_000, 'process');
     expect(result.code, `${result.stdout}\n${result.stderr}`).toBe(0);
     const out = result.stdout;
     expect(out).toMatch(/Genesys simulator: 20 agents/);
