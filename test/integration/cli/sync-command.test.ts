@@ -9,7 +9,7 @@ import { applyMigrations } from '../../../src/db/migrate.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { createTestDatabase, type TestDatabase } from '../../helpers/database.ts';
 import { idsOf } from '../../helpers/harness.ts';
-import { simEnv, startCli } from '../ops/cli-process.ts';
+import { runCli, simEnv, startCli } from '../ops/cli-process.ts';
 
 const NOW = new Date('2025-03-20T12:00:00Z');
 const TSX = { via: 'tsx' } as const;
@@ -27,7 +27,9 @@ describe('npm run sync', () => {
   });
   afterAll(async () => Promise.all([sim?.close(), db?.drop()]));
 
+  /** `npm run sync` as a process (its exit code, `tsx src/cli.ts`); the refusals and the quarantine run in-process (runCli). */
   const run = (args: string[], options: { via?: 'tsx' } = {}) => startCli(['sync', ...args], simEnv(sim, db.url, NO_PACING), options).exited;
+  const runInProcess = (command: string, args: readonly string[], extra: Record<string, string> = {}) => runCli([command, ...args], simEnv(sim, db.url, { ...NO_PACING, ...extra }));
 
   it('refuses an unmigrated database with a clear message and exit code 3', async () => {
     const result = await run(['--from', '2025-03-10', '--to', '2025-03-12']);
@@ -38,9 +40,9 @@ describe('npm run sync', () => {
 
   it('rejects a bad interval or agent list before any request, with exit code 2', async () => {
     sim.resetStats();
-    // Independent refusals: the processes run at once.
+    // Independent refusals: they run at once.
     const bad = [['--from', '2025-03-12', '--to', '2025-03-10'], ['--from', 'last tuesday'], ['--agents', 'ok,not ok']];
-    const badResults = await Promise.all(bad.map((args) => run(args)));
+    const badResults = await Promise.all(bad.map((args) => runInProcess('sync', args)));
     bad.forEach((args, i) => {
       const result = badResults[i]!;
       expect(result.code, args.join(' ')).toBe(2);
@@ -54,7 +56,7 @@ describe('npm run sync', () => {
       ['backfill', ['--from', '2016-01-01', '--to', '2025-01-01', '--agents', Array.from({ length: 400 }, (_, i) => `a${i}`).join(',')], /would plan \d+ query windows \(at most 100000\)/],
     ] as const;
     const hugeResults = await Promise.all(
-      huge.map(([command, args]) => startCli([command, ...args], simEnv(sim, db.url, { ...NO_PACING, SYNC_AGENT_GROUP_SIZE: '1' })).exited),
+      huge.map(([command, args]) => runInProcess(command, args, { SYNC_AGENT_GROUP_SIZE: '1' })),
     );
     huge.forEach(([, args, message], i) => {
       const result = hugeResults[i]!;
@@ -84,7 +86,7 @@ describe('npm run sync', () => {
   it('exits 1 naming the quarantined conversation and its page when a record is malformed', async () => {
     const victim = idsOf(sim.expected({ from: new Date('2025-03-16T00:00:00Z'), to: new Date('2025-03-17T00:00:00Z') }))[0]!;
     sim.corrupt(victim, 'badConversationStart');
-    const result = await run(['--from', '2025-03-16', '--to', '2025-03-18']);
+    const result = await runInProcess('sync', ['--from', '2025-03-16', '--to', '2025-03-18']);
     sim.clearCorruption();
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/sync FAILED/);
