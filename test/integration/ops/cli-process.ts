@@ -1,6 +1,7 @@
 /**
- * Runs the CLI as a real child process, the way an operator or a supervisor does, and reads
- * its JSON log lines. The child is `node dist/cli.js ...` (with CLI_NODE_FLAGS, below), as the container execs it, compiled
+ * Runs the CLI the way an operator or a supervisor does and reads its output and JSON log
+ * lines: `runCli` in this process through the bin's own dispatcher (src/commands/main.ts), or
+ * `startCli` as a real child process, for signals, kills and what a process alone shows. The child is `node dist/cli.js ...` (with CLI_NODE_FLAGS, below), as the container execs it, compiled
  * once per run by `npm run build` in the global setup (see compiled-cli.test.ts; about half the
  * start-up CPU of `node --import tsx src/cli.ts`, what `npx tsx` runs and the fallback without
  * that setup): one process, so SIGTERM and SIGKILL reach the CLI itself rather than an npx or
