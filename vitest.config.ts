@@ -9,10 +9,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
-    // How long Vitest waits for its workers to close once every file has ended: with
-    // isolate: false a worker keeps idle handles (sockets of pools the files closed, keep-alive
-    // agents) and the 10 s default was spent whole at the end of each run (measured: a one-file
-    // run took 11.2 s, 4.6 s with this). Nothing runs any more by then.
+    // How long Vitest waits for its own process to wind down once every file has ended, before
+    // it exits anyway (with the run's exit code). The global setup's migration of the template
+    // database leaves a timer of Prisma's WASM schema engine pending in this process (the
+    // hanging-process reporter names it: schema_engine_bg.js), and the 10 s default was spent
+    // whole at the end of every run (a one-file run took 11.2 s, 4.6 s with this). Nothing runs
+    // by then; Vitest prints "something prevents the main process from exiting" and exits.
     teardownTimeout: 1_000,
     projects: [
       {
