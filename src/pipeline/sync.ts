@@ -6,6 +6,7 @@
  * their lanes and writers, are built by the composition root (deps.openStreams).
  */
 import { randomUUID } from 'node:crypto';
+import { setMaxListeners } from 'node:events';
 import type { Logger } from 'pino';
 import type { Db } from '../db/client.ts';
 import * as ledger from '../db/ledger.ts';
@@ -201,6 +202,9 @@ async function withOwnAvailability<T extends PlanRunInput & SyncOptions>(run: Re
   }
 }
 
+/** Listeners the run's signal may hold at once before Node warns (executeRun). */
+const MAX_RUN_SIGNAL_LISTENERS = 1_000;
+
 interface RunEnd {
   runError: string | undefined;
   interrupted: boolean;
@@ -211,6 +215,11 @@ interface RunEnd {
 async function executeRun(deps: SyncDeps, options: SyncOptions, planned: PlannedRun, state: RunState, progress: () => void): Promise<RunEnd> {
   const { logger } = planned;
   const abort = new AbortController();
+  // Every window in flight, request at the gate and waiter for a jobs-lane slot listens to this
+  // signal until it is done: more than Node's default 10 at once on any run reading several
+  // windows, which is fan-out, not a leak (each removes its listener). Node warned "possible
+  // EventTarget memory leak" on stderr; a real leak still shows past this bound.
+  setMaxListeners(MAX_RUN_SIGNAL_LISTENERS, abort.signal);
   // A stop that came while the run was being opened counts too (onAbort calls at once).
   const unfollow = onAbort(deps.signal, () => abort.abort(deps.signal?.reason));
   // The agents and reference lists are refreshed beside the windows, not before them: writing
