@@ -232,8 +232,14 @@ async function handle(sim: Simulator, req: Request): Promise<unknown> {
       const org = new Set(sim.org.agents.map((agent) => agent.id));
       const sampled: unknown[] = [];
       for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) {
-        const stored = sim.expected({ from: lo, to: hi }).filter((c) => c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && org.has(p.userId)));
-        for (let i = 0; i < stored.length; i += a.every) sampled.push(withAttributes(sim.seed, stored[i]!));
+        // Every `every`-th stored conversation of the day, counted across its hours.
+        let i = 0;
+        for (const part of eachHour(lo, hi)) {
+          for (const c of sim.expected({ from: part.lo, to: part.hi })) {
+            if (!c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && org.has(p.userId))) continue;
+            if (i++ % a.every === 0) sampled.push(withAttributes(sim.seed, c));
+          }
+        }
       }
       return sampled;
     }
@@ -252,9 +258,24 @@ function eachDay(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
   return days;
 }
 
-/** Walks the range a day at a time (never the whole range in memory), calling back with each conversation's distinct agent ids. */
+/**
+ * The hours of [from, to), each cut to the range: `expected` copies what it returns, and a day of
+ * a 50,000-a-day org is ~850 MB of records; an hour is a twenty-fourth of that.
+ */
+function eachHour(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
+  const HOUR = 3_600_000;
+  const hours: Array<{ lo: Date; hi: Date }> = [];
+  for (let h = Math.floor(from.getTime() / HOUR) * HOUR; h < to.getTime(); h += HOUR) {
+    const lo = Math.max(h, from.getTime());
+    const hi = Math.min(h + HOUR, to.getTime());
+    if (lo < hi) hours.push({ lo: new Date(lo), hi: new Date(hi) });
+  }
+  return hours;
+}
+
+/** Walks the range an hour at a time (never a whole day in memory), calling back with each conversation's distinct agent ids. */
 function forEachConversation(sim: Simulator, from: Date, to: Date, visit: (agentIds: Set<string>, conversationId: string) => void): void {
-  for (const { lo, hi } of eachDay(from, to)) {
+  for (const { lo, hi } of eachHour(from, to)) {
     for (const c of sim.expected({ from: lo, to: hi })) {
       const agents = new Set<string>();
       for (const p of c.participants) if (p.purpose === 'agent' && p.userId !== undefined) agents.add(p.userId);
