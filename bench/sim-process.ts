@@ -12,6 +12,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { withAttributes } from '../src/sim/attributes.ts';
+import { buildDayIndex, type DayIndex } from '../src/sim/day-index.ts';
+import { createGenContext, generateConversation, type GenContext } from '../src/sim/generate.ts';
 import { startSimulator, type FaultSettings, type SimStats, type Simulator, type SimulatorOptions } from '../src/sim/index.ts';
 
 /** JSON-safe simulator options (dates as ISO strings). */
@@ -159,7 +161,11 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /* ----------------------------------------------------------------- child side */
 
+/** The options this child was started with (the truth needs the volume, which the Simulator does not expose). */
+let childOptions: SimProcessOptions;
+
 async function childMain(options: SimProcessOptions): Promise<void> {
+  childOptions = options;
   const now = options.now ? new Date(options.now) : utcMidnight();
   const simOptions: SimulatorOptions = {
     seed: options.seed,
@@ -222,29 +228,82 @@ async function handle(sim: Simulator, req: Request): Promise<unknown> {
     }
     case 'dayDigests': {
       const a = req.args as { from: string; to: string };
-      return eachDay(new Date(a.from), new Date(a.to)).map(({ lo, hi }) => {
-        const ids = idsBetween(sim, lo, hi, undefined).sort();
-        return { day: lo.toISOString(), count: ids.length, digest: digestIds(ids) } satisfies DayDigest;
-      });
+      const truth = dayTruthOf(sim);
+      const digests: DayDigest[] = [];
+      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) digests.push(await truth.digest(lo, hi));
+      return digests;
     }
     case 'sample': {
       const a = req.args as { from: string; to: string; every: number };
-      const org = new Set(sim.org.agents.map((agent) => agent.id));
+      const truth = dayTruthOf(sim);
       const sampled: unknown[] = [];
-      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) {
-        // Every `every`-th stored conversation of the day, counted across its hours.
-        let i = 0;
-        for (const part of eachHour(lo, hi)) {
-          for (const c of sim.expected({ from: part.lo, to: part.hi })) {
-            if (!c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && org.has(p.userId))) continue;
-            if (i++ % a.every === 0) sampled.push(withAttributes(sim.seed, c));
-          }
-        }
-      }
+      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) sampled.push(...(await truth.sample(lo, hi, a.every)));
       return sampled;
     }
   }
 }
+
+/*
+ * The ground truth of whole days of a large org, read from the generator itself: what
+ * `sim.expected` returns for a day (the conversations started in it with an agent of the org, in
+ * API order), without the copies `expected` makes of every record (a day of 50,000 is ~850 MB and
+ * minutes of copying over 40 days). Each day is generated once, a record at a time
+ * (sim/day-index.ts), for both the digests and the sample. The bench mutates and erases nothing,
+ * so generated is what is served.
+ */
+let dayTruth: DayTruth | undefined;
+const dayTruthOf = (sim: Simulator): DayTruth => (dayTruth ??= new DayTruth(sim, childOptions.conversationsPerDay));
+
+class DayTruth {
+  private readonly ctx: GenContext;
+  private readonly org: ReadonlySet<string>;
+  /** Per day (its `lo`): its index, with the conversations a sync of all agents stores marked under STORED. */
+  private readonly days = new Map<number, { index: DayIndex; ids: string[] }>();
+
+  constructor(private readonly sim: Simulator, conversationsPerDay: number) {
+    // The simulator's own context (sim/index.ts): seed, org, volume and now; explicit nulls are its default.
+    this.ctx = createGenContext(sim.seed, sim.org, conversationsPerDay, sim.now.getTime());
+    this.org = new Set(sim.org.agents.map((agent) => agent.id));
+  }
+
+  async digest(lo: Date, hi: Date): Promise<DayDigest> {
+    const { ids } = await this.day(lo, hi);
+    const sorted = [...ids].sort();
+    return { day: lo.toISOString(), count: sorted.length, digest: digestIds(sorted) };
+  }
+
+  /** Every `every`-th stored conversation of the day in API order, as a details job serves it. */
+  async sample(lo: Date, hi: Date, every: number): Promise<unknown[]> {
+    const { index } = await this.day(lo, hi);
+    const stored = index.matches.get(STORED)!;
+    const out: unknown[] = [];
+    let i = 0;
+    for (let k = 0; k < stored.length; k++) {
+      if (stored[k] === 1 && i++ % every === 0) out.push(withAttributes(this.sim.seed, generateConversation(this.ctx, dayOf(lo), index.order[k]!)));
+    }
+    return out;
+  }
+
+  private async day(lo: Date, hi: Date): Promise<{ index: DayIndex; ids: string[] }> {
+    const known = this.days.get(lo.getTime());
+    if (known) return known;
+    const from = Math.max(lo.getTime(), this.sim.range.start.getTime());
+    const to = Math.min(hi.getTime(), this.sim.range.end.getTime());
+    const inRange = (ms: number) => ms >= from && ms < to;
+    const ids: string[] = [];
+    const index = await buildDayIndex(this.ctx, dayOf(lo), inRange, STORED, (c) => {
+      const stored = c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && this.org.has(p.userId));
+      if (stored && inRange(Date.parse(c.conversationStart))) ids.push(c.conversationId);
+      return stored;
+    });
+    const day = { index, ids };
+    this.days.set(lo.getTime(), day);
+    return day;
+  }
+}
+
+const STORED = 'stored by a sync of all agents';
+const dayOf = (d: Date): number => Math.floor(d.getTime() / 86_400_000);
 
 /** The UTC days of [from, to), each cut to the range. */
 function eachDay(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
