@@ -119,7 +119,7 @@ export function conversationJobSource(store: ConversationStore, serve: (c: SimCo
       if (startOfDay !== undefined && typeof startOfDay !== 'boolean') throw new QueryError('invalid.value', 'startOfDayIntervalMatching must be a boolean');
       const days = overlapDays(interval, startOfDay === true, availabilityMs);
       const key = filterKey(filters);
-      if (!store.indexable || store.indexWork(days, key) <= SYNC_MATCH_WORK) return selectOverlapping(store, interval, filters, startOfDay === true, availabilityMs);
+      if (!store.indexable || store.matchWork(days) <= SYNC_MATCH_WORK) return selectOverlapping(store, interval, filters, startOfDay === true, availabilityMs);
       return store.matchIndex(days, key, (c) => matchesFilterSet(c, filters)).then((indexes) => selectIndexed(indexes, key, interval, availabilityMs));
     },
     serve: (refs) => refs.map((ref) => serve(store.at(ref.day, ref.index))),

@@ -111,7 +111,7 @@ export function createSimServer(state: ServerState): { server: Server; abortAll:
     const { store } = state;
     const days = touchedDays(q.startMs, q.endMs);
     const key = filterKey(q);
-    if (q.orderBy !== 'conversationStart' || !store.indexable || store.indexWork(days, key) <= SYNC_MATCH_WORK) return selectMatches(q, (d) => store.day(d));
+    if (q.orderBy !== 'conversationStart' || !store.indexable || store.matchWork(days) <= SYNC_MATCH_WORK) return selectMatches(q, (d) => store.day(d));
     return selectIndexedMatches(q, key, await store.matchIndex(days, key, (c) => matchesFilterSet(c, q)));
   }
 

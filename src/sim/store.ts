@@ -145,10 +145,13 @@ export class ConversationStore {
     return this.overrides.size === 0 && this.erased.size === 0;
   }
 
-  /** Conversations that `matchIndex(days, key)` would generate: the days not indexed for `key` yet. */
-  indexWork(days: readonly number[], key: string): number {
-    const missing = days.filter((d) => d >= this.firstDay && d <= this.lastDay && !this.indexes.get(d)?.matches.has(key));
-    return missing.length * this.ctx.conversationsPerDay;
+  /**
+   * Conversations the whole-day path would generate to match `days` (those in range): above a
+   * few thousand, requests match through the day indexes instead, whether or not they are built
+   * yet (a request that finds them built must not fall back to generating whole days).
+   */
+  matchWork(days: readonly number[]): number {
+    return days.filter((d) => d >= this.firstDay && d <= this.lastDay).length * this.ctx.conversationsPerDay;
   }
 
   /**

@@ -61,5 +61,5 @@ describe('day indexes', () => {
     expect(served.map((c) => c.conversationId)).toEqual(expected.map((c) => c.conversationId));
     expect(served.length).toBeGreaterThan(0);
     expect(big.daysGenerated).toBe(0);
-  });
+  }, 30_000);
 });
