@@ -20,7 +20,7 @@
  *
  * Flags: --conversations (2,000,000) --agents (1,000) --per-day (50,000) --seed (1)
  * --sample-every (chosen for ~1,000) --checkpoints (the curve up to --conversations)
- * --job-ms-per-thousand (0: the simulated Genesys processes a job at once, after its 2 s queue)
+ * --streams (SYNC_STREAMS: e.g. `conversations` alone; unset: all) --job-ms-per-thousand (0: the simulated Genesys processes a job at once, after its 2 s queue)
  * --node-options (instead of the production --max-old-space-size=128) --node-args (node's own
  * command line, e.g. `--node-args=--cpu-prof --cpu-prof-dir=/tmp/prof`). Exits 1 on any mismatch.
  */
@@ -42,6 +42,8 @@ const { values: flags } = parseArgs({
     'sample-every': { type: 'string' },
     'node-options': { type: 'string' },
     'job-ms-per-thousand': { type: 'string' },
+    /** SYNC_STREAMS for the CLI (e.g. `conversations`); unset: every stream, as in production. */
+    streams: { type: 'string' },
     /** Options for node on its command line (space-separated), e.g. `--node-args=--cpu-prof --cpu-prof-dir=/tmp/prof`. */
     'node-args': { type: 'string' },
   },
@@ -50,6 +52,7 @@ const { values: flags } = parseArgs({
 const cfg = backfillConfig(flags);
 const settings: Record<string, string> = { ...PRODUCTION_SETTINGS };
 if (flags['node-options'] !== undefined) settings['NODE_OPTIONS'] = flags['node-options'];
+if (flags.streams !== undefined) settings['SYNC_STREAMS'] = flags.streams;
 const nodeArgs = flags['node-args']?.split(' ').filter(Boolean) ?? [];
 const DAY_MS = 86_400_000;
 const SAMPLE_SIZE = 1_000;
@@ -73,7 +76,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `org:      ${fmtInt(cfg.agents)} agents, ${cfg.days} days × ${fmtInt(cfg.perDay)} conversations/day (seed ${cfg.seed}); no latency, no rate limit\n` +
       `range:    ${range.from.toISOString()} .. ${range.to.toISOString()} (${(range.to.getTime() - range.from.getTime()) / DAY_MS} days, the jobs lane; the last day waits for the lake)\n` +
-      `settings: ${JSON.stringify(settings)}; production defaults otherwise (all streams, SYNC_CONCURRENCY 4, pool of 4)\n`,
+      `settings: ${JSON.stringify(settings)}; production defaults otherwise (${settings['SYNC_STREAMS'] === undefined ? 'all streams, ' : ''}SYNC_CONCURRENCY 4, pool of 4)\n`,
   );
   const db = await createBenchDatabase('backfill');
   try {
