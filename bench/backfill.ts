@@ -20,6 +20,7 @@
  *
  * Flags: --conversations (2,000,000) --agents (1,000) --per-day (50,000) --seed (1)
  * --sample-every (chosen for ~1,000) --checkpoints (the curve up to --conversations)
+ * --streams (SYNC_STREAMS: e.g. `conversations` alone; unset: all) --job-ms-per-thousand (0: the simulated Genesys processes a job at once, after its 2 s queue)
  * --node-options (instead of the production --max-old-space-size=128) --node-args (node's own
  * command line, e.g. `--node-args=--cpu-prof --cpu-prof-dir=/tmp/prof`). Exits 1 on any mismatch.
  */
@@ -40,6 +41,9 @@ const { values: flags } = parseArgs({
     checkpoints: { type: 'string' },
     'sample-every': { type: 'string' },
     'node-options': { type: 'string' },
+    'job-ms-per-thousand': { type: 'string' },
+    /** SYNC_STREAMS for the CLI (e.g. `conversations`); unset: every stream, as in production. */
+    streams: { type: 'string' },
     /** Options for node on its command line (space-separated), e.g. `--node-args=--cpu-prof --cpu-prof-dir=/tmp/prof`. */
     'node-args': { type: 'string' },
   },
@@ -48,16 +52,22 @@ const { values: flags } = parseArgs({
 const cfg = backfillConfig(flags);
 const settings: Record<string, string> = { ...PRODUCTION_SETTINGS };
 if (flags['node-options'] !== undefined) settings['NODE_OPTIONS'] = flags['node-options'];
+if (flags.streams !== undefined) settings['SYNC_STREAMS'] = flags.streams;
 const nodeArgs = flags['node-args']?.split(' ').filter(Boolean) ?? [];
 const DAY_MS = 86_400_000;
 const SAMPLE_SIZE = 1_000;
 /** The org the projection is for: 1,000 agents, ~50,000 conversations a day. */
 const YEAR_OF_LARGE_ORG = 50_000 * 365;
+/** Simulated job processing per 1,000 matches (--job-ms-per-thousand): none, so the run measures our side alone. */
+const JOB_MS_PER_THOUSAND = Number(flags['job-ms-per-thousand'] ?? 0);
 
 async function main(): Promise<void> {
   const sim = await startSimProcess({
     seed: cfg.seed, agentCount: cfg.agents, conversationsPerDay: cfg.perDay, days: cfg.days,
     latencyMs: 0, latencyJitterMs: 0, rateLimitPerMinute: 0,
+    // Genesys' own processing time of a job (the simulator's default: 500 ms per 1,000 matches)
+    // is API time, like latency: a 31-day window of this org would wait 12 minutes doing nothing.
+    faults: { jobMsPerThousand: JOB_MS_PER_THOUSAND },
   });
   // The lake lags a day (the simulator's default): every day before the last is complete in it.
   const range = { from: sim.range.start, to: new Date(sim.range.end.getTime() - DAY_MS) };
@@ -66,7 +76,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `org:      ${fmtInt(cfg.agents)} agents, ${cfg.days} days × ${fmtInt(cfg.perDay)} conversations/day (seed ${cfg.seed}); no latency, no rate limit\n` +
       `range:    ${range.from.toISOString()} .. ${range.to.toISOString()} (${(range.to.getTime() - range.from.getTime()) / DAY_MS} days, the jobs lane; the last day waits for the lake)\n` +
-      `settings: ${JSON.stringify(settings)}; production defaults otherwise (all streams, SYNC_CONCURRENCY 4, pool of 4)\n`,
+      `settings: ${JSON.stringify(settings)}; production defaults otherwise (${settings['SYNC_STREAMS'] === undefined ? 'all streams, ' : ''}SYNC_CONCURRENCY 4, pool of 4)\n`,
   );
   const db = await createBenchDatabase('backfill');
   try {

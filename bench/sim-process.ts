@@ -12,6 +12,8 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { withAttributes } from '../src/sim/attributes.ts';
+import { buildDayIndex, type DayIndex } from '../src/sim/day-index.ts';
+import { createGenContext, generateConversation, type GenContext } from '../src/sim/generate.ts';
 import { startSimulator, type FaultSettings, type SimStats, type Simulator, type SimulatorOptions } from '../src/sim/index.ts';
 
 /** JSON-safe simulator options (dates as ISO strings). */
@@ -159,7 +161,11 @@ function stopChild(child: ChildProcess): Promise<void> {
 
 /* ----------------------------------------------------------------- child side */
 
+/** The options this child was started with (the truth needs the volume, which the Simulator does not expose). */
+let childOptions: SimProcessOptions;
+
 async function childMain(options: SimProcessOptions): Promise<void> {
+  childOptions = options;
   const now = options.now ? new Date(options.now) : utcMidnight();
   const simOptions: SimulatorOptions = {
     seed: options.seed,
@@ -222,23 +228,82 @@ async function handle(sim: Simulator, req: Request): Promise<unknown> {
     }
     case 'dayDigests': {
       const a = req.args as { from: string; to: string };
-      return eachDay(new Date(a.from), new Date(a.to)).map(({ lo, hi }) => {
-        const ids = idsBetween(sim, lo, hi, undefined).sort();
-        return { day: lo.toISOString(), count: ids.length, digest: digestIds(ids) } satisfies DayDigest;
-      });
+      const truth = dayTruthOf(sim);
+      const digests: DayDigest[] = [];
+      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) digests.push(await truth.digest(lo, hi));
+      return digests;
     }
     case 'sample': {
       const a = req.args as { from: string; to: string; every: number };
-      const org = new Set(sim.org.agents.map((agent) => agent.id));
+      const truth = dayTruthOf(sim);
       const sampled: unknown[] = [];
-      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) {
-        const stored = sim.expected({ from: lo, to: hi }).filter((c) => c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && org.has(p.userId)));
-        for (let i = 0; i < stored.length; i += a.every) sampled.push(withAttributes(sim.seed, stored[i]!));
-      }
+      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) sampled.push(...(await truth.sample(lo, hi, a.every)));
       return sampled;
     }
   }
 }
+
+/*
+ * The ground truth of whole days of a large org, read from the generator itself: what
+ * `sim.expected` returns for a day (the conversations started in it with an agent of the org, in
+ * API order), without the copies `expected` makes of every record (a day of 50,000 is ~850 MB and
+ * minutes of copying over 40 days). Each day is generated once, a record at a time
+ * (sim/day-index.ts), for both the digests and the sample. The bench mutates and erases nothing,
+ * so generated is what is served.
+ */
+let dayTruth: DayTruth | undefined;
+const dayTruthOf = (sim: Simulator): DayTruth => (dayTruth ??= new DayTruth(sim, childOptions.conversationsPerDay));
+
+class DayTruth {
+  private readonly ctx: GenContext;
+  private readonly org: ReadonlySet<string>;
+  /** Per day (its `lo`): its index, with the conversations a sync of all agents stores marked under STORED. */
+  private readonly days = new Map<number, { index: DayIndex; ids: string[] }>();
+
+  constructor(private readonly sim: Simulator, conversationsPerDay: number) {
+    // The simulator's own context (sim/index.ts): seed, org, volume and now; explicit nulls are its default.
+    this.ctx = createGenContext(sim.seed, sim.org, conversationsPerDay, sim.now.getTime());
+    this.org = new Set(sim.org.agents.map((agent) => agent.id));
+  }
+
+  async digest(lo: Date, hi: Date): Promise<DayDigest> {
+    const { ids } = await this.day(lo, hi);
+    const sorted = [...ids].sort();
+    return { day: lo.toISOString(), count: sorted.length, digest: digestIds(sorted) };
+  }
+
+  /** Every `every`-th stored conversation of the day in API order, as a details job serves it. */
+  async sample(lo: Date, hi: Date, every: number): Promise<unknown[]> {
+    const { index } = await this.day(lo, hi);
+    const stored = index.matches.get(STORED)!;
+    const out: unknown[] = [];
+    let i = 0;
+    for (let k = 0; k < stored.length; k++) {
+      if (stored[k] === 1 && i++ % every === 0) out.push(withAttributes(this.sim.seed, generateConversation(this.ctx, dayOf(lo), index.order[k]!)));
+    }
+    return out;
+  }
+
+  private async day(lo: Date, hi: Date): Promise<{ index: DayIndex; ids: string[] }> {
+    const known = this.days.get(lo.getTime());
+    if (known) return known;
+    const from = Math.max(lo.getTime(), this.sim.range.start.getTime());
+    const to = Math.min(hi.getTime(), this.sim.range.end.getTime());
+    const inRange = (ms: number) => ms >= from && ms < to;
+    const ids: string[] = [];
+    const index = await buildDayIndex(this.ctx, dayOf(lo), inRange, STORED, (c) => {
+      const stored = c.participants.some((p) => p.purpose === 'agent' && p.userId !== undefined && this.org.has(p.userId));
+      if (stored && inRange(Date.parse(c.conversationStart))) ids.push(c.conversationId);
+      return stored;
+    });
+    const day = { index, ids };
+    this.days.set(lo.getTime(), day);
+    return day;
+  }
+}
+
+const STORED = 'stored by a sync of all agents';
+const dayOf = (d: Date): number => Math.floor(d.getTime() / 86_400_000);
 
 /** The UTC days of [from, to), each cut to the range. */
 function eachDay(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
@@ -252,9 +317,24 @@ function eachDay(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
   return days;
 }
 
-/** Walks the range a day at a time (never the whole range in memory), calling back with each conversation's distinct agent ids. */
+/**
+ * The hours of [from, to), each cut to the range: `expected` copies what it returns, and a day of
+ * a 50,000-a-day org is ~850 MB of records; an hour is a twenty-fourth of that.
+ */
+function eachHour(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
+  const HOUR = 3_600_000;
+  const hours: Array<{ lo: Date; hi: Date }> = [];
+  for (let h = Math.floor(from.getTime() / HOUR) * HOUR; h < to.getTime(); h += HOUR) {
+    const lo = Math.max(h, from.getTime());
+    const hi = Math.min(h + HOUR, to.getTime());
+    if (lo < hi) hours.push({ lo: new Date(lo), hi: new Date(hi) });
+  }
+  return hours;
+}
+
+/** Walks the range an hour at a time (never a whole day in memory), calling back with each conversation's distinct agent ids. */
 function forEachConversation(sim: Simulator, from: Date, to: Date, visit: (agentIds: Set<string>, conversationId: string) => void): void {
-  for (const { lo, hi } of eachDay(from, to)) {
+  for (const { lo, hi } of eachHour(from, to)) {
     for (const c of sim.expected({ from: lo, to: hi })) {
       const agents = new Set<string>();
       for (const p of c.participants) if (p.purpose === 'agent' && p.userId !== undefined) agents.add(p.userId);

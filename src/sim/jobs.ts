@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { DAY_MS, SECOND_MS } from '../time.ts';
 import type { FaultSettings } from './faults.ts';
 import { RateLimiter } from './faults.ts';
-import { QueryError, matchesFilterSet, parseFilterSet, parseInterval, type FilterSet, type MatchRef } from './query.ts';
+import type { DayIndex } from './day-index.ts';
+import { QueryError, filterKey, matchesFilterSet, parseFilterSet, parseInterval, type FilterSet, type MatchRef } from './query.ts';
 import type { ConversationStore } from './store.ts';
 import type { SimConversation } from './types.ts';
 
@@ -42,6 +43,12 @@ const DEFAULT_JOB_PAGE_SIZE = 100;
 const MAX_JOB_PAGE_SIZE = 1_000;
 /** How far before the interval start the overlap scan looks for conversations still active in it. */
 const OVERLAP_LOOKBACK_DAYS = 3;
+/**
+ * Conversations a job may generate while its create request waits (~1 s). Beyond, it matches
+ * through the store's day indexes in the background and stays PENDING until they are read: a
+ * 31-day job of a 50,000-a-day org is 1.5 million records, minutes of generation.
+ */
+export const SYNC_MATCH_WORK = 20_000;
 
 interface SimJob<R> {
   id: string;
@@ -86,8 +93,9 @@ export interface JobSource<R> {
   /**
    * The records a job with this body returns, in order; `availabilityMs` is the lake's horizon.
    * Throws QueryError (a 400) for a body this API refuses. Interval, limit and paging are checked before.
+   * A promise: the matches take long to find; the job is PENDING until it settles.
    */
-  select(body: Record<string, unknown>, interval: { startMs: number; endMs: number }, availabilityMs: number): R[];
+  select(body: Record<string, unknown>, interval: { startMs: number; endMs: number }, availabilityMs: number): R[] | Promise<R[]>;
   /** One results page's records as served. */
   serve(records: readonly R[]): unknown[];
 }
@@ -109,7 +117,10 @@ export function conversationJobSource(store: ConversationStore, serve: (c: SimCo
       const filters = parseFilterSet(body);
       const startOfDay = body['startOfDayIntervalMatching'];
       if (startOfDay !== undefined && typeof startOfDay !== 'boolean') throw new QueryError('invalid.value', 'startOfDayIntervalMatching must be a boolean');
-      return selectOverlapping(store, interval, filters, startOfDay === true, availabilityMs);
+      const days = overlapDays(interval, startOfDay === true, availabilityMs);
+      const key = filterKey(filters);
+      if (!store.indexable || store.matchWork(days) <= SYNC_MATCH_WORK) return selectOverlapping(store, interval, filters, startOfDay === true, availabilityMs);
+      return store.matchIndex(days, key, (c) => matchesFilterSet(c, filters)).then((indexes) => selectIndexed(indexes, key, interval, availabilityMs));
     },
     serve: (refs) => refs.map((ref) => serve(store.at(ref.day, ref.index))),
   };
@@ -177,7 +188,8 @@ export class JobStore<R = MatchRef> {
     if (s.jobConcurrencyLimit > 0) {
       const active = [...this.jobs.values()].filter((j) => j.owner === owner && isRunning(this.stateOf(j, now)));
       if (active.length >= s.jobConcurrencyLimit) {
-        const soonest = Math.min(...active.map((j) => (j.fault === 'stuck' ? now + SECOND_MS : j.doneAtMs)));
+        // A job still matching has no end yet: ask again in a second.
+        const soonest = Math.min(...active.map((j) => (j.fault === 'stuck' || !Number.isFinite(j.doneAtMs) ? now + SECOND_MS : j.doneAtMs)));
         return limited(Math.max(1, Math.ceil((soonest - now) / 1000)), `Maximum of ${s.jobConcurrencyLimit} concurrent details jobs reached`);
       }
     }
@@ -187,30 +199,46 @@ export class JobStore<R = MatchRef> {
     }
 
     const availabilityMs = this.availabilityMs();
-    let refs: R[];
+    let selected: R[] | Promise<R[]>;
     try {
-      refs = this.env.source.select(body, interval, availabilityMs);
+      selected = this.env.source.select(body, interval, availabilityMs);
     } catch (err) {
       if (err instanceof QueryError) return { status: 400, code: err.code, message: err.message };
       throw err;
     }
-    if (typeof limit === 'number') refs = refs.slice(0, limit);
-    // A job whose results end early without saying so: nine tenths of its matches (at least one fewer).
-    if (s.jobResultsEnd === 'results' && refs.length > 0) refs = refs.slice(0, Math.min(refs.length - 1, Math.ceil(refs.length * 0.9)));
-    const fault = this.script.shift() ?? 'ok';
-    // The queue starts once the match list is built (which may itself take a while on 31 days).
-    const queuedUntilMs = this.now() + s.jobQueueMs;
-    const doneAtMs = queuedUntilMs + Math.max(1, Math.round((s.jobMsPerThousand * refs.length) / 1000));
+    // QUEUED until its matches are known (see settle): Infinity until then.
     const job: SimJob<R> = {
-      id: randomUUID(), owner, submittedMs: now, queuedUntilMs, doneAtMs,
-      expiresAtMs: fault === 'expire' ? doneAtMs : doneAtMs + s.jobRetentionMs,
-      availabilityMs, refs, matched: refs.length, fault,
-      failed: fault === 'fail' || (fault === 'ok' && s.jobFailureRate > 0 && this.env.chance(s.jobFailureRate)),
-      cancelled: false, deleted: false, expiredEarly: false,
+      id: randomUUID(), owner, submittedMs: now, queuedUntilMs: Infinity, doneAtMs: Infinity, expiresAtMs: Infinity,
+      availabilityMs, refs: [], matched: 0, fault: this.script.shift() ?? 'ok',
+      failed: false, cancelled: false, deleted: false, expiredEarly: false,
     };
+    if (Array.isArray(selected)) this.settle(job, selected, limit);
+    else selected.then((refs) => this.settle(job, refs, limit), () => this.settleFailed(job));
     this.jobs.set(job.id, job);
     this.created++;
     return { status: 202, body: { jobId: job.id } };
+  }
+
+  /** The job's matches are known: its lifecycle on the wall clock starts from now. */
+  private settle(job: SimJob<R>, matched: R[], limit: unknown): void {
+    const s = this.env.settings();
+    let refs = typeof limit === 'number' ? matched.slice(0, limit) : matched;
+    // A job whose results end early without saying so: nine tenths of its matches (at least one fewer).
+    if (s.jobResultsEnd === 'results' && refs.length > 0) refs = refs.slice(0, Math.min(refs.length - 1, Math.ceil(refs.length * 0.9)));
+    // The queue starts once the match list is built (which may itself take a while on 31 days).
+    job.queuedUntilMs = this.now() + s.jobQueueMs;
+    job.doneAtMs = job.queuedUntilMs + Math.max(1, Math.round((s.jobMsPerThousand * refs.length) / 1000));
+    job.expiresAtMs = job.fault === 'expire' ? job.doneAtMs : job.doneAtMs + s.jobRetentionMs;
+    job.matched = refs.length;
+    job.refs = job.cancelled ? [] : refs;
+    job.failed = job.fault === 'fail' || (job.fault === 'ok' && s.jobFailureRate > 0 && this.env.chance(s.jobFailureRate));
+  }
+
+  /** Matching itself failed (a bug, not a scripted fault): the job reads FAILED, as a lake error would. */
+  private settleFailed(job: SimJob<R>): void {
+    job.queuedUntilMs = job.doneAtMs = this.now();
+    job.expiresAtMs = job.doneAtMs + this.env.settings().jobRetentionMs;
+    job.failed = true;
   }
 
   status(id: string): JobAnswer {
@@ -221,7 +249,7 @@ export class JobStore<R = MatchRef> {
     const body: Record<string, unknown> = { state, submissionDate: new Date(job.submittedMs).toISOString() };
     if (state === 'FAILED') body['errorMessage'] = 'The job failed while reading the data lake (simulated failure)';
     if (state === 'FULFILLED' || state === 'FAILED' || state === 'EXPIRED') body['completionDate'] = new Date(job.doneAtMs).toISOString();
-    if (job.fault !== 'stuck') body['expirationDate'] = new Date(job.expiresAtMs).toISOString();
+    if (job.fault !== 'stuck' && Number.isFinite(job.expiresAtMs)) body['expirationDate'] = new Date(job.expiresAtMs).toISOString();
     return { status: 200, body };
   }
 
@@ -274,13 +302,35 @@ export class JobStore<R = MatchRef> {
   }
 }
 
-/** Conversations a details job returns, in ascending (conversationStart, conversationId) order. */
-function selectOverlapping(store: ConversationStore, interval: { startMs: number; endMs: number }, filters: FilterSet, startOfDay: boolean, availabilityMs: number): MatchRef[] {
+/** The days whose conversations a details job may return: from its start (or the lookback before it) to the lake's horizon. */
+function overlapDays(interval: { startMs: number; endMs: number }, startOfDay: boolean, availabilityMs: number): number[] {
   const startDay = Math.floor(interval.startMs / DAY_MS);
   const firstDay = startOfDay ? startDay : startDay - OVERLAP_LOOKBACK_DAYS;
   const lastDay = Math.floor((Math.min(interval.endMs, availabilityMs) - 1) / DAY_MS);
+  const days: number[] = [];
+  for (let d = firstDay; d <= lastDay; d++) days.push(d);
+  return days;
+}
+
+/** What selectOverlapping returns, read from the days' indexes (the same tests on the same start and end). */
+function selectIndexed(indexes: ReadonlyMap<number, DayIndex>, key: string, interval: { startMs: number; endMs: number }, availabilityMs: number): MatchRef[] {
   const refs: MatchRef[] = [];
-  for (let d = firstDay; d <= lastDay; d++) {
+  for (const [d, index] of [...indexes].sort((a, b) => a[0] - b[0])) {
+    const matches = index.matches.get(key)!;
+    for (let k = 0; k < index.order.length; k++) {
+      const startMs = index.startMs[k]!;
+      if (startMs >= availabilityMs || startMs >= interval.endMs) continue;
+      if (index.endMs[k]! <= interval.startMs) continue; // no activity in the interval
+      if (matches[k] === 1) refs.push({ day: d, index: k });
+    }
+  }
+  return refs;
+}
+
+/** Conversations a details job returns, in ascending (conversationStart, conversationId) order. */
+function selectOverlapping(store: ConversationStore, interval: { startMs: number; endMs: number }, filters: FilterSet, startOfDay: boolean, availabilityMs: number): MatchRef[] {
+  const refs: MatchRef[] = [];
+  for (const d of overlapDays(interval, startOfDay, availabilityMs)) {
     store.day(d).forEach((c, index) => {
       const startMs = Date.parse(c.conversationStart);
       if (startMs >= availabilityMs || startMs >= interval.endMs) return;

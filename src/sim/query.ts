@@ -1,3 +1,4 @@
+import type { DayIndex } from './day-index.ts';
 import { DAY_MS } from '../time.ts';
 import { compareByStart } from './generate.ts';
 import { FilterError, matchesConversationFilters, matchesItemFilters, matchesSegmentFilters, parseFilters, type Filter } from './filters.ts';
@@ -95,6 +96,10 @@ export function parseFilterSet(body: Record<string, unknown>): FilterSet {
   }
 }
 
+/** A filter set as a string: equal filters, equal keys (the day indexes keep matches per key). */
+export const filterKey = (f: FilterSet): string =>
+  JSON.stringify([f.segmentFilters, f.conversationFilters, f.evaluationFilters, f.surveyFilters, f.resolutionFilters]);
+
 const hasFilters = (filters: FilterSet): boolean => Object.values(filters).some((list) => list.length > 0);
 
 /** Whether a conversation satisfies every filter family. */
@@ -170,6 +175,22 @@ export function selectMatches(q: ParsedQuery, day: (dayNumber: number) => readon
   if (q.orderBy === 'conversationEnd') hits.sort((a, b) => compareByEnd(a.c, b.c));
   if (q.order === 'desc') hits.reverse();
   return hits.map((h) => h.ref);
+}
+
+/**
+ * What selectMatches returns for a query ordered by conversationStart, read from the touched
+ * days' indexes (day-index.ts) holding the matches of the query's filter set under `key`.
+ */
+export function selectIndexedMatches(q: ParsedQuery, key: string, indexes: ReadonlyMap<number, DayIndex>): MatchRef[] {
+  if (q.orderBy !== 'conversationStart') throw new Error('only the conversationStart order is read from day indexes');
+  const refs: MatchRef[] = [];
+  for (const d of touchedDays(q.startMs, q.endMs)) {
+    const matches = indexes.get(d)?.matches.get(key);
+    if (!matches) continue; // a day outside the simulated range: no conversations
+    for (let k = 0; k < matches.length; k++) if (matches[k] === 1) refs.push({ day: d, index: k });
+  }
+  if (q.order === 'desc') refs.reverse();
+  return refs;
 }
 
 /** The page for (pageSize, pageNumber); the `conversations` key is absent on an empty page. */
