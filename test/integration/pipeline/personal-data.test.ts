@@ -90,7 +90,7 @@ describe('personal data: hash and drop leave no contact value in clear', () => {
   let victims: string[];
 
   beforeAll(async () => {
-    h = await startHarness({ seed: 19, org: { agentCount: 20, days: 12, conversationsPerDay: 300, now: NOW } });
+    h = await startHarness({ seed: 19, org: { agentCount: 20, days: 12, conversationsPerDay: 150, now: NOW } });
     keepDb = await createTestDatabase();
     keepHandle = await keepDb.open();
     expected = h.sim.expected({ from: DAY.start, to: DAY.end });
