@@ -6,6 +6,7 @@
  *   npx tsx bench/lanes.ts [--agents 100] [--days 45] [--per-day 2500] [--latency-ms 400]
  *       [--jitter-ms 100] [--rate-limit 300] [--concurrency 4] [--seed 1] [--lake-lag-h 24]
  *       [--job-queue-ms 2000] [--job-ms-per-thousand 500] [--only jobs|query] [--quick]
+ *       [--streams conversations]   (the default; e.g. conversations,agent-activity to add agent activity)
  *
  * The range is every whole UTC day before the simulator's data-availability date, so both
  * lanes read exactly the same conversations. Each contender is `runSync` kind 'backfill' with
@@ -23,6 +24,7 @@
  * contender's stored ids differ from the simulator's ground truth.
  */
 import { runDeps } from '../src/runtime.ts';
+import { chooseStreams, type StreamName } from '../src/streams/index.ts';
 import { fork } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
@@ -49,6 +51,7 @@ interface ChildInput {
   availability: string;
   rateLimit: number;
   concurrency: number;
+  streams: StreamName[];
 }
 
 interface ChildResult {
@@ -90,7 +93,7 @@ async function main(): Promise<void> {
       'latency-ms': { type: 'string' }, 'jitter-ms': { type: 'string' }, 'rate-limit': { type: 'string' },
       concurrency: { type: 'string' }, seed: { type: 'string' }, 'lake-lag-h': { type: 'string' },
       'job-queue-ms': { type: 'string' }, 'job-ms-per-thousand': { type: 'string' },
-      only: { type: 'string' }, quick: { type: 'boolean', default: false },
+      only: { type: 'string' }, quick: { type: 'boolean', default: false }, streams: { type: 'string' },
     },
     strict: true,
   });
@@ -109,13 +112,17 @@ async function main(): Promise<void> {
     jobMsPerThousand: numberFlag(flags['job-ms-per-thousand'], 500),
   };
   if (flags.only !== undefined && flags.only !== 'jobs' && flags.only !== 'query') throw new Error('--only must be jobs or query');
+  // The conversations alone by default: the ground truth checked is theirs, and the figures the
+  // issues compare were taken so (agent activity, read by default since, has bench:activity).
+  const streams = chooseStreams(flags.streams ?? 'conversations', undefined).names as StreamName[];
   const lanes: LaneChoice[] = flags.only ? [flags.only as LaneChoice] : ['jobs', 'query'];
   const command = `npx tsx bench/lanes.ts ${process.argv.slice(2).join(' ')}`.trim();
   process.stdout.write(`${await runInfo(command)}\n`);
   process.stdout.write(
     `org:      ${cfg.agents} agents, ${cfg.days} days, ${fmtInt(cfg.perDay)} conversations/day (seed ${cfg.seed}); latency ${cfg.latencyMs} ± ${cfg.jitterMs} ms, ` +
       `limit ${cfg.rateLimit} requests/minute per token; concurrency ${cfg.concurrency}\n` +
-      `jobs:     lake lag ${cfg.lakeLagMs / HOUR_MS} h; a job is QUEUED ${cfg.jobQueueMs} ms, then PENDING ${cfg.jobMsPerThousand} ms per 1,000 conversations\n`,
+      `jobs:     lake lag ${cfg.lakeLagMs / HOUR_MS} h; a job is QUEUED ${cfg.jobQueueMs} ms, then PENDING ${cfg.jobMsPerThousand} ms per 1,000 conversations\n` +
+      `streams:  ${streams.join(', ')}\n`,
   );
   const now = utcMidnight();
   const sim = await startSimProcess({
@@ -143,7 +150,7 @@ async function main(): Promise<void> {
       const r = await runChild({
         lane, url: sim.url, clientId: sim.clientId, clientSecret: sim.clientSecret,
         from: interval.start.toISOString(), to: interval.end.toISOString(), availability: availability.toISOString(),
-        rateLimit: cfg.rateLimit, concurrency: cfg.concurrency,
+        rateLimit: cfg.rateLimit, concurrency: cfg.concurrency, streams,
       });
       const requests = requestsOf(await sim.stats());
       const ok = r.digest === expected.digest && r.stored === expected.count;
@@ -224,7 +231,7 @@ async function child(input: ChildInput): Promise<ChildResult> {
   try {
     const t0 = performance.now();
     const rep = await runSync(
-      runDeps({ database: handle }, client, { logger, clock: () => new Date(), host: 'bench' }),
+      runDeps({ database: handle }, client, { logger, clock: () => new Date(), host: 'bench', streams: input.streams, explicitStreams: true }),
       {
         kind: 'backfill',
         interval: { start: new Date(input.from), end: new Date(input.to) },
