@@ -114,7 +114,7 @@ async function main(): Promise<void> {
   if (flags.only !== undefined && flags.only !== 'jobs' && flags.only !== 'query') throw new Error('--only must be jobs or query');
   // The conversations alone by default: the ground truth checked is theirs, and the figures the
   // issues compare were taken so (agent activity, read by default since, has bench:activity).
-  const streams = chooseStreams(flags.streams ?? 'conversations', undefined).names as StreamName[];
+  const streams = chooseStreams(flags.streams ?? 'conversations', undefined).names;
   const lanes: LaneChoice[] = flags.only ? [flags.only as LaneChoice] : ['jobs', 'query'];
   const command = `npx tsx bench/lanes.ts ${process.argv.slice(2).join(' ')}`.trim();
   process.stdout.write(`${await runInfo(command)}\n`);

@@ -15,6 +15,7 @@ import { withAttributes } from '../src/sim/attributes.ts';
 import { buildDayIndex, type DayIndex } from '../src/sim/day-index.ts';
 import { createGenContext, generateConversation, type GenContext } from '../src/sim/generate.ts';
 import { startSimulator, type FaultSettings, type SimStats, type Simulator, type SimulatorOptions } from '../src/sim/index.ts';
+import { DAY_MS, HOUR_MS } from '../src/time.ts';
 
 /** JSON-safe simulator options (dates as ISO strings). */
 export interface SimProcessOptions {
@@ -91,7 +92,7 @@ function digestIds(sortedIds: readonly string[]): string {
 }
 
 export function utcMidnight(ms = Date.now()): Date {
-  return new Date(Math.floor(ms / 86_400_000) * 86_400_000);
+  return new Date(Math.floor(ms / DAY_MS) * DAY_MS);
 }
 
 /** Forks the simulator; resolves once it listens. */
@@ -230,14 +231,14 @@ async function handle(sim: Simulator, req: Request): Promise<unknown> {
       const a = req.args as { from: string; to: string };
       const truth = dayTruthOf(sim);
       const digests: DayDigest[] = [];
-      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) digests.push(await truth.digest(lo, hi));
+      for (const { lo, hi } of eachSlice(new Date(a.from), new Date(a.to), DAY_MS)) digests.push(await truth.digest(lo, hi));
       return digests;
     }
     case 'sample': {
       const a = req.args as { from: string; to: string; every: number };
       const truth = dayTruthOf(sim);
       const sampled: unknown[] = [];
-      for (const { lo, hi } of eachDay(new Date(a.from), new Date(a.to))) sampled.push(...(await truth.sample(lo, hi, a.every)));
+      for (const { lo, hi } of eachSlice(new Date(a.from), new Date(a.to), DAY_MS)) sampled.push(...(await truth.sample(lo, hi, a.every)));
       return sampled;
     }
   }
@@ -303,38 +304,25 @@ class DayTruth {
 }
 
 const STORED = 'stored by a sync of all agents';
-const dayOf = (d: Date): number => Math.floor(d.getTime() / 86_400_000);
-
-/** The UTC days of [from, to), each cut to the range. */
-function eachDay(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
-  const DAY = 86_400_000;
-  const days: Array<{ lo: Date; hi: Date }> = [];
-  for (let d = Math.floor(from.getTime() / DAY) * DAY; d < to.getTime(); d += DAY) {
-    const lo = Math.max(d, from.getTime());
-    const hi = Math.min(d + DAY, to.getTime());
-    if (lo < hi) days.push({ lo: new Date(lo), hi: new Date(hi) });
-  }
-  return days;
-}
+const dayOf = (d: Date): number => Math.floor(d.getTime() / DAY_MS);
 
 /**
- * The hours of [from, to), each cut to the range: `expected` copies what it returns, and a day of
- * a 50,000-a-day org is ~850 MB of records; an hour is a twenty-fourth of that.
+ * [from, to) in UTC slices of `stepMs` (a day, an hour), each cut to the range. The ground truth
+ * walks hours where it copies records: a day of a 50,000-a-day org is ~850 MB of them.
  */
-function eachHour(from: Date, to: Date): Array<{ lo: Date; hi: Date }> {
-  const HOUR = 3_600_000;
-  const hours: Array<{ lo: Date; hi: Date }> = [];
-  for (let h = Math.floor(from.getTime() / HOUR) * HOUR; h < to.getTime(); h += HOUR) {
-    const lo = Math.max(h, from.getTime());
-    const hi = Math.min(h + HOUR, to.getTime());
-    if (lo < hi) hours.push({ lo: new Date(lo), hi: new Date(hi) });
+function eachSlice(from: Date, to: Date, stepMs: number): Array<{ lo: Date; hi: Date }> {
+  const slices: Array<{ lo: Date; hi: Date }> = [];
+  for (let t = Math.floor(from.getTime() / stepMs) * stepMs; t < to.getTime(); t += stepMs) {
+    const lo = Math.max(t, from.getTime());
+    const hi = Math.min(t + stepMs, to.getTime());
+    if (lo < hi) slices.push({ lo: new Date(lo), hi: new Date(hi) });
   }
-  return hours;
+  return slices;
 }
 
 /** Walks the range an hour at a time (never a whole day in memory), calling back with each conversation's distinct agent ids. */
 function forEachConversation(sim: Simulator, from: Date, to: Date, visit: (agentIds: Set<string>, conversationId: string) => void): void {
-  for (const { lo, hi } of eachHour(from, to)) {
+  for (const { lo, hi } of eachSlice(from, to, HOUR_MS)) {
     for (const c of sim.expected({ from: lo, to: hi })) {
       const agents = new Set<string>();
       for (const p of c.participants) if (p.purpose === 'agent' && p.userId !== undefined) agents.add(p.userId);

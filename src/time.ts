@@ -11,16 +11,14 @@ export const systemClock: Clock = () => new Date();
 /** Resolves after `ms`; rejects early when the signal aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unfollow();
       resolve();
     }, ms);
-    const onAbort = () => {
+    const unfollow = onAbort(signal, () => {
       clearTimeout(timer);
       reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+    });
   });
 }
 

@@ -15,8 +15,6 @@ import type { CommandIo } from './io.ts';
 import { armExitDeadline, EXIT_DEADLINE_SLACK_MS } from './signals.ts';
 import { UsageError } from './usage-error.ts';
 
-export type { CommandIo };
-
 type Command = (argv: string[], config: Config, logger: Logger, io: CommandIo) => Promise<number>;
 
 const COMMANDS: Record<string, { describe: string; load: () => Promise<Command> }> = {
@@ -37,9 +35,10 @@ function usage(): string {
 /** Runs one command line; resolves with its exit code (docs/operations.md). */
 export async function runCommandLine(argv: string[], io: CommandIo): Promise<number> {
   const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === 'help' || !(name in COMMANDS)) {
-    io.stderr.write(`${name && name !== 'help' && name !== '--help' ? `unknown command "${name}"\n\n` : ''}${usage()}\n`);
-    return name && name !== '--help' && name !== 'help' ? EXIT.USAGE : EXIT.OK;
+  const asksHelp = !name || name === '--help' || name === 'help';
+  if (asksHelp || !(name in COMMANDS)) {
+    io.stderr.write(`${asksHelp ? '' : `unknown command "${name}"\n\n`}${usage()}\n`);
+    return asksHelp ? EXIT.OK : EXIT.USAGE;
   }
   let config: Config;
   try {

@@ -1,7 +1,8 @@
 /**
  * Runs the CLI the way an operator or a supervisor does and reads its output and JSON log
  * lines: `runCli` in this process through the bin's own dispatcher (src/commands/main.ts), or
- * `startCli` as a real child process, for signals, kills and what a process alone shows. The child is `node dist/cli.js ...` (with CLI_NODE_FLAGS, below), as the container execs it, compiled
+ * `startCli` as a real child process, for signals, kills and what a process alone shows. The
+ * child is `node dist/cli.js ...` (with CLI_NODE_FLAGS, below), as the container execs it, compiled
  * once per run by `npm run build` in the global setup (see compiled-cli.test.ts; about half the
  * start-up CPU of `node --import tsx src/cli.ts`, what `npx tsx` runs and the fallback without
  * that setup): one process, so SIGTERM and SIGKILL reach the CLI itself rather than an npx or
@@ -130,11 +131,7 @@ export function startCli(args: string[], env: NodeJS.ProcessEnv, options: { via?
     },
     exited,
     waitForExit(timeoutMs = 60_000) {
-      let timer: NodeJS.Timeout | undefined;
-      const late = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the process has not exited within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`)), timeoutMs);
-      });
-      return Promise.race([exited, late]).finally(() => clearTimeout(timer));
+      return withinDeadline(exited, timeoutMs, () => `the process has not exited within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
     },
   };
 }
@@ -158,16 +155,17 @@ export async function runCli(args: string[], env: NodeJS.ProcessEnv, timeoutMs =
   const capture = (write: (text: string) => void) => ({ write: (text: string) => (write(text), true) });
   const out = capture((t) => (stdout += t));
   const io = { stdout: out, stderr: capture((t) => (stderr += t)), env, logDestination: out };
+  const code = await withinDeadline(runCommandLine(args, io), timeoutMs, () => `genesys-sync ${args.join(' ')} did not end within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`);
+  return { code, signal: null, stdout, stderr, logs: parseLogs(stdout) };
+}
+
+/** `work`, or a rejection with `late()`'s message (the output so far) when it has not settled within `timeoutMs`. */
+function withinDeadline<T>(work: Promise<T>, timeoutMs: number, late: () => string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`genesys-sync ${args.join(' ')} did not end within ${timeoutMs} ms\n--- stdout\n${stdout}\n--- stderr\n${stderr}`)), timeoutMs);
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(late())), timeoutMs);
   });
-  try {
-    const code = await Promise.race([runCommandLine(args, io), late]);
-    return { code, signal: null, stdout, stderr, logs: parseLogs(stdout) };
-  } finally {
-    clearTimeout(timer);
-  }
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
 }
 
 function parseLogs(text: string): Array<Record<string, unknown>> {
