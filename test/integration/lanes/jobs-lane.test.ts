@@ -3,55 +3,26 @@ import { readConversationRecord } from '../../../src/streams/conversations/contr
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { GenesysClient } from '../../../src/genesys/index.ts';
 import { JobsLane, type JobsLaneOptions } from '../../../src/streams/conversations/jobs-lane.ts';
-import type { Lane, LanePage, LaneReadRequest } from '../../../src/pipeline/lanes/lane.ts';
 import { startSimulator, type Simulator } from '../../../src/sim/index.ts';
 import { HOUR_MS } from '../../../src/time.ts';
 import { simClient } from '../../helpers/harness.ts';
+import { countingFallback, freshSeen, recordingRequest, type Seen } from '../../helpers/lane-request.ts';
 
 const NOW = new Date('2024-06-10T12:00:00.000Z');
 const day = (n: number) => new Date(Date.UTC(2024, 5, n));
 let sim: Simulator;
 let client: GenesysClient;
-let fallbackReads: number;
-
-/** Stands in for the query lane: the jobs lane only needs to hand it the window. */
-const fallback: Lane = {
-  name: 'query',
-  read: async () => {
-    fallbackReads++;
-    return { kind: 'done', lane: 'query', hitsAnnounced: 0, idsReceived: 0, pages: 0 };
-  },
-};
+const fallback = countingFallback();
 
 function lane(overrides: Partial<JobsLaneOptions> = {}): JobsLane {
   return new JobsLane({
-    client, fallback, readRecord: readConversationRecord, logger: pino({ level: 'silent' }), nowMs: Date.now,
+    client, fallback: fallback.lane, readRecord: readConversationRecord, logger: pino({ level: 'silent' }), nowMs: Date.now,
     maxConcurrentJobs: 2, maxAttempts: 3, timeoutMs: 5_000, pollInitialMs: 10, pollMaxMs: 40, ...overrides,
   });
 }
 
-interface Seen {
-  pages: LanePage[];
-  jobIds: Array<string | null>;
-  /** Pages handed over when the lane announced each restart. */
-  restarts: number[];
-}
-
-function request(window: { start: Date; end: Date }, seen: Seen, signal = new AbortController().signal): LaneReadRequest {
-  return {
-    scope: { kind: 'all' }, window, unsplittable: false, signal,
-    onPage: async (page) => {
-      seen.pages.push(page);
-    },
-    onRemoteJob: async (id) => {
-      seen.jobIds.push(id);
-    },
-    onRestart: () => {
-      seen.restarts.push(seen.pages.length);
-    },
-  };
-}
-const fresh = (): Seen => ({ pages: [], jobIds: [], restarts: [] });
+const request = (window: { start: Date; end: Date }, seen: Seen, signal?: AbortSignal) => recordingRequest(window, seen, { kind: 'all' }, signal);
+const fresh = freshSeen;
 const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => r.id));
 
 beforeAll(async () => {
@@ -63,7 +34,7 @@ afterAll(async () => {
   await sim.close();
 });
 beforeEach(() => {
-  fallbackReads = 0;
+  fallback.reset();
   sim.clearJobFaults();
   sim.setFaults({ jobResultsEnd: 'honest', totalHitsLie: 'honest' });
 });
@@ -101,7 +72,7 @@ describe('jobs lane', () => {
     const window = { start: day(6), end: day(8) };
     const result = await lane({ resultsPageSize: 500 }).read(request(window, seen));
     expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
-    expect(fallbackReads).toBe(0);
+    expect(fallback.reads()).toBe(0);
     expect(seen.jobIds.filter((id) => id !== null)).toHaveLength(3);
     const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
     expect(new Set(idsOf(seen))).toEqual(new Set(truth)); // the first page of the vanished job is read again, harmlessly
@@ -117,7 +88,7 @@ describe('jobs lane', () => {
   it('falls back to the query lane after the bounded number of failed jobs, saying why', async () => {
     sim.queueJobFaults(['fail', 'expire', 'fail']);
     const result = await lane().read(request({ start: day(7), end: day(8) }, fresh()));
-    expect(fallbackReads).toBe(1);
+    expect(fallback.reads()).toBe(1);
     expect(result.kind).toBe('done');
     if (result.kind !== 'done') return;
     expect(result.lane).toBe('query');
@@ -127,11 +98,11 @@ describe('jobs lane', () => {
   it('does not take a job whose cursor ends early (a full page without a cursor) or whose results end short of the count: the next job, then the query lane, reads the window', async () => {
     const window = { start: day(6), end: day(8) };
     for (const end of ['cursor', 'results'] as const) {
-      fallbackReads = 0;
+      fallback.reset();
       sim.setFaults({ jobResultsEnd: end });
       const seen = fresh();
       const result = await lane({ resultsPageSize: 500 }).read(request(window, seen));
-      expect(fallbackReads).toBe(1);
+      expect(fallback.reads()).toBe(1);
       expect(result).toMatchObject({ kind: 'done', lane: 'query', contradictions: 3 });
       if (result.kind !== 'done') return;
       // The count catches both (a full page without a cursor and no count: unit-tested in paging.test.ts).
@@ -145,7 +116,7 @@ describe('jobs lane', () => {
     sim.setFaults({ jobResultsEnd: 'cursor' });
     const { queryConversationDetailsPage: _count, ...jobsOnly } = client;
     const result = await lane({ resultsPageSize: 500, client: jobsOnly }).read(request({ start: day(6), end: day(8) }, fresh()));
-    expect(fallbackReads).toBe(1);
+    expect(fallback.reads()).toBe(1);
     expect(result).toMatchObject({ kind: 'done', lane: 'query', fallbackReason: expect.stringMatching(/without a cursor on a full page after 500 conversations/) });
   });
 
@@ -155,7 +126,7 @@ describe('jobs lane', () => {
     const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() });
     const result = await lane().read(request(window, fresh()));
     expect(result).toMatchObject({ kind: 'done', lane: 'jobs', idsReceived: truth.length, hitsAnnounced: Math.floor(truth.length / 10), contradictions: 1 });
-    expect(fallbackReads).toBe(0);
+    expect(fallback.reads()).toBe(0);
   });
 
   it('has no count to check for a window that is not whole UTC days, and reads it by the cursor alone', async () => {
