@@ -127,7 +127,9 @@ type LiteralsOf = (rows: readonly unknown[]) => string[];
  * compiled once per table from the description (field names are checked identifiers of our own
  * descriptions, never data). Reading `rows[i][field]` with the field as a variable, column by
  * column, was a megamorphic keyed load per value: for the ~100 columns of `sessions` it cost
- * more CPU than all of Postgres' work on the batch.
+ * more CPU than all of Postgres' work on the batch. Each column's elements are collected in an
+ * array and joined once (see ColumnLiterals in array-literal.ts: appending to a string costs two
+ * young-generation objects per element).
  */
 function compileLiterals(entries: readonly [string, Column][]): LiteralsOf {
   for (const [field] of entries) if (!/^[A-Za-z_$][\w$]*$/.test(field)) throw new Error(`not an identifier: ${field}`);
@@ -135,13 +137,13 @@ function compileLiterals(entries: readonly [string, Column][]): LiteralsOf {
   const columns = [...Array(n).keys()];
   const body = `
     return (rows) => {
-      ${columns.map((i) => `let c${i} = '';`).join(' ')}
-      for (let i = 0; i < rows.length; i++) {
+      const n = rows.length;
+      ${columns.map((i) => `const c${i} = new Array(n);`).join(' ')}
+      for (let i = 0; i < n; i++) {
         const r = rows[i];
-        const sep = i === 0 ? '' : ',';
-        ${entries.map(([field], i) => `c${i} += sep + e${i}(r.${field});`).join('\n        ')}
+        ${entries.map(([field], i) => `c${i}[i] = e${i}(r.${field});`).join('\n        ')}
       }
-      return [${columns.map((i) => `'{' + c${i} + '}'`).join(', ')}];
+      return [${columns.map((i) => `'{' + c${i}.join(',') + '}'`).join(', ')}];
     };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval -- code built from the table description only (see above)
   const factory = new Function(...columns.map((i) => `e${i}`), body) as (...elements: ((value: unknown) => string)[]) => LiteralsOf;
