@@ -137,3 +137,16 @@ export function judgeJobResults(e: { idsReceived: number; lastPageFull: boolean;
   }
   return { kind: 'complete' };
 }
+
+/**
+ * Whether a users details job's results page is full, in whichever unit Genesys counts such a
+ * page: users details entries (one user's statuses) or the statuses themselves. Which one is not
+ * documented (docs/genesys-api-facts.md §9; the simulator counts statuses, one entry per user per
+ * page). Counted in entries, a page holds at most `pageSize` of them and may carry many more
+ * statuses; counted in statuses, it holds at most `pageSize` statuses. So a page is full when
+ * either count reaches the size asked; a coincidence of one count costs only a second read
+ * (src/streams/agent-activity/jobs-lane.ts).
+ */
+export function isUserDetailsPageFull(e: { entries: number; statuses: number; pageSize: number }): boolean {
+  return e.entries >= e.pageSize || e.statuses === e.pageSize;
+}

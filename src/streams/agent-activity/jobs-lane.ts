@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import type { GenesysClient } from '../../genesys/index.ts';
 import { isJobGone, MAX_JOB_RESULTS_PAGE_SIZE } from '../../genesys/index.ts';
 import { nextPollDelayMs } from '../../decisions/job-poll.ts';
+import { isUserDetailsPageFull } from '../../decisions/paging.ts';
 import type { JobsLaneSettings } from '../../pipeline/lanes/jobs-settings.ts';
 import type { Lane, LaneReadRequest, LaneResult } from '../../pipeline/lanes/lane.ts';
 import { Slots } from '../../pipeline/lanes/slots.ts';
@@ -124,21 +125,22 @@ async function waitFulfilled(o: UserJobsLaneOptions, jobId: string, signal: Abor
 }
 
 /**
- * Reads the job's results to their end. A last page that is full without a cursor (see
- * `endsFull`) is no proof of the end, so the snapshot is read once more from the start in pages
- * one smaller: its pages end elsewhere, and a short last page proves the end. Only when that
- * read too ends full does the job count as failed.
+ * Reads the job's results to their end. A last page that is full without a cursor
+ * (isUserDetailsPageFull, src/decisions/paging.ts) is no proof of the end, so the snapshot is
+ * read once more from the start in pages one smaller: its pages end elsewhere, and a short last
+ * page proves the end. Only when that read too ends full does the job count as failed.
  */
 async function readResults(o: UserJobsLaneOptions, jobId: string, request: LaneReadRequest): Promise<LaneResult> {
   const pageSize = Math.min(o.resultsPageSize ?? MAX_JOB_RESULTS_PAGE_SIZE, MAX_JOB_RESULTS_PAGE_SIZE);
+  const smaller = pageSize > 1 ? pageSize - 1 : 2;
   let read = await readResultsOnce(o, jobId, request, pageSize);
   if (read.endsFull) {
     o.logger.info({ jobId, statuses: read.statuses, pageSize }, 'users details job results ended on a full page without a cursor; reading them again in smaller pages');
     request.onRestart?.();
-    read = await readResultsOnce(o, jobId, request, pageSize > 1 ? pageSize - 1 : 2);
+    read = await readResultsOnce(o, jobId, request, smaller);
   }
   if (read.endsFull) {
-    throw new JobFailed(`job ${jobId}'s results ended without a cursor on a full page after ${read.statuses} statuses, read in pages of ${pageSize} and again of ${pageSize > 1 ? pageSize - 1 : 2}; nothing confirms that end`);
+    throw new JobFailed(`job ${jobId}'s results ended without a cursor on a full page after ${read.statuses} statuses, read in pages of ${pageSize} and again of ${smaller}; nothing confirms that end`);
   }
   return { kind: 'done', lane: 'jobs', hitsAnnounced: null, idsReceived: read.statuses, pages: read.pages };
 }
@@ -160,21 +162,9 @@ async function readResultsOnce(o: UserJobsLaneOptions, jobId: string, request: L
     const read = readUserDetails(page.records, request.window);
     statuses += read.records.length;
     await request.onPage({ ...read, label: `job ${jobId.slice(0, 8)} page ${pages}`, onceInRead: true });
-    endsFull = cursor === undefined && isFull(page.records.length, read.records.length + read.rejects.length, pageSize);
+    endsFull = cursor === undefined && isUserDetailsPageFull({ entries: page.records.length, statuses: read.records.length + read.rejects.length, pageSize });
   } while (cursor !== undefined);
   return { pages, statuses, endsFull };
-}
-
-/**
- * Whether a page is full in whichever unit Genesys counts a results page: users details entries
- * or statuses. Which one is not documented (docs/genesys-api-facts.md §9; the simulator counts
- * statuses, one entry per user per page). Counted in entries, a page has at most `pageSize` of
- * them and may hold many more statuses; counted in statuses, it holds at most `pageSize` of
- * them. So a page is full when either count reaches the size asked; a coincidence of one count
- * only costs the second read above.
- */
-function isFull(entries: number, statuses: number, pageSize: number): boolean {
-  return entries >= pageSize || statuses === pageSize;
 }
 
 /** One results page; results that are gone (deleted elsewhere, expired: 404, 410) fail the job, to be tried again. */

@@ -5,6 +5,7 @@ import {
   describeShortPaging,
   describeUnconfirmedEnd,
   endsData,
+  isUserDetailsPageFull,
   judgeJobResults,
   judgePaging,
   pagesFor,
@@ -97,5 +98,20 @@ describe('judgeJobResults: the same rule for a job read by cursor', () => {
 
   it('notes, but accepts, a count below what the job delivered', () => {
     expect(judgeJobResults({ idsReceived: 1_500, lastPageFull: false, count: 0 })).toMatchObject({ kind: 'complete', contradiction: expect.stringContaining('counts 0') });
+  });
+});
+
+describe('isUserDetailsPageFull: a users details results page, in either unit Genesys may count', () => {
+  it('is full when its statuses reach the page size (the unit the simulator counts)', () => {
+    expect(isUserDetailsPageFull({ entries: 14, statuses: 1_000, pageSize: 1_000 })).toBe(true);
+    expect(isUserDetailsPageFull({ entries: 14, statuses: 999, pageSize: 1_000 })).toBe(false);
+  });
+
+  it('is full when its entries reach the page size, however many statuses they carry', () => {
+    expect(isUserDetailsPageFull({ entries: 1_000, statuses: 23_512, pageSize: 1_000 })).toBe(true);
+  });
+
+  it('is not full when neither count reaches it: many statuses on fewer entries than asked are a short page of entries', () => {
+    expect(isUserDetailsPageFull({ entries: 300, statuses: 6_000, pageSize: 1_000 })).toBe(false);
   });
 });
