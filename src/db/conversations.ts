@@ -160,8 +160,9 @@ interface Pending {
 
 /**
  * Dedupes (last wins), sorts by id (rows are written in a stable order) and hashes; pure CPU,
- * outside the transaction. A record whose id or text Postgres cannot store is refused here,
- * where it can be named, rather than by Postgres for the whole batch.
+ * outside the transaction. A record whose id Postgres cannot store is refused here, where it can
+ * be named, rather than by Postgres for the whole batch (its locks and the read of stored
+ * versions send the ids); its text is checked where it is about to be written (validate).
  */
 function prepareBatch(records: readonly StreamRecord[]): { pending: Pending[]; refused: RejectedRecord[] } {
   const byId = new Map<string, StreamRecord>();
@@ -171,8 +172,8 @@ function prepareBatch(records: readonly StreamRecord[]): { pending: Pending[]; r
   for (const id of [...byId.keys()].sort(compareCodeUnits)) {
     const record = byId.get(id)!;
     const rawJson = JSON.stringify(record.raw);
-    // The id is checked on its own too: the boundary read it, it need not be raw's text.
-    const unstorable = findUnstorableCharacter(JSON.stringify(id)) ?? findUnstorableCharacter(rawJson);
+    // The id is checked on its own: the boundary read it, it need not be raw's text.
+    const unstorable = findUnstorableCharacter(JSON.stringify(id));
     if (unstorable) refused.push({ recordId: id, raw: record.raw, problem: unstorable });
     else pending.push({ record, rawJson, rawHash: hashRawJson(rawJson) });
   }
@@ -180,18 +181,24 @@ function prepareBatch(records: readonly StreamRecord[]): { pending: Pending[]; r
 }
 
 /**
- * Checks the contract once per record (kept across transaction retries), then extracts. The
- * rows are keyed on raw's conversationId, the locks and the quarantine on the id read at the
- * boundary: a record where they differ is refused rather than written under two names.
+ * Checks what only a record about to be written needs, once (kept across transaction retries):
+ * that Postgres can store its text, and the contract; then extracts. An unchanged record skips
+ * all of it: its text is the one stored already (same hash), which a re-sync of millions relies
+ * on. The rows are keyed on raw's conversationId, the locks and the quarantine on the id read
+ * at the boundary: a record where they differ is refused rather than written under two names.
  */
 function validate(p: Pending): ExtractedConversation | { problem: string } {
-  if (!p.extracted) {
-    const parsed = parseConversation(p.record.raw);
-    if (!parsed.ok) p.extracted = { problem: parsed.problem };
-    else if (parsed.conversation.conversationId !== p.record.id) p.extracted = { problem: 'conversationId: differs from the id read at the boundary' };
-    else p.extracted = extractConversation(parsed.conversation, p);
-  }
+  p.extracted ??= checkAndExtract(p);
   return p.extracted;
+}
+
+function checkAndExtract(p: Pending): ExtractedConversation | { problem: string } {
+  const unstorable = findUnstorableCharacter(p.rawJson);
+  if (unstorable) return { problem: unstorable };
+  const parsed = parseConversation(p.record.raw);
+  if (!parsed.ok) return { problem: parsed.problem };
+  if (parsed.conversation.conversationId !== p.record.id) return { problem: 'conversationId: differs from the id read at the boundary' };
+  return extractConversation(parsed.conversation, p);
 }
 
 /** Plain code-unit order: the same as Postgres' "C" collation for the ASCII ids Genesys uses. */
