@@ -6,7 +6,7 @@
  * createGenesysClient over HTTP, runSync with the ledger.
  * Both streams are read (conversations and agents' presence and routing status), as by default.
  * Then it shows analyst queries and how to connect with psql, and keeps the database up
- * until Ctrl-C (`--once` exits after printing; tests use it).
+ * until Ctrl-C (`--once` exits after printing instead, for a script that only wants the run).
  */
 import { parseArgs } from 'node:util';
 import { DEFAULT_RATE_LIMIT_PER_MIN, type Config, type GenesysConfig } from '../config.ts';
