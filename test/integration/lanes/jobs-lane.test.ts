@@ -22,7 +22,6 @@ function lane(overrides: Partial<JobsLaneOptions> = {}): JobsLane {
 }
 
 const request = (window: { start: Date; end: Date }, seen: Seen, signal?: AbortSignal) => recordingRequest(window, seen, { kind: 'all' }, signal);
-const fresh = freshSeen;
 const idsOf = (seen: Seen) => seen.pages.flatMap((p) => p.records.map((r) => r.id));
 
 beforeAll(async () => {
@@ -43,7 +42,7 @@ const agents = () => sim.org.agents.map((a) => a.id);
 
 describe('jobs lane', () => {
   it('reads a window through one job, results pages of 1,000 written in batches of 100, and names the job for the ledger', async () => {
-    const seen = fresh();
+    const seen = freshSeen();
     const window = { start: day(6), end: day(8) };
     const result = await lane().read(request(window, seen));
     const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() }).map((c) => c.conversationId);
@@ -60,7 +59,7 @@ describe('jobs lane', () => {
   });
 
   it('hands whole results pages over when the write batch is as large as the page', async () => {
-    const seen = fresh();
+    const seen = freshSeen();
     await lane({ writeBatchSize: 1000 }).read(request({ start: day(6), end: day(8) }, seen));
     expect(seen.pages.map((p) => p.records.length)[0]).toBe(1000);
     expect(seen.pages[0]!.label).toMatch(/^job .+ page 1$/);
@@ -68,7 +67,7 @@ describe('jobs lane', () => {
 
   it('retries FAILED and EXPIRED jobs, and a job whose results vanish mid-read, then succeeds', async () => {
     sim.queueJobFaults(['fail', 'expire-after-first-page']);
-    const seen = fresh();
+    const seen = freshSeen();
     const window = { start: day(6), end: day(8) };
     const result = await lane({ resultsPageSize: 500 }).read(request(window, seen));
     expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
@@ -87,7 +86,7 @@ describe('jobs lane', () => {
 
   it('falls back to the query lane after the bounded number of failed jobs, saying why', async () => {
     sim.queueJobFaults(['fail', 'expire', 'fail']);
-    const result = await lane().read(request({ start: day(7), end: day(8) }, fresh()));
+    const result = await lane().read(request({ start: day(7), end: day(8) }, freshSeen()));
     expect(fallback.reads()).toBe(1);
     expect(result.kind).toBe('done');
     if (result.kind !== 'done') return;
@@ -100,7 +99,7 @@ describe('jobs lane', () => {
     for (const end of ['cursor', 'results'] as const) {
       fallback.reset();
       sim.setFaults({ jobResultsEnd: end });
-      const seen = fresh();
+      const seen = freshSeen();
       const result = await lane({ resultsPageSize: 500 }).read(request(window, seen));
       expect(fallback.reads()).toBe(1);
       expect(result).toMatchObject({ kind: 'done', lane: 'query', contradictions: 3 });
@@ -115,7 +114,7 @@ describe('jobs lane', () => {
   it('without a count, does not take a job whose last page is full but carries no cursor', async () => {
     sim.setFaults({ jobResultsEnd: 'cursor' });
     const { queryConversationDetailsPage: _count, ...jobsOnly } = client;
-    const result = await lane({ resultsPageSize: 500, client: jobsOnly }).read(request({ start: day(6), end: day(8) }, fresh()));
+    const result = await lane({ resultsPageSize: 500, client: jobsOnly }).read(request({ start: day(6), end: day(8) }, freshSeen()));
     expect(fallback.reads()).toBe(1);
     expect(result).toMatchObject({ kind: 'done', lane: 'query', fallbackReason: expect.stringMatching(/without a cursor on a full page after 500 conversations/) });
   });
@@ -124,21 +123,21 @@ describe('jobs lane', () => {
     sim.setFaults({ totalHitsLie: 'too-low' });
     const window = { start: day(6), end: day(8) };
     const truth = sim.expected({ from: window.start, to: window.end, agentIds: agents() });
-    const result = await lane().read(request(window, fresh()));
+    const result = await lane().read(request(window, freshSeen()));
     expect(result).toMatchObject({ kind: 'done', lane: 'jobs', idsReceived: truth.length, hitsAnnounced: Math.floor(truth.length / 10), contradictions: 1 });
     expect(fallback.reads()).toBe(0);
   });
 
   it('has no count to check for a window that is not whole UTC days, and reads it by the cursor alone', async () => {
     sim.setFaults({ jobResultsEnd: 'results' });
-    const result = await lane().read(request({ start: new Date(day(6).getTime() + 6 * HOUR_MS), end: day(8) }, fresh()));
+    const result = await lane().read(request({ start: new Date(day(6).getTime() + 6 * HOUR_MS), end: day(8) }, freshSeen()));
     // Not detectable without a count: documented as a limit (docs/reliability.md).
     expect(result).toMatchObject({ kind: 'done', lane: 'jobs', hitsAnnounced: null });
   });
 
   it('cancels a job that outlives the timeout and tries another', async () => {
     sim.queueJobFaults(['stuck']);
-    const seen = fresh();
+    const seen = freshSeen();
     const result = await lane({ timeoutMs: 150 }).read(request({ start: day(7), end: day(8) }, seen));
     expect(result).toMatchObject({ kind: 'done', lane: 'jobs' });
     expect(sim.listJobs().find((j) => j.id === seen.jobIds[0])?.state).toBe('CANCELLED');
@@ -146,7 +145,7 @@ describe('jobs lane', () => {
 
   it('cancels its job when the read is aborted', async () => {
     sim.queueJobFaults(['stuck']);
-    const seen = fresh();
+    const seen = freshSeen();
     const stop = new AbortController();
     const reading = lane().read(request({ start: day(7), end: day(8) }, seen, stop.signal));
     // Stop once the job exists (and is being polled).
@@ -181,7 +180,7 @@ describe('jobs lane', () => {
     expect(l.windowsAtOnce).toBe(3);
     const windows = [6, 7, 8].map((d) => ({ start: day(d), end: day(d + 1) }));
     await Promise.all(windows.map((w) => l.read({
-      ...request(w, fresh()),
+      ...request(w, freshSeen()),
       onPage: async () => {
         events.push(`page ${w.start.getUTCDate()}`);
         await new Promise((r) => setTimeout(r, 5)); // a write takes a moment
